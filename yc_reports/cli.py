@@ -1,0 +1,205 @@
+"""The `yc-reports` command: parses arguments, calls the library, prints. Nothing else.
+
+Heavy libraries (openpyxl, matplotlib, python-docx) are imported inside the commands that use them,
+so `yc-reports --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    name="yc-reports",
+    help="宜昌市降碳减污扩绿增长十大行动季度调度工具：生成填报模板、校验工作簿、汇总生成通报。",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+PlanOption = typer.Option(None, "--plan", help="计划配置文件（TOML）；默认使用 inputs/plan.toml，没有则用内置方案。",
+                          show_default=False)
+
+
+class UsageProblem(Exception):
+    """A mistake in how the command was called: printed in Chinese, exit code 2."""
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False)
+
+
+def _err_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def _quarter(text: str):
+    from .quarter import Quarter, QuarterError
+
+    try:
+        return Quarter.parse(text)
+    except QuarterError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _registry(plan: Optional[Path], inputs_root: Path = Path("inputs")):
+    from .registry import RegistryError, resolve_registry
+
+    try:
+        return resolve_registry(plan, inputs_root)
+    except RegistryError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _require_in_plan(registry, quarter) -> None:
+    if not registry.covers(quarter):
+        raise UsageProblem(
+            f"{quarter.label}不在方案实施期（{registry.plan.start_year}—{registry.plan.end_year}年）内。"
+            "如需调度新一期方案，请用 --plan 指定新的计划配置文件。")
+
+
+@app.command("templates")
+def templates_command(
+    quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/templates/", show_default=False),
+    inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹（用于预填上季度数据）"),
+    plan: Optional[Path] = PlanOption,
+) -> None:
+    """生成本季度各行动的填报模板（已预填目标和上季度数据）。"""
+    q = _quarter(quarter)
+    registry = _registry(plan, inputs)
+    _require_in_plan(registry, q)
+    from .workbook_writer import write_templates
+
+    out_dir = out or Path("outputs") / str(q) / "templates"
+    written = write_templates(registry, q, out_dir, inputs)
+    console = _console()
+    console.print(f"已生成{q.label}填报模板 {len(written)} 份，保存在 {out_dir}：")
+    for path in written:
+        console.print(f"  {path.name}")
+
+
+@app.command("check")
+def check_command(
+    paths: list[Path] = typer.Argument(..., help="要校验的工作簿或文件夹（可多个）"),
+    as_json: bool = typer.Option(False, "--json", help="以 JSON 输出问题清单"),
+    plan: Optional[Path] = PlanOption,
+) -> None:
+    """校验填报工作簿，列出每个问题所在的工作表和单元格。无错误时退出码为 0，有错误时为 1。"""
+    registry = _registry(plan)
+    from .intake import check_paths
+    from .issues import has_errors
+
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageProblem(f"找不到文件或文件夹：{'、'.join(missing)}")
+    results = check_paths(paths, registry)
+    issues = [issue for result in results for issue in result.issues]
+    if as_json:
+        sys.stdout.write(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n")
+    else:
+        from .console_output import print_check_results
+
+        print_check_results(_console(), results)
+    raise typer.Exit(EXIT_PROBLEMS if has_errors(issues) else EXIT_OK)
+
+
+@app.command("build")
+def build_command(
+    quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
+    inputs: Optional[Path] = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    plan: Optional[Path] = PlanOption,
+    date: Optional[str] = typer.Option(None, "--date", help="印发日期，如 2025-10-10；默认为季度结束后次月10日",
+                                       show_default=False),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）"),
+) -> None:
+    """汇总本季度工作簿，生成各行动报告、通报、汇总表.xlsx 和 summary.json。"""
+    q = _quarter(quarter)
+    inputs_dir = inputs or Path("inputs") / str(q)
+    registry = _registry(plan, inputs_dir.parent)
+    _require_in_plan(registry, q)
+    if not inputs_dir.is_dir():
+        raise UsageProblem(f"找不到本季度工作簿文件夹：{inputs_dir}")
+    report_date = _date(date)
+    from .console_output import print_build_result, run_with_progress
+
+    result = run_with_progress(_console(), registry, q, inputs_dir, out or Path("outputs") / str(q),
+                               report_date=report_date, pdf=pdf)
+    print_build_result(_console(), result)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
+
+
+@app.command("demo")
+def demo_command(
+    root: Path = typer.Option(Path("."), "--root", help="示例数据写入的文件夹（其下的 inputs/ 和 outputs/）"),
+    pdf: bool = typer.Option(False, "--pdf", help="同时生成 PDF（需已安装 LibreOffice）"),
+) -> None:
+    """生成若干季度的示例报送数据（部分行动超前、部分滞后、一家单位未报送），并汇总最近一季度。"""
+    from .console_output import print_build_result, run_with_progress
+    from .demo import create_demo_inputs
+
+    demo = create_demo_inputs(root)
+    console = _console()
+    console.print(f"已在 {root / 'inputs'} 生成示例报送数据：{'、'.join(str(q) for q in demo.quarters)}")
+    registry = _registry(None, root / "inputs")
+    result = run_with_progress(console, registry, demo.latest, root / "inputs" / str(demo.latest),
+                               root / "outputs" / str(demo.latest), report_date=None, pdf=pdf)
+    print_build_result(console, result)
+    raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
+
+
+def _date(text: Optional[str]):
+    if text is None:
+        return None
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageProblem(f"日期“{text}”格式不正确，应写作如 2025-10-10") from None
+
+
+def main() -> None:
+    """Console entry point: no traceback ever reaches the user."""
+    try:
+        app(standalone_mode=False)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except UsageProblem as exc:
+        _err_console().print(f"[bold red]错误：[/]{exc}")
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        _err_console().print("已中止。")
+        sys.exit(130)
+    except Exception as exc:  # the click usage errors and anything unforeseen
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(EXIT_USAGE)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        log = Path(tempfile.gettempdir()) / "yc-reports-error.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        _err_console().print(
+            f"[bold red]程序内部错误[/]（{type(exc).__name__}），本次未写出任何结果。"
+            f"详细信息已记录在 {log}，请将该文件发送给系统维护人员。")
+        sys.exit(EXIT_USAGE)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Terminal output for the CLI (rich). Only `yc_reports.cli` imports this package."""

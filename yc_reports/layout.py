@@ -1,0 +1,99 @@
+"""The workbook layout shared by the template writer and the parser: sheet names, headers, columns.
+
+Sheet names and the headers PRODUCT.md fixes are relied on by departments and other tools; the parser
+finds header rows by their text, so a re-saved or slightly rearranged workbook still reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SHEET_GUIDE = "填报说明"
+SHEET_INFO = "基本信息"
+SHEET_INDICATORS = "指标进展"
+SHEET_TASKS = "重点任务"
+SHEET_PROJECTS = "重大项目"
+SHEET_META = "模板标识"   # hidden: identifies plan, action, quarter, template version
+
+SHEET_ORDER = (SHEET_GUIDE, SHEET_INFO, SHEET_INDICATORS, SHEET_TASKS, SHEET_PROJECTS, SHEET_META)
+
+TEMPLATE_VERSION = 1  # bump when the layout changes; older files are refused with a clear message
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    required: bool = True   # the header must be present for the sheet to be read
+
+
+# 指标进展 — one row per indicator of the action.
+IND_SEQ = Column("序号", 6)
+IND_NAME = Column("指标名称", 34)
+IND_UNIT = Column("单位", 10)
+IND_TARGET = Column("目标值", 12)
+IND_TARGET_YEAR = Column("目标年份", 10)
+IND_BASIS = Column("填报口径", 26, required=False)
+IND_PREVIOUS = Column("上季度末完成值", 14, required=False)
+IND_VALUE = Column("截至本季度末完成值", 18)
+IND_NOTE = Column("情况说明", 44)
+INDICATOR_COLUMNS = (IND_SEQ, IND_NAME, IND_UNIT, IND_TARGET, IND_TARGET_YEAR, IND_BASIS,
+                     IND_PREVIOUS, IND_VALUE, IND_NOTE)
+
+# 重点任务 — registry tasks first (content and deadline locked), then blank rows units may use.
+TASK_SEQ = Column("序号", 6)
+TASK_CONTENT = Column("任务内容", 44)
+TASK_DEADLINE = Column("完成时限", 12)
+TASK_STATUS = Column("完成状态", 12)
+TASK_PROGRESS = Column("进展情况", 44)
+TASK_PROBLEMS = Column("存在问题", 32)
+TASK_COLUMNS = (TASK_SEQ, TASK_CONTENT, TASK_DEADLINE, TASK_STATUS, TASK_PROGRESS, TASK_PROBLEMS)
+TASK_STATUSES = ("已完成", "正常推进", "滞后", "未启动")
+EXTRA_TASK_ROWS = 10
+
+# 重大项目 — entered by the unit; carried over from the previous quarter.
+PRJ_SEQ = Column("序号", 6)
+PRJ_NAME = Column("项目名称", 32)
+PRJ_TOTAL = Column("总投资（万元）", 14)
+PRJ_ANNUAL_PLAN = Column("年度计划投资（万元）", 16)
+PRJ_YTD = Column("本年累计完成投资（万元）", 18)
+PRJ_STATUS = Column("项目状态", 10)
+PRJ_PLANNED_START = Column("计划开工时间", 14, required=False)
+PRJ_IMAGE = Column("形象进度", 32)
+PRJ_PROBLEMS = Column("存在问题", 28)
+PROJECT_COLUMNS = (PRJ_SEQ, PRJ_NAME, PRJ_TOTAL, PRJ_ANNUAL_PLAN, PRJ_YTD, PRJ_STATUS,
+                   PRJ_PLANNED_START, PRJ_IMAGE, PRJ_PROBLEMS)
+PROJECT_STATUSES = ("未开工", "在建", "已竣工")
+PROJECT_ROWS = 30
+
+# 基本信息 — label in column A, value in column B, one row each, in this order.
+INFO_ACTION_ID = "行动编号"
+INFO_ACTION_NAME = "行动名称"
+INFO_LEAD_UNITS = "牵头单位"
+INFO_QUARTER = "季度"
+INFO_FILLER = "填报人"
+INFO_PHONE = "联系电话"
+INFO_REVIEWER = "审核人"
+INFO_DATE = "填报日期"
+INFO_SUMMARY = "本季度工作综述"
+INFO_NEXT = "下一步工作计划"
+INFO_FIELDS = (INFO_ACTION_ID, INFO_ACTION_NAME, INFO_LEAD_UNITS, INFO_QUARTER, INFO_FILLER,
+               INFO_PHONE, INFO_REVIEWER, INFO_DATE, INFO_SUMMARY, INFO_NEXT)
+INFO_LOCKED = (INFO_ACTION_ID, INFO_ACTION_NAME, INFO_LEAD_UNITS, INFO_QUARTER)
+INFO_REQUIRED = (INFO_FILLER, INFO_PHONE, INFO_DATE)
+
+# 模板标识 — key in column A, value in column B.
+META_PLAN_ID = "plan_id"
+META_ACTION_ID = "action_id"
+META_QUARTER = "quarter"
+META_TEMPLATE_VERSION = "template_version"
+
+MAX_TEXT_LENGTH = 2000  # characters kept from one text cell; longer is cut with a warning
+
+# Where the header row is searched for (titles and hints may stand above it).
+HEADER_SEARCH_ROWS = 10
+
+
+def template_file_name(quarter: str, action_id: int, action_name: str, lead_unit: str) -> str:
+    """2025Q3_第03项_建设绿色制造体系_市经信局.xlsx"""
+    return f"{quarter}_第{action_id:02d}项_{action_name}_{lead_unit}.xlsx"
