@@ -1,0 +1,57 @@
+"""Saving openpyxl workbooks byte-for-byte reproducibly, and writing user text safely.
+
+openpyxl stamps the current time into docProps/core.xml and into every zip entry; the same inputs
+must give the same bytes, so both are fixed here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+from openpyxl.cell.cell import Cell
+
+FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def save_workbook(wb, path: Path, stamp: dt.datetime | None = None) -> None:
+    """Save `wb` to `path` with fixed document and zip timestamps (written whole: temp file, then rename)."""
+    stamp = stamp or dt.datetime(2000, 1, 1)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = "yc-reports"
+    wb.properties.lastModifiedBy = "yc-reports"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = normalise_zip(buffer.getvalue())
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def normalise_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed entry times and stable order, keeping content and compression."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, source.read(info.filename))
+    return out.getvalue()
+
+
+def set_text(cell: Cell, value: object) -> None:
+    """Write user text as text: a leading =, +, - or @ never becomes a formula."""
+    if value is None:
+        cell.value = None
+        return
+    text = str(value)
+    cell.value = text
+    if text.startswith(FORMULA_PREFIXES):
+        cell.data_type = "s"
