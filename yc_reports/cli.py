@@ -111,7 +111,7 @@ def check_command(
     if as_json:
         sys.stdout.write(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n")
     else:
-        from .console_output import print_check_results
+        from .console.check import print_check_results
 
         print_check_results(_console(), results)
     raise typer.Exit(EXIT_PROBLEMS if has_errors(issues) else EXIT_OK)
@@ -176,7 +176,9 @@ def _date(text: Optional[str]):
 def main() -> None:
     """Console entry point: no traceback ever reaches the user."""
     try:
-        app(standalone_mode=False)
+        # standalone_mode=False: click returns the code of a typer.Exit instead of exiting itself
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except UsageProblem as exc:
@@ -185,13 +187,11 @@ def main() -> None:
     except KeyboardInterrupt:
         _err_console().print("已中止。")
         sys.exit(130)
-    except Exception as exc:  # the click usage errors and anything unforeseen
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+    except Exception as exc:  # usage errors from typer's click, and anything unforeseen
+        if _is_usage_error(exc):
+            _err_console().print(f"[bold red]用法错误：[/]{_usage_message(exc)}。可运行 yc-reports --help 查看用法。")
             sys.exit(EXIT_USAGE)
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             sys.exit(130)
         log = Path(tempfile.gettempdir()) / "yc-reports-error.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
@@ -200,6 +200,28 @@ def main() -> None:
             f"详细信息已记录在 {log}，请将该文件发送给系统维护人员。")
         sys.exit(EXIT_USAGE)
 
+
+# typer vendors click (typer._click), so usage errors are recognised by shape, not by import.
+_USAGE_WORDS = {
+    "MissingParameter": "缺少必填参数",
+    "NoSuchOption": "没有这个选项",
+    "BadParameter": "参数取值有误",
+    "BadOptionUsage": "选项用法有误",
+    "BadArgumentUsage": "参数用法有误",
+    "UsageError": "命令用法有误",
+}
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    return any(cls.__name__ in _USAGE_WORDS or cls.__name__ == "ClickException" for cls in type(exc).__mro__)
+
+
+def _usage_message(exc: Exception) -> str:
+    for cls in type(exc).__mro__:
+        if cls.__name__ in _USAGE_WORDS:
+            detail = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+            return f"{_USAGE_WORDS[cls.__name__]}（{detail}）"
+    return str(exc)
 
 if __name__ == "__main__":
     main()

@@ -1,23 +1,284 @@
 """Word reports: one per action and the summary 通报, composed from the report model.
 
-(Interface stub: the real composition lands with issue 4.)
+The wording and the order of sections come from the jinja2 templates (templates/summary.j2,
+templates/action.j2); this module fills their chart and table placeholders and lays the blocks out
+with the official-document builder (officedoc). It never computes a status: the model carries them.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Sequence
 
-from .model import QuarterReport
+from . import charts, numfmt
+from .docsettings import DocumentSettings, load_document_settings
+from .model import ActionResult, IndicatorResult, Light, QuarterReport, Status
+from .officedoc import OfficialDocument
+from .records import TaskStatus
+from .wording import Block, Wording
+
+ACTION_REPORTS_DIR = "各行动报告"
+RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
 
 
 @dataclass(frozen=True)
 class ReportFiles:
     summary_report: Path | None
     action_reports: tuple[Path, ...] = ()
-    extra: tuple[Path, ...] = field(default=())   # PDFs, chart images
+    extra: tuple[Path, ...] = field(default=())   # PDFs
 
 
-def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False) -> ReportFiles:
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths_mm: tuple[float, ...]
+    align: tuple[str, ...]                       # per column: "left" | "center" | "right"
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> RRGGBB
+
+
+def summary_file_name(report: QuarterReport) -> str:
+    return f"{report.plan.city}{report.plan.short_name}{report.quarter.label}推进情况通报.docx"
+
+
+def action_file_name(result: ActionResult, report: QuarterReport) -> str:
+    return f"第{result.action.id:02d}项_{result.action.name}_{report.quarter.label}推进情况.docx"
+
+
+def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
+                  settings: DocumentSettings | None = None, wording: Wording | None = None) -> ReportFiles:
     """Write every .docx for the quarter into out_dir (a staging folder); return their paths."""
-    return ReportFiles(summary_report=None)
+    settings = settings or load_document_settings()
+    wording = wording or Wording()
+    out_dir = Path(out_dir)
+    (out_dir / ACTION_REPORTS_DIR).mkdir(parents=True, exist_ok=True)
+    summary_path = out_dir / summary_file_name(report)
+    compose_summary(report, settings, wording).save(summary_path)
+    action_paths = []
+    for result in report.actions:
+        path = out_dir / ACTION_REPORTS_DIR / action_file_name(result, report)
+        compose_action(result, report, settings, wording).save(path)
+        action_paths.append(path)
+    extra: tuple[Path, ...] = ()
+    if pdf:
+        from .pdf import convert_to_pdf
+
+        extra = tuple(convert_to_pdf([summary_path], out_dir)
+                      + convert_to_pdf(action_paths, out_dir / ACTION_REPORTS_DIR))
+    return ReportFiles(summary_report=summary_path, action_reports=tuple(action_paths), extra=extra)
+
+
+# ------------------------------------------------------------------------------------ summary
+
+
+def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: Wording) -> OfficialDocument:
+    by_light = {light: [a for a in report.actions if a.light is light] for light in Light}
+    blocks = wording.outline(
+        "summary.j2", r=report, q=report.quarter, plan=report.plan,
+        lights={light.value: len(items) for light, items in by_light.items()},
+        red=by_light[Light.RED], yellow=by_light[Light.YELLOW], green=by_light[Light.GREEN],
+        grey=by_light[Light.GREY], deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
+    )
+    doc = OfficialDocument(settings)
+    doc.masthead(settings.masthead_name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
+                 issuer=settings.issuer_for(report.plan), date=report.report_date)
+    figures = {
+        "亮灯总览": lambda: [charts.summary_lights_chart(report)],
+        "报送情况": lambda: [charts.submission_chart(report)],
+    }
+    tables = {
+        "行动总览": lambda: overview_table(report),
+        "督办清单": lambda: supervision_table(report),
+    }
+    lay_out(doc, blocks, figures, tables)
+    attachments = ["十大行动报送情况表", "校验问题清单"]
+    doc.attachment_list(attachments)
+    doc.signature(settings.issuer_for(report.plan), report.report_date)
+    doc.attachment(1, attachments[0])
+    put_table(doc, submission_table(report))
+    doc.attachment(2, attachments[1])
+    issues_table_ = issues_table(report)
+    if issues_table_.rows:
+        put_table(doc, issues_table_)
+    else:
+        doc.paragraph("本季度报送的工作簿均通过校验，未发现问题。")
+    doc.colophon(cc=settings.cc, printer=settings.issuer_for(report.plan), print_date=report.report_date)
+    return doc
+
+
+def overview_table(report: QuarterReport) -> Table:
+    rows, fills = [], {}
+    for i, a in enumerate(report.actions):
+        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, a.light.label,
+                     "；".join(a.light_reasons) or _quiet_reason(a)))
+        fills[(i, 3)] = a.light.rgb
+    return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
+                 (10, 38, 30, 16, 62), ("center", "left", "left", "center", "left"), fills)
+
+
+def _quiet_reason(a: ActionResult) -> str:
+    if not a.submitted:
+        return "未报送"
+    if a.light is Light.GREEN:
+        return "各项指标和任务按序时推进"
+    return ""
+
+
+def supervision_table(report: QuarterReport) -> Table:
+    rows = tuple((str(i), f"第{s.action_id}项", s.lead_units, s.item, s.reason, s.unit_problem or "—")
+                 for i, s in enumerate(report.supervision, start=1))
+    return Table(("序号", "行动", "牵头单位", "督办事项", "滞后情况", "单位反映的问题"), rows,
+                 (10, 16, 28, 34, 36, 32), ("center", "center", "left", "left", "left", "left"))
+
+
+def submission_table(report: QuarterReport) -> Table:
+    rows = []
+    for a in report.actions:
+        info = a.info
+        state = "未报送" if not a.submitted else ("数据待核实" if a.data_pending else "已报送")
+        checks = "—" if not a.submitted else f"错误{a.error_count}处，警告{a.warning_count}处"
+        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, state,
+                     info.filler if info else "", info.phone if info else "",
+                     numfmt.cn_date(info.fill_date) if info and info.fill_date else "", checks))
+    return Table(("序号", "行动", "牵头单位", "报送情况", "填报人", "联系电话", "填报日期", "校验结果"), tuple(rows),
+                 (9, 30, 25, 16, 14, 22, 20, 20),
+                 ("center", "left", "left", "center", "center", "center", "center", "left"))
+
+
+def issues_table(report: QuarterReport) -> Table:
+    rows = tuple((str(i), issue.file or "—", issue.location or "—", issue.severity.label, issue.message)
+                 for i, issue in enumerate(report.issues, start=1))
+    return Table(("序号", "文件", "位置", "级别", "问题说明"), rows, (9, 42, 22, 12, 71),
+                 ("center", "left", "center", "center", "left"))
+
+
+# ------------------------------------------------------------------------------------ per action
+
+
+def compose_action(result: ActionResult, report: QuarterReport, settings: DocumentSettings,
+                   wording: Wording) -> OfficialDocument:
+    blocks = wording.outline("action.j2", a=result, q=report.quarter, plan=report.plan, r=report,
+                             task_done=TaskStatus.DONE)
+    doc = OfficialDocument(settings)
+    doc.masthead(settings.masthead_name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
+                 issuer=settings.issuer_for(report.plan), date=report.report_date)
+    figures = {
+        "指标进度": lambda: [charts.indicator_progress_chart(result)] if _has_figures(result) else [],
+        "指标趋势": lambda: [charts.trend_chart(ind) for ind in result.indicators if _has_trend(ind)],
+        "项目投资": lambda: [charts.project_investment_chart(result)] if result.projects else [],
+    }
+    tables = {
+        "指标进展": lambda: indicator_table(result),
+        "重点任务": lambda: task_table(result),
+        "重大项目": lambda: project_table(result),
+    }
+    lay_out(doc, blocks, figures, tables)
+    doc.signature(settings.issuer_for(report.plan), report.report_date)
+    doc.colophon(cc=settings.cc, printer=settings.issuer_for(report.plan), print_date=report.report_date)
+    return doc
+
+
+def _has_figures(result: ActionResult) -> bool:
+    return any(ind.completion is not None for ind in result.indicators)
+
+
+def _has_trend(ind: IndicatorResult) -> bool:
+    return sum(1 for _, value in ind.trend if value is not None) >= 2
+
+
+def indicator_table(result: ActionResult) -> Table:
+    rows, fills = [], {}
+    for i, ind in enumerate(result.indicators):
+        target = numfmt.with_unit(ind.target, ind.unit, ind.decimals, empty="待定")
+        rows.append((
+            ind.name, f"{target}（{ind.target_year}年）" if ind.target is not None else target,
+            numfmt.with_unit(ind.actual, ind.unit, ind.decimals),
+            numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
+            _signed_points(ind), numfmt.fmt_percent(ind.yoy), numfmt.fmt_percent(ind.qoq), ind.status.label,
+        ))
+        fills[(i, 8)] = STATUS_FILL[ind.status]
+    return Table(("指标", "目标", "完成值", "完成率", "时序进度", "差距（百分点）", "同比", "环比", "状态"),
+                 tuple(rows), (34, 22, 18, 14, 14, 16, 13, 13, 12),
+                 ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
+
+
+STATUS_FILL = {
+    Status.AHEAD: Light.GREEN.rgb, Status.ON_TRACK: Light.GREEN.rgb, Status.MET: Light.GREEN.rgb,
+    Status.WATCH: Light.YELLOW.rgb, Status.LAGGING: Light.RED.rgb, Status.NOT_MET: Light.RED.rgb,
+    Status.NO_DATA: Light.GREY.rgb,
+}
+
+
+def _signed_points(ind: IndicatorResult) -> str:
+    if ind.gap_points is None:
+        return "—"
+    text = numfmt.fmt_number(ind.gap_points, 1)
+    return text if text.startswith("-") or text == "0.0" else "+" + text
+
+
+def task_table(result: ActionResult) -> Table:
+    rows, fills = [], {}
+    for i, t in enumerate(result.tasks):
+        state = t.reported.value if t.reported else "未填报"
+        if t.overdue:
+            state += "（已逾期）"
+        rows.append((str(i + 1), t.content, numfmt.cn_date(t.deadline) if t.deadline else "—", state,
+                     t.progress or "—"))
+        if t.behind:
+            fills[(i, 3)] = Light.RED.rgb
+    return Table(("序号", "任务内容", "完成时限", "完成状态", "进展情况"), tuple(rows), (10, 52, 26, 22, 46),
+                 ("center", "left", "center", "center", "left"), fills)
+
+
+def project_table(result: ActionResult) -> Table:
+    rows = []
+    for i, p in enumerate(result.projects, start=1):
+        rows.append((str(i), p.name, numfmt.fmt_number(p.total_investment, 0), numfmt.fmt_number(p.annual_plan, 0),
+                     numfmt.fmt_number(p.ytd_completed, 0), numfmt.fmt_percent(p.completion),
+                     (p.project_status.value if p.project_status else "—") + ("（逾期未开工）" if p.late_start else ""),
+                     p.image_progress or "—"))
+    return Table(("序号", "项目名称", "总投资（万元）", "年度计划（万元）", "累计完成（万元）", "完成率", "项目状态", "形象进度"),
+                 tuple(rows), (9, 33, 19, 19, 19, 14, 15, 28),
+                 ("center", "left", "right", "right", "right", "right", "center", "left"))
+
+
+# ------------------------------------------------------------------------------------ layout
+
+
+def lay_out(doc: OfficialDocument, blocks: Sequence[Block],
+            figures: dict[str, Callable[[], list]], tables: dict[str, Callable[[], Table]]) -> None:
+    """Put the template's blocks into the document, drawing the charts and tables it names."""
+    for block in blocks:
+        if block.kind == "title":
+            doc.title(block.text)
+        elif block.kind == "recipient":
+            doc.main_recipient(block.text)
+        elif block.kind == "heading":
+            doc.heading(block.level, block.text)
+        elif block.kind == "paragraph":
+            doc.paragraph(block.text)
+        elif block.kind == "figure":
+            for chart in _lookup(figures, block.text, "图")():
+                doc.figure(chart.png, chart.width_mm, chart.alt_text)
+        elif block.kind == "table":
+            table = _lookup(tables, block.text, "表")()
+            if table.rows:
+                put_table(doc, table)
+
+
+def put_table(doc: OfficialDocument, table: Table) -> None:
+    doc.table(list(table.headers), [list(r) for r in table.rows], list(table.widths_mm), align=list(table.align),
+              header_repeat=True, cell_fills=table.fills)
+
+
+def _lookup(registry: dict, name: str, what: str):
+    try:
+        return registry[name]
+    except KeyError:
+        from .wording import WordingError
+
+        known = "、".join(registry)
+        raise WordingError(f"报告文字模板中的占位符“[[{what}:{name}]]”不存在，可用的有：{known}") from None
+
