@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -25,24 +26,33 @@ def save_workbook(wb, path: Path, stamp: dt.datetime | None = None) -> None:
     wb.properties.creator = "yc-reports"
     wb.properties.lastModifiedBy = "yc-reports"
     buffer = io.BytesIO()
-    wb.save(buffer)
-    data = normalise_zip(buffer.getvalue())
+    wb.save(buffer)   # openpyxl stamps `modified` with now() inside save(): fixed again below
+    data = normalise_zip(buffer.getvalue(), core_stamp=stamp)
     path = Path(path)
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
 
 
-def normalise_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed entry times and stable order, keeping content and compression."""
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
+def normalise_zip(data: bytes, core_stamp: dt.datetime | None = None) -> bytes:
+    """Rewrite a zip with fixed entry times and stable order, keeping content and compression.
+
+    With `core_stamp`, the created/modified dates in docProps/core.xml are set to it as well."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            content = source.read(info.filename)
+            if core_stamp is not None and info.filename == "docProps/core.xml":
+                iso = core_stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(2), content)
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(info.filename))
+            target.writestr(fixed, content)
     return out.getvalue()
 
 
