@@ -54,6 +54,10 @@ class IssueCode(str, Enum):
     CUMULATIVE_DECREASE = "cumulative-decrease"
     FLOW_DECREASE = "flow-decrease"
     VALUE_JUMP = "value-jump"
+    # appended
+    ROW_MISSING = "row-missing"
+    TEMPLATE_TOO_NEW = "template-too-new"
+    TEMPLATE_OTHER_ACTION = "template-other-action"   # portal: uploaded under another action
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -89,6 +93,9 @@ TEMPLATES: dict[IssueCode, tuple[Severity, str]] = {
     IssueCode.CUMULATIVE_DECREASE: (_W, "“{detail}”为自方案实施以来的累计数，本季度（{value}）低于上季度（{expected}），请核实。"),
     IssueCode.FLOW_DECREASE: (_W, "“{detail}”为年内累计数，本季度（{value}）低于本年上季度（{expected}），请核实。"),
     IssueCode.VALUE_JUMP: (_W, "“{detail}”本季度数值（{value}）与以往各季度（{expected}）相差悬殊，请核实是否填错单位或小数点。"),
+    IssueCode.ROW_MISSING: (_E, "缺少“{detail}”所在行。请勿删除模板中的行，可重新下载本季度模板转填。"),
+    IssueCode.TEMPLATE_TOO_NEW: (_E, "该文件使用的是更新版本的模板（第{found}版，本系统支持第{expected}版）。请联系指挥部办公室更新系统后再校验。"),
+    IssueCode.TEMPLATE_OTHER_ACTION: (_E, "该文件是第{found}项行动的填报模板，不是本行动（第{expected}项）的。请在对应行动下上传，或下载本行动模板重新填写。"),
 }
 
 

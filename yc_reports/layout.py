@@ -56,7 +56,7 @@ PRJ_SEQ = Column("序号", 6)
 PRJ_NAME = Column("项目名称", 32)
 PRJ_TOTAL = Column("总投资（万元）", 14)
 PRJ_ANNUAL_PLAN = Column("年度计划投资（万元）", 16)
-PRJ_YTD = Column("本年累计完成投资（万元）", 18)
+PRJ_YTD = Column("本年累计完成投资（万元）", 22)
 PRJ_STATUS = Column("项目状态", 10)
 PRJ_PLANNED_START = Column("计划开工时间", 14, required=False)
 PRJ_IMAGE = Column("形象进度", 32)
@@ -97,3 +97,33 @@ HEADER_SEARCH_ROWS = 10
 def template_file_name(quarter: str, action_id: int, action_name: str, lead_unit: str) -> str:
     """2025Q3_第03项_建设绿色制造体系_市经信局.xlsx"""
     return f"{quarter}_第{action_id:02d}项_{action_name}_{lead_unit}.xlsx"
+
+
+# Rows of the three table sheets (指标进展, 重点任务, 重大项目): a title, a hint, the header, then data.
+TITLE_ROW = 1
+HINT_ROW = 2
+HEADER_ROW = 3
+FIRST_DATA_ROW = 4
+MAX_DATA_ROWS = 300  # rows read below the header; a template never has more
+
+# 基本信息: a title row, then one row per field of INFO_FIELDS.
+INFO_FIRST_ROW = 2
+INFO_SEARCH_ROWS = 40  # labels are found by text within these rows of column A
+
+META_ACTION_NAME = "action_name"   # informational only
+META_GENERATOR = "generator"       # informational only
+META_INDICATOR_PREFIX = "indicator:"  # indicator:<key> -> the indicator's name (rows of 指标进展, for tools)
+META_TASK_PREFIX = "task:"            # task:<key> -> the task's content (rows of 重点任务, for tools)
+
+# 填报口径 per indicator kind ({year}: the target year's calendar year, {start}: the plan's first year).
+BASIS_FLOW = "{year}年1月至本季度末累计"
+BASIS_CEILING_SUFFIX = "（上限控制）"
+BASIS_CUMULATIVE = "{start}年以来累计"
+BASIS_LEVEL = "本季度末水平值"
+TARGET_PENDING = "目标待省下达"
+
+
+def effective_template_version(plan_template_version: int) -> int:
+    """The version written into templates and expected from workbooks: the layout's or the office's, whichever
+    is later (the office bumps `plan.template_version` to retire workbooks already sent out)."""
+    return max(TEMPLATE_VERSION, plan_template_version)
