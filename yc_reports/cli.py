@@ -135,7 +135,7 @@ def build_command(
     if not inputs_dir.is_dir():
         raise UsageProblem(f"找不到本季度工作簿文件夹：{inputs_dir}")
     report_date = _date(date)
-    from .console_output import print_build_result, run_with_progress
+    from .console.build import print_build_result, run_with_progress
 
     result = run_with_progress(_console(), registry, q, inputs_dir, out or Path("outputs") / str(q),
                                report_date=report_date, pdf=pdf)
@@ -149,7 +149,7 @@ def demo_command(
     pdf: bool = typer.Option(False, "--pdf", help="同时生成 PDF（需已安装 LibreOffice）"),
 ) -> None:
     """生成若干季度的示例报送数据（部分行动超前、部分滞后、一家单位未报送），并汇总最近一季度。"""
-    from .console_output import print_build_result, run_with_progress
+    from .console.build import print_build_result, run_with_progress
     from .demo import create_demo_inputs
 
     demo = create_demo_inputs(root)
@@ -160,6 +160,49 @@ def demo_command(
                                root / "outputs" / str(demo.latest), report_date=None, pdf=pdf)
     print_build_result(console, result)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
+
+
+@app.command("serve")
+def serve_command(
+    host: str = typer.Option("127.0.0.1", "--host",
+                             help="监听地址；默认只允许本机访问。供各单位通过局域网访问时，设为本机的局域网地址"),
+    port: int = typer.Option(8000, "--port", help="监听端口"),
+    data: Path = typer.Option(Path("portal-data"), "--data", help="数据文件夹：数据库、各单位上传的工作簿、汇总结果"),
+    plan: Optional[Path] = PlanOption,
+    new_admin_link: bool = typer.Option(False, "--new-admin-link", help="重新生成管理页面链接（原链接随即失效）"),
+) -> None:
+    """启动报送系统网站：各单位下载预填模板、上传工作簿并即时校验；办公室查看报送情况、催报、汇总。"""
+    import errno
+    import socket
+
+    registry = _registry(plan, data / "inputs")
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        reason = "该端口已被占用" if exc.errno == errno.EADDRINUSE else "该地址不是本机地址，或无权使用该端口"
+        raise UsageProblem(f"无法在 {host}:{port} 上启动：{reason}。请用 --port 指定其他端口，"
+                           "或用 --host 指定本机地址。") from None
+    import uvicorn
+
+    from .portal.app import create_app
+
+    web_app = create_app(data, registry)
+    portal = web_app.state.portal
+    token = portal.new_admin_token() if new_admin_link else portal.ensure_admin_token()
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    console = _console()
+    console.print(f"报送系统已启动：http://{shown_host}:{port}/　数据文件夹：{data.resolve()}", markup=False,
+                  soft_wrap=True)
+    if token:
+        console.print(f"管理页面链接（凭此链接即可管理，请妥善保管）：http://{shown_host}:{port}/admin/{token}",
+                      markup=False, soft_wrap=True)
+    else:
+        console.print("管理页面链接已在首次启动时显示。如已遗失，请加 --new-admin-link 重新启动，生成新链接（原链接随即失效）。",
+                      markup=False, soft_wrap=True)
+    console.print("各单位的报送链接请在管理页面“单位与链接”中生成。按 Ctrl+C 停止。", markup=False, soft_wrap=True)
+    # the access log would print every unit's link (the token is in the path): keep it off
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
 
 
 def _date(text: Optional[str]):
