@@ -20,6 +20,7 @@ from .assemble import assemble_report
 from .history import ParseCache, read_history
 from .issues import Issue
 from .model import QuarterReport
+from .parallel import helper_process
 from .quarter import Quarter
 from .registry import Registry
 from .summary_json import write_summary_json
@@ -59,9 +60,10 @@ def build_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
     report = None
     try:
         check_folders(registry, quarter, inputs_dir, out_dir)
-        report = read_quarter(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
-                              progress=progress)
-        files = write_outputs(report, out_dir, pdf=pdf, progress=progress)
+        with helper_process():  # started now, so that its imports overlap the reading
+            report = read_quarter(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
+                                  progress=progress)
+            files = write_outputs(report, out_dir, pdf=pdf, progress=progress)
     except BuildError as exc:
         return BuildResult(ok=False, out_dir=out_dir, report=report,
                            issues=report.issues if report else (), error=str(exc))

@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import charts, numfmt
-from .docsettings import DocumentSettings, load_document_settings
+from . import charts, numfmt, parallel
+from .docsettings import DocumentSettings, resolve_document_settings
 from .model import ActionResult, IndicatorResult, Light, QuarterReport, Status
-from .officedoc import OfficialDocument
+from .officedoc import OfficialDocument, tint
 from .records import TaskStatus
 from .wording import Block, Wording
 
 ACTION_REPORTS_DIR = "各行动报告"
 RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
+TABLE_FONT_PT = 12        # 小四
+WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
 
 
 @dataclass(frozen=True)
@@ -49,18 +52,20 @@ def action_file_name(result: ActionResult, report: QuarterReport) -> str:
 
 def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
                   settings: DocumentSettings | None = None, wording: Wording | None = None) -> ReportFiles:
-    """Write every .docx for the quarter into out_dir (a staging folder); return their paths."""
-    settings = settings or load_document_settings()
-    wording = wording or Wording()
+    """Write every .docx for the quarter into out_dir (a staging folder); return their paths.
+
+    Inside `parallel.helper_process()` (as `yc-reports build` runs it) a helper process writes some
+    of the documents; each document is still written whole by one process, so the files are the same."""
+    settings = settings or resolve_document_settings(None)
+    template_dir = (wording or Wording()).template_dir
     out_dir = Path(out_dir)
     (out_dir / ACTION_REPORTS_DIR).mkdir(parents=True, exist_ok=True)
     summary_path = out_dir / summary_file_name(report)
-    compose_summary(report, settings, wording).save(summary_path)
-    action_paths = []
-    for result in report.actions:
-        path = out_dir / ACTION_REPORTS_DIR / action_file_name(result, report)
-        compose_action(result, report, settings, wording).save(path)
-        action_paths.append(path)
+    action_paths = [out_dir / ACTION_REPORTS_DIR / action_file_name(result, report) for result in report.actions]
+    jobs = [(report, None, settings, template_dir, summary_path)]
+    jobs += [(report, i, settings, template_dir, path) for i, path in enumerate(action_paths)]
+    weights = [SUMMARY_WEIGHT] + [_document_weight(result) for result in report.actions]
+    parallel.run_jobs(write_document, jobs, weights)
     extra: tuple[Path, ...] = ()
     if pdf:
         from .pdf import convert_to_pdf
@@ -68,6 +73,30 @@ def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
         extra = tuple(convert_to_pdf([summary_path], out_dir)
                       + convert_to_pdf(action_paths, out_dir / ACTION_REPORTS_DIR))
     return ReportFiles(summary_report=summary_path, action_reports=tuple(action_paths), extra=extra)
+
+
+def write_document(report: QuarterReport, action_index: int | None, settings: DocumentSettings,
+                   template_dir: Path, path: Path) -> Path:
+    """Compose and save one document: the summary (action_index None) or one action's report.
+    Module-level with picklable arguments: the helper process runs it too."""
+    wording = _wording(Path(template_dir))
+    if action_index is None:
+        return compose_summary(report, settings, wording).save(path)
+    return compose_action(report.actions[action_index], report, settings, wording).save(path)
+
+
+@lru_cache(maxsize=4)
+def _wording(template_dir: Path) -> Wording:
+    return Wording(template_dir)
+
+
+SUMMARY_WEIGHT = 4   # two charts and four tables: about as much work as four charts
+
+
+def _document_weight(result: ActionResult) -> int:
+    """About how long an action's report takes to write, in charts (the bulk of the time)."""
+    return (1 + int(_has_figures(result)) + sum(1 for ind in result.indicators if _has_trend(ind))
+            + int(bool(result.projects)))
 
 
 # ------------------------------------------------------------------------------------ summary
@@ -81,7 +110,7 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         red=by_light[Light.RED], yellow=by_light[Light.YELLOW], green=by_light[Light.GREEN],
         grey=by_light[Light.GREY], deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
     )
-    doc = OfficialDocument(settings)
+    doc = OfficialDocument(settings, stamp=report.report_date)
     doc.masthead(settings.masthead_name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
                  issuer=settings.issuer_for(report.plan), date=report.report_date)
     figures = {
@@ -113,7 +142,7 @@ def overview_table(report: QuarterReport) -> Table:
     for i, a in enumerate(report.actions):
         rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, a.light.label,
                      "；".join(a.light_reasons) or _quiet_reason(a)))
-        fills[(i, 3)] = a.light.rgb
+        fills[(i, 3)] = tint(a.light.rgb)
     return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
                  (10, 38, 30, 16, 62), ("center", "left", "left", "center", "left"), fills)
 
@@ -161,7 +190,7 @@ def compose_action(result: ActionResult, report: QuarterReport, settings: Docume
                    wording: Wording) -> OfficialDocument:
     blocks = wording.outline("action.j2", a=result, q=report.quarter, plan=report.plan, r=report,
                              task_done=TaskStatus.DONE)
-    doc = OfficialDocument(settings)
+    doc = OfficialDocument(settings, stamp=report.report_date)
     doc.masthead(settings.masthead_name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
                  issuer=settings.issuer_for(report.plan), date=report.report_date)
     figures = {
@@ -198,7 +227,7 @@ def indicator_table(result: ActionResult) -> Table:
             numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
             _signed_points(ind), numfmt.fmt_percent(ind.yoy), numfmt.fmt_percent(ind.qoq), ind.status.label,
         ))
-        fills[(i, 8)] = STATUS_FILL[ind.status]
+        fills[(i, 8)] = tint(STATUS_FILL[ind.status])
     return Table(("指标", "目标", "完成值", "完成率", "时序进度", "差距（百分点）", "同比", "环比", "状态"),
                  tuple(rows), (34, 22, 18, 14, 14, 16, 13, 13, 12),
                  ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
@@ -227,7 +256,7 @@ def task_table(result: ActionResult) -> Table:
         rows.append((str(i + 1), t.content, numfmt.cn_date(t.deadline) if t.deadline else "—", state,
                      t.progress or "—"))
         if t.behind:
-            fills[(i, 3)] = Light.RED.rgb
+            fills[(i, 3)] = tint(Light.RED.rgb)
     return Table(("序号", "任务内容", "完成时限", "完成状态", "进展情况"), tuple(rows), (10, 52, 26, 22, 46),
                  ("center", "left", "center", "center", "left"), fills)
 
@@ -270,7 +299,8 @@ def lay_out(doc: OfficialDocument, blocks: Sequence[Block],
 
 def put_table(doc: OfficialDocument, table: Table) -> None:
     doc.table(list(table.headers), [list(r) for r in table.rows], list(table.widths_mm), align=list(table.align),
-              header_repeat=True, cell_fills=table.fills)
+              header_repeat=True, cell_fills=table.fills,
+              font_size_pt=TABLE_FONT_PT if len(table.headers) <= 5 else WIDE_TABLE_FONT_PT)
 
 
 def _lookup(registry: dict, name: str, what: str):

@@ -68,7 +68,7 @@ class Wording:
             loader=jinja2.FileSystemLoader(str(self.template_dir)),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
-            trim_blocks=True,
+            trim_blocks=False,  # a block tag line leaves a blank line, which the outline skips
             lstrip_blocks=True,
             keep_trailing_newline=False,
         )

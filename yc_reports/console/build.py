@@ -71,10 +71,8 @@ def actions_table(result: BuildResult) -> Table:
 
 
 def short_reason(reasons: tuple[str, ...]) -> str:
-    """The first reason; the rest are in 汇总表.xlsx and the reports."""
-    if not reasons:
-        return ""
-    return reasons[0] + (f"（另有{len(reasons) - 1}项）" if len(reasons) > 1 else "")
+    """Every reason, as the reports give them."""
+    return "；".join(reasons)
 
 
 def _relative(path: Path, root: Path) -> str:
