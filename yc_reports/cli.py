@@ -138,7 +138,7 @@ def build_command(
     from .console.build import print_build_result, run_with_progress
 
     result = run_with_progress(_console(), registry, q, inputs_dir, out or Path("outputs") / str(q),
-                               report_date=report_date, pdf=pdf)
+                               report_date=report_date, pdf=_pdf_possible(pdf))
     print_build_result(_console(), result)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
@@ -157,7 +157,7 @@ def demo_command(
     console.print(f"已在 {root / 'inputs'} 生成示例报送数据：{'、'.join(str(q) for q in demo.quarters)}")
     registry = _registry(None, root / "inputs")
     result = run_with_progress(console, registry, demo.latest, root / "inputs" / str(demo.latest),
-                               root / "outputs" / str(demo.latest), report_date=None, pdf=pdf)
+                               root / "outputs" / str(demo.latest), report_date=None, pdf=_pdf_possible(pdf))
     print_build_result(console, result)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
@@ -203,6 +203,18 @@ def serve_command(
     console.print("各单位的报送链接请在管理页面“单位与链接”中生成。按 Ctrl+C 停止。", markup=False, soft_wrap=True)
     # the access log would print every unit's link (the token is in the path): keep it off
     uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def _pdf_possible(wanted: bool) -> bool:
+    """--pdf without LibreOffice: say so plainly and build the .docx files all the same."""
+    if not wanted:
+        return False
+    from .pdf import UNAVAILABLE, soffice_path
+
+    if soffice_path() is None:
+        _err_console().print(f"[yellow]提示：[/]{UNAVAILABLE}本次只生成 .docx 文件。")
+        return False
+    return True
 
 
 def _date(text: Optional[str]):

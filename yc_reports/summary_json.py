@@ -1,4 +1,4 @@
-"""summary.json: the quarter's results for other tools and dashboards (fields documented in docs/summary_json.md).
+"""summary.json: the quarter's results for other tools and dashboards (every field documented in README.md).
 
 The shape PRODUCT.md fixes (quarter, time_progress, actions[id, name, lead_units, submitted, light,
 indicators[name, unit, target, actual, completion, status]], issues, files) comes first in each object;
