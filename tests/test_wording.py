@@ -62,7 +62,7 @@ def test_target_left_to_the_province_is_not_judged(wording):
                     target_note="完成省下达目标", actual=Decimal("3.2"), completion=None, time_progress=None,
                     gap_points=None, status=Status.NO_DATA)
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，单位GDP能源消耗降低率为3.2%；目标完成省下达目标，目标值待下达，暂不评价。")
+        "截至9月底，单位GDP能源消耗降低率为3.2%；目标（完成省下达目标）具体数值待下达，暂不评价。")
 
 
 def test_level_without_path_says_how_far_from_the_floor(wording):
@@ -71,6 +71,33 @@ def test_level_without_path_says_how_far_from_the_floor(wording):
                     time_progress=Fraction(1), gap_points=Fraction(-75, 10), status=Status.ON_TRACK)
     assert wording.indicator_sentence(ind, Q3) == (
         "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100.0%，距目标值尚差7.5个百分点。")
+
+
+def test_a_rate_changes_by_percentage_points(wording):
+    ind = indicator(name="规模以上企业研发活动覆盖率", unit="%", kind=Kind.LEVEL, decimals=1, target=Decimal(100),
+                    actual=Decimal("93.0"), completion=Fraction(93, 100), time_progress=Fraction(1),
+                    gap_points=Fraction(-7), status=Status.ON_TRACK, last_year=Decimal("86.0"),
+                    previous=Decimal("93.0"), yoy=Fraction(70, 860), qoq=Fraction(0))
+    assert wording.indicator_sentence(ind, Q3) == (
+        "截至9月底，规模以上企业研发活动覆盖率为93.0%，2025年目标为100.0%，距目标值尚差7.0个百分点，"
+        "比上年同期提高7.0个百分点，比上季度末持平。")
+
+
+def test_a_year_to_date_flow_has_no_quarter_on_quarter_change(wording):
+    ind = indicator(name="文化和旅游产业综合收入", unit="亿元", kind=Kind.FLOW, decimals=1, target=Decimal(2000),
+                    actual=Decimal(1020), completion=Fraction(51, 100), time_progress=Fraction(3, 4),
+                    gap_points=Fraction(-24), status=Status.WATCH, previous=Decimal(620), last_year=Decimal(830),
+                    qoq=Fraction(400, 620), yoy=Fraction(190, 830))
+    assert wording.indicator_sentence(ind, Q3) == (
+        "今年1—9月，文化和旅游产业综合收入为1020.0亿元，完成2025年目标（2000.0亿元）的51.0%，"
+        "低于时序进度24.0个百分点，同比增长22.9%。")
+
+
+def test_target_reached_before_its_year_is_called_done_early(wording):
+    ind = indicator(name="开发绿色产品数量", unit="个", target=Decimal(2), actual=Decimal(2), completion=Fraction(1),
+                    gap_points=(1 - Fraction(15, 16)) * 100, status=Status.ON_TRACK)
+    assert wording.indicator_sentence(ind, Q3) == (
+        "截至9月底，开发绿色产品数量为2个，完成2025年目标（2个）的100.0%，已提前完成目标任务。")
 
 
 def test_missing_figure_quotes_the_units_explanation(wording):

@@ -262,10 +262,12 @@ def trend_chart(indicator: IndicatorResult) -> Chart:
     else:
         bottom, top = 0.0, (high * 1.2 if high > 0 else 1.0)
     _number_ticks(ax, bottom, top, indicator.decimals, axis="y")
-    # Runs of consecutive known figures are joined; a missing quarter leaves a gap.
+    # Runs of consecutive known figures are joined; a missing quarter leaves a gap, and so does a new
+    # year for a flow (its figures are year to date: the fall from 四季度 to 一季度 is no decline).
     run: list[tuple[int, float]] = []
     for i, v in known + [(-2, 0.0)]:
-        if run and i != run[-1][0] + 1:
+        new_year = indicator.kind is Kind.FLOW and i >= 0 and quarters[i].year != quarters[i - 1].year
+        if run and (i != run[-1][0] + 1 or new_year):
             ax.plot([p[0] for p in run], [p[1] for p in run], color=LINE, linewidth=1.6, zorder=2)
             run = []
         run.append((i, v))

@@ -70,6 +70,7 @@ REASON_DUPLICATE = "收到多份工作簿，数据待核实"
 REASON_UNREADABLE = "报送文件无法读取，数据待核实"
 REASON_NOT_SUBMITTED = "未按时报送本季度工作簿"
 REASON_ALL_ON_TRACK = "各项指标和重点任务均按时序进度推进"
+REASON_TASKS_ON_TRACK = "各项重点任务均按计划推进"   # an action whose plan sets no indicator
 ITEM_WHOLE_ACTION = "本季度工作簿"
 ITEM_DATA = "报送数据"
 
@@ -346,7 +347,8 @@ def action_light(indicators: Sequence[IndicatorResult], tasks: Sequence[TaskResu
         return LightDecision(Light.RED, tuple(red) + extra)
     if watch:
         return LightDecision(Light.YELLOW, tuple(watch) + extra)
-    return LightDecision(Light.GREEN, (REASON_ALL_ON_TRACK,) + extra)
+    quiet = REASON_ALL_ON_TRACK if indicators else REASON_TASKS_ON_TRACK
+    return LightDecision(Light.GREEN, (quiet,) + extra)
 
 
 # ------------------------------------------------------------------------------------ lists

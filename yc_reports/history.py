@@ -216,15 +216,25 @@ def restamp(result: ParseResult, display_name: str) -> ParseResult:
     return ParseResult(file=display_name, submission=submission, issues=issues)
 
 
-def safe_parse(path: Path, registry: Registry, display_name: str) -> ParseResult:
-    """parse_workbook, but a parser crash becomes an unreadable-file error instead of ending the run."""
-    from .parser import parse_workbook
+def safe_parse(path: Path, registry: Registry, display_name: str, data: bytes | None = None) -> ParseResult:
+    """Parse the file (or its bytes, already read); a parser crash becomes an unreadable-file error
+    instead of ending the run."""
+    from .parser import parse_bytes, parse_workbook
 
     try:
+        if data is not None:
+            return parse_bytes(data, Path(path).name, registry, display_name=display_name)
         return parse_workbook(Path(path), registry, display_name=display_name)
     except Exception as exc:  # one bad workbook never stops the others
         issue = make_issue(IssueCode.FILE_UNREADABLE, display_name, detail=type(exc).__name__)
         return ParseResult(file=display_name, submission=None, issues=(issue,))
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        return None  # the parser reports the unreadable file
 
 
 class ParseCache:
@@ -247,23 +257,26 @@ class ParseCache:
                    stage: str = "读取工作簿") -> list[ParseResult]:
         """Parse (path, display name) pairs, reusing cached results; the results keep the input order."""
         results: list[ParseResult | None] = [None] * len(items)
-        todo: list[tuple[int, Path, str, str | None]] = []
+        todo: list[tuple[int, Path, str, str | None, bytes | None]] = []
         for index, (path, name) in enumerate(items):
-            key = self._key_for(path)
+            # The bytes hashed are the bytes parsed: a file saved again mid-build can never be cached
+            # under the other content's key.
+            data = _read(path)
+            key = self.key(data) if data is not None else None
             cached = self._load(key) if key is not None else None
             if cached is not None:
                 results[index] = restamp(cached, name)
                 self.hits += 1
             else:
-                todo.append((index, Path(path), name, key))
+                todo.append((index, Path(path), name, key, data))
         done = len(items) - len(todo)
         if progress:
             progress(stage, done, len(items))
         # TODO(speed): a process pool does not pay yet. Measured on the dev machine: one template-sized
         # workbook parses in ~19 ms; 40 uncached files took 0.76 s serially and 0.67 s with a 2-worker
         # spawn pool (fork is unsafe under the progress bar's thread). Revisit with real units' files.
-        for index, path, name, key in todo:
-            result = safe_parse(path, self.registry, name)
+        for index, path, name, key, data in todo:
+            result = safe_parse(path, self.registry, name, data)
             results[index] = result
             self.misses += 1
             if key is not None:
@@ -273,11 +286,6 @@ class ParseCache:
                 progress(stage, done, len(items))
         return [r for r in results if r is not None]
 
-    def _key_for(self, path: Path) -> str | None:
-        try:
-            return self.key(Path(path).read_bytes())
-        except OSError:
-            return None  # the parser reports the unreadable file
 
     def _entry(self, key: str) -> Path | None:
         return self.root / f"{key}.pickle" if self.root is not None else None

@@ -470,12 +470,14 @@ class OfficialDocument:
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Sequence[float], *,
               align: Sequence[Align] | None = None, header_repeat: bool = True,
               cell_fills: Mapping[tuple[int, int], str] | None = None, font_size_pt: float | None = None,
-              title: str | None = None) -> None:
+              title: str | None = None, keep_together: bool = False) -> None:
         """A ruled table centred in the text block.
 
         `widths_mm` per column (their sum at most the text width); `align` per column for the body rows
         (headers are centred); `cell_fills` maps (body row, column), both from 0, to RRGGBB;
-        header rows repeat on every page. `title` is set above the table in the caption face."""
+        header rows repeat on every page. `title` is set above the table in the caption face.
+        `keep_together` keeps every row on the page of the next one (w:keepNext in each row but the
+        last), so a table that fits on a page is not split; Word, WPS and LibreOffice honour it."""
         n = len(headers)
         if len(widths_mm) != n or any(len(row) != n for row in rows):
             raise ValueError("every row and the widths must have one entry per header")
@@ -500,6 +502,10 @@ class OfficialDocument:
             row_fills = {c: colour for (fr, c), colour in fills.items() if fr == r}
             _table_row(tbl, widths, [str(v) for v in row], aligns, body_face, size, row_fills,
                        header=False, style="YCTableText")
+        if keep_together:
+            for tr in tbl.findall(qn("w:tr"))[:-1]:
+                for p_pr in tr.iter(qn("w:pPr")):
+                    p_pr.find(qn("w:pStyle")).addnext(_w("keepNext"))
         self._append(tbl)
         # A table may not end the document, and two tables must not touch: a small spacer follows.
         self._append(_paragraph(Para(style="YCTableText", line_twips=pt_to_twips(size))))

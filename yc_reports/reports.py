@@ -15,13 +15,15 @@ from typing import Callable, Sequence
 
 from . import charts, numfmt, parallel
 from .docsettings import DocumentSettings, resolve_document_settings
+from .issues import Severity
 from .model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from .officedoc import OfficialDocument, tint
-from .records import TaskStatus
+from .registry import cn_numeral
 from .wording import Block, Wording
 
 ACTION_REPORTS_DIR = "各行动报告"
 RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
+KEEP_TOGETHER_MAX_ROWS = 12  # a longer list (校验问题清单) may run over pages as it comes
 TABLE_FONT_PT = 12        # 小四
 WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
 
@@ -40,6 +42,8 @@ class Table:
     widths_mm: tuple[float, ...]
     align: tuple[str, ...]                       # per column: "left" | "center" | "right"
     fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> RRGGBB
+    font_pt: float | None = None                 # None: 小四, or 五号 for six columns or more
+    keep_together: bool = True                   # never split over two pages when it fits on one
 
 
 def summary_file_name(report: QuarterReport) -> str:
@@ -95,8 +99,7 @@ SUMMARY_WEIGHT = 4   # two charts and four tables: about as much work as four ch
 
 def _document_weight(result: ActionResult) -> int:
     """About how long an action's report takes to write, in charts (the bulk of the time)."""
-    return (1 + int(_has_figures(result)) + sum(1 for ind in result.indicators if _has_trend(ind))
-            + int(bool(result.projects)))
+    return 1 + int(_has_figures(result)) + len(trend_indicators(result)) + int(bool(result.projects))
 
 
 # ------------------------------------------------------------------------------------ summary
@@ -144,7 +147,8 @@ def overview_table(report: QuarterReport) -> Table:
                      "；".join(a.light_reasons) or _quiet_reason(a)))
         fills[(i, 3)] = tint(a.light.rgb)
     return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
-                 (10, 38, 30, 16, 62), ("center", "left", "left", "center", "left"), fills)
+                 (10.5, 36, 28, 14, 67.5), ("center", "left", "left", "center", "left"), fills,
+                 font_pt=WIDE_TABLE_FONT_PT)
 
 
 def _quiet_reason(a: ActionResult) -> str:
@@ -156,31 +160,44 @@ def _quiet_reason(a: ActionResult) -> str:
 
 
 def supervision_table(report: QuarterReport) -> Table:
-    rows = tuple((str(i), f"第{s.action_id}项", s.lead_units, s.item, s.reason, s.unit_problem or "—")
+    rows = tuple((str(i), f"第{cn_numeral(s.action_id)}项", s.lead_units, s.item, s.reason, s.unit_problem or "—")
                  for i, s in enumerate(report.supervision, start=1))
-    return Table(("序号", "行动", "牵头单位", "督办事项", "滞后情况", "单位反映的问题"), rows,
-                 (10, 16, 28, 34, 36, 32), ("center", "center", "left", "left", "left", "left"))
+    return Table(("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题"), rows,
+                 (10.5, 14, 25, 35, 40, 31.5), ("center", "center", "left", "left", "left", "left"))
 
 
 def submission_table(report: QuarterReport) -> Table:
+    """附件1: one row per action. A fill date in the report's year is written without the year."""
     rows = []
     for a in report.actions:
         info = a.info
         state = "未报送" if not a.submitted else ("数据待核实" if a.data_pending else "已报送")
-        checks = "—" if not a.submitted else f"错误{a.error_count}处，警告{a.warning_count}处"
-        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, state,
-                     info.filler if info else "", info.phone if info else "",
-                     numfmt.cn_date(info.fill_date) if info and info.fill_date else "", checks))
-    return Table(("序号", "行动", "牵头单位", "报送情况", "填报人", "联系电话", "填报日期", "校验结果"), tuple(rows),
-                 (9, 30, 25, 16, 14, 22, 20, 20),
-                 ("center", "left", "left", "center", "center", "center", "center", "left"))
+        contact = "\n".join(v for v in (info.filler, info.phone) if v) if info else ""
+        filled = _short_date(info.fill_date, report.report_date) if info and info.fill_date else ""
+        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, state, contact or "—",
+                     filled or "—", _check_result(a)))
+    return Table(("序号", "行动", "牵头单位", "报送情况", "填报人\n联系电话", "填报日期", "校验结果"), tuple(rows),
+                 (10.5, 32, 28, 21.5, 26, 20, 18),
+                 ("center", "left", "left", "center", "center", "center", "center"))
+
+
+def _short_date(day: dt.date, today: dt.date) -> str:
+    return f"{day.month}月{day.day}日" if day.year == today.year else numfmt.cn_date(day)
+
+
+def _check_result(a: ActionResult) -> str:
+    if not a.submitted:
+        return "—"
+    found = [f"{label}{n}处" for label, n in (("错误", a.error_count), ("警告", a.warning_count)) if n]
+    return "\n".join(found) or "无误"
 
 
 def issues_table(report: QuarterReport) -> Table:
     rows = tuple((str(i), issue.file or "—", issue.location or "—", issue.severity.label, issue.message)
                  for i, issue in enumerate(report.issues, start=1))
-    return Table(("序号", "文件", "位置", "级别", "问题说明"), rows, (9, 42, 22, 12, 71),
-                 ("center", "left", "center", "center", "left"))
+    return Table(("序号", "文件", "位置", "级别", "问题说明"), rows, (10.5, 45, 24, 12, 64.5),
+                 ("center", "left", "center", "center", "left"), font_pt=WIDE_TABLE_FONT_PT,
+                 keep_together=len(rows) <= KEEP_TOGETHER_MAX_ROWS)
 
 
 # ------------------------------------------------------------------------------------ per action
@@ -189,13 +206,16 @@ def issues_table(report: QuarterReport) -> Table:
 def compose_action(result: ActionResult, report: QuarterReport, settings: DocumentSettings,
                    wording: Wording) -> OfficialDocument:
     blocks = wording.outline("action.j2", a=result, q=report.quarter, plan=report.plan, r=report,
-                             task_done=TaskStatus.DONE)
+                             deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
+                             errors=action_errors(result, report),
+                             supervised=any(s.action_id == result.action.id for s in report.supervision),
+                             commended=any(c.action_id == result.action.id for c in report.commendations))
     doc = OfficialDocument(settings, stamp=report.report_date)
     doc.masthead(settings.masthead_name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
                  issuer=settings.issuer_for(report.plan), date=report.report_date)
     figures = {
         "指标进度": lambda: [charts.indicator_progress_chart(result)] if _has_figures(result) else [],
-        "指标趋势": lambda: [charts.trend_chart(ind) for ind in result.indicators if _has_trend(ind)],
+        "指标趋势": lambda: [charts.trend_chart(ind) for ind in trend_indicators(result)],
         "项目投资": lambda: [charts.project_investment_chart(result)] if result.projects else [],
     }
     tables = {
@@ -204,33 +224,54 @@ def compose_action(result: ActionResult, report: QuarterReport, settings: Docume
         "重大项目": lambda: project_table(result),
     }
     lay_out(doc, blocks, figures, tables)
-    doc.signature(settings.issuer_for(report.plan), report.report_date)
+    # No 署名 here: an action's report is a page of the briefing, whose 报头 and 版记 already name the
+    # issuing office and the date; without it the 版记 no longer spills onto a page of its own.
     doc.colophon(cc=settings.cc, printer=settings.issuer_for(report.plan), print_date=report.report_date)
     return doc
+
+
+BEHIND = (Status.WATCH, Status.LAGGING, Status.NOT_MET)
+
+
+def action_errors(result: ActionResult, report: QuarterReport) -> list:
+    """The errors found in the action's own workbook(s), in the report's order."""
+    files = set(result.files)
+    return [i for i in report.issues if i.severity is Severity.ERROR and i.file in files]
 
 
 def _has_figures(result: ActionResult) -> bool:
     return any(ind.completion is not None for ind in result.indicators)
 
 
+def trend_indicators(result: ActionResult) -> list[IndicatorResult]:
+    """The indicators whose quarterly trend is drawn: those behind (关注, 滞后, 未完成) with two figures
+    or more. The progress chart and the table already show every indicator; a leader needs the path
+    only where the action is behind, and one chart per indicator would fill pages."""
+    return [ind for ind in result.indicators if ind.status in BEHIND and _has_trend(ind)]
+
+
 def _has_trend(ind: IndicatorResult) -> bool:
     return sum(1 for _, value in ind.trend if value is not None) >= 2
 
 
+INDICATOR_HEADERS = ("指标（单位）", "目标值", "目标\n年份", "完成值", "完成率", "时序\n进度", "差距\n（百分点）", "状态")
+
+
 def indicator_table(result: ActionResult) -> Table:
+    """指标进展: figures without units (the unit stands by the name), so the columns stay narrow;
+    同比 and 环比 are in the sentences above the table."""
     rows, fills = [], {}
     for i, ind in enumerate(result.indicators):
-        target = numfmt.with_unit(ind.target, ind.unit, ind.decimals, empty="待定")
         rows.append((
-            ind.name, f"{target}（{ind.target_year}年）" if ind.target is not None else target,
-            numfmt.with_unit(ind.actual, ind.unit, ind.decimals),
+            f"{ind.name}（{ind.unit}）" if ind.unit else ind.name,
+            numfmt.fmt_number(ind.target, ind.decimals, empty="待定"), str(ind.target_year),
+            numfmt.fmt_number(ind.actual, ind.decimals),
             numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
-            _signed_points(ind), numfmt.fmt_percent(ind.yoy), numfmt.fmt_percent(ind.qoq), ind.status.label,
+            _signed_points(ind), ind.status.label,
         ))
-        fills[(i, 8)] = tint(STATUS_FILL[ind.status])
-    return Table(("指标", "目标", "完成值", "完成率", "时序进度", "差距（百分点）", "同比", "环比", "状态"),
-                 tuple(rows), (34, 22, 18, 14, 14, 16, 13, 13, 12),
-                 ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
+        fills[(i, 7)] = tint(STATUS_FILL[ind.status])
+    return Table(INDICATOR_HEADERS, tuple(rows), (43.5, 16, 11.5, 16, 16, 16, 22, 15),
+                 ("left", "right", "center", "right", "right", "right", "right", "center"), fills)
 
 
 STATUS_FILL = {
@@ -252,25 +293,29 @@ def task_table(result: ActionResult) -> Table:
     for i, t in enumerate(result.tasks):
         state = t.reported.value if t.reported else "未填报"
         if t.overdue:
-            state += "（已逾期）"
+            state += "\n（逾期）"
         rows.append((str(i + 1), t.content, numfmt.cn_date(t.deadline) if t.deadline else "—", state,
                      t.progress or "—"))
         if t.behind:
             fills[(i, 3)] = tint(Light.RED.rgb)
-    return Table(("序号", "任务内容", "完成时限", "完成状态", "进展情况"), tuple(rows), (10, 52, 26, 22, 46),
+    return Table(("序号", "任务内容", "完成时限", "完成状态", "进展情况"), tuple(rows), (12, 52, 26, 22, 44),
                  ("center", "left", "center", "center", "left"), fills)
 
 
 def project_table(result: ActionResult) -> Table:
-    rows = []
-    for i, p in enumerate(result.projects, start=1):
-        rows.append((str(i), p.name, numfmt.fmt_number(p.total_investment, 0), numfmt.fmt_number(p.annual_plan, 0),
-                     numfmt.fmt_number(p.ytd_completed, 0), numfmt.fmt_percent(p.completion),
-                     (p.project_status.value if p.project_status else "—") + ("（逾期未开工）" if p.late_start else ""),
-                     p.image_progress or "—"))
-    return Table(("序号", "项目名称", "总投资（万元）", "年度计划（万元）", "累计完成（万元）", "完成率", "项目状态", "形象进度"),
-                 tuple(rows), (9, 33, 19, 19, 19, 14, 15, 28),
-                 ("center", "left", "right", "right", "right", "right", "center", "left"))
+    rows, fills = [], {}
+    for i, p in enumerate(result.projects):
+        state = p.project_status.value if p.project_status else "—"
+        if p.late_start:
+            state += "\n（逾期）"
+            fills[(i, 6)] = tint(Light.RED.rgb)
+        rows.append((str(i + 1), p.name, numfmt.fmt_number(p.total_investment, 0),
+                     numfmt.fmt_number(p.annual_plan, 0), numfmt.fmt_number(p.ytd_completed, 0),
+                     numfmt.fmt_percent(p.completion), state, p.image_progress or "—"))
+    return Table(("序号", "项目名称", "总投资\n（万元）", "年度计划\n（万元）", "累计完成\n（万元）", "完成率", "项目\n状态",
+                  "形象进度"),
+                 tuple(rows), (10.5, 35, 18, 18, 18, 15, 18, 23.5),
+                 ("center", "left", "right", "right", "right", "right", "center", "left"), fills)
 
 
 # ------------------------------------------------------------------------------------ layout
@@ -298,9 +343,9 @@ def lay_out(doc: OfficialDocument, blocks: Sequence[Block],
 
 
 def put_table(doc: OfficialDocument, table: Table) -> None:
+    size = table.font_pt or (TABLE_FONT_PT if len(table.headers) <= 5 else WIDE_TABLE_FONT_PT)
     doc.table(list(table.headers), [list(r) for r in table.rows], list(table.widths_mm), align=list(table.align),
-              header_repeat=True, cell_fills=table.fills,
-              font_size_pt=TABLE_FONT_PT if len(table.headers) <= 5 else WIDE_TABLE_FONT_PT)
+              header_repeat=True, cell_fills=table.fills, font_size_pt=size, keep_together=table.keep_together)
 
 
 def _lookup(registry: dict, name: str, what: str):
