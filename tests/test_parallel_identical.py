@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,52 @@ def test_a_helper_that_dies_leaves_its_work_to_the_parent(monkeypatch):
         results = parallel.run_jobs(exit_unless_in, [(os.getpid(),)] * 5)
     assert results == [os.getpid()] * 5
     assert multiprocessing.active_children() == []
+
+
+def warn_unless_in(parent: int) -> int:
+    if os.getpid() != parent:
+        warnings.warn("only the helper warns", UserWarning)
+    return parent
+
+
+def test_a_warning_in_the_helper_is_an_error_where_it_is_one_in_the_parent(monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserWarning, match="only the helper warns"):
+            with parallel.helper_process():
+                parallel.run_jobs(warn_unless_in, [(os.getpid(),)] * 4)
+
+
+class Awkward(Exception):
+    """An exception that pickles but does not unpickle (its constructor wants a keyword)."""
+
+    def __init__(self, *, detail: str) -> None:
+        super().__init__(f"awkward {detail}")
+
+
+def raise_awkward_unless_in(parent: int) -> int:
+    if os.getpid() != parent:
+        raise Awkward(detail="cell")
+    return parent
+
+
+def test_an_exception_that_cannot_cross_the_pipe_keeps_its_name_and_message(monkeypatch):
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    with pytest.raises(RuntimeError, match="^Awkward: awkward cell$"):
+        with parallel.helper_process():
+            parallel.run_jobs(raise_awkward_unless_in, [(os.getpid(),)] * 4)
+    assert multiprocessing.active_children() == []
+
+
+def test_no_helper_to_be_had_means_a_serial_run(monkeypatch):
+    def refuse(self) -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setenv(parallel.WORKERS_ENV, "2")
+    monkeypatch.setattr(parallel.Helper, "__init__", refuse)
+    with parallel.helper_process():
+        assert parallel.run_jobs(os.getpid, [()] * 3) == [os.getpid()] * 3
 
 
 def test_one_process_means_no_helper(monkeypatch):

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
+from . import collector
 from .assemble import assemble_report
 from .history import ParseCache, read_history
 from .issues import Issue
@@ -24,7 +25,6 @@ from .parallel import helper_process
 from .quarter import Quarter
 from .registry import Registry
 from .summary_json import write_summary_json
-from .summary_xlsx import WORKBOOK_NAME, write_summary_workbook
 
 SUMMARY_JSON = "summary.json"
 KEPT_FOLDERS = ("templates",)   # written by `yc-reports templates`; a build never removes them
@@ -132,15 +132,22 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     except OSError as exc:
         raise BuildError(f"无法在 {parent} 中写入（{_os_error(exc)}），本次未生成任何结果。") from None
     try:
-        from . import reports  # heavy (python-docx, matplotlib): only when writing
+        with collector.paused():
+            from .summary_xlsx import WORKBOOK_NAME   # openpyxl
+
+        if progress:
+            progress(STAGE_SUMMARY, 0, 1)
+        # The workbook first: meanwhile the helper process (parallel.py) finishes starting up, and
+        # then both processes write reports until none is left.
+        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME)
+        with collector.paused():
+            from . import reports  # heavy (python-docx, matplotlib): only when writing
 
         if progress:
             progress(STAGE_REPORTS, 0, 1)
         written = reports.write_reports(report, staging, pdf=pdf)
         if progress:
             progress(STAGE_REPORTS, 1, 1)
-            progress(STAGE_SUMMARY, 0, 1)
-        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME)
         files = {
             "summary_report": _relative(written.summary_report, staging),
             "action_reports": [_relative(p, staging) for p in written.action_reports],
@@ -161,6 +168,13 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return tuple(out_dir / p for p in relative)
+
+
+def write_summary_workbook(report: QuarterReport, path: Path) -> Path:
+    """汇总表.xlsx (openpyxl is imported here, not before: a build starts its helper process sooner)."""
+    from .summary_xlsx import write_summary_workbook as write
+
+    return write(report, path)
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:

@@ -8,7 +8,8 @@ queue (the most expensive first), so neither waits while the other has work left
 The helper is started with `spawn` (`fork` is unsafe once threads run, and the progress bar runs one)
 when a build begins, so that its imports (matplotlib, python-docx: about half a second) overlap the
 reading of the workbooks. Only the code inside `helper_process()` uses it; everything else is serial.
-A helper that is never used is stopped at once; one that dies leaves its work to this process.
+A helper that is never used is stopped at once; one that dies leaves its work to this process; its
+errors and warnings are raised here as a serial build would raise them.
 
 ``YC_REPORTS_WORKERS=1`` makes every build serial (e.g. to profile one process).
 """
@@ -17,10 +18,15 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import gc
 import os
+import pickle
 import threading
+import warnings
 from collections import deque
 from typing import Any, Callable, Iterator, Sequence
+
+from . import collector
 
 WORKERS_ENV = "YC_REPORTS_WORKERS"
 MIN_JOBS = 2          # fewer documents than this are written here, without the helper
@@ -59,10 +65,11 @@ class Helper:
         self.used = False
 
     def call(self, function: Callable[..., Any], *args: Any) -> Any:
-        """function(*args) in the helper; its exception is raised here."""
+        """function(*args) in the helper, under this process's warning filters; its exception is
+        raised here."""
         self.used = True
         try:
-            self._conn.send((function, args))
+            self._conn.send((function, args, list(warnings.filters)))
             ok, value = self._conn.recv()
         except (EOFError, OSError) as exc:
             raise HelperGone(str(exc)) from None
@@ -90,23 +97,36 @@ def _serve(conn) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    importlib.import_module("yc_reports.reports")   # the half second the parent's reading hides
+    with collector.paused():
+        importlib.import_module("yc_reports.reports")   # the half second the parent's reading hides
+        # What the imports made lives as long as this process: the collector need not walk it again
+        # (it would, on every full collection). Frozen again at the end, the exit is quick too.
+        gc.freeze()
     while True:
         try:
             message = conn.recv()
         except EOFError:
-            return
+            message = None
         if message is None:
+            gc.freeze()
             return
-        function, args = message
+        function, args, filters = message
         try:
-            reply = (True, function(*args))
+            with warnings.catch_warnings():
+                warnings.filters[:] = filters   # a warning is an error here if it is one in the parent
+                reply = (True, function(*args))
         except Exception as exc:  # raised again in the parent, as a serial build would have raised it
-            reply = (False, exc)
-        try:
-            conn.send(reply)
-        except Exception as exc:  # an exception that does not pickle: its message is kept
-            conn.send((False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+            reply = (False, _picklable(exc))
+        conn.send(reply)
+
+
+def _picklable(exc: Exception) -> Exception:
+    """The exception itself if it survives the pipe, else a RuntimeError with its type and message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 @contextlib.contextmanager
@@ -115,7 +135,13 @@ def helper_process() -> Iterator[None]:
     if wanted_processes() < 2 or _active.get() is not None:
         yield
         return
-    helper = Helper()
+    try:
+        helper = Helper()
+    except Exception:  # no process to be had (limits, a locked-down host): the build runs serially
+        helper = None
+    if helper is None:
+        yield
+        return
     token = _active.set(helper)
     failed = True
     try:

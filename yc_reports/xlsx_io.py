@@ -11,8 +11,10 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import Cell
+if TYPE_CHECKING:  # officedoc uses normalise_zip: the report writers need not import openpyxl
+    from openpyxl.cell.cell import Cell
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
