@@ -45,7 +45,7 @@ class FakeReportFiles:
     extra: tuple[Path, ...] = ()
 
 
-def fake_write_reports(report, out_dir: Path, *, pdf: bool = False) -> FakeReportFiles:
+def fake_write_reports(report, out_dir: Path, *, pdf: bool = False, settings=None) -> FakeReportFiles:
     out_dir = Path(out_dir)
     (out_dir / "各行动报告").mkdir()
     summary = out_dir / "通报.docx"
@@ -318,3 +318,23 @@ def test_build_with_the_real_reports(root: Path):
     assert len(data["files"]["action_reports"]) == 10
     for rel in [data["files"]["summary_report"], *data["files"]["action_reports"]]:
         assert (root / "outputs" / "2025Q3" / rel).is_file()
+
+
+def test_the_offices_document_settings_beside_the_quarters_are_used(root: Path):
+    (root / "inputs" / "document.toml").write_text('[masthead]\nname = "降碳减污扩绿增长十大行动专报"\n',
+                                                  encoding="utf-8")
+    result = run(root)
+    assert result.ok, result.error
+    summary = next((root / "outputs" / "2025Q3").glob("*通报.docx"))
+    with zipfile.ZipFile(summary) as docx:
+        assert "降碳减污扩绿增长十大行动专报" in docx.read("word/document.xml").decode("utf-8")
+
+
+def test_a_broken_document_settings_file_is_named_and_nothing_is_written(root: Path, fake_reports):
+    assert run(root).ok
+    before = tree_hash(root / "outputs" / "2025Q3")
+    (root / "inputs" / "document.toml").write_text("[page]\ntop = \"三十七\"\n", encoding="utf-8")
+    result = run(root)
+    assert not result.ok
+    assert "document.toml" in result.error
+    assert tree_hash(root / "outputs" / "2025Q3") == before

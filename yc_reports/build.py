@@ -60,14 +60,25 @@ def build_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
     report = None
     try:
         check_folders(registry, quarter, inputs_dir, out_dir)
+        settings = document_settings(inputs_dir.parent)
         with helper_process():  # started now, so that its imports overlap the reading
             report = read_quarter(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
                                   progress=progress)
-            files = write_outputs(report, out_dir, pdf=pdf, progress=progress)
+            files = write_outputs(report, out_dir, pdf=pdf, progress=progress, settings=settings)
     except BuildError as exc:
         return BuildResult(ok=False, out_dir=out_dir, report=report,
                            issues=report.issues if report else (), error=str(exc))
     return BuildResult(ok=True, out_dir=out_dir, report=report, files=files, issues=report.issues)
+
+
+def document_settings(inputs_root: Path):
+    """The office's inputs/document.toml beside the quarter folders, else the shipped settings."""
+    from .docsettings import DocumentSettingsError, resolve_document_settings
+
+    try:
+        return resolve_document_settings(None, inputs_root)
+    except DocumentSettingsError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def cache_root(out_dir: Path) -> Path:
@@ -122,7 +133,7 @@ def display_name(path: Path, folder: Path) -> str:
 
 
 def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
-                  progress: Progress | None = None) -> tuple[Path, ...]:
+                  progress: Progress | None = None, settings=None) -> tuple[Path, ...]:
     """Write every output into a staging folder, then swap it in for `out_dir`; return the final paths."""
     parent = out_dir.parent
     try:
@@ -145,7 +156,7 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
 
         if progress:
             progress(STAGE_REPORTS, 0, 1)
-        written = reports.write_reports(report, staging, pdf=pdf)
+        written = reports.write_reports(report, staging, pdf=pdf, settings=settings)
         if progress:
             progress(STAGE_REPORTS, 1, 1)
         files = {
