@@ -14,8 +14,39 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperCommand, TyperGroup
+
+HELP_TEXT = "显示本帮助并退出。"
+
+
+class _ChineseHelp:
+    """typer words its --help option in English; ours reads in Chinese like the rest."""
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = HELP_TEXT
+        return option
+
+    def format_help(self, ctx, formatter):
+        from typer import rich_utils  # imports rich: only when help is shown
+
+        rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+        rich_utils.OPTIONS_PANEL_TITLE = "选项"
+        rich_utils.COMMANDS_PANEL_TITLE = "命令"
+        return super().format_help(ctx, formatter)
+
+
+class _Group(_ChineseHelp, TyperGroup):
+    pass
+
+
+class _Command(_ChineseHelp, TyperCommand):
+    pass
+
 
 app = typer.Typer(
+    cls=_Group,
     name="yc-reports",
     help="宜昌市降碳减污扩绿增长十大行动季度调度工具：生成填报模板、校验工作簿、汇总生成通报。",
     add_completion=False,
@@ -71,7 +102,7 @@ def _require_in_plan(registry, quarter) -> None:
             "如需调度新一期方案，请用 --plan 指定新的计划配置文件。")
 
 
-@app.command("templates")
+@app.command("templates", cls=_Command)
 def templates_command(
     quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
     out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/templates/", show_default=False),
@@ -92,7 +123,7 @@ def templates_command(
         console.print(f"  {path.name}")
 
 
-@app.command("check")
+@app.command("check", cls=_Command)
 def check_command(
     paths: list[Path] = typer.Argument(..., help="要校验的工作簿或文件夹（可多个）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出问题清单"),
@@ -117,7 +148,7 @@ def check_command(
     raise typer.Exit(EXIT_PROBLEMS if has_errors(issues) else EXIT_OK)
 
 
-@app.command("build")
+@app.command("build", cls=_Command)
 def build_command(
     quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
     inputs: Optional[Path] = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
@@ -143,7 +174,7 @@ def build_command(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 
-@app.command("demo")
+@app.command("demo", cls=_Command)
 def demo_command(
     root: Path = typer.Option(Path("."), "--root", help="示例数据写入的文件夹（其下的 inputs/ 和 outputs/）"),
     pdf: bool = typer.Option(False, "--pdf", help="同时生成 PDF（需已安装 LibreOffice）"),
@@ -162,7 +193,7 @@ def demo_command(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 
-@app.command("serve")
+@app.command("serve", cls=_Command)
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host",
                              help="监听地址；默认只允许本机访问。供各单位通过局域网访问时，设为本机的局域网地址"),
