@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import warnings
 from pathlib import Path
 
@@ -140,3 +141,14 @@ def test_an_unused_helper_is_stopped(monkeypatch):
         assert len(multiprocessing.active_children()) == 1
         assert parallel.run_jobs(os.getpid, [()]) == [os.getpid()]   # one job: done here
     assert multiprocessing.active_children() == []
+
+
+def test_no_helper_when_main_cannot_be_reimported(monkeypatch):
+    """Code piped to python (no __main__ file) cannot be re-imported by a spawned process: serial."""
+    import types
+
+    from yc_reports import parallel
+
+    monkeypatch.delenv(parallel.WORKERS_ENV, raising=False)
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+    assert parallel.wanted_processes() == 1

@@ -206,7 +206,10 @@ def indicator_progress_chart(action: ActionResult, time_progress_label: str = "�
         if ind.completion is not None:
             shown = min(_percent(ind.completion), upper)
             ax.barh(y, shown, height=0.52, color=colour(light), zorder=2)
-            ax.text(shown + upper * 0.012, y, fmt_percent(ind.completion), va="center", ha="left", color=INK,
+            label_x = shown
+            if ind.time_progress is not None and 0 <= _percent(ind.time_progress) - shown < upper * 0.1:
+                label_x = min(_percent(ind.time_progress), upper)   # the marker stands just past the bar
+            ax.text(label_x + upper * 0.012, y, fmt_percent(ind.completion), va="center", ha="left", color=INK,
                     fontproperties=cjk_font(SMALL_PT), zorder=4)
         else:
             ax.text(upper * 0.012, y, "目标待定" if ind.target is None else "暂无数据", va="center", ha="left",
@@ -336,15 +339,15 @@ def project_investment_chart(action: ActionResult) -> Chart:
 
 def _project_label(p: ProjectResult) -> str:
     if p.completion is None:
-        return fmt_number(p.ytd_completed, 0) if p.ytd_completed is not None else "未填报"
+        return fmt_number(p.ytd_completed, 0) if p.ytd_completed is not None else "暂无有效数据"
     return f"{fmt_number(p.ytd_completed, 0)}（{fmt_percent(p.completion)}）"
 
 
 def _project_alt(action: ActionResult) -> str:
     parts = []
     for p in action.projects:
-        plan = f"年度计划{fmt_number(p.annual_plan, 0)}万元" if p.annual_plan is not None else "年度计划未填报"
-        done = f"累计完成{fmt_number(p.ytd_completed, 0)}万元" if p.ytd_completed is not None else "累计完成未填报"
+        plan = f"年度计划{fmt_number(p.annual_plan, 0)}万元" if p.annual_plan is not None else "年度计划暂无有效数据"
+        done = f"累计完成{fmt_number(p.ytd_completed, 0)}万元" if p.ytd_completed is not None else "累计完成暂无有效数据"
         rate = f"（{fmt_percent(p.completion)}）" if p.completion is not None else ""
         parts.append(f"{p.name}{plan}，{done}{rate}")
     return f"图：{action.action.name}重大项目投资完成情况。" + "；".join(parts) + "。"

@@ -40,11 +40,24 @@ def wanted_processes() -> int:
     given = os.environ.get(WORKERS_ENV, "").strip()
     if given.isdigit():
         return max(1, int(given))
+    if not _main_is_importable():
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
     return min(2, cores)
+
+
+def _main_is_importable() -> bool:
+    """A spawned process re-imports __main__: impossible for code read from stdin or typed at a prompt."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return True
+    path = getattr(main, "__file__", None)
+    return bool(path) and os.path.isfile(path)
 
 
 class HelperGone(RuntimeError):
