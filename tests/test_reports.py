@@ -293,22 +293,33 @@ def test_indicator_table_equals_summary_json(built: Built, action_id: int):
     indicators = built.action(action_id)["indicators"]
     assert len(rows) == len(indicators) > 0
     for row, ind in zip(rows, indicators):
-        name, target, year, actual, completion, progress, gap, status = row
+        name, target_year, actual, completion, progress, gap, yoy, qoq, status = row
+        target, year = target_year.split("\n")
         assert name == f"{ind['name']}（{ind['unit']}）"
         assert (target == "待定") if ind["target"] is None else Decimal(target) == Decimal(str(ind["target"]))
-        assert year == str(ind["target_year"])
+        assert year == f"（{ind['target_year']}）"
         assert Decimal(actual) == Decimal(str(ind["actual"]))
         for shown, ratio in ((completion, ind["completion"]), (progress, ind["time_progress"])):
             assert shown == "—" if ratio is None else close_to(percent(shown), ratio), (name, shown, ratio)
         assert (gap == "—") if ind["gap_points"] is None else Decimal(gap) == Decimal(str(ind["gap_points"]))
         assert status == ind["status_label"]
+        for shown, ratio, base in ((yoy, ind["yoy"], ind["last_year"]), (qoq, ind["qoq"], ind["previous"])):
+            if ind["unit"] == "%":   # a rate changes by percentage points
+                expected = None if base is None else Decimal(str(ind["actual"])) - Decimal(str(base))
+                assert (shown == "—") if expected is None else Decimal(shown.removesuffix("个百分点")) == expected
+            elif shown != "—":
+                assert close_to(percent(shown), ratio), (name, shown, ratio)
+            else:
+                assert ratio is None or (shown is qoq and ind["kind"] == "flow")
 
 
 def test_indicator_table_of_the_third_action_by_hand(built: Built):
     """8 of 12 green factories and 1 of 2 green parks against the path 2022Q1 → 2025 (15/16 = 93.75%)."""
     rows = body_rows(table_with(docx.Document(built.action_docx(3)), INDICATOR_HEADERS))
-    assert rows[1] == ("新增绿色工厂数量（家）", "12", "2025", "8", "66.7%", "93.8%", "-27.1", "关注")
-    assert rows[2] == ("建设绿色园区数量（个）", "2", "2025", "1", "50.0%", "93.8%", "-43.8", "滞后")
+    # 同比 against 2024Q3 (5 factories, 0 parks), 环比 against 2025Q2 (7 factories, 1 park)
+    assert rows[1] == ("新增绿色工厂数量（家）", "12\n（2025）", "8", "66.7%", "93.8%", "-27.1", "+60.0%", "+14.3%",
+                       "关注")
+    assert rows[2] == ("建设绿色园区数量（个）", "2\n（2025）", "1", "50.0%", "93.8%", "-43.8", "—", "0.0%", "滞后")
 
 
 def test_not_reported_action_is_one_short_paragraph(built: Built):

@@ -18,7 +18,7 @@ from .docsettings import DocumentSettings, resolve_document_settings
 from .issues import Severity
 from .model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from .officedoc import OfficialDocument, tint
-from .registry import cn_numeral
+from .registry import Kind, cn_numeral
 from .wording import Block, Wording
 
 ACTION_REPORTS_DIR = "各行动报告"
@@ -254,24 +254,44 @@ def _has_trend(ind: IndicatorResult) -> bool:
     return sum(1 for _, value in ind.trend if value is not None) >= 2
 
 
-INDICATOR_HEADERS = ("指标（单位）", "目标值", "目标\n年份", "完成值", "完成率", "时序\n进度", "差距\n（百分点）", "状态")
+INDICATOR_HEADERS = ("指标（单位）", "目标值\n（年份）", "完成值", "完成率", "时序\n进度", "差距\n（百分点）", "同比",
+                     "环比", "状态")
 
 
 def indicator_table(result: ActionResult) -> Table:
-    """指标进展: figures without units (the unit stands by the name), so the columns stay narrow;
-    同比 and 环比 are in the sentences above the table."""
+    """指标进展: figures without units (the unit stands by the name), so the columns stay narrow.
+    同比/环比 follow the sentences' rules: a rate (%) changes by percentage points, and a year-to-date
+    flow has no 环比 (its quarters add up)."""
     rows, fills = [], {}
     for i, ind in enumerate(result.indicators):
+        target = numfmt.fmt_number(ind.target, ind.decimals, empty="待定")
         rows.append((
             f"{ind.name}（{ind.unit}）" if ind.unit else ind.name,
-            numfmt.fmt_number(ind.target, ind.decimals, empty="待定"), str(ind.target_year),
+            f"{target}\n（{ind.target_year}）",
             numfmt.fmt_number(ind.actual, ind.decimals),
             numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
-            _signed_points(ind), ind.status.label,
+            _signed_points(ind), _change_cell(ind, ind.last_year, ind.yoy),
+            "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), ind.status.label,
         ))
-        fills[(i, 7)] = tint(STATUS_FILL[ind.status])
-    return Table(INDICATOR_HEADERS, tuple(rows), (43.5, 16, 11.5, 16, 16, 16, 22, 15),
-                 ("left", "right", "center", "right", "right", "right", "right", "center"), fills)
+        fills[(i, 8)] = tint(STATUS_FILL[ind.status])
+    return Table(INDICATOR_HEADERS, tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),
+                 ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
+
+
+def _change_cell(ind: IndicatorResult, base, ratio) -> str:
+    """'+12.3%', or for a rate '+2.9个百分点'; '—' without a base."""
+    if ind.unit == "%":
+        if base is None or ind.actual is None:
+            return "—"
+        return _signed(ind.actual - base, ind.decimals) + "个百分点"
+    if ratio is None:
+        return "—"
+    return _signed(ratio * 100, 1) + "%"
+
+
+def _signed(value, places: int) -> str:
+    text = numfmt.fmt_number(value, places)
+    return text if text.startswith("-") or float(text) == 0 else "+" + text
 
 
 STATUS_FILL = {
@@ -282,10 +302,7 @@ STATUS_FILL = {
 
 
 def _signed_points(ind: IndicatorResult) -> str:
-    if ind.gap_points is None:
-        return "—"
-    text = numfmt.fmt_number(ind.gap_points, 1)
-    return text if text.startswith("-") or text == "0.0" else "+" + text
+    return "—" if ind.gap_points is None else _signed(ind.gap_points, 1)
 
 
 def task_table(result: ActionResult) -> Table:
