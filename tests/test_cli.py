@@ -68,3 +68,21 @@ def test_pdf_without_libreoffice_says_so_and_still_builds(tmp_path):
     out = tmp_path / "outputs" / "2025Q3"
     assert len(list(out.rglob("*.docx"))) == 11
     assert not list(out.rglob("*.pdf"))
+
+
+def test_demo_never_writes_over_the_offices_inputs(tmp_path):
+    real = tmp_path / "inputs" / "2025Q3"
+    real.mkdir(parents=True)
+    workbook = real / "2025Q3_第03项_建设绿色制造体系_市经信局.xlsx"
+    workbook.write_bytes(b"the unit's real workbook")
+    result = run("demo", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "不会覆盖" in result.stderr
+    assert workbook.read_bytes() == b"the unit's real workbook"
+    assert not (tmp_path / "inputs" / "plan.toml").exists()
+
+
+def test_demo_runs_again_in_its_own_folder(tmp_path):
+    assert run("demo", cwd=tmp_path).returncode == 0
+    again = run("demo", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr

@@ -181,9 +181,12 @@ def demo_command(
 ) -> None:
     """生成若干季度的示例报送数据（部分行动超前、部分滞后、一家单位未报送），并汇总最近一季度。"""
     from .console.build import print_build_result, run_with_progress
-    from .demo import create_demo_inputs
+    from .demo import DemoRefused, create_demo_inputs
 
-    demo = create_demo_inputs(root)
+    try:
+        demo = create_demo_inputs(root)
+    except DemoRefused as exc:
+        raise UsageProblem(str(exc)) from None
     console = _console()
     console.print(f"已在 {root / 'inputs'} 生成示例报送数据：{'、'.join(str(q) for q in demo.quarters)}")
     registry = _registry(None, root / "inputs")

@@ -24,6 +24,14 @@ from .workbook_writer import write_templates
 from .xlsx_io import save_workbook
 
 
+DEMO_MARKER = ".yc-reports-demo"   # written into inputs/ by the demo: only such a folder is written again
+KEPT_NAMES = {".gitkeep", DEMO_MARKER}
+
+
+class DemoRefused(RuntimeError):
+    """inputs/ holds the office's own files: the demo never writes over them (message in Chinese)."""
+
+
 @dataclass(frozen=True)
 class DemoInputs:
     inputs_root: Path
@@ -37,7 +45,9 @@ class DemoInputs:
 def create_demo_inputs(root: Path) -> DemoInputs:
     """Write inputs/plan.toml and one folder of filled workbooks per demo quarter under root/inputs/."""
     inputs_root = Path(root) / "inputs"
+    refuse_real_inputs(inputs_root)
     inputs_root.mkdir(parents=True, exist_ok=True)
+    (inputs_root / DEMO_MARKER).write_text("yc-reports demo\n", encoding="utf-8")
     plan_path = inputs_root / OFFICE_PLAN_FILE
     plan_path.write_text(office_plan_text(), encoding="utf-8")
     registry = load_registry(plan_path)
@@ -45,6 +55,15 @@ def create_demo_inputs(root: Path) -> DemoInputs:
     for index, quarter in enumerate(quarters):
         write_quarter(registry, quarter, index, inputs_root)
     return DemoInputs(inputs_root=inputs_root, quarters=quarters)
+
+
+def refuse_real_inputs(inputs_root: Path) -> None:
+    """The demo rewrites inputs/plan.toml and its quarter folders: never where real work may be."""
+    if not inputs_root.is_dir() or (inputs_root / DEMO_MARKER).exists():
+        return
+    if any(entry.name not in KEPT_NAMES for entry in inputs_root.iterdir()):
+        raise DemoRefused(f"{inputs_root} 中已有报送数据或计划配置，示例数据不会覆盖它们。"
+                          "请在一个空文件夹中运行，例如：yc-reports demo --root 示例")
 
 
 def office_plan_text() -> str:
