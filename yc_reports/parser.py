@@ -305,6 +305,18 @@ class _WorkbookReader:
             self.add(IssueCode.LOCKED_CELL_CHANGED, sheet, _ref(row, col), detail=what,
                      value=found, expected=expected or "（空白）")
 
+    def table(self, sheet: str, columns: tuple[L.Column, ...]
+              ) -> tuple[_Grid, int, dict[L.Column, int], list[int]] | None:
+        """A data sheet's grid, header row, column positions and the rows with content (the 序号 column,
+        always first, does not count as content); None (with issues) when a required header is missing."""
+        found = self.header(sheet, columns)
+        if found is None:
+            return None
+        header_row, col = found
+        content_cols = [c for column, c in col.items() if column is not columns[0]]
+        grid = self.book.grids[sheet]
+        return grid, header_row, col, _content_rows(grid, header_row, content_cols)
+
     def header(self, sheet: str, columns: tuple[L.Column, ...]) -> tuple[int, dict[L.Column, int]] | None:
         """The header row and each column's position; None (with issues) when a required header is missing."""
         grid = self.book.grids[sheet]
@@ -361,13 +373,11 @@ class _WorkbookReader:
     # -- 指标进展
 
     def _indicators(self, action: Action, quarter: Quarter) -> tuple[IndicatorEntry, ...]:
-        sheet, grid = L.SHEET_INDICATORS, self.book.grids[L.SHEET_INDICATORS]
-        found = self.header(sheet, L.INDICATOR_COLUMNS)
-        if found is None:
+        sheet = L.SHEET_INDICATORS
+        table = self.table(sheet, L.INDICATOR_COLUMNS)
+        if table is None:
             return ()
-        header_row, col = found
-        content_cols = [c for column, c in col.items() if column is not L.IND_SEQ]
-        rows = _content_rows(grid, header_row, content_cols)
+        grid, header_row, col, rows = table
         assigned, leftover = self._match_rows(sheet, grid, rows, header_row, col[L.IND_NAME], action.indicators,
                                               lambda i: i.name, "指标名称")
         for row in leftover:
@@ -428,13 +438,11 @@ class _WorkbookReader:
     # -- 重点任务
 
     def _tasks(self, action: Action) -> tuple[TaskEntry, ...]:
-        sheet, grid = L.SHEET_TASKS, self.book.grids[L.SHEET_TASKS]
-        found = self.header(sheet, L.TASK_COLUMNS)
-        if found is None:
+        sheet = L.SHEET_TASKS
+        table = self.table(sheet, L.TASK_COLUMNS)
+        if table is None:
             return ()
-        header_row, col = found
-        content_cols = [c for column, c in col.items() if column is not L.TASK_SEQ]
-        rows = _content_rows(grid, header_row, content_cols)
+        grid, header_row, col, rows = table
         assigned, extra_rows = self._match_rows(sheet, grid, rows, header_row, col[L.TASK_CONTENT], action.tasks,
                                                 lambda t: t.content, "任务内容")
         entries = []
@@ -477,14 +485,13 @@ class _WorkbookReader:
     # -- 重大项目
 
     def _projects(self) -> tuple[ProjectEntry, ...]:
-        sheet, grid = L.SHEET_PROJECTS, self.book.grids[L.SHEET_PROJECTS]
-        found = self.header(sheet, L.PROJECT_COLUMNS)
-        if found is None:
+        sheet = L.SHEET_PROJECTS
+        table = self.table(sheet, L.PROJECT_COLUMNS)
+        if table is None:
             return ()
-        header_row, col = found
-        content_cols = [c for column, c in col.items() if column is not L.PRJ_SEQ]
+        grid, _, col, rows = table
         entries = []
-        for row in _content_rows(grid, header_row, content_cols):
+        for row in rows:
             name = self.text(sheet, grid, row, col[L.PRJ_NAME])
             if not name:
                 self.add(IssueCode.VALUE_REQUIRED, sheet, _ref(row, col[L.PRJ_NAME]), detail=L.PRJ_NAME.header)
