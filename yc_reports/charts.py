@@ -36,11 +36,6 @@ GRID = "#D9D9D9"
 PLAN_BAR = "#D6D6D6"
 LINE = "#34495E"
 
-STATUS_LIGHT = {
-    Status.AHEAD: Light.GREEN, Status.ON_TRACK: Light.GREEN, Status.MET: Light.GREEN,
-    Status.WATCH: Light.YELLOW, Status.LAGGING: Light.RED, Status.NOT_MET: Light.RED,
-    Status.NO_DATA: Light.GREY,
-}
 LIGHT_LEGEND = {
     Light.GREEN: "超前／正常／已完成", Light.YELLOW: "关注", Light.RED: "滞后／未完成", Light.GREY: "暂无数据",
 }
@@ -58,7 +53,7 @@ def colour(light: Light) -> str:
 
 
 def status_colour(status: Status) -> str:
-    return colour(STATUS_LIGHT[status])
+    return colour(status.light)
 
 
 # ------------------------------------------------------------------------------------- drawing helpers
@@ -189,7 +184,7 @@ def indicator_progress_chart(action: ActionResult, time_progress_label: str = "�
     """Each indicator's completion against its own time progress: bars coloured by status."""
     indicators = list(action.indicators)
     n = max(1, len(indicators))
-    lights_used = _first_seen(STATUS_LIGHT[i.status] for i in indicators if i.completion is not None)
+    lights_used = _first_seen(i.status.light for i in indicators if i.completion is not None)
     labels = [LIGHT_LEGEND[light] for light in lights_used] + [time_progress_label]
     bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
     height = 13 + 11 * n + bottom
@@ -202,7 +197,7 @@ def indicator_progress_chart(action: ActionResult, time_progress_label: str = "�
     _percent_axis(ax, upper)
     ys = list(range(len(indicators)))[::-1]
     for y, ind in zip(ys, indicators):
-        light = STATUS_LIGHT[ind.status]
+        light = ind.status.light
         if ind.completion is not None:
             shown = min(_percent(ind.completion), upper)
             ax.barh(y, shown, height=0.52, color=colour(light), zorder=2)
@@ -305,7 +300,7 @@ def project_investment_chart(action: ActionResult) -> Chart:
     """Each project's year-to-date investment against its annual plan (万元), coloured by status."""
     projects = list(action.projects)
     n = max(1, len(projects))
-    lights_used = _first_seen(STATUS_LIGHT[p.status] for p in projects if p.ytd_completed is not None)
+    lights_used = _first_seen(p.status.light for p in projects if p.ytd_completed is not None)
     labels = ["年度计划"] + [f"累计完成：{LIGHT_LEGEND[light]}" for light in lights_used] + ["时序进度"]
     bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
     height = 13 + 11 * n + bottom
@@ -323,7 +318,7 @@ def project_investment_chart(action: ActionResult) -> Chart:
             ax.plot([expected, expected], [y - 0.4, y + 0.4], color=INK, linewidth=1.8, zorder=3,
                     solid_capstyle="butt")
         if p.ytd_completed is not None:
-            light = STATUS_LIGHT[p.status]
+            light = p.status.light
             ax.barh(y, float(p.ytd_completed), height=0.32, color=colour(light), zorder=2)
         end = max(float(p.annual_plan or 0), float(p.ytd_completed or 0))
         ax.text(end + upper * 0.012, y, _project_label(p), va="center", ha="left", color=INK,

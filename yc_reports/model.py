@@ -30,6 +30,11 @@ class Status(str, Enum):
     def label(self) -> str:
         return _STATUS_LABELS[self]
 
+    @property
+    def light(self) -> "Light":
+        """The light colour a status is drawn in (charts, report tables)."""
+        return _STATUS_LIGHTS[self]
+
 
 _STATUS_LABELS = {
     Status.AHEAD: "超前", Status.ON_TRACK: "正常", Status.WATCH: "关注", Status.LAGGING: "滞后",
@@ -55,6 +60,13 @@ class Light(str, Enum):
     def rgb(self) -> str:
         """Hex colour used by charts and the summary workbook (print-safe, colour-blind aware)."""
         return {"green": "2E8B57", "yellow": "E0A800", "red": "C0392B", "grey": "9E9E9E"}[self.value]
+
+
+_STATUS_LIGHTS = {
+    Status.AHEAD: Light.GREEN, Status.ON_TRACK: Light.GREEN, Status.MET: Light.GREEN,
+    Status.WATCH: Light.YELLOW, Status.LAGGING: Light.RED, Status.NOT_MET: Light.RED,
+    Status.NO_DATA: Light.GREY,
+}
 
 
 @dataclass(frozen=True)

@@ -273,7 +273,7 @@ def indicator_table(result: ActionResult) -> Table:
             _signed_points(ind), _change_cell(ind, ind.last_year, ind.yoy),
             "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), ind.status.label,
         ))
-        fills[(i, 8)] = tint(STATUS_FILL[ind.status])
+        fills[(i, 8)] = tint(ind.status.light.rgb)
     return Table(INDICATOR_HEADERS, tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),
                  ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
 
@@ -294,11 +294,6 @@ def _signed(value, places: int) -> str:
     return text if text.startswith("-") or float(text) == 0 else "+" + text
 
 
-STATUS_FILL = {
-    Status.AHEAD: Light.GREEN.rgb, Status.ON_TRACK: Light.GREEN.rgb, Status.MET: Light.GREEN.rgb,
-    Status.WATCH: Light.YELLOW.rgb, Status.LAGGING: Light.RED.rgb, Status.NOT_MET: Light.RED.rgb,
-    Status.NO_DATA: Light.GREY.rgb,
-}
 
 
 def _signed_points(ind: IndicatorResult) -> str:
