@@ -8,8 +8,6 @@ text; the file is saved with `xlsx_io.save_workbook`, so the same report gives t
 from __future__ import annotations
 
 import datetime as dt
-import math
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -23,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from .model import ActionResult, Light, QuarterReport, Status
 from .numfmt import to_decimal
-from .xlsx_io import save_workbook, set_text
+from .xlsx_io import display_width, save_workbook, set_text, wrapped_lines
 
 WORKBOOK_NAME = "汇总表.xlsx"
 SHEET_OVERVIEW = "总览"
@@ -219,7 +217,7 @@ def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], ti
         widths.append(_width(values, MAX_WRAP_WIDTH if col.wrap else MAX_WIDTH))
         ws.column_dimensions[get_column_letter(c)].width = widths[-1]
     for r, row in enumerate(rows, start=2):
-        lines = max((_lines(_shown(value, col), width) for col, value, width in zip(cols, row, widths) if col.wrap),
+        lines = max((wrapped_lines(_shown(value, col), width) for col, value, width in zip(cols, row, widths) if col.wrap),
                     default=1)
         if lines > 1:  # Excel and WPS do not grow rows a program wrote: set the height for wrapped text
             ws.row_dimensions[r].height = lines * LINE_HEIGHT + 3
@@ -251,17 +249,8 @@ def _shown(value: Any, col: Col) -> str:
     return str(value)
 
 
-def _display_width(text: str) -> int:
-    """Columns a text needs: CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
 def _width(values: Sequence[str], most: float) -> float:
-    longest = max((_display_width(line) for v in values for line in str(v).split("\n")), default=0)
+    longest = max((display_width(line) for v in values for line in str(v).split("\n")), default=0)
     return float(min(max(longest + 2, MIN_WIDTH), most))
 
 
-def _lines(text: str, width: float) -> int:
-    """Lines a text takes in a column of `width` when wrapped."""
-    usable = max(width - 1.5, 4)
-    return sum(max(1, math.ceil(_display_width(part) * 1.05 / usable)) for part in text.split("\n"))

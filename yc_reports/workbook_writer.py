@@ -8,8 +8,6 @@ protection without a password, which stops accidents, not people (the parser not
 from __future__ import annotations
 
 import datetime as dt
-import math
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -26,7 +24,7 @@ from . import layout as L
 from .quarter import Quarter
 from .records import ProjectEntry, Submission, TaskEntry
 from .registry import Action, Direction, Indicator, Kind, Registry
-from .xlsx_io import save_workbook, set_text
+from .xlsx_io import save_workbook, set_text, wrapped_lines
 
 FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -444,7 +442,7 @@ def _guide_line(ws: Worksheet, row: int, text: str, bold: bool = False) -> int:
     ws.cell(row, 1, text)
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
     _style(ws.cell(row, 1), bold=bold, wrap=True, left=True, border=False)
-    lines = _lines(text, 14 + 26 + 80)
+    lines = wrapped_lines(text, 14 + 26 + 80)
     ws.row_dimensions[row].height = max(1, lines) * LINE_HEIGHT + 6
     return row + 1
 
@@ -598,15 +596,6 @@ def _date_validation(what: str) -> DataValidation:
     return dv
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _lines(text: str, width: float) -> int:
-    usable = max(width - 1.5, 4)
-    return sum(max(1, math.ceil(_display_width(part) * 1.05 / usable)) for part in str(text).split("\n"))
-
-
 def _fit_row(ws: Worksheet, row: int, columns: Sequence[L.Column] | None, minimum: float = 0,
              widths: Sequence[float] | None = None) -> None:
     """Row height for the wrapped text it holds (Excel does not grow rows written by a program)."""
@@ -615,5 +604,5 @@ def _fit_row(ws: Worksheet, row: int, columns: Sequence[L.Column] | None, minimu
     for i, width in enumerate(widths, start=1):
         value = ws.cell(row, i).value
         if value is not None and isinstance(value, str):
-            lines = max(lines, _lines(value, width))
+            lines = max(lines, wrapped_lines(value, width))
     ws.row_dimensions[row].height = max(minimum, lines * LINE_HEIGHT + 6)

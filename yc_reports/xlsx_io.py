@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,3 +69,15 @@ def set_text(cell: Cell, value: object) -> None:
     cell.value = text
     if text.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs in a spreadsheet: CJK characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines a text takes when wrapped in a column `width` characters wide (for row heights: Excel and
+    WPS do not grow rows written by a program)."""
+    usable = max(width - 1.5, 4)
+    return sum(max(1, math.ceil(display_width(part) * 1.05 / usable)) for part in str(text).split("\n"))
