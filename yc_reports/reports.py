@@ -19,7 +19,7 @@ from .issues import Severity
 from .model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from .officedoc import OfficialDocument, tint
 from .registry import Kind, cn_numeral
-from .wording import Block, Wording
+from .wording import Block, Wording, default_template_dir
 
 ACTION_REPORTS_DIR = "各行动报告"
 RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
@@ -61,7 +61,7 @@ def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     Inside `parallel.helper_process()` (as `yc-reports build` runs it) a helper process writes some
     of the documents; each document is still written whole by one process, so the files are the same."""
     settings = settings or resolve_document_settings(None)
-    template_dir = (wording or Wording()).template_dir
+    template_dir = wording.template_dir if wording else default_template_dir()
     out_dir = Path(out_dir)
     (out_dir / ACTION_REPORTS_DIR).mkdir(parents=True, exist_ok=True)
     summary_path = out_dir / summary_file_name(report)
