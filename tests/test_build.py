@@ -321,13 +321,16 @@ def test_build_with_the_real_reports(root: Path):
 
 
 def test_the_offices_document_settings_beside_the_quarters_are_used(root: Path):
-    (root / "inputs" / "document.toml").write_text('[masthead]\nname = "降碳减污扩绿增长十大行动专报"\n',
-                                                  encoding="utf-8")
+    (root / "inputs" / "document.toml").write_text(
+        '[masthead]\nname = "{city}降碳减污扩绿增长十大行动专报"\n[colophon]\nprinter = "宜昌市发展和改革委员会"\n',
+        encoding="utf-8")
     result = run(root)
     assert result.ok, result.error
-    summary = next((root / "outputs" / "2025Q3").glob("*通报.docx"))
-    with zipfile.ZipFile(summary) as docx:
-        assert "降碳减污扩绿增长十大行动专报" in docx.read("word/document.xml").decode("utf-8")
+    for document in (root / "outputs" / "2025Q3").rglob("*.docx"):
+        with zipfile.ZipFile(document) as docx:
+            xml = docx.read("word/document.xml").decode("utf-8")
+        assert "宜昌市降碳减污扩绿增长十大行动专报" in xml      # placeholders filled from the plan
+        assert "宜昌市发展和改革委员会" in xml                # 印发机关 as the office set it
 
 
 def test_a_broken_document_settings_file_is_named_and_nothing_is_written(root: Path, fake_reports):

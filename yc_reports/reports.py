@@ -105,6 +105,14 @@ def _document_weight(result: ActionResult) -> int:
 # ------------------------------------------------------------------------------------ summary
 
 
+def briefing_document(report: QuarterReport, settings: DocumentSettings) -> OfficialDocument:
+    """A new document under the briefing's red 报头 (第N期 of the year); `settings` already resolved."""
+    doc = OfficialDocument(settings, stamp=report.report_date)
+    doc.masthead(settings.masthead.name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
+                 issuer=settings.masthead.issuer, date=report.report_date)
+    return doc
+
+
 def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: Wording) -> OfficialDocument:
     by_light = {light: [a for a in report.actions if a.light is light] for light in Light}
     blocks = wording.outline(
@@ -113,9 +121,8 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         red=by_light[Light.RED], yellow=by_light[Light.YELLOW], green=by_light[Light.GREEN],
         grey=by_light[Light.GREY], deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
     )
-    doc = OfficialDocument(settings, stamp=report.report_date)
-    doc.masthead(settings.masthead_name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
-                 issuer=settings.issuer_for(report.plan), date=report.report_date)
+    settings = settings.resolved(report.plan)
+    doc = briefing_document(report, settings)
     figures = {
         "亮灯总览": lambda: [charts.summary_lights_chart(report)],
         "报送情况": lambda: [charts.submission_chart(report)],
@@ -127,7 +134,7 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
     lay_out(doc, blocks, figures, tables)
     attachments = ["十大行动报送情况表", "校验问题清单"]
     doc.attachment_list(attachments)
-    doc.signature(settings.issuer_for(report.plan), report.report_date)
+    doc.signature(settings.masthead.issuer, report.report_date)
     doc.attachment(1, attachments[0])
     put_table(doc, submission_table(report))
     doc.attachment(2, attachments[1])
@@ -136,7 +143,7 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         put_table(doc, issues_table_)
     else:
         doc.paragraph("本季度报送的工作簿均通过校验，未发现问题。")
-    doc.colophon(cc=settings.cc, printer=settings.issuer_for(report.plan), print_date=report.report_date)
+    doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=report.report_date)
     return doc
 
 
@@ -210,9 +217,8 @@ def compose_action(result: ActionResult, report: QuarterReport, settings: Docume
                              errors=action_errors(result, report),
                              supervised=any(s.action_id == result.action.id for s in report.supervision),
                              commended=any(c.action_id == result.action.id for c in report.commendations))
-    doc = OfficialDocument(settings, stamp=report.report_date)
-    doc.masthead(settings.masthead_name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
-                 issuer=settings.issuer_for(report.plan), date=report.report_date)
+    settings = settings.resolved(report.plan)
+    doc = briefing_document(report, settings)
     figures = {
         "指标进度": lambda: [charts.indicator_progress_chart(result)] if _has_figures(result) else [],
         "指标趋势": lambda: [charts.trend_chart(ind) for ind in trend_indicators(result)],
@@ -226,7 +232,7 @@ def compose_action(result: ActionResult, report: QuarterReport, settings: Docume
     lay_out(doc, blocks, figures, tables)
     # No 署名 here: an action's report is a page of the briefing, whose 报头 and 版记 already name the
     # issuing office and the date; without it the 版记 no longer spills onto a page of its own.
-    doc.colophon(cc=settings.cc, printer=settings.issuer_for(report.plan), print_date=report.report_date)
+    doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=report.report_date)
     return doc
 
 
