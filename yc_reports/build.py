@@ -31,7 +31,6 @@ KEPT_FOLDERS = ("templates",)   # written by `yc-reports templates`; a build nev
 CACHE_DIR = ".cache"
 
 STAGE_CURRENT = "读取本季度工作簿"
-STAGE_HISTORY = "读取往期数据"
 STAGE_REPORTS = "生成报告"
 STAGE_SUMMARY = "生成汇总表"
 

@@ -208,13 +208,6 @@ def indicator_result(indicator: Indicator, quarter: Quarter, *, plan_start_year:
         cell=cell)
 
 
-def no_data_result(indicator: Indicator, quarter: Quarter, *, plan_start_year: int,
-                   thresholds: Thresholds) -> IndicatorResult:
-    """An indicator with no figure used (missing or unverifiable workbook)."""
-    return indicator_result(indicator, quarter, plan_start_year=plan_start_year, thresholds=thresholds,
-                            actual=None)
-
-
 # ------------------------------------------------------------------------------------ tasks, projects
 
 

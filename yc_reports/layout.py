@@ -15,8 +15,6 @@ SHEET_TASKS = "重点任务"
 SHEET_PROJECTS = "重大项目"
 SHEET_META = "模板标识"   # hidden: identifies plan, action, quarter, template version
 
-SHEET_ORDER = (SHEET_GUIDE, SHEET_INFO, SHEET_INDICATORS, SHEET_TASKS, SHEET_PROJECTS, SHEET_META)
-
 TEMPLATE_VERSION = 1  # bump when the layout changes; older files are refused with a clear message
 
 

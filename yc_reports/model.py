@@ -53,10 +53,6 @@ class Light(str, Enum):
         return {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}[self.value]
 
     @property
-    def short(self) -> str:
-        return {"green": "绿", "yellow": "黄", "red": "红", "grey": "灰"}[self.value]
-
-    @property
     def rgb(self) -> str:
         """Hex colour used by charts and the summary workbook (print-safe, colour-blind aware)."""
         return {"green": "2E8B57", "yellow": "E0A800", "red": "C0392B", "grey": "9E9E9E"}[self.value]
