@@ -127,7 +127,7 @@ def unit_fill(registry: Registry, action_id: int, quarter: Quarter, index: int) 
 
 def _task_state(key: str, deadline: dt.date, quarter: Quarter) -> tuple[str, str, str]:
     status, progress, problems = D.TASKS[key]
-    if status == "已完成" and deadline > quarter.end_date and key != "eco_value_study":
+    if status == "已完成" and deadline > quarter.end_date:
         # finished by its deadline: before then it was still under way
         return "正常推进", progress, problems
     return status, progress, problems
