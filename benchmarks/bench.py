@@ -226,7 +226,7 @@ class Setup:
 
 
 def set_up(root: Path) -> Setup:
-    from yc_reports.demo import create_demo_inputs
+    from yc_reports.pipeline.demo import create_demo_inputs
 
     demo = root / "demo"
     create_demo_inputs(demo)

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import openpyxl
 
-from yc_reports import demo
-from yc_reports import demo_data as D
-from yc_reports.quarter import Quarter, quarters_between
-from yc_reports.registry import OFFICE_PLAN_FILE, Registry, load_registry
-from yc_reports.workbook_fill import fill_workbook
-from yc_reports.workbook_writer import write_templates
-from yc_reports.xlsx_io import save_workbook
+from yc_reports.pipeline import demo
+from yc_reports.pipeline import demo_data as D
+from yc_reports.plan.quarter import Quarter, quarters_between
+from yc_reports.plan.registry import OFFICE_PLAN_FILE, Registry, load_registry
+from yc_reports.workbook.fill import fill_workbook
+from yc_reports.workbook.writer import write_templates
+from yc_reports.workbook.xlsx_io import save_workbook
 
 CURRENT = Quarter(2025, 3)
 START_YEAR = 2020

@@ -10,10 +10,10 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from yc_reports.model import ActionResult, IndicatorResult, Light, ProjectResult, QuarterReport, Status, TaskResult
-from yc_reports.quarter import Quarter
-from yc_reports.records import ProjectStatus, TaskStatus
-from yc_reports.registry import Action, Direction, Kind, load_registry
+from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, ProjectResult, QuarterReport, Status, TaskResult
+from yc_reports.plan.quarter import Quarter
+from yc_reports.intake.records import ProjectStatus, TaskStatus
+from yc_reports.plan.registry import Action, Direction, Kind, load_registry
 
 Q = Quarter(2025, 3)
 TREND_QUARTERS = (Quarter(2024, 3), Quarter(2024, 4), Quarter(2025, 1), Quarter(2025, 2), Quarter(2025, 3))

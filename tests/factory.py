@@ -17,13 +17,13 @@ from typing import Callable
 import openpyxl
 from openpyxl import Workbook
 
-from yc_reports import layout as L
-from yc_reports.quarter import Quarter
-from yc_reports.records import Submission
-from yc_reports.registry import Registry, load_registry
-from yc_reports.workbook_fill import ExtraTask, ProjectFill, TaskUpdate, UnitFill, fill_workbook
-from yc_reports.workbook_writer import build_template
-from yc_reports.xlsx_io import save_workbook
+from yc_reports.workbook import layout as L
+from yc_reports.plan.quarter import Quarter
+from yc_reports.intake.records import Submission
+from yc_reports.plan.registry import Registry, load_registry
+from yc_reports.workbook.fill import ExtraTask, ProjectFill, TaskUpdate, UnitFill, fill_workbook
+from yc_reports.workbook.writer import build_template
+from yc_reports.workbook.xlsx_io import save_workbook
 
 REGISTRY = load_registry(None)
 FILL_DATE = dt.date(2025, 10, 8)

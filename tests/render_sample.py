@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from yc_reports.docsettings import DocumentSettings, load_document_settings
-from yc_reports.officedoc import OfficialDocument, Span, tint
+from yc_reports.render.docx.settings import DocumentSettings, load_document_settings
+from yc_reports.render.docx.document import OfficialDocument, Span, tint
 
 REPORT_DATE = dt.date(2025, 10, 8)
 ISSUER = "宜昌市降碳减污扩绿增长十大行动指挥部办公室"
@@ -73,10 +73,10 @@ def build_sample(settings: DocumentSettings | None = None, figure_png: bytes | N
 
 
 def render(out_dir: Path) -> list[Path]:
-    from yc_reports.pdf import convert_to_pdf
+    from yc_reports.render.pdf import convert_to_pdf
 
     from chart_fixtures import green_manufacturing
-    from yc_reports.charts import indicator_progress_chart
+    from yc_reports.render.charts import indicator_progress_chart
 
     out_dir.mkdir(parents=True, exist_ok=True)
     chart = indicator_progress_chart(green_manufacturing()).png

@@ -7,10 +7,10 @@ from decimal import Decimal
 from typing import Iterable, Mapping
 
 from yc_reports.issues import Issue
-from yc_reports.quarter import Quarter
-from yc_reports.records import (BasicInfo, IndicatorEntry, ParseResult, ProjectEntry, ProjectStatus,
+from yc_reports.plan.quarter import Quarter
+from yc_reports.intake.records import (BasicInfo, IndicatorEntry, ParseResult, ProjectEntry, ProjectStatus,
                                 Submission, TaskEntry, TaskStatus)
-from yc_reports.registry import Registry
+from yc_reports.plan.registry import Registry
 
 FIRST_VALUE_ROW = 4  # 指标进展: title, hint, header, then one row per indicator
 VALUE_COLUMN = "H"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from yc_reports.portal.service import Portal
-from yc_reports.registry import load_registry
+from yc_reports.plan.registry import load_registry
 
 from .workbooks import Q3, TickingClock
 

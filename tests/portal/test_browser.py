@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from yc_reports.layout import SHEET_INDICATORS, template_file_name
+from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 from yc_reports.portal.app import create_app
 from yc_reports.portal.service import Portal
 

@@ -15,14 +15,14 @@ from pathlib import Path
 import pytest
 
 from yc_reports.issues import IssueCode, flatten
-from yc_reports.layout import SHEET_INDICATORS, template_file_name
-from yc_reports.parser import parse_workbook
+from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
+from yc_reports.intake.reader import parse_workbook
 from yc_reports.portal.service import (ActionState, BuildBusy, NotFound, Portal, PortalError, RefusalKind,
                                        SubmissionsClosed, UploadRefused, clean_file_name)
-from yc_reports.quarter import Quarter
-from yc_reports.workbook_writer import build_template
-from yc_reports.workbook_fill import TaskUpdate
-from yc_reports.xlsx_io import save_workbook
+from yc_reports.plan.quarter import Quarter
+from yc_reports.workbook.writer import build_template
+from yc_reports.workbook.fill import TaskUpdate
+from yc_reports.workbook.xlsx_io import save_workbook
 
 from .workbooks import CN, Q2, Q3, cell_of, clean_fill, filled, with_value
 

@@ -22,10 +22,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..issues import Issue, Severity
-from ..quarter import Quarter, QuarterError
-from ..registry import Registry, resolve_registry
-from . import service as svc
+from yc_reports.issues import Issue, Severity
+from yc_reports.plan.quarter import Quarter, QuarterError
+from yc_reports.plan.registry import Registry, resolve_registry
+from yc_reports.portal import service as svc
 from .service import (ActionState, BuildBusy, NotFound, Portal, PortalError, RefusalKind, SubmissionsClosed,
                       UploadRefused, format_size)
 

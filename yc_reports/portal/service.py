@@ -21,16 +21,16 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from ..issues import Issue, IssueCode, has_errors, make_issue, sort_key
-from ..layout import template_file_name
-from ..xlsx_io import FIXED_ZIP_TIME, save_workbook
-from ..quarter import Quarter
-from ..records import ParseResult, Submission
-from ..registry import Action, Registry, cn_numeral
+from yc_reports.issues import Issue, IssueCode, has_errors, make_issue, sort_key
+from yc_reports.workbook.layout import template_file_name
+from yc_reports.workbook.xlsx_io import FIXED_ZIP_TIME, save_workbook
+from yc_reports.plan.quarter import Quarter
+from yc_reports.intake.records import ParseResult, Submission
+from yc_reports.plan.registry import Action, Registry, cn_numeral
 from .store import BuildRecord, Contact, Store, UploadRecord, hash_token
 
 if TYPE_CHECKING:
-    from ..build import BuildResult
+    from yc_reports.pipeline.build import BuildResult
 
 CN_TZ = dt.timezone(dt.timedelta(hours=8), "北京时间")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -190,7 +190,7 @@ def now_in_china() -> dt.datetime:
 
 def check_upload(path: Path, registry: Registry, display_name: str) -> ParseResult:
     """The checks `yc-reports check` runs on one workbook."""
-    from ..parser import parse_workbook
+    from yc_reports.intake.reader import parse_workbook
 
     return parse_workbook(path, registry, display_name=display_name)
 
@@ -391,7 +391,7 @@ class Portal:
         """The action's workbook for the current quarter, pre-filled with last quarter's accepted figures."""
         action = self._unit_action(unit, action_id)
         quarter = self._current_quarter()
-        from ..workbook_writer import build_template
+        from yc_reports.workbook.writer import build_template
 
         workbook = build_template(self.registry, action, quarter, self._previous_submission(action, quarter))
         with tempfile.TemporaryDirectory(dir=self._tmp_dir()) as folder:
@@ -594,7 +594,7 @@ class Portal:
         if accepted:
             record = accepted[0]
             return self.checker(self.store.file_path(record.sha256), self.registry, record.file_name).submission
-        from ..workbook_writer import previous_submissions
+        from yc_reports.workbook.writer import previous_submissions
 
         return previous_submissions(self.registry, quarter, self.data_dir / "inputs").get(action.id)
 
@@ -614,7 +614,7 @@ class Portal:
 
 
 def _default_builder() -> Builder:
-    from ..build import build_quarter
+    from yc_reports.pipeline.build import build_quarter
 
     return build_quarter
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ..issues import Issue, IssueCode, Severity
-from ..quarter import Quarter
+from yc_reports.issues import Issue, IssueCode, Severity
+from yc_reports.plan.quarter import Quarter
 
 DB_NAME = "portal.sqlite3"
 UPLOADS_DIR = "uploads"

@@ -1,0 +1,239 @@
+"""Which workbook stands for which action, and the lists the office sends out (hand-made records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from yc_reports.analysis.assemble import assemble_report, guess_action_id
+from yc_reports.analysis.history import history_from_submissions
+from yc_reports.issues import IssueCode, Severity, flatten, make_issue
+from yc_reports.analysis.model import Light, Status
+from yc_reports.plan.quarter import Quarter
+from yc_reports.intake.records import ProjectStatus, TaskStatus
+from yc_reports.plan.registry import load_registry
+
+from report_fixtures import FIXTURE_QUARTER, file_name, fixture_quarter, project, result, submission
+
+REGISTRY = load_registry()
+Q = FIXTURE_QUARTER
+
+
+@pytest.fixture(scope="module")
+def report():
+    current, history, stray = fixture_quarter(REGISTRY)
+    return assemble_report(REGISTRY, Q, current, history_from_submissions(Q, history), extra_issues=stray)
+
+
+def lights(report) -> dict[int, str]:
+    return {a.action.id: a.light.value for a in report.actions}
+
+
+def test_fixture_quarter_lights(report):
+    assert lights(report) == {1: "green", 2: "green", 3: "red", 4: "green", 5: "green", 6: "grey", 7: "red",
+                              8: "red", 9: "red", 10: "yellow"}
+    assert [a.action.id for a in report.actions] == list(range(1, 11))
+
+
+def test_report_header_fields(report):
+    assert (report.time_progress, report.report_date, report.issue_number) == (
+        Fraction(3, 4), dt.date(2025, 10, 10), 3)
+    assert report.history_quarters == (Quarter(2024, 3), Quarter(2025, 1), Quarter(2025, 2))
+
+
+def test_missing_action_is_grey_and_named(report):
+    six = report.action(6)
+    assert (six.submitted, six.data_pending, six.light, six.files) == (False, False, Light.GREY, ())
+    assert all(r.status is Status.NO_DATA for r in six.indicators)
+    [issue] = [i for i in report.issues if i.code is IssueCode.NOT_SUBMITTED]
+    assert (issue.file, issue.severity) == ("", Severity.WARNING)
+    assert issue.message == "第六项行动（推进综合交通绿色发展）未报送本季度工作簿。"
+    assert report.missing == (six,)
+
+
+def test_duplicate_workbooks_name_both_and_use_neither(report):
+    nine = report.action(9)
+    names = ("2025Q3_第09项_市住建局.xlsx", "2025Q3_第09项_市住建局（修改）.xlsx")
+    assert (nine.submitted, nine.data_pending, nine.light, nine.files) == (True, True, Light.RED, names)
+    assert nine.light_reasons == ("收到多份工作簿，数据待核实",)
+    assert nine.tasks == () and nine.info is None
+    duplicates = [i for i in report.issues if i.code is IssueCode.DUPLICATE_WORKBOOK]
+    assert [i.file for i in duplicates] == list(names)
+    assert all(names[0] in i.message and names[1] in i.message and i.severity is Severity.ERROR
+               for i in duplicates)
+    assert nine.error_count == 2
+
+
+def test_workbook_of_another_quarter_is_refused_not_used(report):
+    [issue] = [i for i in report.issues if i.code is IssueCode.TEMPLATE_OTHER_QUARTER]
+    assert issue.file == "2025Q2_第01项.xlsx"
+    assert issue.message == "该文件是2025年第二季度的填报模板，不是2025年第三季度的。请下载2025年第三季度模板填写。"
+    assert report.action(1).files == ("2025Q3_第01项.xlsx",)
+
+
+def test_a_workbook_with_errors_is_used_and_marked_pending(report):
+    ten = report.action(10)
+    assert (ten.data_pending, ten.light, ten.error_count, ten.warning_count) == (True, Light.YELLOW, 1, 1)
+    assert ten.indicators[1].actual == Decimal(1020)
+    assert ten.light_reasons == ("文化和旅游产业综合收入完成目标的51.0%，低于时序进度24.0个百分点",
+                                 "报送工作簿存在1处错误，相关数据待核实")
+
+
+def test_history_fills_previous_last_year_and_trend(report):
+    factories = report.action(3).indicators[1]
+    assert (factories.previous, factories.last_year) == (Decimal(7), Decimal(5))
+    assert (factories.qoq, factories.yoy) == (Fraction(1, 7), Fraction(3, 5))
+    assert factories.trend == ((Quarter(2024, 3), Decimal(5)), (Quarter(2025, 1), Decimal(7)),
+                               (Quarter(2025, 2), Decimal(7)), (Quarter(2025, 3), Decimal(8)))
+
+
+def test_consistency_warnings_point_at_the_current_cells(report):
+    found = [[i.code.value, i.file, i.sheet, i.cell] for i in report.issues
+             if i.code in (IssueCode.CUMULATIVE_DECREASE, IssueCode.FLOW_DECREASE, IssueCode.VALUE_JUMP)]
+    assert found == [
+        ["cumulative-decrease", "2025Q3_第03项.xlsx", "指标进展", "H4"],
+        ["value-jump", "2025Q3_第08项.xlsx", "指标进展", "H5"],
+        ["flow-decrease", "2025Q3_第10项.xlsx", "指标进展", "H4"],
+    ]
+
+
+def test_stray_files_are_reported(report):
+    assert ["stray-file", "~$2025Q3_第03项.xlsx"] in [[i.code.value, i.file] for i in report.issues]
+
+
+def test_supervision_names_the_right_units_and_problems(report):
+    rows = [(s.action_id, s.lead_units, s.item, s.reason, s.unit_problem) for s in report.supervision]
+    assert rows == [
+        (3, "市经信局", "建设绿色园区数量", "建设绿色园区数量完成目标的0.0%，低于时序进度93.8个百分点",
+         "猇亭化工园区尚在整改，预计年内难以获批。"),
+        (3, "市经信局", "长江岸线生态修复工程",
+         "已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0.0%，低于时序进度75.0个百分点",
+         "用地审批待办"),
+        (6, "市交通运输局、市发改委", "本季度工作簿", "未按时报送本季度工作簿", ""),
+        (7, "市发改委", "联结长江中上游、辐射江汉平原的省域副中心城市建设取得重大进展",
+         "已超过完成时限（2023年12月31日）仍未完成", "跨区域协调事项需省级层面统筹"),
+        (8, "人行市中心支行、市地方金融工作局", "全市绿色融资规模增速",
+         "全市绿色融资规模增速为15.0%，未完成2023年目标20.0%，完成目标的75.0%", "受有效信贷需求偏弱影响，增速放缓。"),
+        (8, "人行市中心支行、市地方金融工作局",
+         "建立较为完善的绿色金融组织体系、产品体系和政策支持体系，形成可复制的绿色金融发展模式",
+         "牵头单位报告进度滞后", "试验区方案尚待省级批复"),
+        (9, "市住建局", "报送数据", "收到多份工作簿，数据待核实", ""),
+    ]
+
+
+def test_commendations_are_green_with_figures(report):
+    rows = [(c.action_id, c.lead_units, c.reason) for c in report.commendations]
+    assert rows == [
+        (4, "市科技局", "绿色技术创新平台数量为22家，已完成2023年目标20家；绿色低碳技术攻关项目数量为8项，已完成2023年目标5项"),
+        (5, "市水利和湖泊局", "全市用水总量为14.00亿立方米，占控制目标的62.5%，低于时序进度12.5个百分点"),
+    ]
+
+
+def test_issues_are_sorted_and_unique(report):
+    from yc_reports.issues import sort_key
+
+    assert list(report.issues) == sorted(report.issues, key=sort_key)
+    assert len(set(report.issues)) == len(report.issues)
+
+
+# ------------------------------------------------------------------------------------ small cases
+
+
+def test_nothing_received_gives_ten_grey_actions():
+    r = assemble_report(REGISTRY, Q, [])
+    assert set(lights(r).values()) == {"grey"}
+    assert flatten(r.issues, ("code", "file")) == [["not-submitted", ""]] * 10
+    assert len(r.supervision) == 10
+
+
+def test_unreadable_workbook_counts_for_the_action_its_name_gives():
+    broken = make_issue(IssueCode.FILE_UNREADABLE, "2025Q3_第03项_建设绿色制造体系_市经信局.xlsx", detail="x")
+    r = assemble_report(REGISTRY, Q, [result(None, file=broken.file, issues=[broken])])
+    three = r.action(3)
+    assert (three.submitted, three.data_pending, three.light) == (True, True, Light.RED)
+    assert three.light_reasons == ("报送文件无法读取，数据待核实",)
+    assert three.error_count == 1
+    assert r.supervision[2].item == "报送数据" and r.supervision[2].action_id == 3
+
+
+def test_workbook_of_another_plan_is_not_guessed_into_an_action():
+    other = make_issue(IssueCode.TEMPLATE_OTHER_PLAN, "2025Q3_第03项.xlsx", found="x", expected="y")
+    r = assemble_report(REGISTRY, Q, [result(None, file=other.file, issues=[other])])
+    assert r.action(3).light is Light.GREY
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("2025Q3_第03项_建设绿色制造体系_市经信局.xlsx", 3), ("第 10 项.xlsx", 10), ("建设绿色制造体系.xlsx", 3),
+    ("第11项.xlsx", None), ("报表.xlsx", None)])
+def test_guess_action_id(name, expected):
+    assert guess_action_id(name, REGISTRY) == expected
+
+
+def test_wrong_plan_submission_is_refused():
+    sub = submission(REGISTRY, 3, Q, plan_id="another-plan")
+    r = assemble_report(REGISTRY, Q, [result(sub)])
+    assert r.action(3).light is Light.GREY
+    assert IssueCode.TEMPLATE_OTHER_PLAN in [i.code for i in r.issues]
+
+
+def test_missing_registry_task_counts_as_behind_when_overdue():
+    sub = submission(REGISTRY, 2, Q, tasks={"eco_value_study": (TaskStatus.DONE, "")})
+    two = assemble_report(REGISTRY, Q, [result(sub)]).action(2)
+    assert [(t.key, t.reported, t.behind) for t in two.tasks] == [
+        ("eco_value_study", TaskStatus.DONE, False), ("eco_value_demos", None, True),
+        ("eco_value_framework", None, False)]
+    assert two.light is Light.RED
+
+
+def test_late_project_goes_on_the_list_without_changing_a_green_light():
+    late = project("新建项目", annual_plan="100", ytd="0", status=ProjectStatus.NOT_STARTED,
+                   planned_start=dt.date(2025, 7, 1), problems="资金未到位")
+    sub = submission(REGISTRY, 2, Q, tasks={"eco_value_study": (TaskStatus.DONE, ""),
+                                            "eco_value_demos": (TaskStatus.DONE, ""),
+                                            "eco_value_framework": (TaskStatus.ON_SCHEDULE, "")}, projects=[late])
+    r = assemble_report(REGISTRY, Q, [result(sub)])
+    assert r.action(2).light is Light.GREEN
+    [item] = [s for s in r.supervision if s.action_id == 2]
+    assert (item.item, item.unit_problem) == ("新建项目", "资金未到位")
+    assert r.commendations == ()  # green, but no indicator ahead or met
+
+
+def test_pending_green_action_is_not_commended():
+    sub = submission(REGISTRY, 4, Q, values={"innovation_platforms": 22, "tech_projects": 8,
+                                             "rd_institution_coverage": "96", "rd_activity_coverage": "93"},
+                     tasks={"green_tech_transfer": (TaskStatus.ON_SCHEDULE, "")})
+    bad = make_issue(IssueCode.DATE_INVALID, sub.file, "基本信息", "B9", value="x")
+    r = assemble_report(REGISTRY, Q, [result(sub, issues=[bad])])
+    assert (r.action(4).light, r.action(4).data_pending) == (Light.GREEN, True)
+    assert r.commendations == ()
+
+
+def test_red_action_with_pending_data_lists_the_reason_first():
+    sub = submission(REGISTRY, 8, Q, values={"green_finance_growth": "15"},
+                     tasks={"green_finance_system": (TaskStatus.ON_SCHEDULE, "")})
+    bad = make_issue(IssueCode.NUMBER_INVALID, sub.file, "指标进展", "H5", value="很多", unit="亿元")
+    r = assemble_report(REGISTRY, Q, [result(sub, issues=[bad])])
+    items = [(s.item, s.reason) for s in r.supervision if s.action_id == 8]
+    assert items[0] == ("报送数据", "报送工作簿存在1处错误，相关数据待核实")
+    assert items[1][0] == "全市绿色融资规模增速"
+
+
+def test_explicit_report_date_wins():
+    r = assemble_report(REGISTRY, Q, [], report_date=dt.date(2025, 10, 20))
+    assert r.report_date == dt.date(2025, 10, 20)
+
+
+def test_same_input_in_any_order_gives_the_same_report():
+    current, history, stray = fixture_quarter(REGISTRY)
+    h = history_from_submissions(Q, history)
+    a = assemble_report(REGISTRY, Q, current, h, extra_issues=stray)
+    b = assemble_report(REGISTRY, Q, list(reversed(current)), h, extra_issues=stray)
+    assert a == b
+
+
+def test_file_names_are_shown_as_given():
+    sub = submission(REGISTRY, 3, Q, file=file_name(Q, 3, "_改"))
+    assert assemble_report(REGISTRY, Q, [result(sub)]).action(3).files == ("2025Q3_第03项_改.xlsx",)

@@ -1,0 +1,164 @@
+"""Charts: deterministic PNGs in the shipped Chinese face, colours that match the lights, print sizes."""
+
+from __future__ import annotations
+
+import io
+import struct
+from fractions import Fraction
+
+import pytest
+from matplotlib import ft2font
+from matplotlib.font_manager import fontManager
+from matplotlib.text import Text
+from PIL import Image
+
+import chart_fixtures as fx
+from yc_reports.render import charts
+from yc_reports.render import fonts
+from yc_reports.render.charts import Chart, mean_completion, task_summary
+from yc_reports.analysis.model import Light
+
+WIDTH_PX = round(156 / 25.4 * charts.DPI)
+
+
+def all_charts() -> dict[str, Chart]:
+    report = fx.quarter_report()
+    action = fx.green_manufacturing()
+    return {
+        "indicator_progress": charts.indicator_progress_chart(action),
+        "trend_count": charts.trend_chart(fx.GREEN_FACTORIES),
+        "trend_ceiling": charts.trend_chart(fx.WATER_USE),
+        "trend_level": charts.trend_chart(fx.COVERAGE),
+        "project_investment": charts.project_investment_chart(action),
+        "summary_lights": charts.summary_lights_chart(report),
+        "submission": charts.submission_chart(report),
+    }
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, Chart]:
+    return all_charts()
+
+
+def png_chunks(data: bytes) -> list[bytes]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    kinds, at = [], 8
+    while at < len(data):
+        (length,) = struct.unpack(">I", data[at:at + 4])
+        kinds.append(data[at + 4:at + 8])
+        at += 12 + length
+    return kinds
+
+
+def colour_pixels(png: bytes, rgb: str) -> int:
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    target = tuple(int(rgb[i:i + 2], 16) for i in (0, 2, 4))
+    return sum(count for count, colour in image.getcolors(maxcolors=1 << 20) if colour == target)
+
+
+def test_the_same_inputs_give_the_same_bytes(rendered):
+    again = all_charts()
+    for name, chart in rendered.items():
+        assert chart.png == again[name].png, name
+
+
+def test_pngs_carry_no_dates_or_software_names(rendered):
+    for name, chart in rendered.items():
+        kinds = png_chunks(chart.png)
+        assert not {b"tIME", b"tEXt", b"iTXt", b"zTXt"} & set(kinds), name
+        assert b"matplotlib" not in chart.png, name
+        image = Image.open(io.BytesIO(chart.png))
+        assert image.mode == "RGB" and round(image.info["dpi"][0]) == charts.DPI, name
+
+
+def test_charts_are_sized_for_the_text_block_at_200_dpi(rendered):
+    for name, chart in rendered.items():
+        width, height = Image.open(io.BytesIO(chart.png)).size
+        assert chart.width_mm == 156
+        assert width == WIDTH_PX, name
+        assert 40 / 25.4 * charts.DPI <= height <= 160 / 25.4 * charts.DPI, name
+    # Rows grow with the number of indicators: 4 indicators, 11 mm each, plus title and legend.
+    _, height = Image.open(io.BytesIO(rendered["indicator_progress"].png)).size
+    assert abs(height - (13 + 4 * 11 + 9.5 + 5.5) / 25.4 * charts.DPI) <= 1
+
+
+def test_bar_colours_match_the_lights(rendered):
+    progress = rendered["indicator_progress"].png
+    # 开发绿色产品 (ahead) green, 新增绿色工厂 (watch) yellow, 建设绿色园区 (lagging) red; no grey bar.
+    for light in (Light.GREEN, Light.YELLOW, Light.RED):
+        assert colour_pixels(progress, light.rgb) > 2000, light
+    assert colour_pixels(progress, Light.GREY.rgb) < 1000    # no grey bar (only anti-aliased grey text)
+    lights = rendered["summary_lights"].png
+    for light in Light:
+        assert colour_pixels(lights, light.rgb) > 100, light
+
+
+def test_text_is_readable_at_print_size(monkeypatch):
+    sizes: list[float] = []
+    original = charts._Canvas.png
+
+    def capture(canvas):
+        sizes.extend(t.get_fontsize() for t in canvas.figure.findobj(Text) if t.get_text() and t.get_visible())
+        return original(canvas)
+
+    monkeypatch.setattr(charts._Canvas, "png", capture)
+    all_charts()
+    assert sizes and min(sizes) >= 9
+
+
+def test_chinese_text_is_drawn_with_the_shipped_simplified_chinese_face():
+    import noto_cjk_sans_otc
+
+    path = fonts.cjk_font_path()
+    assert path.path == str(noto_cjk_sans_otc.FONT_PATH) and path.face_index == 2
+    found = fontManager.findfont(fonts.cjk_font(10.5))
+    assert found.path == path.path and found.face_index == 2
+    face = ft2font.FT2Font(found.path, face_index=found.face_index)
+    assert face.family_name == "Noto Sans CJK SC"
+    japanese = ft2font.FT2Font(found.path, face_index=0)
+    # SC glyph forms, not JP: the collection maps these characters to different glyphs per region.
+    assert face.get_char_index(ord("直")) != japanese.get_char_index(ord("直"))
+    assert face.get_char_index(ord("骨")) != japanese.get_char_index(ord("骨"))
+
+
+def test_rendering_uses_face_index_two():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    font = RendererAgg(10, 10, 72)._prepare_font(fonts.cjk_font(12))
+    assert font.family_name == "Noto Sans CJK SC"
+
+
+def test_register_is_idempotent():
+    assert fonts.register_cjk_font() == fonts.register_cjk_font() == "Noto Sans CJK SC"
+
+
+def test_alt_texts_say_what_the_chart_shows(rendered):
+    progress = rendered["indicator_progress"].alt_text
+    assert "新增绿色工厂数量完成66.7%，时序进度93.8%，关注" in progress
+    assert "打造绿色供应链数量暂无数据" in progress
+    trend = rendered["trend_count"].alt_text
+    assert "2025年第一季度未报" in trend and "2025年目标12家" in trend
+    assert "15.80亿立方米" in rendered["trend_ceiling"].alt_text
+    assert "猇亭区磷石膏综合利用项目年度计划18000万元，累计完成6200万元（34.4%）" in rendered["project_investment"].alt_text
+    lights = rendered["summary_lights"].alt_text
+    assert "绿灯5项，黄灯2项，红灯2项，未报送1项" in lights and "六、推进综合交通绿色发展未报送" in lights
+    assert "数据待核实1项（第九项）" in rendered["submission"].alt_text
+    assert "未报送1项（第六项）" in rendered["submission"].alt_text
+
+
+def test_summary_figures_are_exact():
+    action = fx.green_manufacturing()
+    # (2/2 + 8/12 + 1/2) / 3, the indicator without a figure left out
+    assert mean_completion(action) == Fraction(13, 18)
+    report = fx.quarter_report()
+    assert task_summary(report.action(2)) == "重点任务已完成1项，正常推进1项"
+    assert task_summary(report.action(7)) == "重点任务滞后1项"
+    assert mean_completion(report.action(1)) is None
+
+
+def test_charts_cope_with_nothing_to_show():
+    empty = fx.action_result(2, Light.GREEN)
+    for chart in (charts.indicator_progress_chart(empty), charts.project_investment_chart(empty)):
+        assert chart.png.startswith(b"\x89PNG")
+    blank = fx.indicator("新增绿色工厂数量", "家", "12", None, fx.Status.NO_DATA, trend=(None, None))
+    assert charts.trend_chart(blank).png.startswith(b"\x89PNG")

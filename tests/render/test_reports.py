@@ -1,0 +1,398 @@
+"""The composed Word reports of the demo quarter, reopened: page set-up, fonts, fields and pictures as
+GB/T 9704 asks, the summary naming who lags on its first page, table figures equal to summary.json,
+the demo's story told, and the same inputs giving the same bytes.
+
+One module-scoped build of the demo (`create_demo_inputs` + `build_quarter`); every check reads the
+written files back (python-docx for text and tables, the raw XML for properties python-docx hides).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from lxml import etree
+
+from yc_reports.pipeline.build import build_quarter
+from yc_reports.pipeline.demo import create_demo_inputs
+from yc_reports.render.docx.settings import resolve_document_settings
+from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import cn_numeral, resolve_registry
+from yc_reports.render.reports import INDICATOR_HEADERS
+
+Q = Quarter(2025, 3)
+SETTINGS = resolve_document_settings(None)
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+W = "{%s}" % NS["w"]
+LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
+OVERVIEW_HEADERS = ("序号", "行动", "牵头单位", "亮灯", "主要情况")
+SUPERVISION_HEADERS = ("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题")
+
+
+@dataclass(frozen=True)
+class Built:
+    root: Path
+    out: Path
+    summary: dict
+
+    @property
+    def summary_docx(self) -> Path:
+        return self.out / self.summary["files"]["summary_report"]
+
+    def action_docx(self, action_id: int) -> Path:
+        return self.out / self.summary["files"]["action_reports"][action_id - 1]
+
+    @property
+    def documents(self) -> list[Path]:
+        return [self.summary_docx] + [self.action_docx(i) for i in range(1, 11)]
+
+    def action(self, action_id: int) -> dict:
+        return next(a for a in self.summary["actions"] if a["id"] == action_id)
+
+
+def build(root: Path, out_name: str) -> Path:
+    registry = resolve_registry(None, root / "inputs")
+    out = root / out_name / str(Q)
+    result = build_quarter(registry, Q, root / "inputs" / str(Q), out)
+    assert result.ok, result.error
+    return out
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Built:
+    root = tmp_path_factory.mktemp("demo")
+    create_demo_inputs(root)
+    out = build(root, "outputs")
+    return Built(root, out, json.loads((out / "summary.json").read_text("utf-8")))
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def xml_part(path: Path, name: str) -> etree._Element:
+    with zipfile.ZipFile(path) as z:
+        return etree.fromstring(z.read(name))
+
+
+def parts(path: Path, prefix: str) -> list[etree._Element]:
+    with zipfile.ZipFile(path) as z:
+        return [etree.fromstring(z.read(n)) for n in sorted(z.namelist()) if n.startswith(prefix)]
+
+
+def twips(mm: float) -> int:
+    return round(Decimal(str(mm)) * 1440 / Decimal("25.4"))
+
+
+def style(styles: etree._Element, style_id: str) -> etree._Element:
+    found = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+    assert found is not None, style_id
+    return found
+
+
+def table_with(document, headers: tuple[str, ...]):
+    for table in document.tables:
+        if tuple(c.text for c in table.rows[0].cells) == headers:
+            return table
+    raise AssertionError(f"no table headed {headers}")
+
+
+def body_rows(table) -> list[tuple[str, ...]]:
+    return [tuple(c.text for c in row.cells) for row in table.rows[1:]]
+
+
+def lead_paragraph(document) -> str:
+    """The first body paragraph after the 主送 line."""
+    texts = [p.text for p in document.paragraphs if p.text.strip()]
+    recipient = next(i for i, t in enumerate(texts) if t.startswith("各专项行动指挥部"))
+    return texts[recipient + 1]
+
+
+def percent(cell: str) -> Decimal:
+    assert cell.endswith("%"), cell
+    return Decimal(cell[:-1])
+
+
+def close_to(shown: Decimal, ratio: float) -> bool:
+    """A percentage shown to 0.1 against a ratio summary.json rounded to 4 places."""
+    return abs(shown - Decimal(str(ratio)) * 100) <= Decimal("0.055")
+
+
+# ------------------------------------------------------------------------------------ every document
+
+
+def test_page_is_a4_with_the_standard_margins(built: Built):
+    page = SETTINGS.page
+    for path in built.documents:
+        sect = xml_part(path, "word/document.xml").find(".//w:body/w:sectPr", NS)
+        size, margins = sect.find("w:pgSz", NS), sect.find("w:pgMar", NS)
+        assert (size.get(W + "w"), size.get(W + "h")) == ("11906", "16838"), path.name
+        for side, mm in (("top", page.top), ("bottom", page.bottom), ("left", page.left), ("right", page.right)):
+            assert abs(int(margins.get(W + side)) - twips(mm)) <= 1, (path.name, side)
+        assert (page.top, page.bottom, page.left, page.right) == (37, 35, 28, 26)
+
+
+def test_east_asian_fonts_on_the_body_and_heading_styles(built: Built):
+    fonts = SETTINGS.fonts
+    for path in built.documents:
+        styles = xml_part(path, "word/styles.xml")
+        normal = style(styles, "Normal").find("w:rPr/w:rFonts", NS)
+        assert normal.get(W + "eastAsia") == fonts.body == "仿宋_GB2312"
+        assert normal.get(W + "ascii") == fonts.latin
+        for level in (1, 2, 3, 4):
+            heading = style(styles, f"Heading{level}").find("w:rPr/w:rFonts", NS)
+            assert heading.get(W + "eastAsia") == fonts.heading(level), (path.name, level)
+        assert style(styles, "Heading1").find("w:rPr/w:rFonts", NS).get(W + "eastAsia") == "黑体"
+
+
+def test_every_chinese_run_names_its_east_asian_font(built: Built):
+    for path in built.documents:
+        for run in xml_part(path, "word/document.xml").iter(W + "r"):
+            text = "".join(t.text or "" for t in run.findall("w:t", NS))
+            if re.search(r"[\u4e00-\u9fff]", text):
+                fonts = run.find("w:rPr/w:rFonts", NS)
+                assert fonts is not None and fonts.get(W + "eastAsia"), (path.name, text)
+
+
+def test_titles_are_erhao(built: Built):
+    for path in built.documents:
+        document = xml_part(path, "word/document.xml")
+        titles = [p for p in document.iter(W + "p")
+                  if p.find("w:pPr/w:pStyle[@w:val='Title']", NS) is not None and p.find("w:r", NS) is not None]
+        assert titles, path.name
+        for p in titles:
+            for run in p.findall("w:r", NS):
+                assert run.find("w:rPr/w:sz", NS).get(W + "val") == "44", path.name
+                assert run.find("w:rPr/w:rFonts", NS).get(W + "eastAsia") == SETTINGS.fonts.title
+
+
+def test_page_numbers_are_fields_in_odd_and_even_footers(built: Built):
+    for path in built.documents:
+        sect = xml_part(path, "word/document.xml").find(".//w:body/w:sectPr", NS)
+        kinds = {ref.get(W + "type") for ref in sect.findall("w:footerReference", NS)}
+        assert {"default", "even"} <= kinds, path.name
+        footers = parts(path, "word/footer")
+        assert len(footers) >= 2
+        for footer in footers:
+            instructions = "".join(t.text for t in footer.iter(W + "instrText"))
+            assert instructions.strip() == "PAGE", path.name
+            assert [f.get(W + "fldCharType") for f in footer.iter(W + "fldChar")] == ["begin", "separate", "end"]
+        settings = xml_part(path, "word/settings.xml")
+        assert settings.find("w:evenAndOddHeaders", NS) is not None, path.name
+
+
+def test_every_picture_has_alt_text_and_an_image(built: Built):
+    seen = 0
+    for path in built.documents:
+        document = xml_part(path, "word/document.xml")
+        with zipfile.ZipFile(path) as z:
+            media = {n for n in z.namelist() if n.startswith("word/media/")}
+        for drawing in document.iter(W + "drawing"):
+            if drawing.find(".//pic:pic", NS) is None:
+                continue   # the 版记 text box
+            seen += 1
+            assert drawing.find(".//wp:docPr", NS).get("descr", "").strip(), path.name
+            assert drawing.find(".//pic:blipFill", NS) is not None
+        assert len(media) == sum(1 for d in document.iter(W + "drawing") if d.find(".//pic:pic", NS) is not None)
+    assert seen >= 10
+
+
+def test_pictures_per_document(built: Built):
+    def pictures(path: Path) -> list[str]:
+        document = xml_part(path, "word/document.xml")
+        return [d.find(".//wp:docPr", NS).get("descr") for d in document.iter(W + "drawing")
+                if d.find(".//pic:pic", NS) is not None]
+
+    summary = pictures(built.summary_docx)
+    assert len(summary) == 1 and summary[0].startswith("图：")
+    # 第三项: progress chart, trends of the two indicators behind (绿色工厂 关注, 绿色园区 滞后), projects.
+    three = pictures(built.action_docx(3))
+    assert len(three) == 4
+    assert [d for d in three if "季度数值" in d] == [
+        "图：新增绿色工厂数量各季度数值：2024年第三季度5家，2024年第四季度6家，2025年第一季度7家，"
+        "2025年第二季度7家，2025年第三季度8家；2025年目标12家。",
+        "图：建设绿色园区数量各季度数值：2024年第三季度0个，2024年第四季度1个，2025年第一季度1个，"
+        "2025年第二季度1个，2025年第三季度1个；2025年目标2个。"]
+    assert len(pictures(built.action_docx(4))) == 1     # every indicator ahead or on track: no trends
+    assert pictures(built.action_docx(6)) == []         # not reported
+
+
+# ------------------------------------------------------------------------------------ the summary
+
+
+def test_lead_paragraph_names_who_lags_and_by_how_much(built: Built):
+    lead = lead_paragraph(docx.Document(built.summary_docx))
+    assert "第三项（市经信局）建设绿色园区数量低于时序进度43.8个百分点，新增绿色工厂数量低于时序进度27.1个百分点" in lead
+    assert "第七项（市发改委）有1项重点任务逾期未完成" in lead
+    assert "第十项（市文化和旅游局）文化和旅游产业综合收入低于时序进度24.0个百分点" in lead
+    assert "第六项（市交通运输局、市发改委）未按时报送调度数据" in lead
+    assert "十大行动亮绿灯6项、黄灯1项、红灯2项、未报送1项" in lead
+    # …and so for every red or yellow action in summary.json, with every figure behind.
+    for action in built.summary["actions"]:
+        if action["light"] in ("red", "yellow"):
+            assert f"第{cn_numeral(action['id'])}项（{'、'.join(action['lead_units'])}）" in lead
+            for ind in action["indicators"]:
+                if ind["status"] in ("watch", "lagging"):
+                    assert f"{ind['name']}低于时序进度{abs(Decimal(str(ind['gap_points'])))}个百分点" in lead
+        else:
+            assert f"第{cn_numeral(action['id'])}项（" not in lead or action["light"] == "grey"
+
+
+def test_overview_table_lights_equal_summary_json(built: Built):
+    rows = body_rows(table_with(docx.Document(built.summary_docx), OVERVIEW_HEADERS))
+    assert len(rows) == 10
+    assert [r[0] for r in rows] == [str(i) for i in range(1, 11)]
+    assert [r[3] for r in rows] == [LIGHT_LABELS[a["light"]] for a in built.summary["actions"]]
+    assert [r[4] for r in rows] == ["；".join(a["light_reasons"]) for a in built.summary["actions"]]
+
+
+def test_tables_are_kept_on_one_page(built: Built):
+    """Every row but the last keeps with the next (w:keepNext), so a table that fits a page is not split."""
+    overview = table_with(docx.Document(built.summary_docx), OVERVIEW_HEADERS)
+    keeps = [all(p.find("w:pPr/w:keepNext", NS) is not None for p in row._tr.iter(W + "p")) for row in overview.rows]
+    assert keeps == [True] * 10 + [False]
+
+
+def test_supervision_table_equals_summary_json(built: Built):
+    rows = body_rows(table_with(docx.Document(built.summary_docx), SUPERVISION_HEADERS))
+    expected = [(str(i), f"第{cn_numeral(s['action_id'])}项", s["lead_units"], s["item"], s["reason"],
+                 s["unit_problem"] or "—") for i, s in enumerate(built.summary["supervision"], start=1)]
+    assert rows == expected
+    assert [r[1] for r in rows] == ["第三项", "第六项", "第七项", "第九项"]
+
+
+def test_attachments_list_every_action_and_every_issue(built: Built):
+    document = docx.Document(built.summary_docx)
+    submitted = body_rows(table_with(document, ("序号", "行动", "牵头单位", "报送情况", "填报人\n联系电话", "填报日期",
+                                                "校验结果")))
+    assert [r[3] for r in submitted] == ["已报送"] * 5 + ["未报送", "已报送", "已报送", "数据待核实", "已报送"]
+    assert submitted[2][4:] == ("刘芳\n0717-6441035", "10月8日", "无误")
+    assert submitted[8][6] == "错误1处"
+    issues = body_rows(table_with(document, ("序号", "文件", "位置", "级别", "问题说明")))
+    assert [(r[2], r[3]) for r in issues] == [("—", "警告"), ("重大项目!E4", "错误")]
+
+
+# ------------------------------------------------------------------------------------ the action reports
+
+
+@pytest.mark.parametrize("action_id", [1, 3, 4, 5, 8, 10])
+def test_indicator_table_equals_summary_json(built: Built, action_id: int):
+    rows = body_rows(table_with(docx.Document(built.action_docx(action_id)), INDICATOR_HEADERS))
+    indicators = built.action(action_id)["indicators"]
+    assert len(rows) == len(indicators) > 0
+    for row, ind in zip(rows, indicators):
+        name, target_year, actual, completion, progress, gap, yoy, qoq, status = row
+        target, year = target_year.split("\n")
+        assert name == f"{ind['name']}（{ind['unit']}）"
+        assert (target == "待定") if ind["target"] is None else Decimal(target) == Decimal(str(ind["target"]))
+        assert year == f"（{ind['target_year']}）"
+        assert Decimal(actual) == Decimal(str(ind["actual"]))
+        for shown, ratio in ((completion, ind["completion"]), (progress, ind["time_progress"])):
+            assert shown == "—" if ratio is None else close_to(percent(shown), ratio), (name, shown, ratio)
+        assert (gap == "—") if ind["gap_points"] is None else Decimal(gap) == Decimal(str(ind["gap_points"]))
+        assert status == ind["status_label"]
+        for shown, ratio, base in ((yoy, ind["yoy"], ind["last_year"]), (qoq, ind["qoq"], ind["previous"])):
+            if ind["unit"] == "%":   # a rate changes by percentage points
+                expected = None if base is None else Decimal(str(ind["actual"])) - Decimal(str(base))
+                assert (shown == "—") if expected is None else Decimal(shown.removesuffix("个百分点")) == expected
+            elif shown != "—":
+                assert close_to(percent(shown), ratio), (name, shown, ratio)
+            else:
+                assert ratio is None or (shown is qoq and ind["kind"] == "flow")
+
+
+def test_indicator_table_of_the_third_action_by_hand(built: Built):
+    """8 of 12 green factories and 1 of 2 green parks against the path 2022Q1 → 2025 (15/16 = 93.75%)."""
+    rows = body_rows(table_with(docx.Document(built.action_docx(3)), INDICATOR_HEADERS))
+    # 同比 against 2024Q3 (5 factories, 0 parks), 环比 against 2025Q2 (7 factories, 1 park)
+    assert rows[1] == ("新增绿色工厂数量（家）", "12\n（2025）", "8", "66.7%", "93.8%", "-27.1", "+60.0%", "+14.3%",
+                       "关注")
+    assert rows[2] == ("建设绿色园区数量（个）", "2\n（2025）", "1", "50.0%", "93.8%", "-43.8", "—", "0.0%", "滞后")
+
+
+def test_not_reported_action_is_one_short_paragraph(built: Built):
+    texts = [p.text for p in docx.Document(built.action_docx(6)).paragraphs if p.text.strip()]
+    body = texts[texts.index("推进综合交通绿色发展\n2025年第三季度推进情况") + 1:]
+    assert body == ["本行动为十大行动第六项，牵头单位市交通运输局、市发改委未按时报送2025年第三季度调度数据，"
+                    "本季度推进情况暂无法评价，已列入督办清单。请于2025年10月25日前补报。"]
+    assert docx.Document(built.action_docx(6)).tables == []
+
+
+def test_action_report_sections_follow_the_data(built: Built):
+    def headings(action_id: int) -> list[str]:
+        return [p.text for p in docx.Document(built.action_docx(action_id)).paragraphs
+                if p.style.name.lower().startswith("heading")]
+
+    assert headings(3) == ["一、总体情况", "二、主要指标完成情况", "三、重点任务推进情况", "四、重大项目建设情况",
+                           "五、存在的问题", "六、下一步工作计划"]
+    assert headings(7) == ["一、总体情况", "二、重点任务推进情况", "三、存在的问题", "四、下一步工作计划"]
+    assert headings(6) == []
+
+
+def test_data_pending_action_names_the_wrong_cell_and_leaves_it_out_of_the_totals(built: Built):
+    texts = [p.text for p in docx.Document(built.action_docx(9)).paragraphs]
+    assert "校验发现的错误：重大项目表E4单元格，“约1.8亿”不是有效数值。相关数据待牵头单位核实更正，本报告暂未采用。" in texts
+    # 9300 of the 27000 planned for the two projects with figures (not of all 51000): 34.4%.
+    assert ("纳入调度的重大项目3个，年度计划投资51000万元。除中心城区污水处理厂提标扩能工程投资数据待核实外，其余2个项目"
+            "年度计划投资27000万元，今年1—9月累计完成投资9300万元，完成年度计划的34.4%。") in texts
+
+
+# ------------------------------------------------------------------------------------ the demo's story
+
+
+def test_demo_story_holds(built: Built):
+    lights = {a["id"]: a["light"] for a in built.summary["actions"]}
+    assert lights == {1: "green", 2: "green", 3: "red", 4: "green", 5: "green", 6: "grey", 7: "red", 8: "green",
+                      9: "green", 10: "yellow"}
+    assert [c["action_id"] for c in built.summary["commendations"]] == [4, 8]
+    assert [a["id"] for a in built.summary["actions"] if a["data_pending"]] == [9]
+    [error] = [i for i in built.summary["issues"] if i["severity"] == "error"]
+    assert (error["code"], error["sheet"], error["cell"]) == ("number-invalid", "重大项目", "E4")
+    assert "第09项" in error["file"]
+    three = {i["key"]: i for i in built.action(3)["indicators"]}
+    assert (three["green_factories"]["completion"], three["green_factories"]["time_progress"]) == (0.6667, 0.9375)
+    assert (three["green_parks"]["gap_points"], three["green_parks"]["status"]) == (-43.8, "lagging")
+    revenue = {i["key"]: i for i in built.action(10)["indicators"]}["tourism_revenue"]
+    assert (revenue["completion"], revenue["gap_points"], revenue["status"]) == (0.51, -24.0, "watch")
+
+
+# ------------------------------------------------------------------------------------ deterministic
+
+
+def test_same_inputs_give_identical_bytes(built: Built):
+    again = build(built.root, "again")
+    names = [p.relative_to(built.out).as_posix() for p in built.documents]
+    names += ["汇总表.xlsx", "summary.json"]
+    assert len(names) == 13
+    different = [n for n in names if (built.out / n).read_bytes() != (again / n).read_bytes()]
+    assert different == []
+
+
+# ------------------------------------------------------------------------------------ rendered
+
+
+def test_first_page_of_the_summary_says_who_lags(built: Built, tmp_path: Path):
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed: the summary cannot be rendered to PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed: the PDF's first page cannot be read")
+    from yc_reports.render.pdf import convert_to_pdf
+
+    [pdf] = convert_to_pdf([built.summary_docx], tmp_path)
+    page_one = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout
+    flat = re.sub(r"\s+", "", page_one)
+    assert "市经信局" in flat and "43.8" in flat
+    assert "第十项（市文化和旅游局）" in flat and "24.0" in flat

@@ -1,0 +1,117 @@
+"""汇总表.xlsx for the fixture quarter: sheets, lights and their colours, formats, print setup, determinism."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from yc_reports.analysis.assemble import assemble_report
+from yc_reports.analysis.history import history_from_submissions
+from yc_reports.analysis.model import Light
+from yc_reports.plan.registry import load_registry
+from yc_reports.render.summary_xlsx import figure_format, write_summary_workbook
+
+from report_fixtures import FIXTURE_QUARTER, fixture_quarter
+
+REGISTRY = load_registry()
+
+
+@pytest.fixture(scope="module")
+def report():
+    current, history, stray = fixture_quarter(REGISTRY)
+    return assemble_report(REGISTRY, FIXTURE_QUARTER, current, history_from_submissions(FIXTURE_QUARTER, history),
+                           extra_issues=stray)
+
+
+@pytest.fixture(scope="module")
+def workbook(report, tmp_path_factory):
+    path = write_summary_workbook(report, tmp_path_factory.mktemp("xlsx") / "汇总表.xlsx")
+    return openpyxl.load_workbook(path)
+
+
+def rows(ws):
+    return list(ws.iter_rows(min_row=2, values_only=True))
+
+
+def test_sheets_in_order(workbook):
+    assert workbook.sheetnames == ["总览", "指标明细", "督办清单", "报送情况", "校验问题"]
+
+
+def test_overview_lights_coloured(workbook, report):
+    ws = workbook["总览"]
+    assert [c.value for c in ws[1]][:5] == ["序号", "行动", "牵头单位", "报送", "亮灯"]
+    assert [r[4] for r in rows(ws)] == ["绿灯", "绿灯", "红灯", "绿灯", "绿灯", "未报送", "红灯", "红灯", "红灯", "黄灯"]
+    for i, action in enumerate(report.actions, start=2):
+        assert ws.cell(i, 5).fill.fgColor.rgb == "00" + action.light.rgb
+    assert rows(ws)[8][3] == "已报送（数据待核实）" and rows(ws)[5][3] == "未报送"
+    headers = [c.value for c in ws[1]]
+    three = rows(ws)[2]
+    assert (three[headers.index("指标正常")], three[headers.index("指标关注")], three[headers.index("指标滞后")]) == (2, 1, 1)
+    assert three[-1] == "建设绿色园区数量完成目标的0.0%，低于时序进度93.8个百分点"
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "00D9E1F2"
+
+
+def test_indicator_details_with_filters_and_formats(workbook):
+    ws = workbook["指标明细"]
+    headers = [c.value for c in ws[1]]
+    assert ws.auto_filter.ref == f"A1:R{ws.max_row}" and ws.freeze_panes == "A2"
+    data = {r[3]: dict(zip(headers, r)) for r in rows(ws)}
+    assert len(data) == sum(len(a.indicators) for a in REGISTRY.actions)
+    water = data["全市用水总量"]
+    assert (water["目标值"], water["截至本季度末完成值"], water["完成率"], water["时序进度"], water["差距（百分点）"],
+            water["状态"]) == (22.4, 14, 0.625, 0.75, 12.5, "超前")
+    assert data["全市绿色融资规模"]["目标值"] == "目标待定"
+    factories = data["新增绿色工厂数量"]
+    assert (factories["上季度末完成值"], factories["环比"], factories["去年同期完成值"], factories["同比"]) == (
+        7, 0.1429, 5, 0.6)
+    r = 1 + [row[3] for row in rows(ws)].index("全市用水总量") + 1
+    col = {h: i + 1 for i, h in enumerate(headers)}
+    assert ws.cell(r, col["完成率"]).number_format == "0.0%"
+    assert ws.cell(r, col["截至本季度末完成值"]).number_format == "0.00"
+    assert ws.cell(r, col["状态"]).fill.fgColor.rgb == "00D5F0DF"
+
+
+def test_supervision_and_submissions(workbook):
+    supervision = rows(workbook["督办清单"])
+    assert [(r[1], r[3]) for r in supervision] == [
+        (3, "市经信局"), (3, "市经信局"), (6, "市交通运输局、市发改委"), (7, "市发改委"),
+        (8, "人行市中心支行、市地方金融工作局"), (8, "人行市中心支行、市地方金融工作局"), (9, "市住建局")]
+    submissions = rows(workbook["报送情况"])
+    three = submissions[2]
+    assert three[3:10] == ("已报送", "2025Q3_第03项.xlsx", "张三", "0717-1234567", "李四", three[8], 0)
+    assert three[8].date().isoformat() == "2025-09-28"
+    assert submissions[8][4] == "2025Q3_第09项_市住建局.xlsx\n2025Q3_第09项_市住建局（修改）.xlsx"
+    assert submissions[5][3:6] == ("未报送", None, None)
+
+
+def test_every_issue_listed(workbook, report):
+    listed = rows(workbook["校验问题"])
+    assert len(listed) == len(report.issues)
+    assert listed[2][1:5] == ("警告", "2025Q3_第03项.xlsx", "指标进展!H4", "cumulative-decrease")
+
+
+def test_print_setup(workbook):
+    for ws in workbook.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert int(ws.page_setup.paperSize) == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.print_title_rows == "$1:$1"
+
+
+def test_same_report_same_bytes(report, tmp_path: Path):
+    a = write_summary_workbook(report, tmp_path / "a.xlsx").read_bytes()
+    b = write_summary_workbook(report, tmp_path / "b.xlsx").read_bytes()
+    assert a == b
+
+
+@pytest.mark.parametrize("value,decimals,fmt", [
+    ("12", 0, "0"), ("1.1", 2, "0.00"), ("8.5", 0, "0.0"), ("22.400", 2, "0.00"), ("0.125", 2, "0.000")])
+def test_figure_format_never_hides_digits(value, decimals, fmt):
+    assert figure_format(Decimal(value), decimals) == fmt
+
+
+def test_light_colours_are_the_models():
+    assert {light.rgb for light in Light} == {"2E8B57", "E0A800", "C0392B", "9E9E9E"}

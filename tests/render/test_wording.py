@@ -1,0 +1,125 @@
+"""The report sentences: numbers written as an office writes them, from templates/indicator.j2."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from yc_reports.analysis.model import IndicatorResult, Status
+from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import Direction, Kind
+from yc_reports.render.wording import Wording, WordingError, parse_outline
+
+Q3 = Quarter(2025, 3)
+
+
+def indicator(**overrides) -> IndicatorResult:
+    base = dict(
+        key="green_factories", name="新增绿色工厂数量", unit="家", kind=Kind.CUMULATIVE,
+        direction=Direction.FLOOR, decimals=0, target_year=2025, target=Decimal(12), target_note="",
+        actual=Decimal(8), completion=Fraction(2, 3), time_progress=Fraction(15, 16),
+        gap_points=(Fraction(2, 3) - Fraction(15, 16)) * 100, status=Status.WATCH,
+    )
+    base.update(overrides)
+    return IndicatorResult(**base)
+
+
+@pytest.fixture(scope="module")
+def wording() -> Wording:
+    return Wording()
+
+
+def test_cumulative_sentence_states_completion_and_gap(wording):
+    assert wording.indicator_sentence(indicator(), Q3) == (
+        "截至9月底，新增绿色工厂数量为8家，完成2025年目标（12家）的66.7%，低于时序进度27.1个百分点。")
+
+
+def test_flow_sentence_speaks_of_the_year_so_far_with_year_on_year_change(wording):
+    ind = indicator(name="全市游客接待规模", unit="亿人次", kind=Kind.FLOW, decimals=2, target=Decimal("1.25"),
+                    actual=Decimal("0.98"), completion=Fraction(98, 125), time_progress=Fraction(3, 4),
+                    gap_points=(Fraction(98, 125) - Fraction(3, 4)) * 100, status=Status.ON_TRACK,
+                    yoy=Fraction(123, 1000))
+    assert wording.indicator_sentence(ind, Q3) == (
+        "今年1—9月，全市游客接待规模为0.98亿人次，完成2025年目标（1.25亿人次）的78.4%，"
+        "高于时序进度3.4个百分点，同比增长12.3%。")
+
+
+def test_ceiling_over_the_pro_rata_share_is_called_behind(wording):
+    completion = Fraction(18, 1) / Fraction(224, 10)
+    ind = indicator(name="全市用水总量", unit="亿立方米", kind=Kind.FLOW, direction=Direction.CEILING, decimals=2,
+                    target=Decimal("22.4"), actual=Decimal(18), completion=completion,
+                    time_progress=Fraction(3, 4), gap_points=(Fraction(3, 4) - completion) * 100,
+                    status=Status.WATCH)
+    assert wording.indicator_sentence(ind, Q3) == (
+        "今年1—9月，全市用水总量为18.00亿立方米，占2025年控制目标（22.40亿立方米）的80.4%，"
+        "高于时序进度5.4个百分点，超出序时控制进度。")
+
+
+def test_target_left_to_the_province_is_not_judged(wording):
+    ind = indicator(name="单位GDP能源消耗降低率", unit="%", kind=Kind.LEVEL, decimals=1, target=None,
+                    target_note="完成省下达目标", actual=Decimal("3.2"), completion=None, time_progress=None,
+                    gap_points=None, status=Status.NO_DATA)
+    assert wording.indicator_sentence(ind, Q3) == (
+        "截至9月底，单位GDP能源消耗降低率为3.2%；目标（完成省下达目标）具体数值待下达，暂不评价。")
+
+
+def test_level_without_path_says_how_far_from_the_floor(wording):
+    ind = indicator(name="规模以上企业研发机构覆盖率", unit="%", kind=Kind.LEVEL, decimals=1,
+                    target=Decimal(100), actual=Decimal("92.5"), completion=Fraction(925, 1000),
+                    time_progress=Fraction(1), gap_points=Fraction(-75, 10), status=Status.ON_TRACK)
+    assert wording.indicator_sentence(ind, Q3) == (
+        "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100.0%，距目标值尚差7.5个百分点。")
+
+
+def test_a_rate_changes_by_percentage_points(wording):
+    ind = indicator(name="规模以上企业研发活动覆盖率", unit="%", kind=Kind.LEVEL, decimals=1, target=Decimal(100),
+                    actual=Decimal("93.0"), completion=Fraction(93, 100), time_progress=Fraction(1),
+                    gap_points=Fraction(-7), status=Status.ON_TRACK, last_year=Decimal("86.0"),
+                    previous=Decimal("93.0"), yoy=Fraction(70, 860), qoq=Fraction(0))
+    assert wording.indicator_sentence(ind, Q3) == (
+        "截至9月底，规模以上企业研发活动覆盖率为93.0%，2025年目标为100.0%，距目标值尚差7.0个百分点，"
+        "比上年同期提高7.0个百分点，比上季度末持平。")
+
+
+def test_a_year_to_date_flow_has_no_quarter_on_quarter_change(wording):
+    ind = indicator(name="文化和旅游产业综合收入", unit="亿元", kind=Kind.FLOW, decimals=1, target=Decimal(2000),
+                    actual=Decimal(1020), completion=Fraction(51, 100), time_progress=Fraction(3, 4),
+                    gap_points=Fraction(-24), status=Status.WATCH, previous=Decimal(620), last_year=Decimal(830),
+                    qoq=Fraction(400, 620), yoy=Fraction(190, 830))
+    assert wording.indicator_sentence(ind, Q3) == (
+        "今年1—9月，文化和旅游产业综合收入为1020.0亿元，完成2025年目标（2000.0亿元）的51.0%，"
+        "低于时序进度24.0个百分点，同比增长22.9%。")
+
+
+def test_target_reached_before_its_year_is_called_done_early(wording):
+    ind = indicator(name="开发绿色产品数量", unit="个", target=Decimal(2), actual=Decimal(2), completion=Fraction(1),
+                    gap_points=(1 - Fraction(15, 16)) * 100, status=Status.ON_TRACK)
+    assert wording.indicator_sentence(ind, Q3) == (
+        "截至9月底，开发绿色产品数量为2个，完成2025年目标（2个）的100.0%，已提前完成目标任务。")
+
+
+def test_missing_figure_quotes_the_units_explanation(wording):
+    ind = indicator(actual=None, completion=None, gap_points=None, status=Status.NO_DATA, note="统计数据尚未发布")
+    assert wording.indicator_sentence(ind, Q3) == "新增绿色工厂数量本季度未填报数据（牵头单位说明：统计数据尚未发布）。"
+
+
+def test_year_end_met(wording):
+    ind = indicator(actual=Decimal(12), completion=Fraction(1), time_progress=Fraction(1), gap_points=Fraction(0),
+                    status=Status.MET)
+    assert wording.indicator_sentence(ind, Quarter(2025, 4)) == (
+        "截至12月底，新增绿色工厂数量为12家，达到2025年目标（12家），完成目标任务。")
+
+
+def test_outline_markers():
+    blocks = parse_outline("标题：关于X的通报\n主送：各单位：\n# 一、总体情况\n\n正文。\n[[图:亮灯总览]]\n[[表：行动总览]]\n")
+    assert [(b.kind, b.text, b.level) for b in blocks] == [
+        ("title", "关于X的通报", 0), ("recipient", "各单位：", 0), ("heading", "一、总体情况", 1),
+        ("paragraph", "正文。", 0), ("figure", "亮灯总览", 0), ("table", "行动总览", 0)]
+
+
+def test_a_broken_template_is_named_in_chinese(tmp_path):
+    (tmp_path / "indicator.j2").write_text("{{ ind.no_such_field }}", encoding="utf-8")
+    with pytest.raises(WordingError, match="indicator.j2"):
+        Wording(tmp_path).indicator_sentence(indicator(), Q3)

@@ -1,0 +1,193 @@
+"""From one quarter's parse results (and the earlier quarters' history) to the QuarterReport.
+
+Decides which workbook stands for which action, and says so when it cannot:
+
+- no workbook for an action: not submitted (grey), a NOT_SUBMITTED warning with an empty file;
+- two or more workbooks for one action: a DUPLICATE_WORKBOOK error on each naming all of them; the
+  action is submitted but its data pending (数据待核实) and none of the figures is used;
+- a workbook of another quarter, another plan or an unknown action is reported and not used;
+- a workbook that could not be read at all counts for the action its file name names (第03项…), which
+  is then submitted, data pending and red (unless it belongs to another plan);
+- a readable workbook with errors is used for its valid cells and marks the data pending.
+
+The statuses and lights themselves come from `yc_reports.analysis.checks`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+from yc_reports.analysis import checks
+from yc_reports.analysis.history import History, consistency_issues
+from yc_reports.issues import Issue, IssueCode, Severity, has_errors, make_issue, sort_key
+from yc_reports.analysis.model import ActionResult, IndicatorResult, QuarterReport
+from yc_reports.plan.quarter import Quarter
+from yc_reports.intake.records import ParseResult, Submission
+from yc_reports.plan.registry import Action, Registry
+
+_ACTION_NUMBER_RE = re.compile(r"第\s*0*(\d{1,2})\s*项")
+
+
+@dataclass(frozen=True)
+class _Received:
+    """What arrived for one action."""
+
+    usable: tuple[ParseResult, ...] = ()      # readable, this plan and quarter
+    unreadable: tuple[ParseResult, ...] = ()  # no submission; the file name names the action
+
+
+def pending_reason_for_errors(error_count: int) -> str:
+    return f"报送工作簿存在{error_count}处错误，相关数据待核实"
+
+
+def guess_action_id(file_name: str, registry: Registry) -> int | None:
+    """The action an unreadable file is meant for, from its name: '…第03项…' or the action's name."""
+    known = {a.id for a in registry.actions}
+    match = _ACTION_NUMBER_RE.search(file_name)
+    if match and int(match.group(1)) in known:
+        return int(match.group(1))
+    named = [a.id for a in registry.actions if a.name in file_name]
+    return named[0] if len(named) == 1 else None
+
+
+def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],
+                    history: History | None = None, *, report_date: dt.date | None = None,
+                    extra_issues: Iterable[Issue] = ()) -> QuarterReport:
+    """The quarter's report model. `current` are this quarter's parse results (file names relative to
+    the inputs folder); `extra_issues` are folder-level issues (stray files) to report as well."""
+    history = history or History(quarter=quarter)
+    current = sorted(current, key=lambda r: r.file)
+    issues: list[Issue] = list(extra_issues) + [i for r in current for i in r.issues]
+    received = _sort_received(registry, quarter, current, issues)
+    actions: list[ActionResult] = []
+    pending: dict[int, str] = {}
+    for action in registry.actions:
+        result, reason = _action_result(registry, quarter, action, received.get(action.id, _Received()),
+                                        history, issues)
+        actions.append(result)
+        if reason:
+            pending[action.id] = reason
+    issues = _unique(sorted(issues, key=sort_key))
+    actions = [_with_counts(a, issues) for a in actions]
+    return QuarterReport(
+        plan=registry.plan, quarter=quarter, time_progress=quarter.year_progress,
+        report_date=report_date or checks.default_report_date(quarter), issue_number=quarter.q,
+        actions=tuple(actions), issues=tuple(issues), commendations=checks.commendations(actions),
+        supervision=checks.supervision(actions, quarter, pending), history_quarters=history.quarters)
+
+
+def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],
+                   issues: list[Issue]) -> dict[int, _Received]:
+    """Group the results by action; report (into `issues`) the ones that cannot be used."""
+    known = {a.id for a in registry.actions}
+    usable: dict[int, list[ParseResult]] = {}
+    unreadable: dict[int, list[ParseResult]] = {}
+
+    def refuse(result: ParseResult, code: IssueCode, **params: object) -> None:
+        if not any(i.code is code and i.file == result.file for i in result.issues):
+            issues.append(make_issue(code, result.file, **params))
+
+    for result in current:
+        s = result.submission
+        if s is None:
+            other_plan = any(i.code is IssueCode.TEMPLATE_OTHER_PLAN for i in result.issues)
+            guessed = None if other_plan else guess_action_id(result.file, registry)
+            if guessed is not None:
+                unreadable.setdefault(guessed, []).append(result)
+        elif s.plan_id != registry.plan.id:
+            refuse(result, IssueCode.TEMPLATE_OTHER_PLAN, found=s.plan_id, expected=registry.plan.id)
+        elif s.action_id not in known:
+            refuse(result, IssueCode.TEMPLATE_UNKNOWN_ACTION, found=s.action_id)
+        elif s.quarter != quarter:
+            refuse(result, IssueCode.TEMPLATE_OTHER_QUARTER, found=s.quarter.label, expected=quarter.label)
+        else:
+            usable.setdefault(s.action_id, []).append(result)
+    return {aid: _Received(tuple(usable.get(aid, ())), tuple(unreadable.get(aid, ())))
+            for aid in sorted(set(usable) | set(unreadable))}
+
+
+def _action_result(registry: Registry, quarter: Quarter, action: Action, received: _Received,
+                   history: History, issues: list[Issue]) -> tuple[ActionResult, str]:
+    """One action's result and, when its data is pending, the sentence that says why."""
+    if len(received.usable) > 1:
+        names = [r.file for r in received.usable]
+        for name in names:
+            issues.append(make_issue(IssueCode.DUPLICATE_WORKBOOK, name, found=action.cn_number,
+                                     detail="、".join(names)))
+        return (_unused(registry, quarter, action, names, checks.REASON_DUPLICATE, history),
+                checks.REASON_DUPLICATE)
+    if received.usable:
+        result = received.usable[0]
+        issues.extend(consistency_issues(registry, result.submission, history))
+        return _from_submission(registry, quarter, action, result, history)
+    if received.unreadable:
+        names = [r.file for r in received.unreadable]
+        return (_unused(registry, quarter, action, names, checks.REASON_UNREADABLE, history),
+                checks.REASON_UNREADABLE)
+    issues.append(make_issue(IssueCode.NOT_SUBMITTED, "", found=action.cn_number, detail=action.name))
+    decision = checks.action_light((), (), submitted=False)
+    return ActionResult(action=action, submitted=False, data_pending=False, light=decision.light,
+                        light_reasons=decision.reasons,
+                        indicators=_no_data(registry, quarter, action, history)), ""
+
+
+def _unused(registry: Registry, quarter: Quarter, action: Action, names: list[str], reason: str,
+            history: History) -> ActionResult:
+    """Submitted, but no figure can be trusted: red, data pending, every indicator no_data."""
+    decision = checks.action_light((), (), figures_usable=False, pending_reason=reason)
+    return ActionResult(action=action, submitted=True, data_pending=True, light=decision.light,
+                        light_reasons=decision.reasons,
+                        indicators=_no_data(registry, quarter, action, history), files=tuple(names))
+
+
+def _no_data(registry: Registry, quarter: Quarter, action: Action,
+             history: History | None) -> tuple[IndicatorResult, ...]:
+    return tuple(_indicator(registry, quarter, ind, None, history) for ind in action.indicators)
+
+
+def _indicator(registry: Registry, quarter: Quarter, indicator, submission: Submission | None,
+               history: History | None) -> IndicatorResult:
+    entry = submission.indicator(indicator.key) if submission is not None else None
+    actual: Decimal | None = entry.value if entry is not None else None
+    trend = tuple(history.trend(indicator.key)) if history is not None else ()
+    if actual is not None:
+        trend += ((quarter, actual),)
+    return checks.indicator_result(
+        indicator, quarter, plan_start_year=registry.plan.start_year, thresholds=registry.thresholds,
+        actual=actual, note=entry.note if entry is not None else "", cell=entry.cell if entry is not None else "",
+        previous=history.previous(indicator.key) if history is not None else None,
+        last_year=history.last_year(indicator.key) if history is not None else None, trend=trend)
+
+
+def _from_submission(registry: Registry, quarter: Quarter, action: Action, result: ParseResult,
+                     history: History) -> tuple[ActionResult, str]:
+    s = result.submission
+    errors = sum(1 for i in result.issues if i.severity is Severity.ERROR)
+    reason = pending_reason_for_errors(errors) if errors else ""
+    indicators = tuple(_indicator(registry, quarter, ind, s, history) for ind in action.indicators)
+    tasks = checks.task_results(action.tasks, s.tasks, quarter)
+    projects = tuple(checks.project_result(p, quarter, registry.thresholds) for p in s.projects)
+    decision = checks.action_light(indicators, tasks, pending_reason=reason)
+    return ActionResult(action=action, submitted=True, data_pending=has_errors(result.issues),
+                        light=decision.light, light_reasons=decision.reasons, indicators=indicators,
+                        tasks=tasks, projects=projects, info=s.info, files=(result.file,)), reason
+
+
+def _with_counts(result: ActionResult, issues: Sequence[Issue]) -> ActionResult:
+    mine = [i for i in issues if i.file and i.file in result.files]
+    return replace(result, error_count=sum(1 for i in mine if i.severity is Severity.ERROR),
+                   warning_count=sum(1 for i in mine if i.severity is Severity.WARNING))
+
+
+def _unique(issues: Iterable[Issue]) -> list[Issue]:
+    seen: set[Issue] = set()
+    out = []
+    for issue in issues:
+        if issue not in seen:
+            seen.add(issue)
+            out.append(issue)
+    return out

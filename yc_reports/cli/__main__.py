@@ -1,0 +1,3 @@
+from yc_reports.cli.app import main
+
+main()

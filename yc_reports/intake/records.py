@@ -1,0 +1,98 @@
+"""Typed records read from one filled workbook (the parser's output, the checks' input)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from yc_reports.issues import Issue, has_errors
+from yc_reports.plan.quarter import Quarter
+
+
+class TaskStatus(str, Enum):
+    DONE = "已完成"
+    ON_SCHEDULE = "正常推进"
+    BEHIND = "滞后"
+    NOT_STARTED = "未启动"
+
+
+class ProjectStatus(str, Enum):
+    NOT_STARTED = "未开工"
+    UNDER_CONSTRUCTION = "在建"
+    COMPLETED = "已竣工"
+
+
+@dataclass(frozen=True)
+class BasicInfo:
+    filler: str = ""
+    phone: str = ""
+    reviewer: str = ""
+    fill_date: dt.date | None = None
+    summary: str = ""      # 本季度工作综述
+    next_steps: str = ""   # 下一步工作计划
+
+
+@dataclass(frozen=True)
+class IndicatorEntry:
+    key: str                 # registry key
+    value: Decimal | None    # 截至本季度末完成值, in the registry unit; None when blank or invalid
+    note: str                # 情况说明
+    cell: str                # where the value stands, e.g. "H7"
+
+
+@dataclass(frozen=True)
+class TaskEntry:
+    row: int
+    key: str                       # registry key; "" for a task the unit added
+    content: str
+    deadline: dt.date | None
+    status: TaskStatus | None
+    progress: str
+    problems: str
+
+
+@dataclass(frozen=True)
+class ProjectEntry:
+    row: int
+    name: str
+    total_investment: Decimal | None
+    annual_plan: Decimal | None
+    ytd_completed: Decimal | None
+    status: ProjectStatus | None
+    planned_start: dt.date | None
+    image_progress: str
+    problems: str
+
+
+@dataclass(frozen=True)
+class Submission:
+    """Everything one workbook says, in the registry's terms."""
+
+    file: str                # path as given (for messages)
+    sha256: str
+    plan_id: str
+    action_id: int
+    quarter: Quarter
+    template_version: int
+    info: BasicInfo
+    indicators: tuple[IndicatorEntry, ...] = ()
+    tasks: tuple[TaskEntry, ...] = ()
+    projects: tuple[ProjectEntry, ...] = ()
+
+    def indicator(self, key: str) -> IndicatorEntry | None:
+        return next((e for e in self.indicators if e.key == key), None)
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    """One file's outcome: a submission when the file could be read, and its issues either way."""
+
+    file: str
+    submission: Submission | None
+    issues: tuple[Issue, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        return self.submission is not None and not has_errors(self.issues)

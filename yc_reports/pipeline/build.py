@@ -1,0 +1,219 @@
+"""`yc-reports build QUARTER`: the quarter's workbooks in, reports, 汇总表.xlsx and summary.json out.
+
+Outputs are written whole or not at all: everything is built in a staging folder beside the output
+folder (same filesystem), then moved into place; a failed build leaves the previous outputs as they
+were. An existing ``templates/`` folder in the output folder (written by `yc-reports templates`) is
+kept. The inputs are only ever read. The library never prints: progress goes to a callback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+from yc_reports.pipeline import collector
+from yc_reports.analysis.assemble import assemble_report
+from yc_reports.analysis.history import ParseCache, read_history
+from yc_reports.issues import Issue
+from yc_reports.analysis.model import QuarterReport
+from yc_reports.pipeline.parallel import helper_process
+from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import Registry
+from yc_reports.render.summary_json import write_summary_json
+
+SUMMARY_JSON = "summary.json"
+KEPT_FOLDERS = ("templates",)   # written by `yc-reports templates`; a build never removes them
+CACHE_DIR = ".cache"
+
+STAGE_CURRENT = "读取本季度工作簿"
+STAGE_REPORTS = "生成报告"
+STAGE_SUMMARY = "生成汇总表"
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    ok: bool
+    out_dir: Path
+    report: QuarterReport | None = None
+    files: tuple[Path, ...] = ()       # every file written, under out_dir
+    issues: tuple[Issue, ...] = ()
+    error: str = ""                    # a Chinese sentence when ok is False
+
+
+class BuildError(Exception):
+    """A build that cannot go on; the message (Chinese) is shown to the user."""
+
+
+def build_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_dir: Path, *,
+                  report_date: dt.date | None = None, pdf: bool = False,
+                  progress: Progress | None = None) -> BuildResult:
+    """Read `inputs_dir` (and the earlier quarters beside it), write the quarter's outputs to `out_dir`."""
+    inputs_dir, out_dir = Path(inputs_dir), Path(out_dir)
+    report = None
+    try:
+        check_folders(registry, quarter, inputs_dir, out_dir)
+        settings = document_settings(inputs_dir.parent)
+        with helper_process():  # started now, so that its imports overlap the reading
+            report = read_quarter(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
+                                  progress=progress)
+            files = write_outputs(report, out_dir, pdf=pdf, progress=progress, settings=settings)
+    except BuildError as exc:
+        return BuildResult(ok=False, out_dir=out_dir, report=report,
+                           issues=report.issues if report else (), error=str(exc))
+    return BuildResult(ok=True, out_dir=out_dir, report=report, files=files, issues=report.issues)
+
+
+def document_settings(inputs_root: Path):
+    """The office's inputs/document.toml beside the quarter folders, else the shipped settings."""
+    from yc_reports.render.docx.settings import DocumentSettingsError, resolve_document_settings
+
+    try:
+        return resolve_document_settings(None, inputs_root)
+    except DocumentSettingsError as exc:
+        raise BuildError(str(exc)) from None
+
+
+def cache_root(out_dir: Path) -> Path:
+    """outputs/2025Q3 → outputs/.cache (shared by every quarter's builds)."""
+    return Path(out_dir).parent / CACHE_DIR
+
+
+# ------------------------------------------------------------------------------------ reading
+
+
+def check_folders(registry: Registry, quarter: Quarter, inputs_dir: Path, out_dir: Path) -> None:
+    """Refuse what would make a build wrong or harm the inputs."""
+    if not registry.covers(quarter):
+        raise BuildError(f"{quarter.label}不在方案实施期（{registry.plan.start_year}—{registry.plan.end_year}年）内。")
+    if not inputs_dir.is_dir():
+        raise BuildError(f"找不到本季度工作簿文件夹：{inputs_dir}")
+    inputs, out = inputs_dir.resolve(), out_dir.resolve()
+    if out == inputs or inputs in out.parents:
+        raise BuildError(f"输出文件夹（{out_dir}）不能设在报送文件夹（{inputs_dir}）内，以免改动报送文件。请另选输出文件夹。")
+    if out in inputs.parents:
+        raise BuildError(f"报送文件夹（{inputs_dir}）位于输出文件夹（{out_dir}）内，生成时会被替换。请另选输出文件夹。")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise BuildError(f"输出路径 {out_dir} 已存在且不是文件夹，请另选输出文件夹。")
+
+
+def read_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, cache_dir: Path | None, *,
+                 report_date: dt.date | None = None, progress: Progress | None = None) -> QuarterReport:
+    """Discover, parse (through the cache) and assemble the quarter, with the earlier quarters' history."""
+    from yc_reports.intake.discovery import discover
+
+    cache = ParseCache(registry, cache_dir)
+    try:
+        found = discover([inputs_dir])
+        names = [display_name(p, inputs_dir) for p in found.workbooks]
+        current = cache.parse_many(list(zip(found.workbooks, names)), progress=progress, stage=STAGE_CURRENT)
+        history = read_history(registry, quarter, inputs_dir.parent, cache, progress=progress)
+    except OSError as exc:
+        raise BuildError(f"读取报送文件时出错（{_os_error(exc)}），本次未生成任何结果。请检查文件夹权限后重试。") from None
+    stray = [replace(i, file=display_name(Path(i.file), inputs_dir)) for i in found.issues]
+    return assemble_report(registry, quarter, current, history, report_date=report_date, extra_issues=stray)
+
+
+def display_name(path: Path, folder: Path) -> str:
+    """How issues and reports name a file: relative to the quarter's folder."""
+    try:
+        return Path(path).relative_to(folder).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
+# ------------------------------------------------------------------------------------ writing
+
+
+def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
+                  progress: Progress | None = None, settings=None) -> tuple[Path, ...]:
+    """Write every output into a staging folder, then swap it in for `out_dir`; return the final paths."""
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = parent / f".{out_dir.name}.building-{uuid.uuid4().hex[:12]}"
+        staging.mkdir()
+    except OSError as exc:
+        raise BuildError(f"无法在 {parent} 中写入（{_os_error(exc)}），本次未生成任何结果。") from None
+    try:
+        with collector.paused():
+            from yc_reports.render.summary_xlsx import WORKBOOK_NAME   # openpyxl
+
+        if progress:
+            progress(STAGE_SUMMARY, 0, 1)
+        # The workbook first: meanwhile the helper process (parallel.py) finishes starting up, and
+        # then both processes write reports until none is left.
+        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME)
+        with collector.paused():
+            from yc_reports.render import reports
+
+        if progress:
+            progress(STAGE_REPORTS, 0, 1)
+        written = reports.write_reports(report, staging, pdf=pdf, settings=settings)
+        if progress:
+            progress(STAGE_REPORTS, 1, 1)
+        files = {
+            "summary_report": _relative(written.summary_report, staging),
+            "action_reports": [_relative(p, staging) for p in written.action_reports],
+            "workbook": _relative(workbook, staging),
+            "pdfs": [_relative(p, staging) for p in written.extra],
+        }
+        write_summary_json(report, files, staging / SUMMARY_JSON)  # last: it lists the others
+        if progress:
+            progress(STAGE_SUMMARY, 1, 1)
+        produced = [written.summary_report, *written.action_reports, *written.extra, workbook,
+                    staging / SUMMARY_JSON]
+        relative = [Path(p).relative_to(staging) for p in produced if p is not None]
+        swap_into_place(staging, out_dir)
+    except Exception as exc:  # the writers are many; none of them may leave half a build behind
+        kept = "输出文件夹保持上次的结果" if out_dir.exists() else "未写出任何结果"
+        raise BuildError(f"生成报告时出错（{type(exc).__name__}：{exc}），本次{kept}。") from exc
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return tuple(out_dir / p for p in relative)
+
+
+def write_summary_workbook(report: QuarterReport, path: Path) -> Path:
+    """汇总表.xlsx (openpyxl is imported here, not before: a build starts its helper process sooner)."""
+    from yc_reports.render.summary_xlsx import write_summary_workbook as write
+
+    return write(report, path)
+
+
+def swap_into_place(staging: Path, out_dir: Path) -> None:
+    """Make `staging` the new `out_dir`, carrying over the kept folders; roll back on any failure."""
+    if not out_dir.exists():
+        os.rename(staging, out_dir)
+        return
+    old = out_dir.parent / f".{out_dir.name}.previous-{uuid.uuid4().hex[:12]}"
+    os.rename(out_dir, old)
+    moved: list[str] = []
+    try:
+        for name in KEPT_FOLDERS:
+            if (old / name).is_dir() and not (staging / name).exists():
+                os.rename(old / name, staging / name)
+                moved.append(name)
+        os.rename(staging, out_dir)
+    except BaseException:
+        for name in moved:
+            if (staging / name).exists():
+                os.rename(staging / name, old / name)
+        if not out_dir.exists():
+            os.rename(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _relative(path: Path | None, root: Path) -> str | None:
+    return Path(path).relative_to(root).as_posix() if path is not None else None
+
+
+def _os_error(exc: OSError) -> str:
+    return f"{exc.strerror or type(exc).__name__}：{exc.filename}" if exc.filename else str(exc)

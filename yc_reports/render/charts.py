@@ -1,0 +1,490 @@
+"""Charts for the reports, as PNG bytes with alt text, sized for the 156 mm text block.
+
+matplotlib's object API (Figure + Agg canvas) only: no pyplot, no global state, safe in threads and
+worker processes. Text is drawn with the shipped Noto Sans CJK SC face (see fonts.py); sizes are
+points at print size (charts are placed at `width_mm`, 1:1). The same report gives the same bytes:
+no timestamps or software names in the PNG.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Iterable, Sequence
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
+
+from yc_reports.render.fonts import cjk_font
+from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, ProjectResult, QuarterReport, Status
+from yc_reports.render.numfmt import fmt_number, fmt_percent
+from yc_reports.plan.quarter import CN_QUARTER
+from yc_reports.plan.registry import Kind
+
+DPI = 200
+TEXT_WIDTH_MM = 156
+TITLE_PT = 12
+LABEL_PT = 10.5
+SMALL_PT = 9
+INK = "#222222"
+MUTED = "#666666"
+GRID = "#D9D9D9"
+PLAN_BAR = "#D6D6D6"
+LINE = "#34495E"
+
+LIGHT_LEGEND = {
+    Light.GREEN: "超前／正常／已完成", Light.YELLOW: "关注", Light.RED: "滞后／未完成", Light.GREY: "暂无数据",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    png: bytes
+    alt_text: str
+    width_mm: float
+
+
+def colour(light: Light) -> str:
+    return "#" + light.rgb
+
+
+def status_colour(status: Status) -> str:
+    return colour(status.light)
+
+
+# ------------------------------------------------------------------------------------- drawing helpers
+
+
+class _Canvas:
+    """A figure of a given size in millimetres, with axes placed in millimetres too."""
+
+    def __init__(self, width_mm: float, height_mm: float) -> None:
+        self.width_mm, self.height_mm = width_mm, height_mm
+        self.figure = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=DPI, facecolor="white")
+        FigureCanvasAgg(self.figure)
+
+    def axes(self, left: float, top: float, right: float, bottom: float):
+        """Axes whose plot area lies `left`, `top`, `right`, `bottom` mm in from the figure's edges."""
+        w, h = self.width_mm, self.height_mm
+        ax = self.figure.add_axes((left / w, bottom / h, (w - left - right) / w, (h - top - bottom) / h))
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        for side in ("left", "bottom"):
+            ax.spines[side].set_color(MUTED)
+            ax.spines[side].set_linewidth(0.8)
+        ax.tick_params(colors=MUTED, width=0.8, length=3)
+        return ax
+
+    def title(self, text: str) -> None:
+        self.figure.text(0.5, 1 - 2.5 / self.height_mm, text, ha="center", va="top", color=INK,
+                         fontproperties=cjk_font(TITLE_PT))
+
+    def png(self) -> bytes:
+        """Opaque RGB PNG (no alpha channel for Word, WPS or the PDF export to fuss over), with the
+        resolution recorded and no text chunks: no software name, no date."""
+        from PIL import Image
+
+        agg = self.figure.canvas
+        agg.draw()
+        image = Image.frombuffer("RGBA", agg.get_width_height(), agg.buffer_rgba(), "raw", "RGBA", 0, 1)
+        buffer = io.BytesIO()
+        image.convert("RGB").save(buffer, format="PNG", dpi=(DPI, DPI))
+        return buffer.getvalue()
+
+
+def _wrap(text: str, width_em: int) -> str:
+    """Lines of at most `width_em` characters, as even as possible (no one-character last line)."""
+    if len(text) <= width_em:
+        return text
+    n_lines = -(-len(text) // width_em)
+    size = -(-len(text) // n_lines)
+    return "\n".join(text[i:i + size] for i in range(0, len(text), size))
+
+
+def _percent_axis(ax, upper: float, *, axis: str = "x") -> None:
+    """A 0..upper % axis with ticks every 20 (or 50) points, labelled by us (no mathtext, no minus sign)."""
+    step = 20 if upper <= 160 else 50
+    ticks = list(range(0, int(upper) + 1, step))
+    labels = [f"{t}%" for t in ticks]
+    if axis == "x":
+        ax.set_xlim(0, upper)
+        ax.set_xticks(ticks, labels, fontproperties=cjk_font(SMALL_PT))
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
+    else:
+        ax.set_ylim(0, upper)
+        ax.set_yticks(ticks, labels, fontproperties=cjk_font(SMALL_PT))
+        ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _number_ticks(ax, low: float, high: float, decimals: int, *, axis: str) -> None:
+    # whole-number figures (counts) get whole-number ticks: never "1, 1, 2, 2" from rounding 0.5 steps
+    ticks = [t for t in MaxNLocator(nbins=5, integer=decimals == 0).tick_values(low, high) if low <= t <= high]
+    places = decimals if any(abs(t - round(t)) > 1e-9 for t in ticks) else 0
+    labels = [fmt_number(Fraction(t).limit_denominator(10 ** 6), places) for t in ticks]
+    if axis == "x":
+        ax.set_xlim(low, high)
+        ax.set_xticks(ticks, labels, fontproperties=cjk_font(SMALL_PT))
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
+    else:
+        ax.set_ylim(low, high)
+        ax.set_yticks(ticks, labels, fontproperties=cjk_font(SMALL_PT))
+        ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def _text_em(text: str) -> float:
+    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
+
+
+LEGEND_ROW_MM = 5.5
+
+
+def _legend_columns(labels: Sequence[str], width_mm: float = TEXT_WIDTH_MM) -> int:
+    """One row when the legend fits the figure's width, else two."""
+    em_mm = SMALL_PT * 25.4 / 72
+    needed = sum((_text_em(label) + 3.5) * em_mm for label in labels)
+    return len(labels) if needed <= width_mm - 8 else -(-len(labels) // 2)
+
+
+def _legend_rows(labels: Sequence[str]) -> int:
+    return -(-len(labels) // _legend_columns(labels))
+
+
+def _legend(canvas: _Canvas, handles: Sequence, labels: Sequence[str], bottom_mm: float = 1.5) -> None:
+    """A legend centred under the plot (leave `LEGEND_ROW_MM` per row of `_legend_rows` below the axis)."""
+    canvas.figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom_mm / canvas.height_mm),
+                         ncol=_legend_columns(labels, canvas.width_mm), frameon=False, prop=cjk_font(SMALL_PT),
+                         handlelength=1.4, handletextpad=0.5, columnspacing=1.6, labelcolor=INK)
+
+
+def _first_seen(lights: Iterable[Light]) -> list[Light]:
+    """The lights present, in legend order (green, yellow, red, grey)."""
+    present = set(lights)
+    return [light for light in (Light.GREEN, Light.YELLOW, Light.RED, Light.GREY) if light in present]
+
+
+def _percent(ratio: Fraction) -> float:
+    return float(ratio * 100)
+
+
+def _axis_upper(values: Iterable[float], floor: float = 100) -> float:
+    highest = max([floor, *values])
+    return float(min(300, 20 * (int(highest * 1.15) // 20 + 1)))
+
+
+# ------------------------------------------------------------------------------------- per action
+
+
+def indicator_progress_chart(action: ActionResult, time_progress_label: str = "时序进度") -> Chart:
+    """Each indicator's completion against its own time progress: bars coloured by status."""
+    indicators = list(action.indicators)
+    n = max(1, len(indicators))
+    lights_used = _first_seen(i.status.light for i in indicators if i.completion is not None)
+    labels = [LIGHT_LEGEND[light] for light in lights_used] + [time_progress_label]
+    bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
+    height = 13 + 11 * n + bottom
+    canvas = _Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(f"{action.action.name}：各指标完成率与{time_progress_label}")
+    ax = canvas.axes(left=48, top=13, right=20, bottom=bottom)
+    values = [_percent(i.completion) for i in indicators if i.completion is not None]
+    values += [_percent(i.time_progress) for i in indicators if i.time_progress is not None]
+    upper = _axis_upper(values)
+    _percent_axis(ax, upper)
+    ys = list(range(len(indicators)))[::-1]
+    for y, ind in zip(ys, indicators):
+        light = ind.status.light
+        if ind.completion is not None:
+            shown = min(_percent(ind.completion), upper)
+            ax.barh(y, shown, height=0.52, color=colour(light), zorder=2)
+            label_x = shown
+            if ind.time_progress is not None and 0 <= _percent(ind.time_progress) - shown < upper * 0.1:
+                label_x = min(_percent(ind.time_progress), upper)   # the marker stands just past the bar
+            ax.text(label_x + upper * 0.012, y, fmt_percent(ind.completion), va="center", ha="left", color=INK,
+                    fontproperties=cjk_font(SMALL_PT), zorder=4)
+        else:
+            ax.text(upper * 0.012, y, "目标待定" if ind.target is None else "暂无数据", va="center", ha="left",
+                    color=MUTED, fontproperties=cjk_font(SMALL_PT))
+        if ind.time_progress is not None:
+            x = min(_percent(ind.time_progress), upper)
+            ax.plot([x, x], [y - 0.38, y + 0.38], color=INK, linewidth=1.8, zorder=3, solid_capstyle="butt")
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_yticks(ys, [_wrap(i.name, 13) for i in indicators], fontproperties=cjk_font(SMALL_PT))
+    ax.tick_params(axis="y", length=0)
+    handles = [Patch(color=colour(light)) for light in lights_used] + [Line2D([], [], color=INK, linewidth=1.8)]
+    _legend(canvas, handles, labels)
+    return Chart(canvas.png(), _indicator_alt(action, time_progress_label), TEXT_WIDTH_MM)
+
+
+def _indicator_alt(action: ActionResult, label: str) -> str:
+    parts = []
+    for ind in action.indicators:
+        if ind.completion is None:
+            parts.append(f"{ind.name}{'目标待定' if ind.target is None else '暂无数据'}")
+        else:
+            progress = f"，{label}{fmt_percent(ind.time_progress)}" if ind.time_progress is not None else ""
+            parts.append(f"{ind.name}完成{fmt_percent(ind.completion)}{progress}，{ind.status.label}")
+    return f"图：{action.action.name}各指标完成率与{label}。" + "；".join(parts) + "。"
+
+
+def _quarter_tick(index: int, quarters: Sequence) -> str:
+    """“三季度” under each point, the year under the first point of each year; “Q3” when crowded."""
+    q = quarters[index]
+    name = f"{CN_QUARTER[q.q]}季度" if len(quarters) <= 8 else f"Q{q.q}"
+    first_of_year = index == 0 or quarters[index - 1].year != q.year
+    return f"{name}\n{q.year}年" if first_of_year else name
+
+
+def trend_chart(indicator: IndicatorResult) -> Chart:
+    """The indicator's figures over the quarters of the plan, with its target as a dashed line."""
+    points = list(indicator.trend)
+    quarters = [q for q, _ in points]
+    height = 68
+    canvas = _Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(f"{indicator.name}季度走势（{indicator.unit}）")
+    ax = canvas.axes(left=18, top=13, right=30, bottom=12)
+    known = [(i, float(v)) for i, (_, v) in enumerate(points) if v is not None]
+    values = [v for _, v in known]
+    target = float(indicator.target) if indicator.target is not None else None
+    high = max(values + ([target] if target is not None else []) + [0.0])
+    low = min(values + ([target] if target is not None else []) + [high])
+    if indicator.kind is Kind.LEVEL and values:
+        span = max(high - low, abs(high) * 0.05, 1e-9)
+        bottom, top = low - span * 0.6, high + span * 0.45
+        if low >= 0 and bottom < 0:
+            bottom = 0.0
+    else:
+        bottom, top = 0.0, (high * 1.2 if high > 0 else 1.0)
+    _number_ticks(ax, bottom, top, indicator.decimals, axis="y")
+    # Runs of consecutive known figures are joined; a missing quarter leaves a gap, and so does a new
+    # year for a flow (its figures are year to date: the fall from 四季度 to 一季度 is no decline).
+    run: list[tuple[int, float]] = []
+    for i, v in known + [(-2, 0.0)]:
+        new_year = indicator.kind is Kind.FLOW and i >= 0 and quarters[i].year != quarters[i - 1].year
+        if run and (i != run[-1][0] + 1 or new_year):
+            ax.plot([p[0] for p in run], [p[1] for p in run], color=LINE, linewidth=1.6, zorder=2)
+            run = []
+        run.append((i, v))
+    last = known[-1][0] if known else None
+    for i, v in known:
+        face = status_colour(indicator.status) if i == last else LINE
+        ax.plot([i], [v], marker="o", markersize=5, color=face, markeredgecolor="white", markeredgewidth=0.8,
+                zorder=3)
+        ax.text(i, v + (top - bottom) * 0.045, fmt_number(points[i][1], indicator.decimals), ha="center",
+                va="bottom", color=INK, fontproperties=cjk_font(SMALL_PT), zorder=4,
+                bbox=dict(boxstyle="square,pad=0.12", facecolor="white", edgecolor="none"))
+    if target is not None:
+        ax.axhline(target, color=colour(Light.RED), linewidth=1.0, linestyle=(0, (4, 3)), zorder=1)
+        ax.text(len(points) - 0.5, target, f"目标 {fmt_number(indicator.target, indicator.decimals)}\n"
+                f"（{indicator.target_year}年）", ha="left", va="center", color=colour(Light.RED),
+                fontproperties=cjk_font(SMALL_PT), clip_on=False)
+    ax.set_xlim(-0.5, max(len(points) - 0.5, 0.5))
+    ax.set_xticks(range(len(points)), [_quarter_tick(i, quarters) for i in range(len(points))],
+                  fontproperties=cjk_font(SMALL_PT))
+    return Chart(canvas.png(), _trend_alt(indicator), TEXT_WIDTH_MM)
+
+
+def _trend_alt(indicator: IndicatorResult) -> str:
+    figures = "，".join(f"{q.label}{fmt_number(v, indicator.decimals) + indicator.unit if v is not None else '未报'}"
+                       for q, v in indicator.trend)
+    target = (f"；{indicator.target_year}年目标{fmt_number(indicator.target, indicator.decimals)}{indicator.unit}"
+              if indicator.target is not None else "")
+    return f"图：{indicator.name}各季度数值：{figures}{target}。"
+
+
+def project_investment_chart(action: ActionResult) -> Chart:
+    """Each project's year-to-date investment against its annual plan (万元), coloured by status."""
+    projects = list(action.projects)
+    n = max(1, len(projects))
+    lights_used = _first_seen(p.status.light for p in projects if p.ytd_completed is not None)
+    labels = ["年度计划"] + [f"累计完成：{LIGHT_LEGEND[light]}" for light in lights_used] + ["时序进度"]
+    bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
+    height = 13 + 11 * n + bottom
+    canvas = _Canvas(TEXT_WIDTH_MM, height)
+    canvas.title("重大项目年度投资完成情况（万元）")
+    ax = canvas.axes(left=48, top=13, right=34, bottom=bottom)
+    amounts = [float(v) for p in projects for v in (p.annual_plan, p.ytd_completed) if v is not None]
+    upper = max(amounts + [1.0]) * 1.05
+    _number_ticks(ax, 0.0, upper, 0, axis="x")
+    ys = list(range(len(projects)))[::-1]
+    for y, p in zip(ys, projects):
+        if p.annual_plan is not None:
+            ax.barh(y, float(p.annual_plan), height=0.62, color=PLAN_BAR, zorder=1)
+            expected = float(p.annual_plan) * float(p.time_progress)
+            ax.plot([expected, expected], [y - 0.4, y + 0.4], color=INK, linewidth=1.8, zorder=3,
+                    solid_capstyle="butt")
+        if p.ytd_completed is not None:
+            light = p.status.light
+            ax.barh(y, float(p.ytd_completed), height=0.32, color=colour(light), zorder=2)
+        end = max(float(p.annual_plan or 0), float(p.ytd_completed or 0))
+        ax.text(end + upper * 0.012, y, _project_label(p), va="center", ha="left", color=INK,
+                fontproperties=cjk_font(SMALL_PT), clip_on=False)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_yticks(ys, [_wrap(p.name, 13) for p in projects], fontproperties=cjk_font(SMALL_PT))
+    ax.tick_params(axis="y", length=0)
+    handles = [Patch(color=PLAN_BAR)] + [Patch(color=colour(light)) for light in lights_used]
+    handles.append(Line2D([], [], color=INK, linewidth=1.8))
+    _legend(canvas, handles, labels)
+    return Chart(canvas.png(), _project_alt(action), TEXT_WIDTH_MM)
+
+
+def _project_label(p: ProjectResult) -> str:
+    if p.completion is None:
+        return fmt_number(p.ytd_completed, 0) if p.ytd_completed is not None else "暂无有效数据"
+    return f"{fmt_number(p.ytd_completed, 0)}（{fmt_percent(p.completion)}）"
+
+
+def _project_alt(action: ActionResult) -> str:
+    parts = []
+    for p in action.projects:
+        plan = f"年度计划{fmt_number(p.annual_plan, 0)}万元" if p.annual_plan is not None else "年度计划暂无有效数据"
+        done = f"累计完成{fmt_number(p.ytd_completed, 0)}万元" if p.ytd_completed is not None else "累计完成暂无有效数据"
+        rate = f"（{fmt_percent(p.completion)}）" if p.completion is not None else ""
+        parts.append(f"{p.name}{plan}，{done}{rate}")
+    return f"图：{action.action.name}重大项目投资完成情况。" + "；".join(parts) + "。"
+
+
+# ------------------------------------------------------------------------------------- summary
+
+
+def mean_completion(action: ActionResult) -> Fraction | None:
+    """The plain mean of the completions the action's indicators have (exact)."""
+    values = [i.completion for i in action.indicators if i.completion is not None]
+    return sum(values, Fraction(0)) / len(values) if values else None
+
+
+def task_summary(action: ActionResult) -> str:
+    if not action.tasks:
+        return "无量化指标和重点任务"
+    done = sum(1 for t in action.tasks if t.reported is not None and t.reported.value == "已完成")
+    behind = sum(1 for t in action.tasks if t.behind)
+    rest = len(action.tasks) - done - behind
+    words = [f"已完成{done}项"] if done else []
+    words += [f"正常推进{rest}项"] if rest else []
+    words += [f"滞后{behind}项"] if behind else []
+    return "重点任务" + "，".join(words)
+
+
+def _row_text(action: ActionResult) -> str:
+    if not action.submitted:
+        return "未报送"
+    completion = mean_completion(action)
+    if completion is not None:
+        return f"指标平均完成率{fmt_percent(completion)}"
+    if action.tasks or not action.indicators:
+        return task_summary(action)
+    return "指标目标待定或暂无数据"
+
+
+def summary_lights_chart(report: QuarterReport) -> Chart:
+    """The actions at a glance: one row each, a lamp in its light's colour, its mean indicator
+    completion as a bar (or its task summary), and the light's name."""
+    from matplotlib.transforms import blended_transform_factory
+
+    actions = list(report.actions)
+    n = max(1, len(actions))
+    height = 14 + 9 * n + 20
+    canvas = _Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(f"{report.quarter.label}各行动亮灯情况")
+    ax = canvas.axes(left=60, top=13, right=18, bottom=20)
+    completions = {a.action.id: mean_completion(a) for a in actions}
+    upper = _axis_upper(_percent(c) for c in completions.values() if c is not None)
+    _percent_axis(ax, upper)
+    ax.set_xlabel("各行动指标平均完成率", fontproperties=cjk_font(SMALL_PT), color=MUTED, labelpad=3)
+    row_start = blended_transform_factory(canvas.figure.transFigure, ax.transData)
+    lamp_x, name_x = 3.5 / canvas.width_mm, 7.5 / canvas.width_mm
+    ys = list(range(len(actions)))[::-1]
+    for y, a in zip(ys, actions):
+        fill = colour(a.light)
+        completion = completions[a.action.id] if a.submitted else None
+        if completion is not None:
+            shown = min(_percent(completion), upper)
+            ax.barh(y, shown, height=0.5, color=fill, zorder=2)
+            ax.text(shown + upper * 0.012, y, fmt_percent(completion), va="center", ha="left", color=INK,
+                    fontproperties=cjk_font(SMALL_PT), zorder=4)
+        else:
+            ax.text(upper * 0.012, y, _row_text(a), va="center", ha="left", color=MUTED,
+                    fontproperties=cjk_font(SMALL_PT))
+        ax.text(1.015, y, a.light.label, transform=ax.get_yaxis_transform(), va="center", ha="left", color=INK,
+                fontproperties=cjk_font(LABEL_PT), clip_on=False)
+        ax.plot([lamp_x], [y], transform=row_start, marker="o", markersize=7.5, color=fill, clip_on=False)
+        ax.text(name_x, y, _wrap(f"{a.action.cn_number}、{a.action.name}", 16), transform=row_start, va="center",
+                ha="left", color=INK, fontproperties=cjk_font(SMALL_PT), linespacing=1.15)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_yticks([])
+    lights = [light for light in (Light.GREEN, Light.YELLOW, Light.RED, Light.GREY)]
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=7.5, color=colour(light)) for light in lights]
+    _legend(canvas, handles, [f"{light.label} {report.count(light)}项" for light in lights])
+    return Chart(canvas.png(), _lights_alt(report), TEXT_WIDTH_MM)
+
+
+def _lights_alt(report: QuarterReport) -> str:
+    counts = "，".join(f"{light.label}{report.count(light)}项" for light in Light if report.count(light))
+    rows = "；".join(f"{a.action.cn_number}、{a.action.name}{a.light.label}（{_row_text(a)}）" for a in report.actions)
+    return f"图：{report.quarter.label}各行动亮灯情况，{counts}。{rows}。"
+
+
+SUBMISSION_STATES = (
+    ("已报送", Light.GREEN),
+    ("数据待核实", Light.YELLOW),
+    ("未报送", Light.GREY),
+)
+
+
+def submission_state(action: ActionResult) -> str:
+    if not action.submitted:
+        return "未报送"
+    return "数据待核实" if action.data_pending else "已报送"
+
+
+def submission_chart(report: QuarterReport) -> Chart:
+    """Who submitted: one tile per action, green when received and clean, yellow when received with
+    errors (data to be verified), grey when missing; errors and warnings under each tile."""
+    actions = list(report.actions)
+    n = max(1, len(actions))
+    height = 50
+    canvas = _Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(f"{report.quarter.label}各行动工作簿报送情况")
+    ax = canvas.axes(left=6, top=12, right=6, bottom=13)
+    ax.set_xlim(-0.5, n - 0.5)
+    ax.set_ylim(-1.0, 0.62)
+    ax.set_axis_off()
+    fills = dict(SUBMISSION_STATES)
+    for x, a in enumerate(actions):
+        state = submission_state(a)
+        ax.add_patch(_tile(x, colour(fills[state])))
+        ax.text(x, 0.0, a.action.cn_number, ha="center", va="center", color="white" if state != "未报送" else INK,
+                fontproperties=cjk_font(LABEL_PT))
+        if a.submitted:
+            notes = [f"错误{a.error_count}处"] if a.error_count else []
+            notes += [f"警告{a.warning_count}处"] if a.warning_count else []
+            note = "\n".join(notes) or "无问题"
+        else:
+            note = "未报送"
+        ax.text(x, -0.52, note, ha="center", va="top", color=INK if a.error_count else MUTED,
+                fontproperties=cjk_font(SMALL_PT))
+    handles = [Patch(color=colour(light)) for _, light in SUBMISSION_STATES]
+    labels = [f"{name} {sum(1 for a in actions if submission_state(a) == name)}项" for name, _ in SUBMISSION_STATES]
+    _legend(canvas, handles, labels)
+    return Chart(canvas.png(), _submission_alt(report), TEXT_WIDTH_MM)
+
+
+def _tile(x: float, fill: str):
+    from matplotlib.patches import FancyBboxPatch
+
+    return FancyBboxPatch((x - 0.38, -0.42), 0.76, 0.84, boxstyle="round,pad=0,rounding_size=0.08",
+                          facecolor=fill, edgecolor="none")
+
+
+def _submission_alt(report: QuarterReport) -> str:
+    groups = []
+    for name, _ in SUBMISSION_STATES:
+        members = [a for a in report.actions if submission_state(a) == name]
+        if members:
+            who = "、".join(f"第{a.action.cn_number}项" for a in members)
+            groups.append(f"{name}{len(members)}项（{who}）")
+    return f"图：{report.quarter.label}各行动工作簿报送情况：" + "；".join(groups) + "。"

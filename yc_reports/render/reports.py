@@ -1,0 +1,379 @@
+"""Word reports: one per action and the summary 通报, composed from the report model.
+
+The wording and the order of sections come from the jinja2 templates (templates/summary.j2,
+templates/action.j2); this module fills their chart and table placeholders and lays the blocks out
+with the official-document builder (officedoc). It never computes a status: the model carries them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Sequence
+
+from yc_reports.render import charts
+from yc_reports.render import numfmt
+from yc_reports.pipeline import parallel
+from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
+from yc_reports.issues import Severity
+from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
+from yc_reports.render.docx.document import OfficialDocument, tint
+from yc_reports.plan.registry import Kind, cn_numeral
+from yc_reports.render.wording import Block, Wording, default_template_dir
+
+ACTION_REPORTS_DIR = "各行动报告"
+RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
+KEEP_TOGETHER_MAX_ROWS = 12  # a longer list (校验问题清单) may run over pages as it comes
+TABLE_FONT_PT = 12        # 小四
+WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    summary_report: Path | None
+    action_reports: tuple[Path, ...] = ()
+    extra: tuple[Path, ...] = field(default=())   # PDFs
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths_mm: tuple[float, ...]
+    align: tuple[str, ...]                       # per column: "left" | "center" | "right"
+    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> RRGGBB
+    font_pt: float | None = None                 # None: 小四, or 五号 for six columns or more
+    keep_together: bool = True                   # never split over two pages when it fits on one
+
+
+def summary_file_name(report: QuarterReport) -> str:
+    return f"{report.plan.city}{report.plan.short_name}{report.quarter.label}推进情况通报.docx"
+
+
+def action_file_name(result: ActionResult, report: QuarterReport) -> str:
+    return f"第{result.action.id:02d}项_{result.action.name}_{report.quarter.label}推进情况.docx"
+
+
+def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
+                  settings: DocumentSettings | None = None, wording: Wording | None = None) -> ReportFiles:
+    """Write every .docx for the quarter into out_dir (a staging folder); return their paths.
+
+    Inside `parallel.helper_process()` (as `yc-reports build` runs it) a helper process writes some
+    of the documents; each document is still written whole by one process, so the files are the same."""
+    settings = settings or resolve_document_settings(None)
+    template_dir = wording.template_dir if wording else default_template_dir()
+    out_dir = Path(out_dir)
+    (out_dir / ACTION_REPORTS_DIR).mkdir(parents=True, exist_ok=True)
+    summary_path = out_dir / summary_file_name(report)
+    action_paths = [out_dir / ACTION_REPORTS_DIR / action_file_name(result, report) for result in report.actions]
+    jobs = [(report, None, settings, template_dir, summary_path)]
+    jobs += [(report, i, settings, template_dir, path) for i, path in enumerate(action_paths)]
+    weights = [SUMMARY_WEIGHT] + [_document_weight(result) for result in report.actions]
+    parallel.run_jobs(write_document, jobs, weights)
+    extra: tuple[Path, ...] = ()
+    if pdf:
+        from yc_reports.render.pdf import convert_to_pdf
+
+        extra = tuple(convert_to_pdf([summary_path], out_dir)
+                      + convert_to_pdf(action_paths, out_dir / ACTION_REPORTS_DIR))
+    return ReportFiles(summary_report=summary_path, action_reports=tuple(action_paths), extra=extra)
+
+
+def write_document(report: QuarterReport, action_index: int | None, settings: DocumentSettings,
+                   template_dir: Path, path: Path) -> Path:
+    """Compose and save one document: the summary (action_index None) or one action's report.
+    Module-level with picklable arguments: the helper process runs it too."""
+    wording = _wording(Path(template_dir))
+    if action_index is None:
+        return compose_summary(report, settings, wording).save(path)
+    return compose_action(report.actions[action_index], report, settings, wording).save(path)
+
+
+@lru_cache(maxsize=4)
+def _wording(template_dir: Path) -> Wording:
+    return Wording(template_dir)
+
+
+SUMMARY_WEIGHT = 4   # two charts and four tables: about as much work as four charts
+
+
+def _document_weight(result: ActionResult) -> int:
+    """About how long an action's report takes to write, in charts (the bulk of the time)."""
+    return 1 + int(_has_figures(result)) + len(trend_indicators(result)) + int(bool(result.projects))
+
+
+# ------------------------------------------------------------------------------------ summary
+
+
+def briefing_document(report: QuarterReport, settings: DocumentSettings) -> OfficialDocument:
+    """A new document under the briefing's red 报头 (第N期 of the year); `settings` already resolved."""
+    doc = OfficialDocument(settings, stamp=report.report_date)
+    doc.masthead(settings.masthead.name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
+                 issuer=settings.masthead.issuer, date=report.report_date)
+    return doc
+
+
+def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: Wording) -> OfficialDocument:
+    by_light = {light: [a for a in report.actions if a.light is light] for light in Light}
+    blocks = wording.outline(
+        "summary.j2", r=report, q=report.quarter, plan=report.plan,
+        lights={light.value: len(items) for light, items in by_light.items()},
+        red=by_light[Light.RED], yellow=by_light[Light.YELLOW], green=by_light[Light.GREEN],
+        grey=by_light[Light.GREY], deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
+    )
+    settings = settings.resolved(report.plan)
+    doc = briefing_document(report, settings)
+    figures = {
+        "亮灯总览": lambda: [charts.summary_lights_chart(report)],
+        "报送情况": lambda: [charts.submission_chart(report)],
+    }
+    tables = {
+        "行动总览": lambda: overview_table(report),
+        "督办清单": lambda: supervision_table(report),
+    }
+    lay_out(doc, blocks, figures, tables)
+    attachments = ["十大行动报送情况表", "校验问题清单"]
+    doc.attachment_list(attachments)
+    doc.signature(settings.masthead.issuer, report.report_date)
+    doc.attachment(1, attachments[0])
+    put_table(doc, submission_table(report))
+    doc.attachment(2, attachments[1])
+    issues_table_ = issues_table(report)
+    if issues_table_.rows:
+        put_table(doc, issues_table_)
+    else:
+        doc.paragraph("本季度报送的工作簿均通过校验，未发现问题。")
+    doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=report.report_date)
+    return doc
+
+
+def overview_table(report: QuarterReport) -> Table:
+    rows, fills = [], {}
+    for i, a in enumerate(report.actions):
+        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, a.light.label,
+                     "；".join(a.light_reasons) or _quiet_reason(a)))
+        fills[(i, 3)] = tint(a.light.rgb)
+    return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
+                 (10.5, 36, 28, 14, 67.5), ("center", "left", "left", "center", "left"), fills,
+                 font_pt=WIDE_TABLE_FONT_PT)
+
+
+def _quiet_reason(a: ActionResult) -> str:
+    if not a.submitted:
+        return "未报送"
+    if a.light is Light.GREEN:
+        return "各项指标和任务按序时推进"
+    return ""
+
+
+def supervision_table(report: QuarterReport) -> Table:
+    rows = tuple((str(i), f"第{cn_numeral(s.action_id)}项", s.lead_units, s.item, s.reason, s.unit_problem or "—")
+                 for i, s in enumerate(report.supervision, start=1))
+    return Table(("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题"), rows,
+                 (10.5, 14, 25, 35, 40, 31.5), ("center", "center", "left", "left", "left", "left"))
+
+
+def submission_table(report: QuarterReport) -> Table:
+    """附件1: one row per action. A fill date in the report's year is written without the year."""
+    rows = []
+    for a in report.actions:
+        info = a.info
+        state = "未报送" if not a.submitted else ("数据待核实" if a.data_pending else "已报送")
+        contact = "\n".join(v for v in (info.filler, info.phone) if v) if info else ""
+        filled = _short_date(info.fill_date, report.report_date) if info and info.fill_date else ""
+        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, state, contact or "—",
+                     filled or "—", _check_result(a)))
+    return Table(("序号", "行动", "牵头单位", "报送情况", "填报人\n联系电话", "填报日期", "校验结果"), tuple(rows),
+                 (10.5, 32, 28, 21.5, 26, 20, 18),
+                 ("center", "left", "left", "center", "center", "center", "center"))
+
+
+def _short_date(day: dt.date, today: dt.date) -> str:
+    return f"{day.month}月{day.day}日" if day.year == today.year else numfmt.cn_date(day)
+
+
+def _check_result(a: ActionResult) -> str:
+    if not a.submitted:
+        return "—"
+    found = [f"{label}{n}处" for label, n in (("错误", a.error_count), ("警告", a.warning_count)) if n]
+    return "\n".join(found) or "无误"
+
+
+def issues_table(report: QuarterReport) -> Table:
+    rows = tuple((str(i), issue.file or "—", issue.location or "—", issue.severity.label, issue.message)
+                 for i, issue in enumerate(report.issues, start=1))
+    return Table(("序号", "文件", "位置", "级别", "问题说明"), rows, (10.5, 45, 24, 12, 64.5),
+                 ("center", "left", "center", "center", "left"), font_pt=WIDE_TABLE_FONT_PT,
+                 keep_together=len(rows) <= KEEP_TOGETHER_MAX_ROWS)
+
+
+# ------------------------------------------------------------------------------------ per action
+
+
+def compose_action(result: ActionResult, report: QuarterReport, settings: DocumentSettings,
+                   wording: Wording) -> OfficialDocument:
+    blocks = wording.outline("action.j2", a=result, q=report.quarter, plan=report.plan, r=report,
+                             deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
+                             errors=action_errors(result, report),
+                             supervised=any(s.action_id == result.action.id for s in report.supervision),
+                             commended=any(c.action_id == result.action.id for c in report.commendations))
+    settings = settings.resolved(report.plan)
+    doc = briefing_document(report, settings)
+    figures = {
+        "指标进度": lambda: [charts.indicator_progress_chart(result)] if _has_figures(result) else [],
+        "指标趋势": lambda: [charts.trend_chart(ind) for ind in trend_indicators(result)],
+        "项目投资": lambda: [charts.project_investment_chart(result)] if result.projects else [],
+    }
+    tables = {
+        "指标进展": lambda: indicator_table(result),
+        "重点任务": lambda: task_table(result),
+        "重大项目": lambda: project_table(result),
+    }
+    lay_out(doc, blocks, figures, tables)
+    # No 署名 here: an action's report is a page of the briefing, whose 报头 and 版记 already name the
+    # issuing office and the date; without it the 版记 no longer spills onto a page of its own.
+    doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=report.report_date)
+    return doc
+
+
+BEHIND = (Status.WATCH, Status.LAGGING, Status.NOT_MET)
+
+
+def action_errors(result: ActionResult, report: QuarterReport) -> list:
+    """The errors found in the action's own workbook(s), in the report's order."""
+    files = set(result.files)
+    return [i for i in report.issues if i.severity is Severity.ERROR and i.file in files]
+
+
+def _has_figures(result: ActionResult) -> bool:
+    return any(ind.completion is not None for ind in result.indicators)
+
+
+def trend_indicators(result: ActionResult) -> list[IndicatorResult]:
+    """The indicators whose quarterly trend is drawn: those behind (关注, 滞后, 未完成) with two figures
+    or more. The progress chart and the table already show every indicator; a leader needs the path
+    only where the action is behind, and one chart per indicator would fill pages."""
+    return [ind for ind in result.indicators if ind.status in BEHIND and _has_trend(ind)]
+
+
+def _has_trend(ind: IndicatorResult) -> bool:
+    return sum(1 for _, value in ind.trend if value is not None) >= 2
+
+
+INDICATOR_HEADERS = ("指标（单位）", "目标值\n（年份）", "完成值", "完成率", "时序\n进度", "差距\n（百分点）", "同比",
+                     "环比", "状态")
+
+
+def indicator_table(result: ActionResult) -> Table:
+    """指标进展: figures without units (the unit stands by the name), so the columns stay narrow.
+    同比/环比 follow the sentences' rules: a rate (%) changes by percentage points, and a year-to-date
+    flow has no 环比 (its quarters add up)."""
+    rows, fills = [], {}
+    for i, ind in enumerate(result.indicators):
+        target = numfmt.fmt_number(ind.target, ind.decimals, empty="待定")
+        rows.append((
+            f"{ind.name}（{ind.unit}）" if ind.unit else ind.name,
+            f"{target}\n（{ind.target_year}）",
+            numfmt.fmt_number(ind.actual, ind.decimals),
+            numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
+            _signed_points(ind), _change_cell(ind, ind.last_year, ind.yoy),
+            "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), ind.status.label,
+        ))
+        fills[(i, 8)] = tint(ind.status.light.rgb)
+    return Table(INDICATOR_HEADERS, tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),
+                 ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
+
+
+def _change_cell(ind: IndicatorResult, base, ratio) -> str:
+    """'+12.3%', or for a rate '+2.9个百分点'; '—' without a base."""
+    if ind.unit == "%":
+        if base is None or ind.actual is None:
+            return "—"
+        return _signed(ind.actual - base, ind.decimals) + "个百分点"
+    if ratio is None:
+        return "—"
+    return _signed(ratio * 100, 1) + "%"
+
+
+def _signed(value, places: int) -> str:
+    text = numfmt.fmt_number(value, places)
+    return text if text.startswith("-") or float(text) == 0 else "+" + text
+
+
+
+
+def _signed_points(ind: IndicatorResult) -> str:
+    return "—" if ind.gap_points is None else _signed(ind.gap_points, 1)
+
+
+def task_table(result: ActionResult) -> Table:
+    rows, fills = [], {}
+    for i, t in enumerate(result.tasks):
+        state = t.reported.value if t.reported else "未填报"
+        if t.overdue:
+            state += "\n（逾期）"
+        rows.append((str(i + 1), t.content, numfmt.cn_date(t.deadline) if t.deadline else "—", state,
+                     t.progress or "—"))
+        if t.behind:
+            fills[(i, 3)] = tint(Light.RED.rgb)
+    return Table(("序号", "任务内容", "完成时限", "完成状态", "进展情况"), tuple(rows), (12, 52, 26, 22, 44),
+                 ("center", "left", "center", "center", "left"), fills)
+
+
+def project_table(result: ActionResult) -> Table:
+    rows, fills = [], {}
+    for i, p in enumerate(result.projects):
+        state = p.project_status.value if p.project_status else "—"
+        if p.late_start:
+            state += "\n（逾期）"
+            fills[(i, 6)] = tint(Light.RED.rgb)
+        rows.append((str(i + 1), p.name, numfmt.fmt_number(p.total_investment, 0),
+                     numfmt.fmt_number(p.annual_plan, 0), numfmt.fmt_number(p.ytd_completed, 0),
+                     numfmt.fmt_percent(p.completion), state, p.image_progress or "—"))
+    return Table(("序号", "项目名称", "总投资\n（万元）", "年度计划\n（万元）", "累计完成\n（万元）", "完成率", "项目\n状态",
+                  "形象进度"),
+                 tuple(rows), (10.5, 35, 18, 18, 18, 15, 18, 23.5),
+                 ("center", "left", "right", "right", "right", "right", "center", "left"), fills)
+
+
+# ------------------------------------------------------------------------------------ layout
+
+
+def lay_out(doc: OfficialDocument, blocks: Sequence[Block],
+            figures: dict[str, Callable[[], list]], tables: dict[str, Callable[[], Table]]) -> None:
+    """Put the template's blocks into the document, drawing the charts and tables it names."""
+    for block in blocks:
+        if block.kind == "title":
+            doc.title(block.text)
+        elif block.kind == "recipient":
+            doc.main_recipient(block.text)
+        elif block.kind == "heading":
+            doc.heading(block.level, block.text)
+        elif block.kind == "paragraph":
+            doc.paragraph(block.text)
+        elif block.kind == "figure":
+            for chart in _lookup(figures, block.text, "图")():
+                doc.figure(chart.png, chart.width_mm, chart.alt_text)
+        elif block.kind == "table":
+            table = _lookup(tables, block.text, "表")()
+            if table.rows:
+                put_table(doc, table)
+
+
+def put_table(doc: OfficialDocument, table: Table) -> None:
+    size = table.font_pt or (TABLE_FONT_PT if len(table.headers) <= 5 else WIDE_TABLE_FONT_PT)
+    doc.table(list(table.headers), [list(r) for r in table.rows], list(table.widths_mm), align=list(table.align),
+              header_repeat=True, cell_fills=table.fills, font_size_pt=size, keep_together=table.keep_together)
+
+
+def _lookup(registry: dict, name: str, what: str):
+    try:
+        return registry[name]
+    except KeyError:
+        from yc_reports.render.wording import WordingError
+
+        known = "、".join(registry)
+        raise WordingError(f"报告文字模板中的占位符“[[{what}:{name}]]”不存在，可用的有：{known}") from None
+

@@ -1,0 +1,256 @@
+"""汇总表.xlsx: the office's working copy of the quarter — lights, every indicator, the supervision list,
+who reported, and every issue found.
+
+Every text cell goes through `xlsx_io.set_text`, so a unit's note that begins with =, +, - or @ stays
+text; the file is saved with `xlsx_io.save_workbook`, so the same report gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from yc_reports.analysis.model import ActionResult, Light, QuarterReport, Status
+from yc_reports.render.numfmt import to_decimal
+from yc_reports.workbook.xlsx_io import display_width, save_workbook, set_text, wrapped_lines
+
+WORKBOOK_NAME = "汇总表.xlsx"
+SHEET_OVERVIEW = "总览"
+SHEET_INDICATORS = "指标明细"
+SHEET_SUPERVISION = "督办清单"
+SHEET_SUBMISSIONS = "报送情况"
+SHEET_ISSUES = "校验问题"
+
+FONT_NAME = "宋体"   # the face WPS and Excel on Chinese Windows measure column widths with
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
+BODY_FONT = Font(name=FONT_NAME, size=11)
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+PLAIN = Alignment(vertical="center")
+
+PERCENT = "0.0%"
+POINTS = "0.0"
+DATE = "yyyy-mm-dd"
+MAX_WIDTH = 40
+MAX_WRAP_WIDTH = 50
+MIN_WIDTH = 6
+LINE_HEIGHT = 14.25   # points per line of 11-point CJK text
+
+# Soft fills for statuses in 指标明细 (the strong light colours are kept for 总览's 亮灯 column).
+STATUS_FILLS = {
+    Status.AHEAD: "D5F0DF", Status.MET: "D5F0DF", Status.ON_TRACK: "EAF6EE",
+    Status.WATCH: "FFF1C2", Status.LAGGING: "F6D0CB", Status.NOT_MET: "F6D0CB",
+}
+STATUS_ORDER = (Status.AHEAD, Status.ON_TRACK, Status.WATCH, Status.LAGGING, Status.MET, Status.NOT_MET,
+                Status.NO_DATA)
+
+
+@dataclass(frozen=True)
+class Col:
+    header: str
+    number_format: str | None = None
+    wrap: bool = False
+    center: bool = False
+
+
+def write_summary_workbook(report: QuarterReport, path: Path) -> Path:
+    """Write 汇总表.xlsx for the quarter to `path` and return it."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    title = f"{report.plan.short_name}{report.quarter.label}推进情况汇总表"
+    _overview(wb.create_sheet(SHEET_OVERVIEW), report, title)
+    _indicators(wb.create_sheet(SHEET_INDICATORS), report, title)
+    _supervision(wb.create_sheet(SHEET_SUPERVISION), report, title)
+    _submissions(wb.create_sheet(SHEET_SUBMISSIONS), report, title)
+    _issues(wb.create_sheet(SHEET_ISSUES), report, title)
+    save_workbook(wb, Path(path))
+    return Path(path)
+
+
+# ------------------------------------------------------------------------------------ sheets
+
+
+def _overview(ws: Worksheet, report: QuarterReport, title: str) -> None:
+    cols = [Col("序号", center=True), Col("行动"), Col("牵头单位"), Col("报送", center=True), Col("亮灯", center=True)]
+    cols += [Col(f"指标{s.label}", center=True) for s in STATUS_ORDER]
+    cols += [Col("滞后任务数", center=True), Col("说明", wrap=True)]
+    rows = []
+    for a in report.actions:
+        counts = [sum(1 for r in a.indicators if r.status is s) for s in STATUS_ORDER]
+        rows.append([a.action.id, a.action.name, a.action.lead_units_text, _submitted_text(a), a.light.label,
+                     *counts, sum(1 for t in a.tasks if t.behind), "；".join(a.light_reasons)])
+    _table(ws, cols, rows, title)
+    for i, a in enumerate(report.actions, start=2):
+        cell = ws.cell(row=i, column=5)
+        cell.fill = PatternFill("solid", fgColor=a.light.rgb)
+        cell.font = Font(bold=True, color="000000" if a.light is Light.YELLOW else "FFFFFF")
+        cell.alignment = CENTER
+
+
+def _indicators(ws: Worksheet, report: QuarterReport, title: str) -> None:
+    cols = [Col("行动序号", center=True), Col("行动"), Col("牵头单位"), Col("指标名称", wrap=True),
+            Col("单位", center=True), Col("目标年份", center=True), Col("目标值"), Col("目标说明", wrap=True),
+            Col("截至本季度末完成值"), Col("完成率", PERCENT), Col("时序进度", PERCENT), Col("差距（百分点）", POINTS),
+            Col("上季度末完成值"), Col("环比", PERCENT), Col("去年同期完成值"), Col("同比", PERCENT),
+            Col("状态", center=True), Col("情况说明", wrap=True)]
+    headers = [c.header for c in cols]
+    figure_cols = [headers.index(h) + 1 for h in ("目标值", "截至本季度末完成值", "上季度末完成值", "去年同期完成值")]
+    rows = []
+    statuses = []
+    figures = []
+    for a in report.actions:
+        for r in a.indicators:
+            rows.append([a.action.id, a.action.name, a.action.lead_units_text, r.name, r.unit, r.target_year,
+                         _figure(r.target) if r.target is not None else "目标待定", r.target_note,
+                         _figure(r.actual), _ratio(r.completion), _ratio(r.time_progress),
+                         _ratio(r.gap_points, 1), _figure(r.previous), _ratio(r.qoq), _figure(r.last_year),
+                         _ratio(r.yoy), r.status.label, r.note])
+            statuses.append(r.status)
+            figures.append((r.decimals, (r.target, r.actual, r.previous, r.last_year)))
+    _table(ws, cols, rows, title)
+    status_col = headers.index("状态") + 1
+    for i, status in enumerate(statuses, start=2):
+        if status in STATUS_FILLS:
+            ws.cell(row=i, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
+    for i, (decimals, values) in enumerate(figures, start=2):
+        for column, value in zip(figure_cols, values):
+            if value is not None:
+                ws.cell(row=i, column=column).number_format = figure_format(value, decimals)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
+
+
+def _supervision(ws: Worksheet, report: QuarterReport, title: str) -> None:
+    cols = [Col("序号", center=True), Col("行动序号", center=True), Col("行动"), Col("牵头单位"),
+            Col("督办事项", wrap=True),
+            Col("原因", wrap=True), Col("单位反映的问题", wrap=True)]
+    rows = [[n, s.action_id, s.action_name, s.lead_units, s.item, s.reason, s.unit_problem]
+            for n, s in enumerate(report.supervision, start=1)]
+    _table(ws, cols, rows, title)
+
+
+def _submissions(ws: Worksheet, report: QuarterReport, title: str) -> None:
+    cols = [Col("序号", center=True), Col("行动"), Col("牵头单位"), Col("报送情况", center=True),
+            Col("报送文件", wrap=True), Col("填报人"), Col("联系电话"), Col("审核人"), Col("填报日期", DATE),
+            Col("错误数", center=True), Col("警告数", center=True)]
+    rows = []
+    for a in report.actions:
+        info = a.info
+        rows.append([a.action.id, a.action.name, a.action.lead_units_text, _submitted_text(a),
+                     "\n".join(a.files), info.filler if info else "", info.phone if info else "",
+                     info.reviewer if info else "", info.fill_date if info else None,
+                     a.error_count, a.warning_count])
+    _table(ws, cols, rows, title)
+
+
+def _issues(ws: Worksheet, report: QuarterReport, title: str) -> None:
+    cols = [Col("序号", center=True), Col("严重程度", center=True), Col("文件", wrap=True), Col("位置"),
+            Col("问题代码"), Col("说明", wrap=True)]
+    rows = [[n, i.severity.label, i.file, i.location, i.code.value, i.message]
+            for n, i in enumerate(report.issues, start=1)]
+    _table(ws, cols, rows, title)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def _submitted_text(a: ActionResult) -> str:
+    if not a.submitted:
+        return Light.GREY.label
+    return "已报送（数据待核实）" if a.data_pending else "已报送"
+
+
+def figure_format(value: Decimal, decimals: int) -> str:
+    """The indicator's decimals, or more when the unit wrote more (a figure is never shown cut short)."""
+    exponent = value.normalize().as_tuple().exponent
+    written = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    places = max(decimals, written)
+    return "0." + "0" * places if places else "0"
+
+
+def _figure(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _ratio(value: Fraction | None, places: int = 4) -> float | None:
+    if value is None:
+        return None
+    rounded = to_decimal(value, places)
+    return 0.0 if rounded == 0 else float(rounded)
+
+
+def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
+    """Header row 1 (bold, filled, frozen), data below; widths fitted; printed A4 landscape."""
+    for c, col in enumerate(cols, start=1):
+        cell = ws.cell(row=1, column=c)
+        set_text(cell, col.header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = CENTER
+    for r, row in enumerate(rows, start=2):
+        for c, (col, value) in enumerate(zip(cols, row), start=1):
+            cell = ws.cell(row=r, column=c)
+            _put(cell, value)
+            cell.border = BORDER
+            cell.font = BODY_FONT
+            cell.alignment = CENTER if col.center else (WRAP if col.wrap else PLAIN)
+            if col.number_format and isinstance(value, (int, float, dt.date)):
+                cell.number_format = col.number_format
+    widths = []
+    for c, col in enumerate(cols, start=1):
+        values = [col.header] + [_shown(row[c - 1], col) for row in rows]
+        widths.append(_width(values, MAX_WRAP_WIDTH if col.wrap else MAX_WIDTH))
+        ws.column_dimensions[get_column_letter(c)].width = widths[-1]
+    for r, row in enumerate(rows, start=2):
+        lines = max((wrapped_lines(_shown(value, col), width) for col, value, width in zip(cols, row, widths) if col.wrap),
+                    default=1)
+        if lines > 1:  # Excel and WPS do not grow rows a program wrote: set the height for wrapped text
+            ws.row_dimensions[r].height = lines * LINE_HEIGHT + 3
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddHeader.center.text = title
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def _put(cell, value: Any) -> None:
+    if isinstance(value, str):
+        set_text(cell, value)  # a leading =, +, - or @ never becomes a formula
+    else:
+        cell.value = value
+
+
+def _shown(value: Any, col: Col) -> str:
+    if value is None:
+        return ""
+    if col.number_format == PERCENT and isinstance(value, float):
+        return f"{value * 100:.1f}%"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _width(values: Sequence[str], most: float) -> float:
+    longest = max((display_width(line) for v in values for line in str(v).split("\n")), default=0)
+    return float(min(max(longest + 2, MIN_WIDTH), most))
+
+
