@@ -30,6 +30,11 @@ class Kind(str, Enum):
     LEVEL = "level"            # a rate or stock at the quarter's end
 
 
+class Frequency(str, Enum):
+    QUARTERLY = "quarterly"  # reported every quarter
+    ANNUAL = "annual"        # published once a year: asked for in Q4 only, not missing in Q1–Q3
+
+
 class Direction(str, Enum):
     FLOOR = "floor"      # at least the target
     CEILING = "ceiling"  # at most the target
@@ -54,6 +59,8 @@ class Indicator:
     baseline: Baseline | None = None
     target_multiple: Decimal | None = None
     decimals: int = 1
+    signed: bool = False                     # a rate of change (增速, 降低率) that may be negative
+    frequency: Frequency = Frequency.QUARTERLY
 
     @property
     def final_year(self) -> int:
@@ -365,6 +372,14 @@ def _parse_indicator(r: _Reader, ctx: str, t: Any, plan: PlanInfo) -> Indicator:
         if value is not None and value < 0:
             r.fail(f"{ctx}.targets.{year}", "目标值不能为负数")
     decimals = r.int_(t, "decimals", ctx, default=1)
+    signed = t.get("signed", False)
+    if not isinstance(signed, bool):
+        r.fail(f"{ctx}.signed", f"应为 true 或 false，实际为 {signed!r}")
+    frequency_text = r.str_(t, "frequency", ctx, required=False, default="quarterly")
+    try:
+        frequency = Frequency(frequency_text)
+    except ValueError:
+        r.fail(f"{ctx}.frequency", f"应为 quarterly（按季度）或 annual（按年度）之一，实际为 {frequency_text!r}")
     return Indicator(
         key=key,
         name=r.str_(t, "name", ctx),
@@ -377,6 +392,8 @@ def _parse_indicator(r: _Reader, ctx: str, t: Any, plan: PlanInfo) -> Indicator:
         baseline=baseline,
         target_multiple=multiple,
         decimals=decimals,
+        signed=signed,
+        frequency=frequency,
     )
 
 
