@@ -24,6 +24,12 @@ class ProjectStatus(str, Enum):
     COMPLETED = "已竣工"
 
 
+class RectificationState(str, Enum):
+    DONE = "已完成"
+    IN_PROGRESS = "整改中"
+    NOT_STARTED = "未启动"
+
+
 @dataclass(frozen=True)
 class BasicInfo:
     filler: str = ""
@@ -67,6 +73,19 @@ class ProjectEntry:
 
 
 @dataclass(frozen=True)
+class RectificationEntry:
+    """One row of 整改落实: what the unit reports on one open 督办 item."""
+
+    row: int
+    item_id: str                      # 督办编号, e.g. "2025Q3-03-1"
+    text: str                         # 督办事项 (as pre-filled)
+    deadline: dt.date | None          # 整改时限
+    measures: str                     # 整改措施
+    progress: str                     # 整改进展
+    state: RectificationState | None  # None: left blank or not one of the dropdown's values
+
+
+@dataclass(frozen=True)
 class Submission:
     """Everything one workbook says, in the registry's terms."""
 
@@ -80,6 +99,7 @@ class Submission:
     indicators: tuple[IndicatorEntry, ...] = ()
     tasks: tuple[TaskEntry, ...] = ()
     projects: tuple[ProjectEntry, ...] = ()
+    rectifications: tuple[RectificationEntry, ...] = ()
 
     def indicator(self, key: str) -> IndicatorEntry | None:
         return next((e for e in self.indicators if e.key == key), None)

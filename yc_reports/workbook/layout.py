@@ -64,6 +64,17 @@ PROJECT_COLUMNS = (PRJ_SEQ, PRJ_NAME, PRJ_TOTAL, PRJ_ANNUAL_PLAN, PRJ_YTD, PRJ_S
 PROJECT_STATUSES = ("未开工", "在建", "已竣工")
 PROJECT_ROWS = 30
 
+# 整改落实 — the open 督办 items of this action, pre-filled by the office; the unit reports on each.
+SHEET_RECTIFICATION = "整改落实"
+RECT_ID = Column("督办编号", 14)          # e.g. 2025Q3-03-1 (quarter, action, item); locked
+RECT_TEXT = Column("督办事项", 44)        # locked
+RECT_DEADLINE = Column("整改时限", 12)    # locked
+RECT_MEASURES = Column("整改措施", 40)
+RECT_PROGRESS = Column("整改进展", 40)
+RECT_STATE = Column("整改状态", 12)       # dropdown RECTIFICATION_STATES
+RECTIFICATION_COLUMNS = (RECT_ID, RECT_TEXT, RECT_DEADLINE, RECT_MEASURES, RECT_PROGRESS, RECT_STATE)
+RECTIFICATION_STATES = ("已完成", "整改中", "未启动")
+
 # 基本信息 — label in column A, value in column B, one row each, in this order.
 INFO_ACTION_ID = "行动编号"
 INFO_ACTION_NAME = "行动名称"
