@@ -143,6 +143,12 @@ class Registry:
     thresholds: Thresholds
     actions: tuple[Action, ...]
     source_path: str = field(default="", compare=False)
+    placeholders: frozenset[str] = frozenset()  # fillers ("无", "暂无", "/") that are not a problem
+
+    def is_placeholder(self, text: str) -> bool:
+        """True for an empty text or a filler from the plan's [texts] placeholders list."""
+        cleaned = normalise_placeholder(text)
+        return not cleaned or cleaned in self.placeholders
 
     def action(self, action_id: int) -> Action:
         for action in self.actions:
@@ -166,12 +172,28 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 
 def cn_numeral(n: int) -> str:
-    """1..99 as Chinese numerals: 3 -> 三, 10 -> 十, 12 -> 十二."""
+    """Chinese numerals as an office writes item numbers: 3 → 三, 10 → 十, 12 → 十二, 100 → 一百,
+    101 → 一百零一, 110 → 一百一十, 1005 → 一千零五 (n below 10 000; others in Arabic digits)."""
+    if n < 0 or n >= 10_000:
+        return str(n)
     if n < 10:
         return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _CN_DIGITS[tens]
-    return head + "十" + (_CN_DIGITS[ones] if ones else "")
+    if n < 20:
+        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
+    out, pending_zero = "", False
+    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if pending_zero else "") + _CN_DIGITS[digit] + name
+            pending_zero = False
+        elif out:
+            pending_zero = True
+    return out
+
+
+def normalise_placeholder(text: str) -> str:
+    """How a clerk's filler is compared: without spaces and closing punctuation."""
+    return "".join(text.split()).strip("。；;.,，、！!")
 
 
 # ---------------------------------------------------------------------------------------- loading
@@ -213,7 +235,20 @@ def _parse_registry(raw: dict[str, Any], where: str) -> Registry:
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         reader.fail("actions", f"指标或任务代码（key）重复：{'、'.join(dupes)}")
-    return Registry(plan=plan, thresholds=thresholds, actions=actions, source_path=where)
+    return Registry(plan=plan, thresholds=thresholds, actions=actions, source_path=where,
+                    placeholders=_parse_placeholders(reader, raw))
+
+
+def _parse_placeholders(r: "_Reader", raw: dict[str, Any]) -> frozenset[str]:
+    """[texts] placeholders; an office plan without the table takes the shipped plan's list."""
+    texts = raw.get("texts")
+    if texts is None:
+        shipped = resources.files("yc_reports.plan").joinpath(SHIPPED_PLAN).read_text("utf-8")
+        texts = tomllib.loads(shipped).get("texts", {})
+    values = texts.get("placeholders", []) if isinstance(texts, dict) else None
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        r.fail("texts.placeholders", "应为文字列表，如 [\"无\", \"暂无\"]")
+    return frozenset(normalise_placeholder(v) for v in values if normalise_placeholder(v))
 
 
 class _Reader:

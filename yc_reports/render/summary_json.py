@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from yc_reports.analysis.model import (ActionResult, Commendation, IndicatorResult, Light, ProjectResult, QuarterReport,
-                    SupervisionItem, TaskResult)
+                                       Status, SupervisionItem, TaskResult)
 from yc_reports.render.numfmt import to_decimal
+from yc_reports.render.wording import Wording, cached_wording
 
 SCHEMA_VERSION = 1
 RATIO_PLACES = 4
@@ -53,7 +54,8 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "target": figure(r.target),
         "actual": figure(r.actual),
         "completion": ratio(r.completion),
-        "status": r.status.value,
+        "status": None if r.status is Status.NOT_RATED else r.status.value,
+        "current": r.current,
         "key": r.key,
         "kind": r.kind.value,
         "direction": r.direction.value,
@@ -62,6 +64,10 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "time_progress": ratio(r.time_progress),
         "gap_points": ratio(r.gap_points, GAP_PLACES),
         "status_label": r.status.label,
+        "figure": r.figure.value,
+        "judged_on": str(r.judged_on) if r.judged_on else None,
+        "baseline": figure(r.baseline),
+        "distance_points": ratio(r.distance_points, GAP_PLACES),
         "previous": figure(r.previous),
         "last_year": figure(r.last_year),
         "qoq": ratio(r.qoq),
@@ -102,7 +108,7 @@ def project_dict(p: ProjectResult) -> dict[str, Any]:
     }
 
 
-def action_dict(a: ActionResult) -> dict[str, Any]:
+def action_dict(a: ActionResult, wording: Wording) -> dict[str, Any]:
     info = a.info
     return {
         "id": a.action.id,
@@ -112,8 +118,10 @@ def action_dict(a: ActionResult) -> dict[str, Any]:
         "light": a.light.value,
         "indicators": [indicator_dict(r) for r in a.indicators],
         "light_label": a.light.label,
-        "light_reasons": list(a.light_reasons),
+        "light_reasons": [wording.fact(r) for r in a.light_reasons],
         "data_pending": a.data_pending,
+        "data_complete": a.data_complete,
+        **({"grey_reason": a.grey_reason.value} if a.grey_reason is not None else {}),
         "files": list(a.files),
         "error_count": a.error_count,
         "warning_count": a.warning_count,
@@ -128,14 +136,15 @@ def action_dict(a: ActionResult) -> dict[str, Any]:
     }
 
 
-def commendation_dict(c: Commendation) -> dict[str, Any]:
+def commendation_dict(c: Commendation, wording: Wording) -> dict[str, Any]:
     return {"action_id": c.action_id, "action_name": c.action_name, "lead_units": c.lead_units,
-            "reason": c.reason}
+            "reason": "；".join(wording.fact(f) for f in c.achievements)}
 
 
-def supervision_dict(s: SupervisionItem) -> dict[str, Any]:
+def supervision_dict(s: SupervisionItem, wording: Wording) -> dict[str, Any]:
     return {"action_id": s.action_id, "action_name": s.action_name, "lead_units": s.lead_units,
-            "item": s.item, "reason": s.reason, "unit_problem": s.unit_problem}
+            "item": wording.item(s.reason), "reason": wording.fact(s.reason), "kind": s.reason.kind.value,
+            "unit_problem": s.unit_problem}
 
 
 def files_dict(files: Mapping[str, Any]) -> dict[str, Any]:
@@ -151,8 +160,9 @@ def files_dict(files: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def summary_dict(report: QuarterReport, files: Mapping[str, Any]) -> dict[str, Any]:
-    """The whole summary as plain JSON-ready data, in a stable order."""
+def summary_dict(report: QuarterReport, files: Mapping[str, Any], wording: Wording | None = None) -> dict[str, Any]:
+    """The whole summary as plain JSON-ready data, in a stable order; sentences from `wording`."""
+    wording = wording or cached_wording()
     return {
         "quarter": str(report.quarter),
         "time_progress": ratio(report.time_progress),
@@ -164,20 +174,22 @@ def summary_dict(report: QuarterReport, files: Mapping[str, Any]) -> dict[str, A
         "issue_number": report.issue_number,
         "history_quarters": [str(q) for q in report.history_quarters],
         "counts": {light.value: report.count(light) for light in Light},
-        "actions": [action_dict(a) for a in report.actions],
-        "commendations": [commendation_dict(c) for c in report.commendations],
-        "supervision": [supervision_dict(s) for s in report.supervision],
+        "actions": [action_dict(a, wording) for a in report.actions],
+        "commendations": [commendation_dict(c, wording) for c in report.commendations],
+        "supervision": [supervision_dict(s, wording) for s in report.supervision],
+        "attention": [supervision_dict(s, wording) for s in report.attention],
         "issues": [i.to_dict() for i in report.issues],
         "files": files_dict(files),
     }
 
 
-def summary_text(report: QuarterReport, files: Mapping[str, Any]) -> str:
-    return json.dumps(summary_dict(report, files), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def summary_text(report: QuarterReport, files: Mapping[str, Any], wording: Wording | None = None) -> str:
+    return json.dumps(summary_dict(report, files, wording), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def write_summary_json(report: QuarterReport, files: Mapping[str, Any], path: Path) -> Path:
+def write_summary_json(report: QuarterReport, files: Mapping[str, Any], path: Path,
+                       wording: Wording | None = None) -> Path:
     """Write summary.json (UTF-8, LF line ends) and return its path."""
     path = Path(path)
-    path.write_bytes(summary_text(report, files).encode("utf-8"))
+    path.write_bytes(summary_text(report, files, wording).encode("utf-8"))
     return path
