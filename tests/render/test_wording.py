@@ -60,7 +60,7 @@ def test_ceiling_over_the_pro_rata_share_is_called_behind(wording):
 def test_target_left_to_the_province_is_not_judged(wording):
     ind = indicator(name="单位GDP能源消耗降低率", unit="%", kind=Kind.LEVEL, decimals=1, target=None,
                     target_note="完成省下达目标", actual=Decimal("3.2"), completion=None, time_progress=None,
-                    gap_points=None, status=Status.NO_DATA)
+                    gap_points=None, status=Status.NOT_RATED)
     assert wording.indicator_sentence(ind, Q3) == (
         "截至9月底，单位GDP能源消耗降低率为3.2%；目标（完成省下达目标）具体数值待下达，暂不评价。")
 
@@ -70,7 +70,7 @@ def test_level_without_path_says_how_far_from_the_floor(wording):
                     target=Decimal(100), actual=Decimal("92.5"), completion=Fraction(925, 1000),
                     time_progress=Fraction(1), gap_points=Fraction(-75, 10), status=Status.ON_TRACK)
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100.0%，距目标值尚差7.5个百分点。")
+        "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100.0%，距目标尚差7.5个百分点。")
 
 
 def test_a_rate_changes_by_percentage_points(wording):
@@ -79,7 +79,7 @@ def test_a_rate_changes_by_percentage_points(wording):
                     gap_points=Fraction(-7), status=Status.ON_TRACK, last_year=Decimal("86.0"),
                     previous=Decimal("93.0"), yoy=Fraction(70, 860), qoq=Fraction(0))
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，规模以上企业研发活动覆盖率为93.0%，2025年目标为100.0%，距目标值尚差7.0个百分点，"
+        "截至9月底，规模以上企业研发活动覆盖率为93.0%，2025年目标为100.0%，距目标尚差7.0个百分点，"
         "比上年同期提高7.0个百分点，比上季度末持平。")
 
 
@@ -102,7 +102,8 @@ def test_target_reached_before_its_year_is_called_done_early(wording):
 
 def test_missing_figure_quotes_the_units_explanation(wording):
     ind = indicator(actual=None, completion=None, gap_points=None, status=Status.NO_DATA, note="统计数据尚未发布")
-    assert wording.indicator_sentence(ind, Q3) == "新增绿色工厂数量本季度未填报数据（牵头单位说明：统计数据尚未发布）。"
+    assert wording.indicator_sentence(ind, Q3) == (
+        "新增绿色工厂数量本季度未报数据，请牵头单位补报（牵头单位说明：统计数据尚未发布）。")
 
 
 def test_year_end_met(wording):

@@ -220,7 +220,7 @@ def compose_action(result: ActionResult, report: QuarterReport, settings: Docume
         "项目投资": lambda: [charts.project_investment_chart(result)] if result.projects else [],
     }
     tables = {
-        "指标进展": lambda: indicator_table(result),
+        "指标进展": lambda: indicator_table(result, wording),
         "重点任务": lambda: task_table(result),
         "重大项目": lambda: project_table(result),
     }
@@ -259,7 +259,7 @@ INDICATOR_HEADERS = ("指标（单位）", "目标值\n（年份）", "完成值
                      "环比", "状态")
 
 
-def indicator_table(result: ActionResult) -> Table:
+def indicator_table(result: ActionResult, wording: Wording) -> Table:
     """指标进展: figures without units (the unit stands by the name), so the columns stay narrow.
     同比/环比 follow the sentences' rules: a rate (%) changes by percentage points, and a year-to-date
     flow has no 环比 (its quarters add up)."""
@@ -272,18 +272,11 @@ def indicator_table(result: ActionResult) -> Table:
             numfmt.fmt_number(ind.actual, ind.decimals),
             numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
             _signed_points(ind), _change_cell(ind, ind.last_year, ind.yoy),
-            "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), _status_cell(ind),
+            "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), wording.status_label(ind),
         ))
         fills[(i, 8)] = tint(ind.status.light.rgb)
     return Table(INDICATOR_HEADERS, tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),
                  ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
-
-
-def _status_cell(ind: IndicatorResult) -> str:
-    """The status column: a stage result says so; an unrated indicator says why."""
-    if ind.status is Status.NOT_RATED:
-        return "待下达" if ind.target is None else "四季度\n报送"
-    return ind.status.label if ind.current else f"阶段性\n{ind.status.label}"
 
 
 def _change_cell(ind: IndicatorResult, base, ratio) -> str:

@@ -47,7 +47,7 @@ def _date(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
+def indicator_dict(r: IndicatorResult, wording: Wording) -> dict[str, Any]:
     return {
         "name": r.name,
         "unit": r.unit,
@@ -63,7 +63,7 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "target_note": r.target_note,
         "time_progress": ratio(r.time_progress),
         "gap_points": ratio(r.gap_points, GAP_PLACES),
-        "status_label": r.status.label,
+        "status_label": wording.status_label(r),
         "figure": r.figure.value,
         "judged_on": str(r.judged_on) if r.judged_on else None,
         "baseline": figure(r.baseline),
@@ -88,6 +88,7 @@ def task_dict(t: TaskResult) -> dict[str, Any]:
         "behind": t.behind,
         "progress": t.progress,
         "problems": t.problems,
+        "done_this_quarter": t.done_this_quarter,
     }
 
 
@@ -116,7 +117,7 @@ def action_dict(a: ActionResult, wording: Wording) -> dict[str, Any]:
         "lead_units": list(a.action.lead_units),
         "submitted": a.submitted,
         "light": a.light.value,
-        "indicators": [indicator_dict(r) for r in a.indicators],
+        "indicators": [indicator_dict(r, wording) for r in a.indicators],
         "light_label": a.light.label,
         "light_reasons": [wording.fact(r) for r in a.light_reasons],
         "data_pending": a.data_pending,

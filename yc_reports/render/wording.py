@@ -151,6 +151,10 @@ class Wording:
         """What a 督办 / 关注 item is about."""
         return str(self._facts_module().item(fact)).strip()
 
+    def status_label(self, ind: IndicatorResult) -> str:
+        """An indicator's status in a word or two (tables, summary.json status_label)."""
+        return str(self._facts_module().status_label(ind)).strip()
+
     def reasons(self, action: ActionResult) -> str:
         """An action's light reasons, joined with "；"."""
         return "；".join(self.fact(r) for r in action.light_reasons)
