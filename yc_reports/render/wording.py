@@ -56,6 +56,36 @@ def template_dirs_for(inputs_root: Path | str | None) -> tuple[Path, ...]:
     return tuple(dirs)
 
 
+@dataclass(frozen=True)
+class ExportResult:
+    """What `export_templates` did: files written, and the office's files left as they were."""
+
+    folder: Path
+    written: tuple[str, ...]
+    kept: tuple[str, ...]
+    replaced: tuple[str, ...]
+
+
+def export_templates(inputs_root: Path | str, *, overwrite: bool = False) -> ExportResult:
+    """Copy the shipped templates into inputs/templates/ for the office to edit. Existing files are
+    kept unless `overwrite`; either way the result names them."""
+    source = default_template_dir()
+    target = office_template_dir(inputs_root)
+    target.mkdir(parents=True, exist_ok=True)
+    written, kept, replaced = [], [], []
+    for path in sorted(p for p in source.iterdir() if p.is_file() and p.suffix in (".j2", ".md")):
+        destination = target / path.name
+        if destination.exists():
+            if not overwrite:
+                kept.append(path.name)
+                continue
+            replaced.append(path.name)
+        else:
+            written.append(path.name)
+        destination.write_bytes(path.read_bytes())
+    return ExportResult(target, tuple(written), tuple(kept), tuple(replaced))
+
+
 def default_template_dir() -> Path:
     """The installed copy (wheel) or the project's own `templates/` (editable install, development)."""
     packaged = Path(__file__).resolve().parents[1] / "_templates"
