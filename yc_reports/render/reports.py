@@ -152,7 +152,7 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
 def overview_table(report: QuarterReport, wording: Wording) -> Table:
     rows, fills = [], {}
     for i, a in enumerate(report.actions):
-        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, a.light.label,
+        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, wording.light_label(a),
                      wording.reasons(a)))
         fills[(i, 3)] = tint(a.light.rgb)
     return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
@@ -162,7 +162,7 @@ def overview_table(report: QuarterReport, wording: Wording) -> Table:
 
 def supervision_table(report: QuarterReport, wording: Wording) -> Table:
     rows = tuple((str(i), f"第{cn_numeral(s.action_id)}项", s.lead_units, wording.item(s.reason),
-                  wording.fact(s.reason), s.unit_problem or "—")
+                  wording.detail(s.reason), s.unit_problem or "—")
                  for i, s in enumerate(report.supervision, start=1))
     return Table(("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题"), rows,
                  (10.5, 14, 25, 35, 40, 31.5), ("center", "center", "left", "left", "left", "left"))

@@ -118,7 +118,7 @@ def action_dict(a: ActionResult, wording: Wording) -> dict[str, Any]:
         "submitted": a.submitted,
         "light": a.light.value,
         "indicators": [indicator_dict(r, wording) for r in a.indicators],
-        "light_label": a.light.label,
+        "light_label": wording.light_label(a),
         "light_reasons": [wording.fact(r) for r in a.light_reasons],
         "data_pending": a.data_pending,
         "data_complete": a.data_complete,
@@ -144,7 +144,7 @@ def commendation_dict(c: Commendation, wording: Wording) -> dict[str, Any]:
 
 def supervision_dict(s: SupervisionItem, wording: Wording) -> dict[str, Any]:
     return {"action_id": s.action_id, "action_name": s.action_name, "lead_units": s.lead_units,
-            "item": wording.item(s.reason), "reason": wording.fact(s.reason), "kind": s.reason.kind.value,
+            "item": wording.item(s.reason), "reason": wording.detail(s.reason), "kind": s.reason.kind.value,
             "unit_problem": s.unit_problem}
 
 

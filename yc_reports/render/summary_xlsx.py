@@ -90,7 +90,7 @@ def _overview(ws: Worksheet, report: QuarterReport, title: str) -> None:
     rows = []
     for a in report.actions:
         counts = [sum(1 for r in a.indicators if r.status is s) for s in STATUS_ORDER]
-        rows.append([a.action.id, a.action.name, a.action.lead_units_text, _submitted_text(a), a.light.label,
+        rows.append([a.action.id, a.action.name, a.action.lead_units_text, _submitted_text(a), cached_wording().light_label(a),
                      *counts, sum(1 for t in a.tasks if t.behind), cached_wording().reasons(a)])
     _table(ws, cols, rows, title)
     for i, a in enumerate(report.actions, start=2):
@@ -137,7 +137,7 @@ def _supervision(ws: Worksheet, report: QuarterReport, title: str) -> None:
             Col("督办事项", wrap=True),
             Col("原因", wrap=True), Col("单位反映的问题", wrap=True)]
     wording = cached_wording()
-    rows = [[n, s.action_id, s.action_name, s.lead_units, wording.item(s.reason), wording.fact(s.reason),
+    rows = [[n, s.action_id, s.action_name, s.lead_units, wording.item(s.reason), wording.detail(s.reason),
              s.unit_problem]
             for n, s in enumerate(report.supervision, start=1)]
     _table(ws, cols, rows, title)

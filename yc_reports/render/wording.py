@@ -8,7 +8,9 @@ Public API (reports, summary.json, 汇总表, CLI and portal all use these):
 - `Wording(template_dirs)` — the environment; `Wording.for_inputs(inputs_root)` with the office's override.
 - `Wording.fact(fact)` — one fact (a `Reason`, an `IndicatorResult` with its quarter) as a sentence,
   without closing punctuation: the light reasons, 督办 and 关注 reasons, 表扬 achievements.
-- `Wording.item(reason)` — what a 督办 item is about (the indicator, task, project or the data).
+- `Wording.item(reason)` — what a 督办 item is about (the indicator, task, project or the data);
+  `Wording.detail(reason)` — its situation without the subject (the 督办 table's 滞后情况 column).
+- `Wording.light_label(action)`, `Wording.status_label(indicator)` — the short labels of tables.
 - `Wording.reasons(action)` — an action's light reasons joined with "；".
 - `Wording.indicator_sentence(ind, q)` — the standard sentence of an indicator (templates/indicator.j2).
 - `Wording.outline(name, **ctx)` — a document template rendered to blocks for the docx composer.
@@ -180,6 +182,14 @@ class Wording:
     def item(self, fact: Reason) -> str:
         """What a 督办 / 关注 item is about."""
         return str(self._facts_module().item(fact)).strip()
+
+    def detail(self, fact: Reason) -> str:
+        """A 督办 item's situation without its subject (the 督办事项 column names the item)."""
+        return str(self._facts_module().detail(fact)).strip()
+
+    def light_label(self, action: ActionResult) -> str:
+        """绿灯 / 黄灯 / 红灯 / 未报送, or 无有效数据 for a grey light over unusable data."""
+        return str(self._facts_module().light_label(action)).strip()
 
     def status_label(self, ind: IndicatorResult) -> str:
         """An indicator's status in a word or two (tables, summary.json status_label)."""
