@@ -118,8 +118,7 @@ def test_expired_target_is_judged_once_on_its_last_q4_figure():
     trend = ((Quarter(2023, 4), D(19)), (Quarter(2024, 4), D(23)), (Q3, D(25)))
     r = judge(platforms, Q3, "25", trend=trend)
     assert (r.current, r.status, r.actual, r.judged_on) == (False, Status.NOT_MET, D(19), Quarter(2023, 4))
-    assert W.fact(r, Q3) == ("绿色技术创新平台数量为阶段性目标（2023年目标20家），2023年第四季度末为19家，"
-                             "未完成阶段目标，不再纳入本季度评价")
+    assert W.fact(r, Q3) == "绿色技术创新平台数量2023年阶段性目标为20家，2023年第四季度末为19家，未完成该阶段目标，本季度不再评价"
     # without that quarter in the history: the latest figure
     latest = judge(platforms, Q3, "25", trend=((Quarter(2024, 4), D(23)), (Q3, D(25))))
     assert (latest.status, latest.actual, latest.judged_on) == (Status.MET, D(25), Q3)

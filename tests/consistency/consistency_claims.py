@@ -105,8 +105,11 @@ def check(out: Path) -> Verdict:
     _overview(v, tables, data)
     _problems(v, paragraphs)
     texts = list(paragraphs) + [c for t in tables for row in t for c in row]
+    body = paragraphs[:next((i for i, p in enumerate(paragraphs) if p.startswith("附件")), len(paragraphs))]
+    _no_software_words(v, body, "通报")
     for path in sorted(out.glob("action*.docx")):
         ps, ts = doc_text(path)
+        _no_software_words(v, ps, path.stem)
         texts += ps + [c for t in ts for row in t for c in row]
         _problems(v, section(ps, "五、存在的问题", "六、") + section(ps, "三、存在的问题", "四、"))
     _figures_in_sentences(v, texts, data, year)
@@ -276,6 +279,14 @@ def _problems(v: Verdict, paragraphs) -> None:
     for filler in PLACEHOLDERS:
         for form in (f"，{filler}；", f"，{filler}。", f"：{filler}。"):
             v.claim(form not in text, f"a clerk's placeholder '{filler}' published as a problem")
+
+
+SOFTWARE_WORDS = ("工作簿", "单元格", "模板", ".xlsx", "指标进展表", "重大项目表")
+
+
+def _no_software_words(v: Verdict, paragraphs, where: str) -> None:
+    for word in SOFTWARE_WORDS:
+        v.claim(not any(word in p for p in paragraphs), f"{where}: software word '{word}' before the leadership")
 
 
 def _figures_in_sentences(v: Verdict, texts, data, year: int) -> None:

@@ -345,9 +345,11 @@ def test_action_report_sections_follow_the_data(built: Built):
     assert headings(6) == []
 
 
-def test_data_pending_action_names_the_wrong_cell_and_leaves_it_out_of_the_totals(built: Built):
+def test_data_pending_action_says_data_were_returned_and_leaves_them_out_of_the_totals(built: Built):
     texts = [p.text for p in docx.Document(built.action_docx(9)).paragraphs]
-    assert "校验发现的错误：重大项目表E4单元格，“约1.8亿”不是有效数值。相关数据待牵头单位核实更正，本报告暂未采用。" in texts
+    # second version: no cell references or software words before the leadership; the cell goes to the unit
+    assert "报送数据中有1处有误，已退回牵头单位核实更正，有误的数据本报告暂未采用。" in texts
+    assert not any("单元格" in t or "E4" in t for t in texts)
     # 9300 of the 27000 planned for the two projects with figures (not of all 51000): 34.4%.
     assert ("纳入调度的重大项目3个，年度计划投资51000万元。除中心城区污水处理厂提标扩能工程投资数据待核实外，其余2个项目"
             "年度计划投资27000万元，今年1—9月累计完成投资9300万元，完成年度计划的34.4%。") in texts
