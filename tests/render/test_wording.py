@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from pathlib import Path
 
 from yc_reports.analysis.model import IndicatorResult, Status
 from yc_reports.plan.quarter import Quarter
@@ -124,3 +125,32 @@ def test_a_broken_template_is_named_in_chinese(tmp_path):
     (tmp_path / "indicator.j2").write_text("{{ ind.no_such_field }}", encoding="utf-8")
     with pytest.raises(WordingError, match="indicator.j2"):
         Wording(tmp_path).indicator_sentence(indicator(), Q3)
+
+
+# ------------------------------------------------------------------------------------ the office's own templates
+
+
+def test_office_templates_override_the_shipped_ones_file_by_file(tmp_path):
+    from yc_reports.render.wording import export_templates, template_dirs_for
+
+    result = export_templates(tmp_path)
+    assert "summary.j2" in result.written and result.kept == ()
+    (tmp_path / "templates" / "indicator.j2").write_text("办公室的说法：{{ ind.name }}", encoding="utf-8")
+    (tmp_path / "templates" / "action.j2").unlink()          # not there: the shipped one is used
+    office = Wording(template_dirs_for(tmp_path))
+    assert office.indicator_sentence(indicator(), Q3) == "办公室的说法：新增绿色工厂数量"
+    from yc_reports.render.wording import default_template_dir
+
+    assert Path(office.env.get_template("action.j2").filename).parent == default_template_dir()
+    again = export_templates(tmp_path)
+    assert "indicator.j2" in again.kept and "action.j2" in again.written
+    assert (tmp_path / "templates" / "indicator.j2").read_text(encoding="utf-8") == "办公室的说法：{{ ind.name }}"
+
+
+def test_a_broken_office_template_is_named_before_anything_is_written(tmp_path):
+    from yc_reports.render.wording import template_dirs_for
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "summary.j2").write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(WordingError, match="summary.j2"):
+        Wording(template_dirs_for(tmp_path)).check()
