@@ -1,4 +1,5 @@
-"""Earlier quarters: series, consistency warnings, reading folders, and the parse cache."""
+"""Earlier quarters: series, consistency warnings (analysis.history), the choice per action
+(intake.selection), reading folders (pipeline.inputs), and the JSON parse cache (intake.cache)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from yc_reports.analysis import history as H
+from yc_reports.intake import cache as C
+from yc_reports.intake import selection as S
+from yc_reports.pipeline import inputs as P
 from yc_reports.issues import IssueCode, flatten, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import BasicInfo
@@ -54,17 +58,17 @@ def test_choose_prefers_error_free_then_latest_fill_date_then_name():
     late = submission(REGISTRY, 3, q, file="b.xlsx", info=BasicInfo(fill_date=dt.date(2025, 7, 9)))
     wrong = make_issue(IssueCode.NUMBER_INVALID, "c.xlsx", "指标进展", "H4", value="x")
     latest_with_error = submission(REGISTRY, 3, q, file="c.xlsx", info=BasicInfo(fill_date=dt.date(2025, 7, 20)))
-    chosen = H.choose_for_history([result(early), result(late), result(latest_with_error, issues=[wrong])],
+    chosen = S.choose_for_history([result(early), result(late), result(latest_with_error, issues=[wrong])],
                                   REGISTRY, q)
     assert chosen[3].file == "b.xlsx"
-    assert H.choose_for_history([result(latest_with_error, issues=[wrong])], REGISTRY, q)[3].file == "c.xlsx"
+    assert S.choose_for_history([result(latest_with_error, issues=[wrong])], REGISTRY, q)[3].file == "c.xlsx"
 
 
 def test_choose_ignores_other_quarters_plans_and_unreadable():
     q = Quarter(2025, 2)
     results = [result(sub(3, Quarter(2025, 1))), result(submission(REGISTRY, 4, q, plan_id="other")),
                result(None, file="broken.xlsx")]
-    assert H.choose_for_history(results, REGISTRY, q) == {}
+    assert S.choose_for_history(results, REGISTRY, q) == {}
 
 
 def test_earlier_quarters_stay_within_the_plan():
@@ -157,8 +161,8 @@ def inputs(tmp_path: Path) -> Path:
 
 
 def test_read_history_from_folders(inputs: Path, tmp_path: Path):
-    cache = H.ParseCache(REGISTRY, tmp_path / "outputs" / ".cache")
-    h = H.read_history(REGISTRY, Q, inputs, cache)
+    cache = C.ParseCache(REGISTRY, tmp_path / "outputs" / ".cache")
+    h = P.read_history(REGISTRY, Q, inputs, cache)
     assert h.quarters == (Quarter(2024, 3), Quarter(2025, 1), Quarter(2025, 2))
     assert h.trend("green_products") == ((Quarter(2024, 3), D(1)), (Quarter(2025, 1), D(2)), (Quarter(2025, 2), D(3)))
     assert h.previous("tourism_revenue") == D(620)
@@ -168,52 +172,52 @@ def test_read_history_from_folders(inputs: Path, tmp_path: Path):
 
 def test_cache_makes_the_second_read_parse_nothing(inputs: Path, tmp_path: Path):
     before = folder_hash(inputs)
-    first = H.ParseCache(REGISTRY, tmp_path / "out" / ".cache")
-    h1 = H.read_history(REGISTRY, Q, inputs, first)
-    second = H.ParseCache(REGISTRY, tmp_path / "out" / ".cache")
-    h2 = H.read_history(REGISTRY, Q, inputs, second)
+    first = C.ParseCache(REGISTRY, tmp_path / "out" / ".cache")
+    h1 = P.read_history(REGISTRY, Q, inputs, first)
+    second = C.ParseCache(REGISTRY, tmp_path / "out" / ".cache")
+    h2 = P.read_history(REGISTRY, Q, inputs, second)
     assert (first.misses, second.misses, second.hits) == (6, 0, 6)
     assert h1 == h2
     assert folder_hash(inputs) == before          # the cache lives with the outputs, never the inputs
-    assert list((tmp_path / "out" / ".cache" / "parse").glob("*.pickle"))
+    assert list((tmp_path / "out" / ".cache" / "parse").glob("*.json"))
 
 
 def test_cache_restamps_a_renamed_file(tmp_path: Path):
     path = write(tmp_path, "2025Q3", 3, green_products="abc")
-    cache = H.ParseCache(REGISTRY, tmp_path / ".cache")
+    cache = C.ParseCache(REGISTRY, tmp_path / ".cache")
     original = cache.parse(path, "2025Q3_第03项.xlsx")
     renamed = path.rename(path.with_name("改名.xlsx"))
     again = cache.parse(renamed, "改名.xlsx")
     assert cache.hits == 1
     assert again.file == again.submission.file == "改名.xlsx"
     assert {i.file for i in again.issues} == {"改名.xlsx"} and len(again.issues) == len(original.issues) > 0
-    assert again == H.restamp(original, "改名.xlsx")
+    assert again == C.restamp(original, "改名.xlsx")
 
 
 def test_corrupt_cache_entry_is_ignored_and_rewritten(tmp_path: Path):
     path = write(tmp_path, "2025Q3", 3, green_products=2)
-    cache = H.ParseCache(REGISTRY, tmp_path / ".cache")
+    cache = C.ParseCache(REGISTRY, tmp_path / ".cache")
     good = cache.parse(path, "a.xlsx")
-    [entry] = (tmp_path / ".cache" / "parse").glob("*.pickle")
-    entry.write_bytes(b"not a pickle")
+    [entry] = (tmp_path / ".cache" / "parse").glob("*.json")
+    entry.write_bytes(b"not json")
     assert cache.parse(path, "a.xlsx") == good
     assert cache.misses == 2
-    fresh = H.ParseCache(REGISTRY, tmp_path / ".cache")
+    fresh = C.ParseCache(REGISTRY, tmp_path / ".cache")
     assert fresh.parse(path, "a.xlsx") == good and fresh.hits == 1
 
 
 def test_another_registry_does_not_reuse_the_cache(tmp_path: Path):
     path = write(tmp_path, "2025Q3", 3, green_products=2)
-    H.ParseCache(REGISTRY, tmp_path / ".cache").parse(path, "a.xlsx")
+    C.ParseCache(REGISTRY, tmp_path / ".cache").parse(path, "a.xlsx")
     changed = dataclasses.replace(REGISTRY, thresholds=dataclasses.replace(REGISTRY.thresholds, ahead=Decimal(20)))
-    other = H.ParseCache(changed, tmp_path / ".cache")
+    other = C.ParseCache(changed, tmp_path / ".cache")
     other.parse(path, "a.xlsx")
     assert (other.hits, other.misses) == (0, 1)
 
 
 def test_no_cache_folder_means_parse_every_time(tmp_path: Path):
     path = write(tmp_path, "2025Q3", 3, green_products=2)
-    cache = H.ParseCache(REGISTRY, None)
+    cache = C.ParseCache(REGISTRY, None)
     assert cache.parse(path, "a.xlsx") == cache.parse(path, "a.xlsx")
     assert cache.misses == 2
 
@@ -226,11 +230,47 @@ def test_parser_crash_becomes_an_unreadable_file(tmp_path: Path, monkeypatch):
 
     monkeypatch.setattr(yc_reports.intake.reader, "parse_workbook", explode)
     path = write(tmp_path, "2025Q3", 3)
-    r = H.safe_parse(path, REGISTRY, "a.xlsx")
+    r = C.safe_parse(path, REGISTRY, "a.xlsx")
     assert (r.submission, flatten(r.issues, ("code", "file"))) == (None, [["file-unreadable", "a.xlsx"]])
 
 
 def test_progress_is_reported_per_file(inputs: Path, tmp_path: Path):
     seen = []
-    H.read_history(REGISTRY, Q, inputs, H.ParseCache(REGISTRY, None), progress=lambda *a: seen.append(a))
+    P.read_history(REGISTRY, Q, inputs, C.ParseCache(REGISTRY, None), progress=lambda *a: seen.append(a))
     assert seen[0] == ("读取往期数据", 0, 6) and seen[-1] == ("读取往期数据", 6, 6)
+
+
+def test_cache_entry_is_json_and_decodes_to_the_same_records(tmp_path: Path):
+    path = write(tmp_path, "2025Q3", 3, green_products="1.50")
+    cache = C.ParseCache(REGISTRY, tmp_path / ".cache")
+    parsed = cache.parse(path, "a.xlsx")
+    [entry] = (tmp_path / ".cache" / "parse").glob("*.json")
+    import json
+
+    payload = json.loads(entry.read_text("utf-8"))
+    assert payload["format"] == C.CACHE_FORMAT and payload["result"]["file"] == "a.xlsx"
+    again = C.ParseCache(REGISTRY, tmp_path / ".cache").parse(path, "a.xlsx")
+    assert again == parsed and again.submission.indicator("green_products").value == Decimal("1.50")
+    assert repr(again.submission.indicator("green_products").value) == repr(
+        parsed.submission.indicator("green_products").value)   # the same Decimal, not a float
+
+
+def test_cache_entry_of_the_wrong_shape_is_ignored(tmp_path: Path):
+    path = write(tmp_path, "2025Q3", 3, green_products=2)
+    cache = C.ParseCache(REGISTRY, tmp_path / ".cache")
+    good = cache.parse(path, "a.xlsx")
+    [entry] = (tmp_path / ".cache" / "parse").glob("*.json")
+    entry.write_text(entry.read_text("utf-8").replace('"action_id":3', '"action_id":"3"'), "utf-8")
+    fresh = C.ParseCache(REGISTRY, tmp_path / ".cache")
+    assert fresh.parse(path, "a.xlsx") == good and fresh.misses == 1
+
+
+def test_analysis_does_not_import_the_intake_reader():
+    import ast
+
+    root = Path(H.__file__).resolve().parent
+    for module in root.glob("*.py"):
+        tree = ast.parse(module.read_text("utf-8"))
+        names = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        names |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {n for n in names if n.startswith("yc_reports.intake") and n != "yc_reports.intake.records"}, module
