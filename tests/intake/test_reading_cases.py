@@ -310,3 +310,25 @@ def test_percent_format_is_found_through_the_styles(tmp_path, typed):
 
     path = write_filled(tmp_path, 4, edit=edit)
     assert parse_workbook(path, REGISTRY).submission.indicator("rd_activity_coverage").value == Decimal(85)
+
+
+# ------------------------------------------------------------------------------------- the file judgement
+
+
+@pytest.mark.parametrize("data, refusal", [
+    (b"", "empty"), (b"%PDF-1.7", "not-xlsx"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "legacy-xls"),
+    (b"PK\x03\x04broken", "damaged")])
+def test_upload_judgement_says_why_a_file_is_refused(data, refusal):
+    from yc_reports.intake.safe_open import inspect_bytes
+
+    inspection = inspect_bytes(data, "上传.xlsx", "上传.xlsx")
+    assert inspection.refusal.value == refusal and inspection.issue is not None and inspection.data is None
+
+
+def test_upload_judgement_takes_the_callers_size_limit(tmp_path):
+    from yc_reports.intake.safe_open import inspect_bytes
+
+    data = write_filled(tmp_path).read_bytes()
+    assert inspect_bytes(data, "a.xlsx", "a.xlsx").ok
+    small = inspect_bytes(data, "a.xlsx", "a.xlsx", max_bytes=1000)
+    assert small.refusal.value == "too-large" and small.issue.code.value == "file-too-large"
