@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from factory import (REGISTRY, add_junk_cells, clean_fill, extra_task, patch_sheet_xml, save, template,
+from factory import (REGISTRY, add_junk_cells, clean_fill, extra_task, patch_sheet_xml, template,
                      write_filled)
 from yc_reports.intake.discovery import check_paths
 from yc_reports.intake.reader import parse_bytes, parse_workbook
@@ -137,6 +137,21 @@ def test_one_cell_at_the_end_of_the_sheet_is_ignored_with_a_warning(tmp_path):
     result = parse_workbook(path, REGISTRY)
     assert flatten(result.issues) == [["cells-outside-template", "重点任务", "XFD1048576"]]
     assert len(result.submission.tasks) == 2
+
+
+def test_a_value_far_below_the_area_is_ignored_with_a_warning(tmp_path):
+    path = write_filled(tmp_path, edit=lambda wb: setattr(wb["重大项目"]["B1048576"], "value", "遗留内容"))
+    result = parse_workbook(path, REGISTRY)
+    assert flatten(result.issues) == [["cells-outside-template", "重大项目", "B1048576"]]
+    assert len(result.submission.projects) == 2
+
+
+def test_a_dimension_that_claims_the_whole_sheet_is_harmless(tmp_path):
+    path = write_filled(tmp_path)
+    patch_sheet_xml(path, "指标进展", lambda xml: re.sub(r'<dimension ref="[^"]*"/>',
+                                                    '<dimension ref="A1:XFD1048576"/>', xml))
+    result = parse_workbook(path, REGISTRY)
+    assert result.issues == () and result.submission.indicator(FCT).value == Decimal(8)
 
 
 def test_cells_outside_on_several_sheets_are_one_warning(tmp_path):
