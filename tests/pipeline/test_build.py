@@ -380,3 +380,32 @@ def test_a_broken_document_settings_file_is_named_and_nothing_is_written(root: P
     assert not result.ok
     assert "document.toml" in result.error
     assert tree_hash(root / "outputs" / "2025Q3") == before
+
+
+def test_check_and_build_agree_on_every_file_of_a_mixed_folder(root: Path, fake_reports):
+    from yc_reports.intake.discovery import check_paths
+    from yc_reports.intake.selection import Use
+
+    folder = root / "inputs" / "2025Q3"
+    shutil.copy(folder / "2025Q3_第03项.xlsx", folder / "2025Q3_第03项 - 副本.xlsx")        # a copy
+    write(folder / "市科技局", "2025Q3", 4, fill(4, rd_activity_coverage=90), name="第04项改.xlsx")  # differs
+    write(folder, "2025Q2", 6, name="第06项.xlsx")                                          # another quarter
+    (folder / "2025Q3_第05项.xlsx").rename(folder / "市水利和湖泊局.xlsx")                    # renamed
+    result = run(root)
+    checked = check_paths([folder], REGISTRY)
+    by_name = {Path(f).relative_to(folder).as_posix(): c for f, c in checked.choices.items()}
+    used_by_check = {n for n, c in by_name.items() if c.use is Use.USED}
+    used_by_build = {f for a in result.report.actions if a.submitted and not a.data_pending for f in a.files}
+    assert used_by_check == used_by_build
+    pending = {f for a in result.report.actions if a.data_pending for f in a.files}
+    assert {n for n, c in by_name.items() if c.use is Use.DUPLICATE} == pending == {
+        "2025Q3_第04项.xlsx", "市科技局/第04项改.xlsx"}
+    assert by_name["2025Q3_第03项 - 副本.xlsx"].use is Use.COPY
+    assert by_name["第06项.xlsx"].use is Use.OTHER_QUARTER and result.report.action(6).light is Light.GREY
+    assert by_name["市水利和湖泊局.xlsx"].use is Use.USED
+    build_codes = {(i.file, i.code.value) for i in result.issues if i.file}
+    check_codes = {(Path(i.file).relative_to(folder).as_posix(), i.code.value)
+                   for r in checked.results for i in r.issues}
+    assert check_codes <= build_codes   # the build says more only from the history (consistency warnings)
+    assert ("2025Q3_第03项 - 副本.xlsx", "identical-copy") in check_codes
+    assert ("第06项.xlsx", "template-other-quarter") in check_codes
