@@ -57,7 +57,7 @@ def _parse_inspected(inspection: Inspection, registry: Registry, display: str) -
                                                       detail="文件内含不允许的 XML 实体声明"),))
     except Exception as exc:  # a damaged package: zip, XML or calamine errors of any kind
         return ParseResult(display, None, (make_issue(IssueCode.FILE_UNREADABLE, display,
-                                                      detail=f"内部结构有误：{_error_name(exc)}"),))
+                                                      detail=f"内部结构有误：{type(exc).__name__}"),))
     reader = _WorkbookReader(book, registry, display, inspection.sha256)
     try:
         submission = reader.read()
@@ -65,10 +65,6 @@ def _parse_inspected(inspection: Inspection, registry: Registry, display: str) -
         issue = make_issue(IssueCode.FILE_UNREADABLE, display, detail=f"内部结构有误：{type(exc).__name__}")
         return ParseResult(display, None, (*reader.issues, issue))
     return ParseResult(display, submission, tuple(reader.issues))
-
-
-def _error_name(exc: BaseException) -> str:
-    return type(exc).__name__
 
 
 # ------------------------------------------------------------------------------------------ loading
