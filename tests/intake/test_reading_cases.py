@@ -173,6 +173,15 @@ def test_formula_without_cache_is_still_found_beyond_row_300(tmp_path):
     assert "=D322*0.7" in result.issues[0].message
 
 
+def test_formula_whose_cached_result_is_empty_text_is_not_uncached(tmp_path):
+    """Excel writes t="str" and an empty <v> for =IF(...,"",...); openpyxl writes no t for a formula never
+    calculated."""
+    path = write_filled(tmp_path, edit=lambda wb: setattr(wb["指标进展"]["I5"], "value", '=IF(1,"","x")'))
+    patch_sheet_xml(path, "指标进展", lambda xml: xml.replace('<c r="I5" s=', '<c r="I5" t="str" s=', 1))
+    result = parse_workbook(path, REGISTRY)
+    assert result.issues == () and result.submission.indicator(FCT).note == ""
+
+
 def test_cells_written_without_references_are_placed_by_position(tmp_path):
     path = write_filled(tmp_path, fill=with_value(Decimal(9)))
     patch_sheet_xml(path, "指标进展", lambda xml: re.sub(r'<c r="[A-Z]+\d+"', "<c", xml))

@@ -113,7 +113,9 @@ def _scan_row(scan: SheetScan, xml: bytes, pos: int, end: int, row_no: int, widt
             if typed and typed.group(1) == b"e" and cached:
                 scan.errors[key] = _xml_text(cached)
             formula = _FORMULA.search(inner)
-            if formula and not cached and not (typed and typed.group(1) == b"inlineStr"):
+            kind = typed.group(1) if typed else b""
+            empty_text = kind == b"str" and value is not None   # a formula whose result is "" (cached)
+            if formula and not cached and kind != b"inlineStr" and not empty_text:
                 text = _xml_text(formula.group(1) or b"")
                 scan.uncached[key] = "=" + text if text else "=（共享公式）"
         pos = cell.end()
