@@ -172,23 +172,15 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 
 def cn_numeral(n: int) -> str:
-    """Chinese numerals as an office writes item numbers: 3 → 三, 10 → 十, 12 → 十二, 100 → 一百,
-    101 → 一百零一, 110 → 一百一十, 1005 → 一千零五 (n below 10 000; others in Arabic digits)."""
-    if n < 0 or n >= 10_000:
+    """Chinese numerals: 3 -> 三, 10 -> 十, 12 -> 十二; from 100 on in digits (100 -> 100: item 100 and beyond,
+    as offices number long lists)."""
+    if n >= 100 or n < 0:
         return str(n)
     if n < 10:
         return _CN_DIGITS[n]
-    if n < 20:
-        return "十" + (_CN_DIGITS[n - 10] if n > 10 else "")
-    out, pending_zero = "", False
-    for value, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit, n = divmod(n, value)
-        if digit:
-            out += ("零" if pending_zero else "") + _CN_DIGITS[digit] + name
-            pending_zero = False
-        elif out:
-            pending_zero = True
-    return out
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _CN_DIGITS[tens]
+    return head + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
 def normalise_placeholder(text: str) -> str:
