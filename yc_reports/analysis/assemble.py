@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Iterable, Sequence
 
 from yc_reports.analysis import checks
-from yc_reports.analysis.history import History, consistency_issues
+from yc_reports.analysis.history import History, choose_for_history, consistency_issues
 from yc_reports.issues import Issue, IssueCode, Severity, has_errors, make_issue, sort_key
 from yc_reports.analysis.model import ActionResult, IndicatorResult, QuarterReport
 from yc_reports.plan.quarter import Quarter
@@ -56,9 +56,10 @@ def guess_action_id(file_name: str, registry: Registry) -> int | None:
 
 def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],
                     history: History | None = None, *, report_date: dt.date | None = None,
-                    extra_issues: Iterable[Issue] = ()) -> QuarterReport:
+                    extra_issues: Iterable[Issue] = (), with_ledger: bool = True) -> QuarterReport:
     """The quarter's report model. `current` are this quarter's parse results (file names relative to
-    the inputs folder); `extra_issues` are folder-level issues (stray files) to report as well."""
+    the inputs folder); `extra_issues` are folder-level issues (stray files) to report as well;
+    `with_ledger` False leaves the 督办 ledger out (an earlier quarter re-assembled for the ledger)."""
     history = history or History(quarter=quarter)
     current = sorted(current, key=lambda r: r.file)
     issues: list[Issue] = list(extra_issues) + [i for r in current for i in r.issues]
@@ -73,11 +74,21 @@ def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[Pars
             pending[action.id] = reason
     issues = _unique(sorted(issues, key=sort_key))
     actions = [_with_counts(a, issues) for a in actions]
-    return QuarterReport(
+    report = QuarterReport(
         plan=registry.plan, quarter=quarter, time_progress=quarter.year_progress,
         report_date=report_date or checks.default_report_date(quarter), issue_number=quarter.q,
         actions=tuple(actions), issues=tuple(issues), commendations=checks.commendations(actions),
         supervision=checks.supervision(actions, quarter, pending), history_quarters=history.quarters)
+    return _with_ledger(registry, report, current, history) if with_ledger else report
+
+
+def _with_ledger(registry: Registry, report: QuarterReport, current: Sequence[ParseResult],
+                 history: History) -> QuarterReport:
+    """The 督办 ledger up to this quarter (issue #12; yc_reports.analysis.supervision)."""
+    from yc_reports.analysis.supervision import quarter_ledger
+
+    chosen = choose_for_history(current, registry, report.quarter).values()
+    return replace(report, ledger=quarter_ledger(registry, report.quarter, report.supervision, chosen, history))
 
 
 def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],

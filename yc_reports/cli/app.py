@@ -113,10 +113,12 @@ def templates_command(
     q = _quarter(quarter)
     registry = _registry(plan, inputs)
     _require_in_plan(registry, q)
+    from yc_reports.pipeline.supervision import template_rectifications
     from yc_reports.workbook.writer import write_templates
 
     out_dir = out or Path("outputs") / str(q) / "templates"
-    written = write_templates(registry, q, out_dir, inputs)
+    written = write_templates(registry, q, out_dir, inputs,
+                              rectifications=template_rectifications(registry, q, inputs))
     console = _console()
     console.print(f"已生成{q.label}填报模板 {len(written)} 份，保存在 {out_dir}：")
     for path in written:

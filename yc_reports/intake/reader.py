@@ -8,6 +8,7 @@ registry's value is used. Every problem is an `Issue` pointing at its sheet and 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -63,6 +64,10 @@ def _parse_inspected(inspection: Inspection, registry: Registry, display: str) -
     except Exception as exc:  # a damaged sheet must not stop the other workbooks
         issue = make_issue(IssueCode.FILE_UNREADABLE, display, detail=f"内部结构有误：{type(exc).__name__}")
         return ParseResult(display, None, (*reader.issues, issue))
+    if submission is not None:  # STOPGAP (issue #12): replaced by the reader rewrite's own 整改落实 reading
+        from yc_reports.intake.rectification_stopgap import read_rectifications
+
+        submission = dataclasses.replace(submission, rectifications=read_rectifications(inspection.data))
     return ParseResult(display, submission, tuple(reader.issues))
 
 

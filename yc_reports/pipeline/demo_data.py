@@ -112,6 +112,25 @@ PROJECTS: tuple[DemoProject, ...] = (
                 "核心区主体工程完成80%", "征地拆迁进度偏慢，影响二期开工。"),
 )
 
+# Units' answers on 督办 items in their 整改落实 sheet: 督办编号 (or 督办编号@quarter, for that quarter only)
+# -> (整改状态, 整改措施, 整改进展).
+# The story: 第十项 reports its 2024Q3 revenue item done at once, closed in 2025Q1 (still behind in 2024Q4); the 2024Q4 project items are closed in
+# 2025Q1 except 屈原文化公园 (整改中, overdue, until 2025Q3 closes it); 第三项 closes its supply-chain item in 2025Q2
+# but not the green-park one, nor 第七项 its 2023 task, nor 第九项 the incinerator: overdue in 2025Q3.
+RECTIFICATIONS: dict[str, tuple[str, str, str]] = {
+    "2024Q3-03-1": ("整改中", "指导猇亭化工园区按绿色园区评价要求整改。", "宜都化工园区材料已报省经信厅。"),
+    "2024Q3-07-1": ("整改中", "加强与省直部门对接，逐项推动剩余事项。", "剩余3项事项正在协调。"),
+    "2024Q3-09-1": ("未启动", "", ""),
+    "2024Q3-10-1": ("已完成", "开展秋季文旅消费季活动。", "综合收入增速回升，已达到时序进度。"),
+    "2024Q4-03-1": ("已完成", "调整年度投资计划，主体装置加快安装。", "2025年投资按月足额完成。"),
+    "2024Q4-03-2": ("已完成", "一期工程完成结算，二期资金已落实。", "本年投资计划按季度推进。"),
+    "2024Q4-05-1": ("已完成", "输水隧洞施工加大投入。", "本年投资进度符合计划。"),
+    "2024Q4-09-1": ("已完成", "二期土建提速。", "本年投资进度符合计划。"),
+    "2024Q4-10-1": ("整改中", "成立征地拆迁专班。", "征地拆迁仍在推进。"),
+    "2024Q4-10-1@2025Q3": ("已完成", "成立征地拆迁专班，调整年度投资计划。", "本年投资进度已符合计划。"),
+    "2025Q1-03-1": ("已完成", "兴发集团有机硅绿色供应链通过省级认定。", "绿色供应链已达2条。"),
+}
+
 # Who fills in, per action: (填报人, 联系电话, 审核人)
 CONTACTS: dict[int, tuple[str, str, str]] = {
     1: ("王晓东", "0717-6252101", "李建国"),
@@ -142,13 +161,13 @@ NEXT_STEPS: dict[int, str] = {
 # Office-set values the demo writes into inputs/plan.toml: (exact text in the shipped plan, replacement)
 PLAN_EDITS: tuple[tuple[str, str], ...] = (
     ('key = "energy_intensity_reduction"\nname = "单位GDP能源消耗降低率"\nunit = "%"\nkind = "level"\n'
-     'targets = { "2023" = "", "2025" = "" }',
+     'signed = true\ntargets = { "2023" = "", "2025" = "" }',
      'key = "energy_intensity_reduction"\nname = "单位GDP能源消耗降低率"\nunit = "%"\nkind = "level"\n'
-     'baseline = { year = 2020, value = 0 }\ntargets = { "2023" = 8.7, "2025" = 14.5 }'),
+     'signed = true\nbaseline = { year = 2020, value = 0 }\ntargets = { "2023" = 8.7, "2025" = 14.5 }'),
     ('key = "co2_intensity_reduction"\nname = "单位GDP二氧化碳排放降低率"\nunit = "%"\nkind = "level"\n'
-     'targets = { "2025" = "" }',
+     'signed = true\ntargets = { "2025" = "" }',
      'key = "co2_intensity_reduction"\nname = "单位GDP二氧化碳排放降低率"\nunit = "%"\nkind = "level"\n'
-     'baseline = { year = 2020, value = 0 }\ntargets = { "2025" = 19.5 }'),
+     'signed = true\nbaseline = { year = 2020, value = 0 }\ntargets = { "2025" = 19.5 }'),
     ('baseline = { year = 2020, value = "" }', 'baseline = { year = 2020, value = 620 }'),
     ('key = "water_quality_compliance"\nname = "重要河湖水功能区水质达标率"\nunit = "%"\nkind = "level"\n'
      'targets = { "2025" = "" }',

@@ -18,13 +18,13 @@ from yc_reports.render import numfmt
 from yc_reports.pipeline import parallel
 from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
 from yc_reports.issues import Severity
+from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from yc_reports.render.docx.document import OfficialDocument, tint
 from yc_reports.plan.registry import Kind, cn_numeral
 from yc_reports.render.wording import Block, Wording, default_template_dir
 
 ACTION_REPORTS_DIR = "各行动报告"
-RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
 KEEP_TOGETHER_MAX_ROWS = 12  # a longer list (校验问题清单) may run over pages as it comes
 TABLE_FONT_PT = 12        # 小四
 WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
