@@ -148,6 +148,19 @@ def ledger_item_dict(i: LedgerItem) -> dict[str, Any]:
             "reported": i.reported.value if i.reported else None, "measures": i.measures, "progress": i.progress}
 
 
+def with_projections(report: QuarterReport, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each indicator's `projected` and `on_pace` (issue #12, analysis/projection.py), added in place."""
+    from yc_reports.analysis.projection import projections
+
+    by_key = projections(report)
+    for action in actions:
+        for indicator in action["indicators"]:
+            p = by_key[indicator["key"]]
+            indicator["projected"] = ratio(p.projected)
+            indicator["on_pace"] = p.on_pace
+    return actions
+
+
 def files_dict(files: Mapping[str, Any]) -> dict[str, Any]:
     """Paths relative to the output folder, POSIX separators, in a fixed key order."""
     def rel(value: Any) -> str | None:
@@ -174,7 +187,7 @@ def summary_dict(report: QuarterReport, files: Mapping[str, Any]) -> dict[str, A
         "issue_number": report.issue_number,
         "history_quarters": [str(q) for q in report.history_quarters],
         "counts": {light.value: report.count(light) for light in Light},
-        "actions": [action_dict(a) for a in report.actions],
+        "actions": with_projections(report, [action_dict(a) for a in report.actions]),
         "commendations": [commendation_dict(c) for c in report.commendations],
         "supervision": [ledger_item_dict(i) for i in report.ledger],
         "supervision_list": [supervision_dict(s) for s in report.supervision],
