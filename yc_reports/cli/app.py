@@ -198,6 +198,36 @@ def demo_command(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 
+@app.command("notices", cls=_Command)
+def notices_command(
+    quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
+    inputs: Optional[Path] = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    plan: Optional[Path] = PlanOption,
+) -> None:
+    """生成本季度催报、督办通知（每条不超过300字，可直接用短信、微信发送），写入 outputs/季度/催报督办/ 并显示。"""
+    q = _quarter(quarter)
+    inputs_dir = inputs or Path("inputs") / str(q)
+    registry = _registry(plan, inputs_dir.parent)
+    _require_in_plan(registry, q)
+    if not inputs_dir.is_dir():
+        raise UsageProblem(f"找不到本季度工作簿文件夹：{inputs_dir}")
+    from yc_reports.pipeline.notices import make_notices
+
+    result = make_notices(registry, q, inputs_dir, out or Path("outputs") / str(q))
+    console = _console()
+    if not result.ok:
+        _err_console().print(f"[bold red]未能生成通知：[/]{result.error}", markup=True)
+        raise typer.Exit(EXIT_PROBLEMS)
+    console.print(f"{q.label}催报督办通知共 {len(result.notices)} 条：", markup=False)
+    for i, notice in enumerate(result.notices, start=1):
+        console.print(f"\n第{i}条　{notice.kind.value}　发送：{'、'.join(notice.recipients)}（{len(notice.text)}字）",
+                      markup=False)
+        console.print(notice.text, markup=False, soft_wrap=True)
+    console.print("\n已保存：" + "、".join(str(p) for p in result.files), markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
 @app.command("serve", cls=_Command)
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host",

@@ -209,6 +209,11 @@ def _ratio(value: Fraction | None, places: int = 4) -> float | None:
     return 0.0 if rounded == 0 else float(rounded)
 
 
+def table_sheet(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
+    """A sheet in 汇总表's style, for the other office workbooks (notices, 年度考核, 终期评估)."""
+    _table(ws, cols, rows, title)
+
+
 def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
     """Header row 1 (bold, filled, frozen), data below; widths fitted; printed A4 landscape."""
     for c, col in enumerate(cols, start=1):
