@@ -40,7 +40,8 @@ class DemoInputs:
 
     @property
     def latest(self) -> Quarter:
-        return self.quarters[-1]
+        """The sample quarter the demo builds (the inputs run on to the plan's last quarter)."""
+        return D.LATEST
 
 
 def create_demo_inputs(root: Path) -> DemoInputs:
@@ -150,6 +151,8 @@ def unit_fill(registry: Registry, action_id: int, quarter: Quarter, index: int) 
 
 def _task_state(key: str, deadline: dt.date, quarter: Quarter) -> tuple[str, str, str]:
     status, progress, problems = D.TASKS[key]
+    if quarter == D.FINAL and deadline <= quarter.end_date and key not in D.UNFINISHED_AT_END:
+        return "已完成", progress, ""
     if status == "已完成" and deadline > quarter.end_date:
         # finished by its deadline: before then it was still under way
         return "正常推进", progress, problems
@@ -162,5 +165,5 @@ def _project_fill(project: D.DemoProject, index: int) -> ProjectFill:
         name=project.name, total_investment=Decimal(project.total), annual_plan=Decimal(project.annual_plan),
         ytd_completed=ytd if not ytd.replace(".", "").isdigit() else Decimal(ytd),
         status=project.status_by_quarter[index], planned_start=dt.date.fromisoformat(project.planned_start),
-        image_progress=project.image, problems=project.problems if index == len(D.QUARTERS) - 1 else "",
+        image_progress=project.image, problems=project.problems if D.QUARTERS[index] == str(D.LATEST) else "",
     )
