@@ -228,6 +228,43 @@ def notices_command(
     raise typer.Exit(EXIT_OK)
 
 
+@app.command("assess", cls=_Command)
+def assess_command(
+    year: int = typer.Argument(..., help="考核年度，如 2025（需已有该年第四季度报送数据）"),
+    inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹"),
+    out: Path = typer.Option(Path("outputs"), "--out", help="输出文件夹；结果写入其下的“年度考核”文件夹"),
+    plan: Optional[Path] = PlanOption,
+    date: Optional[str] = typer.Option(None, "--date", help="报告日期，如 2026-01-20；默认为次年1月20日",
+                                       show_default=False),
+) -> None:
+    """年度考核：按计划配置中的考核规则为各行动牵头单位评分、排名，列出每一处扣分依据（.docx 和 .xlsx）。"""
+    registry = _registry(plan, inputs)
+    from yc_reports.plan.quarter import Quarter
+
+    _require_in_plan(registry, Quarter(year, 4))
+    from yc_reports.pipeline.assessment import make_assessment
+    from yc_reports.render.assessment_doc import part_text, total_text
+    from yc_reports.analysis.assessment import Part
+
+    result = make_assessment(registry, year, inputs, out, date=_date(date))
+    if not result.ok:
+        _err_console().print(f"[bold red]未能完成年度考核：[/]{result.error}")
+        raise typer.Exit(EXIT_PROBLEMS)
+    from rich.table import Table
+
+    table = Table(title=f"{year}年度考核得分", title_justify="left")
+    for header in ("名次", "行动", "牵头单位", "指标完成", "任务和督办", "报送", "总分", "扣分项"):
+        table.add_column(header)
+    for s in result.assessment.scores:
+        table.add_row(str(s.rank), f"第{s.action.cn_number}项", s.action.lead_units_text,
+                      *(part_text(s, p) for p in (Part.INDICATORS, Part.TASKS, Part.REPORTING)), total_text(s),
+                      str(len(s.deductions)))
+    console = _console()
+    console.print(table)
+    console.print("已保存：" + "、".join(str(p) for p in result.files), markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
 @app.command("serve", cls=_Command)
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host",
