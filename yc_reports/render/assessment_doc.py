@@ -33,17 +33,29 @@ def default_date(year: int) -> dt.date:
     return dt.date(year + 1, 1, 20)
 
 
+def points_text(value) -> str:
+    """Points as an office writes them: 95, 72.5 (one decimal at most, no trailing .0)."""
+    text = numfmt.fmt_number(value, 1)
+    return text[:-2] if text.endswith(".0") else text
+
+
 def total_text(score: ActionScore) -> str:
-    return numfmt.fmt_number(printed_total(score), 1)
+    return points_text(printed_total(score))
 
 
 def part_text(score: ActionScore, part: Part) -> str:
     found = next(p for p in score.parts if p.part is part)
-    return numfmt.fmt_number(found.score, 1) if found.applies else "不计分"
+    return points_text(found.score) if found.applies else "不计分"
+
+
+def _part_value(score: ActionScore, part: Part) -> float | str:
+    """A part's points as a number the office can sort and add, or 不计分."""
+    found = next(p for p in score.parts if p.part is part)
+    return float(found.score) if found.applies else "不计分"
 
 
 def basis(deduction: Deduction, wording: Wording) -> str:
-    return wording.env.get_template("assessment_basis.j2").module.basis(deduction)
+    return wording.env.get_template("assessment_basis.j2").module.basis(deduction, points_text)
 
 
 def score_table(a: YearAssessment) -> Table:
@@ -57,7 +69,7 @@ def compose_assessment(a: YearAssessment, plan: PlanInfo, settings: DocumentSett
                        date: dt.date) -> OfficialDocument:
     best = printed_total(a.scores[0])
     worst = printed_total(a.scores[-1])
-    blocks = wording.outline("assessment.j2", a=a, plan=plan, rules=a.rules, total=total_text,
+    blocks = wording.outline("assessment.j2", a=a, plan=plan, rules=a.rules, total=total_text, pts=points_text,
                              lead=[s for s in a.scores if printed_total(s) == best],
                              last=[s for s in a.scores if printed_total(s) == worst])
     settings = settings.resolved(plan)
@@ -81,20 +93,20 @@ def write_assessment_workbook(a: YearAssessment, plan: PlanInfo, wording: Wordin
     scores.title = "得分"
     cols = [Col("名次", center=True), Col("行动序号", center=True), Col("行动"), Col("牵头单位")]
     cols += [Col(p.value, center=True) for p in PARTS] + [Col("总分", center=True), Col("扣分事项数", center=True)]
-    rows = [[s.rank, s.action.id, s.action.name, s.action.lead_units_text, *(part_text(s, p) for p in PARTS),
-             total_text(s), len(s.deductions)] for s in a.scores]
+    rows = [[s.rank, s.action.id, s.action.name, s.action.lead_units_text, *(_part_value(s, p) for p in PARTS),
+             float(printed_total(s)), len(s.deductions)] for s in a.scores]
     table_sheet(scores, cols, rows, title)
     detail = wb.create_sheet("扣分明细")
     cols = [Col("行动序号", center=True), Col("牵头单位"), Col("考核部分"), Col("扣分", center=True),
             Col("扣分依据", wrap=True)]
-    rows = [[s.action.id, s.action.lead_units_text, d.part.value, numfmt.fmt_number(d.points, 1), basis(d, wording)]
+    rows = [[s.action.id, s.action.lead_units_text, d.part.value, float(d.points), basis(d, wording)]
             for s in a.scores for d in s.deductions]
     table_sheet(detail, cols, rows, title)
     rules = wb.create_sheet("考核规则")
     from yc_reports.plan.registry import ASSESSMENT_LABELS
 
     table_sheet(rules, [Col("规则"), Col("分值或每处扣分", center=True)],
-                [[label, numfmt.fmt_number(getattr(a.rules, key), 1)] for key, label in ASSESSMENT_LABELS.items()],
+                [[label, float(getattr(a.rules, key))] for key, label in ASSESSMENT_LABELS.items()],
                 title)
     save_workbook(wb, Path(path))
     return Path(path)
