@@ -265,6 +265,96 @@ def assess_command(
     raise typer.Exit(EXIT_OK)
 
 
+plan_app = typer.Typer(cls=_Group, help="计划配置表：导出为表格供办公室修改、检查导入、开始新一期方案。",
+                       no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(plan_app, name="plan")
+ForceOption = typer.Option(False, "--force", help="目标文件已存在时覆盖（默认不覆盖）")
+
+
+@plan_app.command("export", cls=_Command)
+def plan_export_command(
+    file: Path = typer.Argument(..., help="要写出的表格，如 计划配置.xlsx"),
+    plan: Optional[Path] = PlanOption,
+    force: bool = ForceOption,
+) -> None:
+    """把计划配置导出为表格（行动、指标和各年目标、重点任务、评价阈值、考核规则），供在 WPS 或 Excel 中修改。"""
+    registry = _registry(plan)
+    _refuse_overwrite(file, force)
+    from yc_reports.plan.plan_workbook import write_plan_workbook
+
+    write_plan_workbook(registry, file)
+    _console().print(f"已导出《{registry.plan.name}》的计划配置表：{file}", markup=False, soft_wrap=True)
+    _console().print(f"修改后运行：yc-reports plan import {file}", markup=False, soft_wrap=True)
+
+
+@plan_app.command("import", cls=_Command)
+def plan_import_command(
+    file: Path = typer.Argument(..., help="修改好的计划配置表（.xlsx）"),
+    out: Path = typer.Option(Path("inputs") / "plan.toml", "--out", help="写出的计划配置文件"),
+    force: bool = ForceOption,
+) -> None:
+    """检查计划配置表，逐一指出有问题的工作表和单元格；无误时写出计划配置文件（默认 inputs/plan.toml）。"""
+    if not file.is_file():
+        raise UsageProblem(f"找不到文件：{file}")
+    from yc_reports.plan.plan_workbook import PlanWorkbookError, read_plan_workbook
+    from yc_reports.plan.toml_text import registry_toml
+
+    try:
+        registry = read_plan_workbook(file)
+    except PlanWorkbookError as exc:
+        err = _err_console()
+        err.print(f"[bold red]计划配置表有 {len(exc.problems)} 处问题，未写出计划配置文件：[/]")
+        for problem in exc.problems:
+            err.print(f"  {problem.text}", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_PROBLEMS)
+    _refuse_overwrite(out, force)
+    from yc_reports.pipeline.staging import write_text_whole
+
+    write_text_whole(out, registry_toml(registry), overwrite=True)
+    p = registry.plan
+    counts = (len(registry.actions), sum(len(a.indicators) for a in registry.actions),
+              sum(len(a.tasks) for a in registry.actions))
+    _console().print(f"检查无误：《{p.name}》（{p.start_year}—{p.end_year}年），行动{counts[0]}项、指标{counts[1]}项、"
+                     f"重点任务{counts[2]}项。已写出 {out}", markup=False, soft_wrap=True)
+
+
+@plan_app.command("new", cls=_Command)
+def plan_new_command(
+    start: int = typer.Argument(..., help="新一期方案的开始年份，如 2026"),
+    end: int = typer.Argument(..., help="结束年份，如 2030"),
+    out: Optional[Path] = typer.Option(None, "--out", help="写出的计划配置表；默认 计划配置_开始-结束.xlsx",
+                                       show_default=False),
+    plan: Optional[Path] = PlanOption,
+    force: bool = ForceOption,
+) -> None:
+    """以当前方案为基础开始新一期方案：保留行动、牵头单位和指标，年份改为新实施期，各年目标和重点任务留待办公室填写。"""
+    if end < start:
+        raise UsageProblem(f"结束年份 {end} 早于开始年份 {start}")
+    registry = _registry(plan)
+    if start <= registry.plan.end_year:
+        raise UsageProblem(f"新一期方案应在当前方案（{registry.plan.start_year}—{registry.plan.end_year}年）结束后开始，"
+                           f"{start}年不在其后")
+    file = out or Path(f"计划配置_{start}-{end}.xlsx")
+    _refuse_overwrite(file, force)
+    from yc_reports.plan.plan_workbook import new_period, write_plan_workbook
+
+    fresh = new_period(registry, start, end)
+    write_plan_workbook(fresh, file)
+    console = _console()
+    console.print(f"已生成《{fresh.plan.name}》计划配置表：{file}", markup=False, soft_wrap=True)
+    console.print(f"沿用了{len(fresh.actions)}项行动、{sum(len(a.indicators) for a in fresh.actions)}项指标；"
+                  f"请填写“指标”表中各年目标（现均为“待定”）、“重点任务”表和“方案信息”中的文号、印发日期，然后运行：",
+                  markup=False, soft_wrap=True)
+    console.print(f"  yc-reports plan import {file} --out inputs/plan.toml", markup=False, soft_wrap=True)
+    console.print(f"（当前方案的 inputs/plan.toml 请先另存，如 inputs/plan_{registry.plan.start_year}_{registry.plan.end_year}.toml，"
+                  "终期评估时用 --plan 指定。）", markup=False, soft_wrap=True)
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise UsageProblem(f"{path} 已存在，未作改动。如需覆盖，请加 --force。")
+
+
 @app.command("serve", cls=_Command)
 def serve_command(
     host: str = typer.Option("127.0.0.1", "--host",
