@@ -265,6 +265,35 @@ def assess_command(
     raise typer.Exit(EXIT_OK)
 
 
+@app.command("evaluate", cls=_Command)
+def evaluate_command(
+    inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹"),
+    out: Path = typer.Option(Path("outputs"), "--out", help="输出文件夹；结果写入其下的“终期评估_起止年份”文件夹"),
+    plan: Optional[Path] = PlanOption,
+    date: Optional[str] = typer.Option(None, "--date", help="报告日期，如 2026-01-31；默认为最后一个季度结束后次月月末",
+                                       show_default=False),
+) -> None:
+    """终期评估：方案实施期内各量化目标的最终完成情况、指标走势、各行动逐季度亮灯、重点任务按期完成情况（.docx 和 .xlsx）。"""
+    registry = _registry(plan, inputs)
+    from yc_reports.analysis.evaluation import Outcome, TaskOutcome
+    from yc_reports.pipeline.evaluation import make_evaluation
+
+    result = make_evaluation(registry, inputs, out, date=_date(date))
+    if not result.ok:
+        _err_console().print(f"[bold red]未能完成终期评估：[/]{result.error}")
+        raise typer.Exit(EXIT_PROBLEMS)
+    ev = result.evaluation
+    console = _console()
+    console.print(f"《{registry.plan.name}》终期评估：依据{ev.read[0].label}至{ev.read[-1].label}共{len(ev.read)}个季度的数据。",
+                  markup=False, soft_wrap=True)
+    console.print("量化目标：" + "，".join(f"{o.label}{ev.count(o)}项" for o in Outcome if ev.count(o)) + "。",
+                  markup=False, soft_wrap=True)
+    console.print("重点任务：" + "，".join(f"{o.label}{ev.count(o)}项" for o in TaskOutcome if ev.count(o)) + "。",
+                  markup=False, soft_wrap=True)
+    console.print("已保存：" + "、".join(str(p) for p in result.files), markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
 plan_app = typer.Typer(cls=_Group, help="计划配置表：导出为表格供办公室修改、检查导入、开始新一期方案。",
                        no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
 app.add_typer(plan_app, name="plan")
