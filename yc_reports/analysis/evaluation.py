@@ -49,7 +49,7 @@ class TaskOutcome(str, Enum):
     @property
     def label(self) -> str:
         return {"on_time": "按期完成", "late": "逾期完成", "unfinished": "逾期未完成", "running": "推进中",
-                "done_earlier": "已完成（完成时间早于现有数据）"}[self.value]
+                "done_earlier": "已完成（早于现有数据）"}[self.value]
 
 
 @dataclass(frozen=True)

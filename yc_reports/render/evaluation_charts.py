@@ -46,7 +46,7 @@ def lights_grid_chart(ev: Evaluation) -> Chart:
                                    hatch=HATCH.get(light)))
             ax.text(x + 0.5, y + 0.5, GLYPH[light], ha="center", va="center",
                     color="white" if light in WHITE_TEXT else INK, fontproperties=cjk_font(SMALL_PT),
-                    bbox=dict(boxstyle="square,pad=0.1", facecolor=colour(light), edgecolor="none")
+                    bbox=dict(boxstyle="square,pad=0.3", facecolor=colour(light), edgecolor="none")
                     if light in HATCH else None)
     ax.set_yticks([y + 0.5 for y in range(len(rows))],
                   [_wrap(f"{a.cn_number}、{a.name}", 13) for a, _ in rows], fontproperties=cjk_font(SMALL_PT))

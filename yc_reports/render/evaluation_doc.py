@@ -54,7 +54,7 @@ def targets_table(ev: Evaluation) -> Table:
         if t.outcome in OUTCOME_LIGHTS:
             fills[(i, 6)] = tint(OUTCOME_LIGHTS[t.outcome])
     return Table(("行动", "指标（单位）", "目标\n年份", "目标值", "完成值", "完成率", "结果"), tuple(rows),
-                 (14, 54, 14, 19, 19, 18, 18), ("center", "left", "center", "right", "right", "right", "center"),
+                 (19, 50, 14, 19, 19, 17, 18), ("center", "left", "center", "right", "right", "right", "center"),
                  fills, keep_together=False)
 
 
@@ -65,7 +65,7 @@ def tasks_table(ev: Evaluation) -> Table:
                      t.done_in.label if t.done_in else "—", t.outcome.label))
         if t.outcome in (TaskOutcome.UNFINISHED, TaskOutcome.LATE):
             fills[(i, 4)] = tint("C0392B")
-    return Table(("行动", "任务内容", "完成时限", "报告完成\n的季度", "结果"), tuple(rows), (14, 66, 28, 26, 22),
+    return Table(("行动", "任务内容", "完成时限", "报告完成\n的季度", "结果"), tuple(rows), (19, 62, 27, 24, 24),
                  ("center", "left", "center", "center", "center"), fills, keep_together=False)
 
 
