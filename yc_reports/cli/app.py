@@ -117,12 +117,15 @@ def templates_command(
     from yc_reports.workbook.writer import write_templates
 
     out_dir = out or Path("outputs") / str(q) / "templates"
-    written = write_templates(registry, q, out_dir, inputs,
-                              rectifications=template_rectifications(registry, q, inputs))
+    rectifications = template_rectifications(registry, q, inputs)
+    written = write_templates(registry, q, out_dir, inputs, rectifications=rectifications)
     console = _console()
     console.print(f"已生成{q.label}填报模板 {len(written)} 份，保存在 {out_dir}：")
     for path in written:
         console.print(f"  {path.name}")
+    if rectifications:
+        console.print(f"其中{len(rectifications)}份含“整改落实”表，预填尚未销号的督办事项"
+                      f"{sum(len(rows) for rows in rectifications.values())}项。", markup=False)
 
 
 @app.command("check", cls=_Command)

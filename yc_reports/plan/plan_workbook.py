@@ -433,7 +433,8 @@ class _PlanReader:
                     if value < 0:
                         self.problem(s, r, c, "目标值不能为负数")
                     targets[str(year)] = _toml_number(value)
-            if not targets:
+            written = any(c - 1 < len(row) and row[c - 1] not in (None, "") for c in years.values())
+            if not targets and not written:   # a target written wrongly is named at its own cell above
                 self.problem(s, r, min(years.values(), default=len(INDICATOR_HEADERS) + 1),
                              f"“{t['name'] or t['key']}”至少要有一个年份的目标（数字或“{PENDING}”）")
             t["targets"] = targets
