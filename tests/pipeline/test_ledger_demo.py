@@ -112,3 +112,15 @@ def test_summary_document_has_a_finish_section_in_the_target_year(demo):
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
     assert "五、确保2025年目标收官" in text and "六、下一步工作要求" in text
     assert "第四季度需完成980.0亿元，而本季度完成400.0亿元" in text
+
+
+def test_finish_section_never_rounds_a_quarters_average_to_a_wrong_whole_number(demo):
+    import docx
+
+    _, _, out, _ = demo
+    [path] = out.glob("*通报.docx")
+    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    # 绿色工厂 5 → 8 over four quarters: 0.75 a quarter, printed 0.8家 (not 1家); 园区 0.25 → 0.3个
+    assert "近四个季度共增加3家（平均每季度0.8家）" in text
+    assert "近四个季度共增加1个（平均每季度0.3个）" in text
+    assert "近四个季度共提高3.4个百分点（平均每季度0.85个百分点）" in text
