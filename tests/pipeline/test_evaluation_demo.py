@@ -69,3 +69,13 @@ def test_documents_written_with_the_grid_and_trends(evaluated):
     wb = openpyxl.load_workbook(next(folder.glob("*.xlsx")))
     assert wb.sheetnames == ["目标完成", "亮灯", "重点任务", "季度数值"]
     assert wb["亮灯"].cell(1, 3).value == "2022年第一季度"
+
+
+def test_2025q4_ledger_closes_the_task_item_and_keeps_the_overdue_ones(evaluated):
+    # 第七项 finishes its 2023 task in 2025Q4 and reports 2024Q3-07-1 已完成 in its 整改落实 sheet
+    _, _, summary = evaluated
+    states = {i["id"]: (i["state"], i["closed_in"]) for i in summary["supervision"]}
+    assert states["2024Q3-07-1"] == ("closed", "2025Q4")
+    assert states["2024Q3-03-1"] == ("overdue", None) and states["2024Q3-09-1"] == ("overdue", None)
+    new = [i for i in summary["supervision"] if i["since"] == "2025Q4"]
+    assert new and all(i["state"] == "open" and i["deadline"] == "2026-01-25" for i in new)
