@@ -6,7 +6,6 @@ overdue.
 """
 
 import json
-from pathlib import Path
 
 import openpyxl
 import pytest

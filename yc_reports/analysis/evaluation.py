@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import Mapping
 
 from yc_reports.analysis.checks import target_reached
-from yc_reports.analysis.model import IndicatorResult, Light, QuarterReport
+from yc_reports.analysis.model import Light, QuarterReport
 from yc_reports.intake.records import TaskStatus
 from yc_reports.plan.quarter import Quarter, quarters_between
 from yc_reports.plan.registry import Action, Indicator, Registry
@@ -91,10 +91,6 @@ class Evaluation:
     def count(self, outcome) -> int:
         pool = self.targets if isinstance(outcome, Outcome) else self.tasks
         return sum(1 for t in pool if t.outcome is outcome)
-
-    def indicator_result(self, key: str) -> IndicatorResult:
-        """The last quarter's result of an indicator (its trend covers every quarter read)."""
-        return next(r for a in self.final.actions for r in a.indicators if r.key == key)
 
 
 class EvaluationError(ValueError):

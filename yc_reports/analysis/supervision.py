@@ -24,10 +24,12 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Sequence
 
 from yc_reports.analysis import checks
+from yc_reports.analysis.history import History, history_from_submissions
 from yc_reports.analysis.ledger import LedgerItem, LedgerState
 from yc_reports.analysis.model import SupervisionItem
-from yc_reports.intake.records import RectificationEntry, RectificationState, Submission
+from yc_reports.intake.records import ParseResult, RectificationEntry, RectificationState, Submission
 from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import Registry
 
 RECTIFY_DAYS = 15   # 整改反馈时限: days after the report date
 NOT_LEDGER_ITEMS = (checks.ITEM_WHOLE_ACTION, checks.ITEM_DATA)
@@ -139,14 +141,12 @@ def as_rectification_rows(items: Iterable[LedgerItem]) -> tuple[RectificationEnt
 # ------------------------------------------------------------------------------------ from inputs
 
 
-def earlier_listings(registry, history) -> list[QuarterListing]:
+def earlier_listings(registry: Registry, history: History) -> list[QuarterListing]:
     """Each earlier quarter's listing, re-derived from its chosen workbooks (History.submissions).
 
     The earlier quarter is assembled again as its own build would have done from the same
     workbooks; its 督促整改 list about substance does not depend on which duplicate was chosen."""
-    from yc_reports.analysis.assemble import assemble_report
-    from yc_reports.analysis.history import history_from_submissions
-    from yc_reports.intake.records import ParseResult
+    from yc_reports.analysis.assemble import assemble_report   # assemble calls this module: imported late
 
     everything = [s for q in history.quarters for s in history.submissions[q].values()]
     out = []
@@ -159,8 +159,8 @@ def earlier_listings(registry, history) -> list[QuarterListing]:
     return out
 
 
-def quarter_ledger(registry, quarter: Quarter, supervision: Sequence[SupervisionItem],
-                   submissions: Iterable[Submission], history) -> tuple[LedgerItem, ...]:
+def quarter_ledger(registry: Registry, quarter: Quarter, supervision: Sequence[SupervisionItem],
+                   submissions: Iterable[Submission], history: History) -> tuple[LedgerItem, ...]:
     """The ledger at the end of `quarter`: the earlier quarters from `history`, this one from its list."""
     listings = earlier_listings(registry, history)
     listings.append(QuarterListing(quarter, tuple(supervision), reports_of(submissions)))

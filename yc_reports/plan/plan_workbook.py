@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from yc_reports.plan.registry import (ASSESSMENT_LABELS, Direction, Frequency, Kind, Registry, RegistryError,
                                       _parse_registry)
@@ -214,7 +214,7 @@ def read_plan_workbook(path: Path) -> Registry:
     try:
         wb = openpyxl.load_workbook(Path(path), data_only=True)
     except Exception as exc:  # not a workbook, damaged, or not xlsx
-        raise PlanWorkbookError([PlanProblem(Path(path).name, "", f"无法读取（{type(exc).__name__}），请确认是 .xlsx 文件")])
+        raise PlanWorkbookError([PlanProblem(Path(path).name, "", f"无法读取（{type(exc).__name__}），请确认是 .xlsx 文件")]) from None
     reader = _PlanReader(wb)
     raw = reader.raw()
     if reader.problems:

@@ -14,7 +14,7 @@ from yc_reports.plan.registry import PlanInfo
 from yc_reports.render import numfmt
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings
-from yc_reports.render.reports import Table, lay_out, put_table
+from yc_reports.render.reports import Table, lay_out
 from yc_reports.render.wording import Wording
 
 PARTS = (Part.INDICATORS, Part.TASKS, Part.REPORTING)

@@ -13,7 +13,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from yc_reports.analysis.evaluation import Evaluation
 from yc_reports.analysis.model import Light
-from yc_reports.render.charts import INK, LABEL_PT, MUTED, SMALL_PT, TEXT_WIDTH_MM, Chart, _Canvas, _legend, _wrap, colour
+from yc_reports.render.charts import INK, MUTED, SMALL_PT, TEXT_WIDTH_MM, Chart, _Canvas, _legend, _wrap, colour
 from yc_reports.render.fonts import cjk_font
 
 GLYPH = {Light.GREEN: "绿", Light.YELLOW: "黄", Light.RED: "红", Light.GREY: "未"}
@@ -36,7 +36,7 @@ def lights_grid_chart(ev: Evaluation) -> Chart:
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
     ax.tick_params(length=0)
-    for y, (action, lights) in enumerate(rows):
+    for y, (_, lights) in enumerate(rows):
         for x, light in enumerate(lights):
             if light is None:
                 ax.add_patch(Rectangle((x, y), 1, 1, facecolor="white", edgecolor="#BFBFBF", linewidth=0.6))
