@@ -44,13 +44,15 @@ def project(r: IndicatorResult, quarter: Quarter) -> Projection:
         return Projection(key=r.key, projected=None, on_pace=None)
     actual, target = Fraction(r.actual), Fraction(r.target)
     left = quarters_left(quarter, r.target_year)
-    this_quarter = _this_quarter(r, quarter)
+    this_quarter = _this_quarter(r, actual, quarter)
+    pace: Fraction | None
+    projected: Fraction | None
     if r.kind is Kind.FLOW:
         left = 4 - quarter.q   # a flow's target is the year's
         pace = actual / quarter.q
         projected = actual + pace * left
     else:
-        pace = _recent_pace(r, quarter)
+        pace = _recent_pace(r, actual, quarter)
         projected = actual + pace * left if pace is not None else (actual if left == 0 else None)
     needed = (target - actual) / left if left else None
     on_pace = None if projected is None else _meets(projected, target, r.direction)
@@ -66,7 +68,7 @@ def _figure_at(r: IndicatorResult, quarter: Quarter) -> Fraction | None:
     return next((Fraction(v) for q, v in r.trend if q == quarter and v is not None), None)
 
 
-def _recent_pace(r: IndicatorResult, quarter: Quarter) -> Fraction | None:
+def _recent_pace(r: IndicatorResult, actual: Fraction, quarter: Quarter) -> Fraction | None:
     """(actual − the figure k quarters back) / k for the largest k ≤ 4 with a figure."""
     back = quarter
     earlier: list[tuple[int, Fraction]] = []
@@ -78,14 +80,14 @@ def _recent_pace(r: IndicatorResult, quarter: Quarter) -> Fraction | None:
     if not earlier:
         return None
     k, value = earlier[-1]
-    return (Fraction(r.actual) - value) / k
+    return (actual - value) / k
 
 
-def _this_quarter(r: IndicatorResult, quarter: Quarter) -> Fraction | None:
+def _this_quarter(r: IndicatorResult, actual: Fraction, quarter: Quarter) -> Fraction | None:
     if r.kind is Kind.FLOW and quarter.q == 1:
-        return Fraction(r.actual)
+        return actual
     before = _figure_at(r, quarter.previous())
-    return Fraction(r.actual) - before if before is not None else None
+    return actual - before if before is not None else None
 
 
 # ------------------------------------------------------------------------------------ 收官 facts

@@ -424,12 +424,12 @@ class _PlanReader:
             t["decimals"] = 1 if decimals is None else decimals
             t["target_note"] = self.text(s, r, col["目标说明"], row, required=False)
             t["source"] = self.text(s, r, col["依据"], row, required=False)
-            targets = {}
+            targets: dict[str, int | float | str] = {}
             for year, c in sorted(years.items()):
                 value = self.number(s, r, c, row, pending_ok=True, required=False)
                 if value == PENDING:
                     targets[str(year)] = ""
-                elif value is not None:
+                elif isinstance(value, Decimal):
                     if value < 0:
                         self.problem(s, r, c, "目标值不能为负数")
                     targets[str(year)] = _toml_number(value)

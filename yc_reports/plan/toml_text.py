@@ -30,15 +30,15 @@ def registry_toml(registry: Registry) -> str:
     p = registry.plan
     lines = [f"# {p.name}（由 yc-reports plan import 生成；可用 yc-reports plan export 导出为表格修改）", "",
              "[plan]"]
-    for field, value in (("id", p.id), ("name", p.name), ("short_name", p.short_name), ("doc_number", p.doc_number),
+    for key, value in (("id", p.id), ("name", p.name), ("short_name", p.short_name), ("doc_number", p.doc_number),
                          ("issuer", p.issuer), ("issued", p.issued.isoformat())):
-        lines.append(f"{field} = {_s(value)}")
+        lines.append(f"{key} = {_s(value)}")
     lines += [f"start_year = {p.start_year}", f"end_year = {p.end_year}"]
-    for field in ("city", "headquarters", "office", "office_host"):
-        lines.append(f"{field} = {_s(getattr(p, field))}")
+    for key in ("city", "headquarters", "office", "office_host"):
+        lines.append(f"{key} = {_s(getattr(p, key))}")
     lines += [f"template_version = {p.template_version}", "", "[thresholds]"]
-    for field in dataclasses.fields(registry.thresholds):
-        lines.append(f"{field.name} = {_n(getattr(registry.thresholds, field.name))}")
+    for threshold in dataclasses.fields(registry.thresholds):
+        lines.append(f"{threshold.name} = {_n(getattr(registry.thresholds, threshold.name))}")
     lines += ["", "[assessment]"]
     lines += [f"{key} = {_n(getattr(registry.assessment, key))}" for key in ASSESSMENT_LABELS]
     for action in registry.actions:
