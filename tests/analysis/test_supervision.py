@@ -8,7 +8,7 @@ from yc_reports.analysis.ledger import LedgerState
 from yc_reports.analysis.model import SupervisionItem
 from yc_reports.analysis.supervision import QuarterListing, as_rectification_rows, derive_ledger, open_items
 from yc_reports.intake.records import RectificationEntry, RectificationState
-from yc_reports.intake.rectification_stopgap import read_rectifications
+from yc_reports.intake.reader import parse_bytes
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
 from yc_reports.workbook import layout as L
@@ -85,7 +85,7 @@ def test_rectification_sheet_prefilled_locked_with_dropdown_and_read_back():
     import io
     buffer = io.BytesIO()
     wb.save(buffer)
-    [entry] = read_rectifications(buffer.getvalue())
+    [entry] = parse_bytes(buffer.getvalue(), "t.xlsx", registry).submission.rectifications
     assert (entry.item_id, entry.state, entry.measures, entry.deadline) == (
         "2025Q3-03-1", RectificationState.DONE, "已报省经信厅", dt.date(2025, 10, 25))
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Iterable, Sequence
 
 from yc_reports.analysis import checks
-from yc_reports.analysis.history import History, choose_for_history, consistency_issues
+from yc_reports.analysis.history import History, consistency_issues
 from yc_reports.issues import Issue, IssueCode, Severity, has_errors, make_issue, sort_key
 from yc_reports.analysis.model import ActionResult, IndicatorResult, QuarterReport
 from yc_reports.plan.quarter import Quarter
@@ -79,16 +79,17 @@ def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[Pars
         report_date=report_date or checks.default_report_date(quarter), issue_number=quarter.q,
         actions=tuple(actions), issues=tuple(issues), commendations=checks.commendations(actions),
         supervision=checks.supervision(actions, quarter, pending), history_quarters=history.quarters)
-    return _with_ledger(registry, report, current, history) if with_ledger else report
+    return _with_ledger(registry, report, received, history) if with_ledger else report
 
 
-def _with_ledger(registry: Registry, report: QuarterReport, current: Sequence[ParseResult],
+def _with_ledger(registry: Registry, report: QuarterReport, received: dict[int, _Received],
                  history: History) -> QuarterReport:
-    """The 督办 ledger up to this quarter (issue #12; yc_reports.analysis.supervision)."""
-    from yc_reports.analysis.supervision import quarter_ledger
+    """The 督办 ledger up to this quarter (issue #12; yc_reports.analysis.supervision). The units'
+    整改落实 reports come from the workbook used for each action (none while duplicates are pending)."""
+    from yc_reports.analysis.supervision import quarter_ledger   # it assembles earlier quarters: imported late
 
-    chosen = choose_for_history(current, registry, report.quarter).values()
-    return replace(report, ledger=quarter_ledger(registry, report.quarter, report.supervision, chosen, history))
+    used = [r.usable[0].submission for r in received.values() if len(r.usable) == 1]
+    return replace(report, ledger=quarter_ledger(registry, report.quarter, report.supervision, used, history))
 
 
 def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yc_reports.analysis.history import ParseCache, read_history
 from yc_reports.analysis.ledger import LedgerItem
 from yc_reports.analysis.supervision import as_rectification_rows, derive_ledger, earlier_listings, open_items
+from yc_reports.intake.cache import ParseCache
 from yc_reports.intake.records import RectificationEntry
+from yc_reports.pipeline.inputs import read_history
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 
