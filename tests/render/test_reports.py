@@ -268,7 +268,7 @@ def test_tables_are_kept_on_one_page(built: Built):
 def test_supervision_table_equals_summary_json(built: Built):
     rows = body_rows(table_with(docx.Document(built.summary_docx), SUPERVISION_HEADERS))
     expected = [(str(i), f"第{cn_numeral(s['action_id'])}项", s["lead_units"], s["item"], s["reason"],
-                 s["unit_problem"] or "—") for i, s in enumerate(built.summary["supervision"], start=1)]
+                 s["unit_problem"] or "—") for i, s in enumerate(built.summary["supervision_list"], start=1)]
     assert rows == expected
     assert [r[1] for r in rows] == ["第三项", "第六项", "第七项", "第九项"]
 

@@ -37,7 +37,8 @@ def rows(ws):
 
 
 def test_sheets_in_order(workbook):
-    assert workbook.sheetnames == ["总览", "指标明细", "督办清单", "报送情况", "校验问题"]
+    # 督办台账 (issue #12): every 督办 item across quarters, after this quarter's 督办清单
+    assert workbook.sheetnames == ["总览", "指标明细", "督办清单", "督办台账", "报送情况", "校验问题"]
 
 
 def test_overview_lights_coloured(workbook, report):

@@ -18,13 +18,14 @@ from yc_reports.render import numfmt
 from yc_reports.pipeline import parallel
 from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
 from yc_reports.issues import Severity
+from yc_reports.analysis.projection import at_risk
+from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from yc_reports.render.docx.document import OfficialDocument, tint
 from yc_reports.plan.registry import Kind, cn_numeral
 from yc_reports.render.wording import Block, Wording, default_template_dir
 
 ACTION_REPORTS_DIR = "各行动报告"
-RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
 KEEP_TOGETHER_MAX_ROWS = 12  # a longer list (校验问题清单) may run over pages as it comes
 TABLE_FONT_PT = 12        # 小四
 WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
@@ -122,6 +123,7 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         lights={light.value: len(items) for light, items in by_light.items()},
         red=by_light[Light.RED], yellow=by_light[Light.YELLOW], green=by_light[Light.GREEN],
         grey=by_light[Light.GREY], deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
+        finish=at_risk(report),   # 收官 (issue #12): targets of this year the pace so far misses
     )
     settings = settings.resolved(report.plan)
     doc = briefing_document(report, settings)

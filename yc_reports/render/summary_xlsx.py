@@ -73,6 +73,7 @@ def write_summary_workbook(report: QuarterReport, path: Path) -> Path:
     _overview(wb.create_sheet(SHEET_OVERVIEW), report, title)
     _indicators(wb.create_sheet(SHEET_INDICATORS), report, title)
     _supervision(wb.create_sheet(SHEET_SUPERVISION), report, title)
+    ledger_sheet(wb.create_sheet(SHEET_LEDGER), report, title)
     _submissions(wb.create_sheet(SHEET_SUBMISSIONS), report, title)
     _issues(wb.create_sheet(SHEET_ISSUES), report, title)
     save_workbook(wb, Path(path))
@@ -140,6 +141,21 @@ def _supervision(ws: Worksheet, report: QuarterReport, title: str) -> None:
     _table(ws, cols, rows, title)
 
 
+SHEET_LEDGER = "督办台账"
+
+
+def ledger_sheet(ws: Worksheet, report: QuarterReport, title: str) -> None:
+    """督办台账 (issue #12): every 督办 item up to this quarter with its state and the unit's last report."""
+    cols = [Col("督办编号", center=True), Col("通报季度", center=True), Col("行动序号", center=True), Col("牵头单位"),
+            Col("督办事项", wrap=True), Col("整改时限", DATE), Col("状态", center=True), Col("销号季度", center=True),
+            Col("本季度仍在督办清单", center=True), Col("单位填报整改状态", center=True), Col("整改措施", wrap=True),
+            Col("整改进展", wrap=True)]
+    rows = [[i.id, i.since.label, i.action_id, i.lead_units, i.text, i.deadline, i.state.label,
+             i.closed_in.label if i.closed_in else "", "是" if i.listed_now else "否",
+             i.reported.value if i.reported else "未填报", i.measures, i.progress] for i in report.ledger]
+    _table(ws, cols, rows, title)
+
+
 def _submissions(ws: Worksheet, report: QuarterReport, title: str) -> None:
     cols = [Col("序号", center=True), Col("行动"), Col("牵头单位"), Col("报送情况", center=True),
             Col("报送文件", wrap=True), Col("填报人"), Col("联系电话"), Col("审核人"), Col("填报日期", DATE),
@@ -191,6 +207,11 @@ def _ratio(value: Fraction | None, places: int = 4) -> float | None:
         return None
     rounded = to_decimal(value, places)
     return 0.0 if rounded == 0 else float(rounded)
+
+
+def table_sheet(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
+    """A sheet in 汇总表's style, for the other office workbooks (notices, 年度考核, 终期评估)."""
+    _table(ws, cols, rows, title)
 
 
 def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
