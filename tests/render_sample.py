@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from yc_reports.render.docx.settings import DocumentSettings, load_document_settings
-from yc_reports.render.docx.document import OfficialDocument, Span, tint
+from yc_reports.render.docx.document import OfficialDocument, Span
+from yc_reports.render.docx.xml import tint
 
 REPORT_DATE = dt.date(2025, 10, 8)
 ISSUER = "宜昌市降碳减污扩绿增长十大行动指挥部办公室"

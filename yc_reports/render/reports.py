@@ -19,7 +19,8 @@ from yc_reports.pipeline import parallel
 from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
 from yc_reports.issues import Severity
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
-from yc_reports.render.docx.document import OfficialDocument, tint
+from yc_reports.render.docx.document import OfficialDocument
+from yc_reports.render.docx.xml import tint
 from yc_reports.plan.registry import Kind, cn_numeral
 from yc_reports.render.wording import Block, Wording, default_template_dir
 
