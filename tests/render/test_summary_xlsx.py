@@ -51,7 +51,7 @@ def test_overview_lights_coloured(workbook, report):
     three = rows(ws)[2]
     assert (three[headers.index("指标正常")], three[headers.index("指标关注")], three[headers.index("指标滞后")]) == (2, 1, 1)
     assert three[-1] == "建设绿色园区数量完成目标的0.0%，低于时序进度93.8个百分点"
-    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "00D9E1F2"
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "00DDEBF7"  # the templates' header blue: one style set
 
 
 def test_indicator_details_with_filters_and_formats(workbook):

@@ -24,6 +24,7 @@ from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, Proj
 from yc_reports.render.numfmt import fmt_number, fmt_percent
 from yc_reports.plan.quarter import CN_QUARTER
 from yc_reports.plan.registry import Kind
+from yc_reports.textwidth import text_width_em
 
 DPI = 200
 TEXT_WIDTH_MM = 156
@@ -137,17 +138,13 @@ def _number_ticks(ax, low: float, high: float, decimals: int, *, axis: str) -> N
     ax.set_axisbelow(True)
 
 
-def _text_em(text: str) -> float:
-    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
-
-
 LEGEND_ROW_MM = 5.5
 
 
 def _legend_columns(labels: Sequence[str], width_mm: float = TEXT_WIDTH_MM) -> int:
     """One row when the legend fits the figure's width, else two."""
     em_mm = SMALL_PT * 25.4 / 72
-    needed = sum((_text_em(label) + 3.5) * em_mm for label in labels)
+    needed = sum((text_width_em(label, autospace=False) + 3.5) * em_mm for label in labels)
     return len(labels) if needed <= width_mm - 8 else -(-len(labels) // 2)
 
 

@@ -15,13 +15,16 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from yc_reports.analysis.model import ActionResult, Light, QuarterReport, Status
 from yc_reports.render.numfmt import to_decimal
-from yc_reports.workbook.xlsx_io import display_width, save_workbook, set_text, wrapped_lines
+from yc_reports.textwidth import display_width
+from yc_reports.workbook.xlsx_io import (
+    BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, LINE_HEIGHT, save_workbook, set_text, wrapped_lines,
+)
 
 WORKBOOK_NAME = "汇总表.xlsx"
 SHEET_OVERVIEW = "总览"
@@ -30,12 +33,6 @@ SHEET_SUPERVISION = "督办清单"
 SHEET_SUBMISSIONS = "报送情况"
 SHEET_ISSUES = "校验问题"
 
-FONT_NAME = "宋体"   # the face WPS and Excel on Chinese Windows measure column widths with
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
-BODY_FONT = Font(name=FONT_NAME, size=11)
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 PLAIN = Alignment(vertical="center")
@@ -46,7 +43,6 @@ DATE = "yyyy-mm-dd"
 MAX_WIDTH = 40
 MAX_WRAP_WIDTH = 50
 MIN_WIDTH = 6
-LINE_HEIGHT = 14.25   # points per line of 11-point CJK text
 
 # Soft fills for statuses in 指标明细 (the strong light colours are kept for 总览's 亮灯 column).
 STATUS_FILLS = {

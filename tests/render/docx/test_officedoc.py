@@ -19,9 +19,10 @@ from render_sample import REPORT_DATE, build_sample, sample_png
 from yc_reports.render.docx.settings import load_document_settings
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.gbt9704 import (
-    column_twips, fit_masthead, geometry, signature_indents, text_width_em, title_lines,
+    column_twips, fit_masthead, geometry, signature_indents, title_lines,
 )
 from yc_reports.render.docx.xml import mm_to_twips
+from yc_reports.textwidth import text_width_em
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {

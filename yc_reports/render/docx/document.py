@@ -29,12 +29,13 @@ from lxml import etree
 from yc_reports.render.docx import xml as wml
 from yc_reports.render.docx.gbt9704 import (
     COLOPHON_THICK, COLOPHON_THIN, column_twips, end_with_stop, fit_masthead, footer_line_twips, geometry,
-    signature_indents, text_width_em, title_lines,
+    signature_indents, title_lines,
 )
 from yc_reports.render.docx.package import build_template
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import BLACK, Align, Face, Para, mm_to_twips, pt_to_twips
 from yc_reports.render.numfmt import cn_date
+from yc_reports.textwidth import text_width_em
 from yc_reports.workbook.xlsx_io import normalise_zip
 
 AUTHOR = "yc-reports"

@@ -1,5 +1,5 @@
 """The GB/T 9704-2012 layout rules: page geometry from the settings, title breaking, masthead fitting,
-signature indents, column widths, and the text-width estimate they share.
+signature indents, column widths.
 
 Pure functions of text and settings (no XML): the document API (document.py) asks them where things go.
 """
@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import functools
 import math
-import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
 
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import mm_to_twips, pt_to_twips
+from yc_reports.textwidth import text_width_em
 
 COLOPHON_THICK = 8       # 版记 first and last rules: 1 pt ≈ 0.35 mm
 COLOPHON_THIN = 6        # 版记 rules between: 0.75 pt ≈ 0.25 mm
@@ -22,23 +22,6 @@ COLOPHON_THIN = 6        # 版记 rules between: 0.75 pt ≈ 0.25 mm
 # Word's own line-breaking rules for Simplified Chinese (禁则): never at a line's end / start.
 NO_BREAK_AFTER = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥"
 NO_BREAK_BEFORE = ("!%),.:;>?]}¢¨°·ˇˉ―‖’”…‰′″›℃∶、。〃〉》」』】〕〗〞︶︺︾﹀﹄﹚﹜﹞！＂％＇），．：；？］｀｜｝～￠")
-
-
-AUTOSPACE_EM = 0.25   # the space Word and LibreOffice put between Chinese and Latin letters or digits
-
-
-def _is_wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
-
-
-def text_width_em(text: str) -> float:
-    """Estimated width of `text` in ems: CJK and full-width characters 1, the rest (digits, Latin) 1/2,
-    plus the automatic space where Chinese meets a Latin letter or digit."""
-    width = sum(1.0 if _is_wide(ch) else 0.5 for ch in text)
-    for a, b in zip(text, text[1:]):
-        if (_is_wide(a) and b.isascii() and b.isalnum()) or (_is_wide(b) and a.isascii() and a.isalnum()):
-            width += AUTOSPACE_EM
-    return width
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ settings, font table, theme and every style, generated from the settings (no tem
 
 from __future__ import annotations
 
-import io
 import zipfile
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from lxml import etree
 from yc_reports.render.docx import xml as wml
 from yc_reports.render.docx.gbt9704 import NO_BREAK_AFTER, NO_BREAK_BEFORE, Geometry, footer_line_twips, geometry
 from yc_reports.render.docx.settings import DocumentSettings
+from yc_reports.fixedzip import zip_bytes
 from yc_reports.render.docx.xml import A_NS, MC_NS, R_NS, W_NS, WP_NS, WPS_NS, Face, Para
 
 # Names by which Word can find a face when the office PC lacks the exact one (w:altName).
@@ -42,12 +42,7 @@ def build_template(settings: DocumentSettings) -> bytes:
         "word/fontTable.xml": wml.to_bytes(_font_table_element(settings)),
         "word/theme/theme1.xml": _theme_xml(settings),
     }
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0)),
-                       data if isinstance(data, bytes) else data.encode("utf-8"))
-    return out.getvalue()
+    return zip_bytes((name, data if isinstance(data, bytes) else data.encode("utf-8")) for name, data in parts.items())
 
 
 _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
