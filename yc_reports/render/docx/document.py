@@ -12,6 +12,7 @@ fixed document properties and zip entry times, no revision ids.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -28,8 +29,8 @@ from lxml import etree
 
 from yc_reports.render.docx import xml as wml
 from yc_reports.render.docx.gbt9704 import (
-    COLOPHON_THICK, COLOPHON_THIN, column_twips, end_with_stop, fit_masthead, footer_line_twips, geometry,
-    signature_indents, title_lines,
+    COLOPHON_THICK, COLOPHON_THIN, NUMBER_RULE_GAP_MM, column_twips, end_with_stop, fit_masthead,
+    footer_line_twips, geometry, sealed_signature_indents, signature_indents, title_lines,
 )
 from yc_reports.render.docx.package import build_template
 from yc_reports.render.docx.settings import DocumentSettings
@@ -39,6 +40,7 @@ from yc_reports.textwidth import text_width_em
 from yc_reports.workbook.xlsx_io import normalise_zip
 
 AUTHOR = "yc-reports"
+MIN_PRINTER_SCALE = 70   # % : the narrowest the 印发机关 is condensed to keep the 印发日期 on its line
 DEFAULT_STAMP = dt.datetime(2000, 1, 1)
 
 
@@ -99,17 +101,12 @@ class OfficialDocument:
     # -------------------------------------------------------------------------------- front matter
 
     def masthead(self, briefing_name: str, *, issue_label: str, issuer: str, date: dt.date) -> None:
-        """Red 报头: the briefing's name, 第N期 below, 编发单位 left and date right over a red rule."""
+        """简报 报头: the briefing's name in red, 第N期 below, 编发单位 left and date right over a red rule."""
         s = self.settings
         colour = s.masthead.colour.upper()
-        size, scale = fit_masthead(briefing_name, s.sizes.masthead, Fraction(self.geo.text_w, 20))
-        name_line = pt_to_twips(size * 1.25)
-        self._append(wml.paragraph(
-            Para(style="YCMasthead", align="center", line_twips=name_line,
-                 before_twips=mm_to_twips(s.masthead.top)),
-            [(briefing_name, self._face(s.fonts.masthead, size, colour=colour, scale=scale))]))
+        self._red_name(briefing_name)
         self._append(wml.paragraph(self._grid_para(style="YCMastheadIssue", align="center"),
-                                [(issue_label, self._body_face)]))
+                                   [(issue_label, self._body_face)]))
         rule = dict(border_bottom=round(s.masthead.rule_width * 8), border_colour=colour, border_space=8)
         date_text = cn_date(date)
         if text_width_em(issuer) + text_width_em(date_text) + 1 <= s.page.chars_per_line:
@@ -118,10 +115,35 @@ class OfficialDocument:
                 [(f"{issuer}\t{date_text}", self._body_face)]))
         else:  # a long 编发单位: the date goes to the next line, right-aligned, above the rule
             self._append(wml.paragraph(self._grid_para(style="YCMastheadMeta", align="left"),
-                                    [(issuer, self._body_face)]))
+                                       [(issuer, self._body_face)]))
             self._append(wml.paragraph(self._grid_para(style="YCMastheadMeta", align="right", **rule),
-                                    [(date_text, self._body_face)]))
+                                       [(date_text, self._body_face)]))
         self._after_masthead = True
+
+    def issuer_mark(self, organ: str, number: str) -> None:
+        """公文 版头 (GB/T 9704 7.2): the 发文机关标志 in red, 35 mm below the text block's top; two lines
+        below it the 发文字号, centred; the red rule 4 mm under the 发文字号, as wide as the text block."""
+        s = self.settings
+        colour = s.masthead.colour.upper()
+        self._red_name(organ)
+        self.blank_line()
+        self.blank_line()
+        rule = dict(border_bottom=round(s.masthead.rule_width * 8), border_colour=colour,
+                    border_space=round(NUMBER_RULE_GAP_MM * 72 / 25.4))
+        self._append(wml.paragraph(self._grid_para(style="YCDocumentNumber", align="center", **rule),
+                                   [(number, self._body_face)]))
+        self._after_masthead = True
+
+    def _red_name(self, name: str) -> None:
+        """The red name of a 报头 or 发文机关标志, 35 mm below the text block's top, fitted to one line."""
+        s = self.settings
+        colour = s.masthead.colour.upper()
+        size, scale = fit_masthead(name, s.sizes.masthead, Fraction(self.geo.text_w, 20))
+        name_line = pt_to_twips(size * 1.25)
+        self._append(wml.paragraph(
+            Para(style="YCMasthead", align="center", line_twips=name_line,
+                 before_twips=mm_to_twips(s.masthead.top)),
+            [(name, self._face(s.fonts.masthead, size, colour=colour, scale=scale))]))
 
     def title(self, text: str | Sequence[str]) -> None:
         """二号小标宋 title, centred; two blank lines below a masthead's red rule, one blank line after.
@@ -244,24 +266,45 @@ class OfficialDocument:
         """附件说明 one line below the body, indented two characters: “附件：1. ……”."""
         if not names:
             return
-        self.blank_line()
+        self._keep_last_with_next()
+        self._append(wml.paragraph(self._grid_para(keep_next=True)))
         numbered = len(names) > 1
         for i, name in enumerate(names, start=1):
             label = f"{i}. {name}" if numbered else name
             text = f"附件：{label}" if i == 1 else label
             # Second and later names align with the first name, after “附件：”.
-            para = self._grid_para(align="left", left_chars=5, hanging_chars=3 if i == 1 else 0)
+            para = self._grid_para(align="left", left_chars=5, hanging_chars=3 if i == 1 else 0, keep_next=True)
             self._append(wml.paragraph(para, [(text, self._body_face)]))
 
-    def signature(self, org: str, date: dt.date) -> None:
-        """发文机关署名 and 成文日期 (GB/T 9704 7.3.5.2, unsealed): one blank line below the body,
-        the name right-aligned two characters in, the date below it starting two characters further right."""
+    def signature(self, org: str, date: dt.date, *, seal_lines: int = 0) -> None:
+        """发文机关署名 and 成文日期, kept on the page of the text above them.
+
+        Without a seal (GB/T 9704 7.3.5.2): one blank line below the body, the name right-aligned two
+        characters in, the date below it starting two characters further right. With room for a seal
+        (`seal_lines` blank lines, 7.3.5.1): the date four characters in from the right and the name
+        centred over the date, so the seal can press on both."""
         date_text = cn_date(date)
-        org_right, date_right = signature_indents(org, date_text)
-        self.blank_line()
-        self._append(wml.paragraph(self._grid_para(align="right", right_chars=org_right), [(org, self._body_face)]))
+        self._keep_last_with_next()
+        if seal_lines:
+            org_right, date_right = sealed_signature_indents(org, date_text)
+            for _ in range(seal_lines):
+                self._append(wml.paragraph(self._grid_para(keep_next=True)))
+        else:
+            org_right, date_right = signature_indents(org, date_text)
+            self._append(wml.paragraph(self._grid_para(keep_next=True)))
+        self._append(wml.paragraph(self._grid_para(align="right", right_chars=org_right, keep_next=True),
+                                   [(org, self._body_face)]))
         self._append(wml.paragraph(self._grid_para(align="right", right_chars=date_right),
-                                [(date_text, self._body_face)]))
+                                   [(date_text, self._body_face)]))
+
+    def _keep_last_with_next(self) -> None:
+        """The last paragraph written stays on the page of what follows (no 署名 alone on a page)."""
+        last = self._sectPr.getprevious()
+        if last is None or last.tag != qn("w:p"):
+            return
+        p_pr = last.find(qn("w:pPr"))
+        if p_pr is not None and p_pr.find(qn("w:keepNext")) is None:
+            p_pr.find(qn("w:pStyle")).addnext(wml.w("keepNext"))
 
     def attachment(self, n: int | None, title: str) -> None:
         """A new page: “附件N” (黑体) on line 1, the attachment's title (小标宋) on line 3, a blank line."""
@@ -280,8 +323,9 @@ class OfficialDocument:
         rules (first and last 0.35 mm, between blocks 0.25 mm); the last rule on the text block's bottom edge.
 
         `recipients` are (label, names) pairs such as ("报", "市委、市政府主要领导"); None takes the
-        settings' 报/送/发 lines, () leaves them out. The 版记 is a text box anchored to the bottom of the
-        text block (Word, WPS and LibreOffice all place it there), body text keeping clear above it."""
+        settings' 报/送/发 lines, () leaves them out. The 版记 is a floating table (real document text:
+        python-docx and any reader see it) anchored to the bottom of the text block, which Word, WPS
+        and LibreOffice all honour; body text keeps clear above it."""
         lines = self.settings.colophon.recipient_lines if recipients is None else tuple(recipients)
         blocks: list[list[tuple[str, str]]] = []
         if lines:
@@ -293,17 +337,13 @@ class OfficialDocument:
             blocks.append([(printer or "", f"{cn_date(print_date)}印发" if print_date else "")])
         if not blocks:
             return
-        content, height = self._colophon_content(blocks, printer_block)
-        anchor = wml.paragraph(Para(style="YCColophon", line_twips=20))
-        run = wml.sub(anchor, "r")
-        run.append(wml.bottom_text_box(content, self.geo.text_w, height, shape_id=self._doc.part.next_id,
-                                    name="版记"))
-        self._append(anchor)
+        for element in self._colophon_content(blocks, printer_block):
+            self._append(element)
 
     def _colophon_content(self, blocks: list[list[tuple[str, str]]],
-                          printer_block: bool) -> tuple[list[etree._Element], int]:
+                          printer_block: bool) -> list[etree._Element]:
         """The 版记 as a one-column table (rules as cell borders, so they span the text block while the
-        text stands one character in) and its estimated height in twips."""
+        text stands one character in), floating at the text block's foot, and the paragraph after it."""
         s = self.settings
         char = s.sizes.colophon
         char_twips = pt_to_twips(char)
@@ -315,6 +355,9 @@ class OfficialDocument:
         tbl = wml.w("tbl")
         tbl_pr = wml.sub(tbl, "tblPr")
         wml.sub(tbl_pr, "tblStyle", val="TableNormal")
+        wml.sub(tbl_pr, "tblpPr", leftFromText=0, rightFromText=0, topFromText=0, bottomFromText=0,
+                vertAnchor="margin", horzAnchor="page", tblpX=self.geo.left, tblpYSpec="bottom")
+        wml.sub(tbl_pr, "tblOverlap", val="never")
         wml.sub(tbl_pr, "tblW", w=width, type="dxa")
         wml.sub(tbl_pr, "jc", val="center")
         wml.sub(tbl_pr, "tblLayout", type="fixed")
@@ -323,32 +366,32 @@ class OfficialDocument:
             wml.sub(margins, side, w=w, type="dxa")
         wml.sub(tbl_pr, "tblLook", val="0000", firstRow=0, lastRow=0, firstColumn=0, lastColumn=0, noHBand=1, noVBand=1)
         wml.sub(wml.sub(tbl, "tblGrid"), "gridCol", w=width)
-        height = 0
         for b, block in enumerate(blocks):
             for i, (head, tail) in enumerate(block):
                 top = COLOPHON_THICK if (b == 0 and i == 0) else (COLOPHON_THIN if i == 0 else None)
                 bottom = COLOPHON_THICK if (b == len(blocks) - 1 and i == len(block) - 1) else None
                 if printer_block and b == len(blocks) - 1:
-                    # 印发机关 on the left, 印发日期 on the right; a name too long to share the line puts
-                    # the date on the next line.
-                    if text_width_em(head) + text_width_em(tail) + 1 <= per_line:
-                        paragraphs = [wml.paragraph(Para(**base, tab_right_twips=inner), [(f"{head}\t{tail}", face)])]
+                    # 印发机关 on the left, 印发日期 on the right, on one line: a long name is set
+                    # condensed (as 版头 names are); only a name too long even at 70 % takes two lines.
+                    room = per_line - text_width_em(tail) - 1
+                    scale = min(100, math.floor(room / max(text_width_em(head), 1) * 100))
+                    if scale >= MIN_PRINTER_SCALE:
+                        name_face = dataclasses.replace(face, scale=scale) if scale < 100 else face
+                        paragraphs = [wml.paragraph(Para(**base, tab_right_twips=inner),
+                                                    [(head, name_face), (f"\t{tail}", face)])]
                     else:
                         paragraphs = [wml.paragraph(Para(**base, align="left"), [(head, face)]),
                                       wml.paragraph(Para(**base, align="right"), [(tail, face)])]
-                    n_lines = len(paragraphs)
                 else:
                     # Second lines of a long list align with the first name, after the colon.
                     head_em = text_width_em(head)
                     text = head + tail
                     para = Para(**base, left_chars=head_em, hanging_chars=head_em, align="justify")
                     paragraphs = [wml.paragraph(para, [(text, face)])]
-                    n_lines = max(1, math.ceil(text_width_em(text) / per_line))
                 wml.colophon_row(tbl, width, paragraphs, top, bottom)
-                height += n_lines * line + sum(pt_to_twips(size / 8) for size in (top, bottom) if size)
-        # A table is followed by a paragraph; one point high, it keeps the last rule on the bottom edge.
+        # A table is followed by a paragraph; one point high, it takes no room on the page.
         tail_para = wml.paragraph(Para(style="YCColophon", line_twips=20))
-        return [tbl, tail_para], height + 20
+        return [tbl, tail_para]
 
     # -------------------------------------------------------------------------------- page numbers
 

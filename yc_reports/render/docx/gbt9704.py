@@ -18,6 +18,8 @@ from yc_reports.textwidth import text_width_em
 
 COLOPHON_THICK = 8       # 版记 first and last rules: 1 pt ≈ 0.35 mm
 COLOPHON_THIN = 6        # 版记 rules between: 0.75 pt ≈ 0.25 mm
+NUMBER_RULE_GAP_MM = 4   # the red rule 4 mm under the 发文字号 (7.2.7)
+SEALED_DATE_RIGHT = 4    # 成文日期 four characters in from the right when sealed (7.3.5.1)
 
 # Word's own line-breaking rules for Simplified Chinese (禁则): never at a line's end / start.
 NO_BREAK_AFTER = "$([{£¥·‘“〈《「『【〔〖〝﹙﹛﹝＄（．［｛￡￥"
@@ -203,6 +205,14 @@ def signature_indents(org: str, date_text: str) -> tuple[float, float]:
     org_right = max(2.0, 4 + date_w - org_w)
     date_right = org_right + org_w - 2 - date_w
     return org_right, date_right
+
+
+def sealed_signature_indents(org: str, date_text: str) -> tuple[float, float]:
+    """Right indents (characters) of the signature and date lines when sealed (GB/T 9704 7.3.5.1):
+    the date four characters in from the right, the organisation's name centred over the date."""
+    org_w, date_w = text_width_em(org), text_width_em(date_text)
+    org_right = max(0.0, SEALED_DATE_RIGHT + (date_w - org_w) / 2)
+    return org_right, float(SEALED_DATE_RIGHT)
 
 
 def column_twips(widths_mm: Sequence[float]) -> list[int]:

@@ -88,7 +88,7 @@ _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 
 
 def _document_xml(geo: Geometry) -> bytes:
-    # Declared at the root as Word writes them: the 版记's text box uses mc, wps, wp and a.
+    # Declared at the root as Word writes them (drawings use wp and a).
     nsmap = {"w": W_NS, "r": R_NS, "mc": MC_NS, "wps": WPS_NS, "wp": WP_NS, "a": A_NS}
     document = etree.Element(qn("w:document"), nsmap=nsmap)
     body = etree.SubElement(document, qn("w:body"))
@@ -216,6 +216,7 @@ def styles_element(settings: DocumentSettings) -> etree._Element:
         Face(f.masthead, latin, s.masthead, colour=colour))
     add("paragraph", "YCMastheadIssue", "YC 期号", Para(align="center", **grid), body)
     add("paragraph", "YCMastheadMeta", "YC 编发单位", Para(**grid), body)
+    add("paragraph", "YCDocumentNumber", "YC 发文字号", Para(align="center", **grid), body)
     add("paragraph", "YCTableText", "YC 表格正文", Para(align="center"), Face(f.table_body, latin, s.table))
     add("paragraph", "YCTableHeading", "YC 表格表头", Para(align="center"),
         Face(f.table_header, latin, s.table))

@@ -22,7 +22,6 @@ MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 WPS_NS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-EMU_PER_TWIP = 635
 BLACK = "000000"
 TABLE_RULE = 4           # table borders: 0.5 pt, in eighths of a point
 CELL_MARGIN_MM = 1.5
@@ -251,54 +250,6 @@ def colophon_row(tbl: etree._Element, width: int, paragraphs: Sequence[etree._El
     sub(tc_pr, "vAlign", val="center")
     for p in paragraphs:
         tc.append(p)
-
-
-def bottom_text_box(content: Sequence[etree._Element], width: int, height: int, *, shape_id: int,
-                     name: str) -> etree._Element:
-    """A borderless text box the width of the text block, anchored to its bottom edge, text wrapping
-    above and below; it grows to fit its content (spAutoFit), `height` (twips) being the estimate."""
-    nsmap = {"mc": MC_NS, "wps": WPS_NS, "wp": WP_NS, "a": A_NS}
-
-    def el(ns: str, tag: str, parent: etree._Element | None = None, **attrs: object) -> etree._Element:
-        node = etree.Element(f"{{{ns}}}{tag}", {k: str(v) for k, v in attrs.items()}, nsmap=nsmap)
-        if parent is not None:
-            parent.append(node)
-        return node
-
-    cx, cy = width * EMU_PER_TWIP, height * EMU_PER_TWIP
-    alternate = el(MC_NS, "AlternateContent")
-    choice = el(MC_NS, "Choice", alternate, Requires="wps")
-    drawing = w("drawing")
-    choice.append(drawing)
-    anchor = el(WP_NS, "anchor", None, distT=0, distB=0, distL=0, distR=0, simplePos=0, relativeHeight=251659264,
-                behindDoc=0, locked=0, layoutInCell=1, allowOverlap=0)
-    drawing.append(anchor)
-    el(WP_NS, "simplePos", anchor, x=0, y=0)
-    for axis, align in (("positionH", "center"), ("positionV", "bottom")):
-        el(WP_NS, "align", el(WP_NS, axis, anchor, relativeFrom="margin")).text = align
-    el(WP_NS, "extent", anchor, cx=cx, cy=cy)
-    el(WP_NS, "effectExtent", anchor, l=0, t=0, r=0, b=0)
-    el(WP_NS, "wrapTopAndBottom", anchor)
-    el(WP_NS, "docPr", anchor, id=shape_id, name=name, descr=name)
-    el(WP_NS, "cNvGraphicFramePr", anchor)
-    data = el(A_NS, "graphicData", el(A_NS, "graphic", anchor), uri=WPS_NS)
-    shape = el(WPS_NS, "wsp", data)
-    el(WPS_NS, "cNvSpPr", shape, txBox=1)
-    props = el(WPS_NS, "spPr", shape)
-    xfrm = el(A_NS, "xfrm", props)
-    el(A_NS, "off", xfrm, x=0, y=0)
-    el(A_NS, "ext", xfrm, cx=cx, cy=cy)
-    el(A_NS, "avLst", el(A_NS, "prstGeom", props, prst="rect"))
-    el(A_NS, "noFill", props)
-    el(A_NS, "noFill", el(A_NS, "ln", props))
-    box = w("txbxContent")
-    for element in content:
-        box.append(element)
-    el(WPS_NS, "txbx", shape).append(box)
-    body = el(WPS_NS, "bodyPr", shape, rot=0, vert="horz", wrap="square", lIns=0, tIns=0, rIns=0, bIns=0,
-              anchor="b", anchorCtr=0)
-    el(A_NS, "spAutoFit", body)
-    return alternate
 
 
 def table_element(widths: Sequence[int]) -> etree._Element:
