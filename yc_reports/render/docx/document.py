@@ -180,6 +180,19 @@ class OfficialDocument:
                                keep_next=True, outline_level=level - 1)
         self._append(wml.paragraph(para, [(text, face)]))
 
+    def run_in_heading(self, level: int, heading: str, rest: str) -> None:
+        """A heading of level 2–4 that runs into its paragraph (“（一）对标对表抓进度。各专项……”): the
+        paragraph in the level's style, the heading in its face (楷体 for level 2), the rest in the body face."""
+        if level not in (2, 3, 4):
+            raise ValueError(f"run-in heading level must be 2..4, not {level}")
+        bold = level == 3 and self.settings.bold_level3
+        runs = [(heading, self._face(self.settings.fonts.heading(level), bold=bold))]
+        if rest:
+            runs.append((rest, self._body_face))
+        para = self._grid_para(style=f"Heading{level}", align="justify", first_line_chars=2,
+                               outline_level=level - 1)
+        self._append(wml.paragraph(para, runs))
+
     def paragraph(self, text: str | Sequence[Span], *, first_line_indent: bool = True,
                   align: Align = "justify") -> None:
         """Body text, 三号仿宋, first line indented two characters; digits and Latin in the Latin face."""
@@ -199,12 +212,12 @@ class OfficialDocument:
 
     def table(self, headers: Sequence[str], rows: Sequence[Sequence[str]], widths_mm: Sequence[float], *,
               align: Sequence[Align] | None = None, header_repeat: bool = True,
-              cell_fills: Mapping[tuple[int, int], str] | None = None, font_size_pt: float | None = None,
+              cell_fills: Mapping[tuple[int, int], str | wml.Shade] | None = None, font_size_pt: float | None = None,
               title: str | None = None, keep_together: bool = False) -> None:
         """A ruled table centred in the text block.
 
         `widths_mm` per column (their sum at most the text width); `align` per column for the body rows
-        (headers are centred); `cell_fills` maps (body row, column), both from 0, to RRGGBB;
+        (headers are centred); `cell_fills` maps (body row, column), both from 0, to RRGGBB or a `Shade` (fill and pattern);
         header rows repeat on every page. `title` is set above the table in the caption face.
         `keep_together` keeps every row on the page of the next one (w:keepNext in each row but the
         last), so a table that fits on a page is not split; Word, WPS and LibreOffice honour it."""

@@ -45,6 +45,15 @@ def half_points(pt: float) -> int:
 
 
 
+@dataclass(frozen=True)
+class Shade:
+    """A cell's shading (w:shd): a fill colour, and a pattern drawn over it in `colour` ("clear": none)."""
+
+    fill: str
+    pattern: str = "clear"   # w:shd w:val: clear, pct20, diagStripe, …
+    colour: str = "auto"
+
+
 def tint(rgb: str, strength: float = 0.3) -> str:
     """A pale version of a colour (mixed with white) for cell fills that keep black text readable."""
     channels = [int(rgb[i:i + 2], 16) for i in (0, 2, 4)]
@@ -274,7 +283,7 @@ def table_element(widths: Sequence[int]) -> etree._Element:
 
 
 def table_row(tbl: etree._Element, widths: Sequence[int], values: Sequence[str], aligns: Sequence[Align],
-               face: Face, size: float, fills: Mapping[int, str], *, header: bool, style: str) -> None:
+               face: Face, size: float, fills: Mapping[int, str | Shade], *, header: bool, style: str) -> None:
     tr = sub(tbl, "tr")
     tr_pr = sub(tr, "trPr")
     sub(tr_pr, "cantSplit")
@@ -287,7 +296,9 @@ def table_row(tbl: etree._Element, widths: Sequence[int], values: Sequence[str],
         tc_pr = sub(tc, "tcPr")
         sub(tc_pr, "tcW", w=width, type="dxa")
         if c in fills:
-            sub(tc_pr, "shd", val="clear", color="auto", fill=fills[c].upper())
+            shade = fills[c] if isinstance(fills[c], Shade) else Shade(str(fills[c]))
+            sub(tc_pr, "shd", val=shade.pattern, color=shade.colour.upper() if shade.colour != "auto" else "auto",
+                fill=shade.fill.upper())
         sub(tc_pr, "vAlign", val="center")
         para = Para(style=style, align=align, char_pt=size)
         p = paragraph(para, [(value, face)] if value else [])
