@@ -351,7 +351,7 @@ def test_action_report_sections_follow_the_data(built: Built):
 
 def test_data_pending_action_names_the_wrong_cell_and_leaves_it_out_of_the_totals(built: Built):
     texts = [p.text for p in docx.Document(built.action_docx(9)).paragraphs]
-    assert "本期报送数据有1处不符合填报要求，已退回牵头单位修改，相关数据本报告暂未采用。" in texts
+    assert "报送数据中有1处不符合填报要求，相关数据本报告暂未采用，以牵头单位修改后报送的为准。" in texts
     # 9300 of the 27000 planned for the two projects with figures (not of all 51000): 34.4%.
     assert ("纳入调度的重大项目3个，年度计划投资51000万元。除中心城区污水处理厂提标扩能工程投资数据待核实外，其余2个项目"
             "年度计划投资27000万元，今年1—9月累计完成投资9300万元，完成年度计划的34.4%。") in texts

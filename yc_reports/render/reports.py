@@ -30,7 +30,6 @@ from yc_reports.textwidth import text_width_em
 
 ACTION_REPORTS_DIR = "各行动报告"
 RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
-KEEP_TOGETHER_MAX_ROWS = 12  # a longer list (校验问题清单) may run over pages as it comes
 TABLE_FONT_PT = 12        # 小四
 WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
 
@@ -241,14 +240,6 @@ def _check_result(a: ActionResult) -> str:
         return "—"
     found = [f"{label}{n}处" for label, n in (("错误", a.error_count), ("警告", a.warning_count)) if n]
     return "\n".join(found) or "无误"
-
-
-def issues_table(report: QuarterReport) -> Table:
-    rows = tuple((str(i), issue.file or "—", issue.location or "—", issue.severity.label, issue.message)
-                 for i, issue in enumerate(report.issues, start=1))
-    return Table(("序号", "文件", "位置", "级别", "问题说明"), rows, (10.5, 45, 24, 12, 64.5),
-                 ("center", "left", "center", "center", "left"), font_pt=WIDE_TABLE_FONT_PT,
-                 keep_together=len(rows) <= KEEP_TOGETHER_MAX_ROWS)
 
 
 # ------------------------------------------------------------------------------------ per action
