@@ -2,7 +2,7 @@
 chart legends.
 
 The unit is the em of the text's own size: Chinese and other full-width characters 1, the rest (digits,
-Latin letters, half-width punctuation) 1/2. Word and LibreOffice also put a quarter-em space where
+Latin letters, half-width punctuation) 1/2, a few wider ones (%, +) more. Word and LibreOffice also put a quarter-em space where
 Chinese meets a Latin letter or digit (`autospace`); spreadsheets and charts do not.
 """
 
@@ -11,6 +11,8 @@ from __future__ import annotations
 import unicodedata
 
 AUTOSPACE_EM = 0.25   # the space Word and LibreOffice put between Chinese and Latin letters or digits
+# Half-width characters that are wider than half an em in Times New Roman (the Latin face of the documents).
+WIDE_LATIN_EM = {"%": 0.85, "+": 0.6, "=": 0.6, "M": 0.9, "W": 0.95}
 
 
 def is_wide(ch: str) -> bool:
@@ -21,7 +23,7 @@ def is_wide(ch: str) -> bool:
 def text_width_em(text: str, *, autospace: bool = True) -> float:
     """Estimated width of one line of `text` in ems; with `autospace`, plus the automatic space where
     Chinese meets a Latin letter or digit (word processors)."""
-    width = sum(1.0 if is_wide(ch) else 0.5 for ch in text)
+    width = sum(1.0 if is_wide(ch) else WIDE_LATIN_EM.get(ch, 0.5) for ch in text)
     if autospace:
         for a, b in zip(text, text[1:]):
             if (is_wide(a) and b.isascii() and b.isalnum()) or (is_wide(b) and a.isascii() and a.isalnum()):

@@ -228,7 +228,8 @@ def submission_table(report: QuarterReport) -> Table:
                      filled or "—", _check_result(a)))
     return Table(("序号", "行动", "牵头单位", "报送情况", "填报人\n联系电话", "填报日期", "数据审核"), tuple(rows),
                  (10.5, 32, 28, 21.5, 26, 20, 18),
-                 ("center", "left", "left", "center", "center", "center", "center"), names=(2,))
+                 ("center", "left", "left", "center", "center", "center", "center"), names=(2,),
+                 keep_together=False)   # an attachment of its own: it may run over to the next page
 
 
 def _short_date(day: dt.date, today: dt.date) -> str:
@@ -335,7 +336,7 @@ def _change_cell(ind: IndicatorResult, base, ratio) -> str:
     if ind.unit == "%":
         if base is None or ind.actual is None:
             return "—"
-        return _signed(ind.actual - base, ind.decimals) + "个百分点"
+        return _signed(ind.actual - base, ind.decimals) + "\n个百分点"   # the unit whole on its own line
     if ratio is None:
         return "—"
     return _signed(ratio * 100, 1) + "%"

@@ -190,7 +190,7 @@ class OfficialDocument:
         if rest:
             runs.append((rest, self._body_face))
         para = self._grid_para(style=f"Heading{level}", align="justify", first_line_chars=2,
-                               outline_level=level - 1)
+                               outline_level=level - 1, keep_next=None)   # a paragraph of text: it may end a page
         self._append(wml.paragraph(para, runs))
 
     def paragraph(self, text: str | Sequence[Span], *, first_line_indent: bool = True,
@@ -316,8 +316,13 @@ class OfficialDocument:
         if last is None or last.tag != qn("w:p"):
             return
         p_pr = last.find(qn("w:pPr"))
-        if p_pr is not None and p_pr.find(qn("w:keepNext")) is None:
+        if p_pr is None:
+            return
+        keep = p_pr.find(qn("w:keepNext"))
+        if keep is None:
             p_pr.find(qn("w:pStyle")).addnext(wml.w("keepNext"))
+        else:
+            keep.attrib.pop(qn("w:val"), None)   # a run-in heading's explicit "off"
 
     def attachment(self, n: int | None, title: str) -> None:
         """A new page: “附件N” (黑体) on line 1, the attachment's title (小标宋) on line 3, a blank line."""

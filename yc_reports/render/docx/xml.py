@@ -135,7 +135,7 @@ class Para:
     hanging_chars: float = 0
     char_pt: float = 16
     before_twips: int = 0
-    keep_next: bool = False
+    keep_next: bool | None = False     # None: written off explicitly (over a style that keeps with next)
     page_break_before: bool = False
     outline_level: int | None = None
     tab_right_twips: int | None = None
@@ -169,6 +169,8 @@ def ppr(p: Para, tag: str = "pPr", with_style: bool = True) -> etree._Element:
         children.append(w("pStyle", val=p.style))
     if p.keep_next:
         children.append(w("keepNext"))
+    elif p.keep_next is None:
+        children.append(w("keepNext", val=0))
     if p.page_break_before:
         children.append(w("pageBreakBefore"))
     if p.border_top or p.border_bottom:
