@@ -434,8 +434,9 @@ def run_in_heading(text: str) -> tuple[int, str, str] | None:
     return None
 
 
+TEXT_COLUMN_MIN_EM = 5   # a column of text keeps at least five characters a line
 HEADER_WORD_MAX = 4       # a header line this short (“序号”, “填报日期”) is one word: never broken
-CELL_PAD_MM = 3.0 + 0.6   # the cell's left and right margins (1.5 mm each) and a little air
+CELL_PAD_MM = 3.0 + 1.2   # the cell's left and right margins (1.5 mm each) and air for the renderers' spacing
 # Pieces a cell never breaks inside: dates, figures with their sign and unit, phone numbers, 个百分点.
 _UNBREAKABLE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|[+\-−]?\d[\d.,\-]*%?|个百分点|（\d{4}）")
 _NAME_SEPARATORS = re.compile(r"[、，,；\s]+")
@@ -463,7 +464,9 @@ def fit_widths(table: Table, size_pt: float, total_mm: float) -> tuple[float, ..
     def need(c: int) -> float:
         tokens = [tok for row in cells for tok in unbreakable_tokens(row[c], c in table.names)]
         tokens += [line for line in table.headers[c].split("\n") if len(line) <= HEADER_WORD_MAX]
-        return max(text_width_em(tok) for tok in tokens) * em_mm + CELL_PAD_MM
+        longest_line = max(text_width_em(line) for row in cells[1:] or [cells[0]] for line in str(row[c]).split("\n"))
+        floor = TEXT_COLUMN_MIN_EM if longest_line > TEXT_COLUMN_MIN_EM else 0   # running text keeps 5 a line
+        return max([floor] + [text_width_em(tok) for tok in tokens]) * em_mm + CELL_PAD_MM
 
     minimum = [need(c) for c in range(len(widths))]
     widths = _rebalance(widths, minimum, total_mm)
