@@ -37,7 +37,7 @@ from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import BLACK, Align, Face, Para, mm_to_twips, pt_to_twips
 from yc_reports.render.numfmt import cn_date
 from yc_reports.textwidth import text_width_em
-from yc_reports.workbook.xlsx_io import normalise_zip
+from yc_reports.fixedzip import normalise_zip
 
 AUTHOR = "yc-reports"
 MIN_PRINTER_SCALE = 70   # % : the narrowest the 印发机关 is condensed to keep the 印发日期 on its line
