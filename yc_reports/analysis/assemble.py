@@ -41,7 +41,7 @@ class _Received:
 
 
 def pending_reason_for_errors(error_count: int) -> str:
-    return f"报送工作簿存在{error_count}处错误，相关数据待核实"
+    return f"报送数据存在{error_count}处错误，已退回牵头单位修改"
 
 
 def guess_action_id(file_name: str, registry: Registry) -> int | None:

@@ -65,7 +65,7 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "status_label": r.status.label,
         "previous": figure(r.previous),
         "last_year": figure(r.last_year),
-        "qoq": ratio(r.qoq),
+        "qoq": None if r.kind.value == "flow" else ratio(r.qoq),   # a year-to-date flow has no 环比
         "yoy": ratio(r.yoy),
         "trend": [{"quarter": str(q), "value": figure(v)} for q, v in r.trend],
         "note": r.note,

@@ -15,7 +15,7 @@ from typing import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -24,18 +24,14 @@ from yc_reports.workbook import layout as L
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ProjectEntry, RectificationEntry, Submission, TaskEntry
 from yc_reports.plan.registry import Action, Direction, Indicator, Kind, Registry
-from yc_reports.workbook.xlsx_io import save_workbook, set_text, wrapped_lines
+from yc_reports.workbook.xlsx_io import BORDER, HEADER_FILL, LINE_HEIGHT, save_workbook, set_text, wrapped_lines
+from yc_reports.workbook.xlsx_io import FONT_NAME as FONT
+from yc_reports.workbook.xlsx_io import TITLE_FONT_NAME as TITLE_FONT
 
-FONT = "宋体"
-TITLE_FONT = "黑体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")     # light yellow: fill in here
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")    # light blue: headers
 READONLY_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: for reference, locked
-_EDGE = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=_EDGE, right=_EDGE, top=_EDGE, bottom=_EDGE)
 UNLOCKED = Protection(locked=False)
 DATE_FORMAT = "yyyy-mm-dd"
-LINE_HEIGHT = 14.25   # points per line of 11-point CJK text
 MIN_INPUT_ROW_HEIGHT = 30
 EXTRA_PROJECT_ROWS = 10   # blank project rows kept below the ones carried over
 
