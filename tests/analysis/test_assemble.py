@@ -81,9 +81,9 @@ def test_a_workbook_with_errors_is_used_and_marked_pending(report):
     ten = report.action(10)
     assert (ten.data_pending, ten.light, ten.error_count, ten.warning_count) == (True, Light.YELLOW, 1, 1)
     assert ten.indicators[1].actual == Decimal(1020)
-    # 1020 / 2000 = 51.0% against 75%: −24.0, watch; the error is named, the data are incomplete
+    # 1020 / 2000 = 51% against 75%: −24.0, watch; the error is named, the data are incomplete
     assert [WORDING.fact(r) for r in ten.light_reasons] == [
-        "文化和旅游产业综合收入完成2025年目标的51.0%，低于时序进度24.0个百分点", "报送数据中有1处有误，已退回牵头单位核实更正"]
+        "文化和旅游产业综合收入完成2025年目标的51%，低于时序进度24个百分点", "报送数据中有1处有误，已退回牵头单位核实更正"]
     assert ten.data_complete is False
 
 
@@ -113,12 +113,12 @@ def test_supervision_names_every_red_and_grey_action_with_every_reason(report):
     rows = [(s.action_id, s.lead_units, WORDING.item(s.reason), WORDING.fact(s.reason), s.unit_problem)
             for s in report.supervision]
     assert rows == [
-        (3, "市经信局", "建设绿色园区数量", "建设绿色园区数量完成2025年目标的0.0%，低于时序进度93.8个百分点",
+        (3, "市经信局", "建设绿色园区数量", "建设绿色园区数量完成2025年目标的0%，低于时序进度93.8个百分点",
          "猇亭化工园区尚在整改，预计年内难以获批。"),
         (3, "市经信局", "新增绿色工厂数量", "新增绿色工厂数量完成2025年目标的66.7%，低于时序进度27.1个百分点", ""),
         (3, "市经信局", "长江岸线生态修复工程",
-         "重大项目“长江岸线生态修复工程”已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0.0%，"
-         "低于时序进度75.0个百分点", "用地审批待办"),
+         "重大项目“长江岸线生态修复工程”已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0%，"
+         "低于时序进度75个百分点", "用地审批待办"),
         (6, "市交通运输局、市发改委", "本季度调度数据", "未按时报送本季度调度数据", ""),
         (7, "市发改委", "联结长江中上游、辐射江汉平原的省域副中心城市建设取得重大进展",
          "重点任务“联结长江中上游、辐射江汉平原的省域副中心城市建设取得重大进展”已超过完成时限（2023年12月31日）仍未完成",
@@ -139,7 +139,7 @@ def test_commendations_hold_for_every_named_action(report):
     # 五: 用水总量 14.0 of 22.4 = 62.5% against 75%: +12.5, ahead; 生态基流 95 ≥ 90 on track; a task done.
     rows = [(c.action_id, c.lead_units, [WORDING.fact(f) for f in c.achievements]) for c in report.commendations]
     assert rows == [
-        (5, "市水利和湖泊局", ["全市用水总量为14.00亿立方米，占2025年控制目标的62.5%，低于时序进度12.5个百分点",
+        (5, "市水利和湖泊局", ["全市用水总量为14亿立方米，占2025年控制目标的62.5%，低于时序进度12.5个百分点",
                           "完成重点任务“完成重要河流水量分配和生态流量保障目标确定”"]),
     ]
 

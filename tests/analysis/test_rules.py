@@ -55,13 +55,13 @@ ALL_TASKS_ON = {t.key: (TaskStatus.ON_SCHEDULE, "") for t in REGISTRY.action(3).
 def test_gap_of_minus_30_0_printed_is_watch_and_minus_30_05_is_lagging():
     revenue = ind("tourism_revenue")          # 2000 in 2025, flow: time progress 3/4 in Q3
     q = Quarter(2023, 3)
-    exact = judge(revenue, q, "900")          # 900 / 2000 = 45.0%: gap −30 exactly
+    exact = judge(revenue, q, "900")          # 900 / 2000 = 45%: gap −30 exactly
     near = judge(revenue, q, "899.9")         # 44.995%: gap −30.005, printed −30.0
     over = judge(revenue, q, "899")           # 44.95%: gap −30.05, printed −30.1
     assert [(r.judged_gap, r.status) for r in (exact, near, over)] == [
         (Decimal("-30.0"), Status.WATCH), (Decimal("-30.0"), Status.WATCH), (Decimal("-30.1"), Status.LAGGING)]
     assert W.fact(checks.action_light([near], []).reasons[0]) == (
-        "文化和旅游产业综合收入完成2025年目标的45.0%，低于时序进度30.0个百分点")
+        "文化和旅游产业综合收入完成2025年目标的45%，低于时序进度30个百分点")
 
 
 # ------------------------------------------------------------------------------------ no usable figure
@@ -146,7 +146,7 @@ def test_signed_rate_negative_is_judged():
     # 增速 −5% in 2023Q2 against ≥ 20%: completion −25%, gap −125 → lagging; 20 − (−5) = 25 points short
     r = judge(ind("green_finance_growth"), Quarter(2023, 2), "-5")
     assert (r.completion, r.status, r.distance_points) == (Fraction(-1, 4), Status.LAGGING, Fraction(25))
-    assert W.fact(r, Quarter(2023, 2)).startswith("截至6月底，全市绿色融资规模增速为-5.0%，2023年目标为20.0%，距目标尚差25.0个百分点")
+    assert W.fact(r, Quarter(2023, 2)).startswith("截至6月底，全市绿色融资规模增速为-5%，2023年目标为20%，距目标尚差25个百分点")
 
 
 def test_baseline_path_counts_quarters_from_the_end_of_the_baseline_year():
@@ -156,16 +156,16 @@ def test_baseline_path_counts_quarters_from_the_end_of_the_baseline_year():
     r = judge(scale, Quarter(2024, 2), "800")
     assert (r.time_progress, r.completion, r.gap_points, r.status) == (
         Fraction(7, 10), Fraction(3, 5), Fraction(-10), Status.ON_TRACK)
-    assert "完成由基期500.0亿元至2025年目标（1000.0亿元）增量的60.0%，低于时序进度10.0个百分点" in W.fact(r, Quarter(2024, 2))
+    assert "完成由基期500亿元至2025年目标（1000亿元）增量的60%，低于时序进度10个百分点" in W.fact(r, Quarter(2024, 2))
 
 
 def test_distance_to_rate_target_in_points():
-    # 增速 14.0% at 2023Q4 against 20.0%: 6.0 points short (not the completion gap of 30.0)
+    # 增速 14% at 2023Q4 against 20%: 6.0 points short (not the completion gap of 30.0)
     r = judge(ind("green_finance_growth"), Quarter(2023, 4), "14")
     assert (r.status, r.distance_points, r.gap_points) == (Status.NOT_MET, Fraction(6), Fraction(-30))
     assert W.fact(checks.action_light([r], []).reasons[0]) == (
-        "全市绿色融资规模增速为14.0%，未完成2023年目标20.0%，距目标尚差6.0个百分点")
-    assert "距目标尚差6.0个百分点" in W.fact(r, Quarter(2023, 4)) and "30.0" not in W.fact(r, Quarter(2023, 4))
+        "全市绿色融资规模增速为14%，未完成2023年目标20%，距目标尚差6个百分点")
+    assert "距目标尚差6个百分点" in W.fact(r, Quarter(2023, 4)) and "30.0" not in W.fact(r, Quarter(2023, 4))
 
 
 # ------------------------------------------------------------------------------------ lists
@@ -179,9 +179,9 @@ def test_praise_only_when_every_indicator_holds_and_it_says_what_was_achieved():
     report, three = assembled(3, q, values=good, tasks=ALL_TASKS_ON)
     [c] = report.commendations
     assert [W.fact(f) for f in c.achievements] == [
-        "开发绿色产品数量完成2025年目标的100.0%，高于时序进度37.5个百分点",
-        "建设绿色园区数量完成2025年目标的100.0%，高于时序进度37.5个百分点",
-        "打造绿色供应链数量完成2025年目标的100.0%，高于时序进度37.5个百分点"]
+        "开发绿色产品数量完成2025年目标的100%，高于时序进度37.5个百分点",
+        "建设绿色园区数量完成2025年目标的100%，高于时序进度37.5个百分点",
+        "打造绿色供应链数量完成2025年目标的100%，高于时序进度37.5个百分点"]
     # 工厂 5/12 = 41.7%: −20.8 watch → yellow, 关注, not praised
     report, three = assembled(3, q, values={**good, "green_factories": 5}, tasks=ALL_TASKS_ON)
     assert (three.light, report.commendations) == (Light.YELLOW, ())

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from fractions import Fraction
 
+from yc_reports.analysis.ledger import LedgerItem
 from yc_reports.issues import Issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import BasicInfo, ProjectStatus, TaskStatus
@@ -197,6 +198,7 @@ class ReasonKind(str, Enum):
 
 
 RED_KINDS = frozenset({ReasonKind.DUPLICATE, ReasonKind.TASK_BEHIND})
+DATA_KINDS = frozenset({ReasonKind.NOT_SUBMITTED, ReasonKind.NO_VALID_DATA, ReasonKind.DUPLICATE, ReasonKind.ERRORS})
 
 
 @dataclass(frozen=True)
@@ -226,6 +228,24 @@ class SupervisionItem:
     lead_units: str
     reason: Reason
     unit_problem: str = ""  # what the unit itself wrote as the problem (placeholders removed)
+
+    # The words, for modules that keep text (the 督办 ledger): rendered by the one wording layer.
+    @property
+    def item_text(self) -> str:
+        from yc_reports.render.wording import cached_wording   # render imports the model: imported late
+
+        return cached_wording().item(self.reason)
+
+    @property
+    def reason_text(self) -> str:
+        from yc_reports.render.wording import cached_wording
+
+        return cached_wording().detail(self.reason)
+
+    @property
+    def about_the_data(self) -> bool:
+        """Not submitted, no valid data, differing copies, errors: 催报 and 补报, not a 督办 ledger item."""
+        return self.reason.kind in DATA_KINDS
 
 
 @dataclass(frozen=True)
@@ -281,6 +301,7 @@ class QuarterReport:
     supervision: tuple[SupervisionItem, ...] = ()
     attention: tuple[SupervisionItem, ...] = ()   # 关注（提醒）: yellow actions' items
     history_quarters: tuple[Quarter, ...] = field(default=())
+    ledger: tuple[LedgerItem, ...] = ()   # every 督办 item up to this quarter (analysis/supervision.py)
 
     def action(self, action_id: int) -> ActionResult:
         return next(a for a in self.actions if a.action.id == action_id)

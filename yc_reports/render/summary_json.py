@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 from yc_reports.analysis.model import (ActionResult, Commendation, IndicatorResult, Light, ProjectResult, QuarterReport,
                                        Status, SupervisionItem, TaskResult)
+from yc_reports.analysis.ledger import LedgerItem
 from yc_reports.render.numfmt import to_decimal
 from yc_reports.render.wording import Wording, cached_wording
 
@@ -70,7 +71,7 @@ def indicator_dict(r: IndicatorResult, wording: Wording) -> dict[str, Any]:
         "distance_points": ratio(r.distance_points, GAP_PLACES),
         "previous": figure(r.previous),
         "last_year": figure(r.last_year),
-        "qoq": ratio(r.qoq),
+        "qoq": None if r.kind.value == "flow" else ratio(r.qoq),   # a year-to-date flow has no 环比
         "yoy": ratio(r.yoy),
         "trend": [{"quarter": str(q), "value": figure(v)} for q, v in r.trend],
         "note": r.note,
@@ -148,6 +149,28 @@ def supervision_dict(s: SupervisionItem, wording: Wording) -> dict[str, Any]:
             "unit_problem": s.unit_problem}
 
 
+def ledger_item_dict(i: LedgerItem) -> dict[str, Any]:
+    """One 督办 item (issue #12): PRODUCT's fields first, then the ledger's own."""
+    return {"id": i.id, "action": i.action_id, "text": i.text, "deadline": _date(i.deadline),
+            "state": i.state.value, "since": str(i.since),
+            "state_label": i.state.label, "closed_in": str(i.closed_in) if i.closed_in else None,
+            "listed_now": i.listed_now, "lead_units": i.lead_units, "item": i.item,
+            "reported": i.reported.value if i.reported else None, "measures": i.measures, "progress": i.progress}
+
+
+def with_projections(report: QuarterReport, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each indicator's `projected` and `on_pace` (issue #12, analysis/projection.py), added in place."""
+    from yc_reports.analysis.projection import projections
+
+    by_key = projections(report)
+    for action in actions:
+        for indicator in action["indicators"]:
+            p = by_key[indicator["key"]]
+            indicator["projected"] = ratio(p.projected)
+            indicator["on_pace"] = p.on_pace
+    return actions
+
+
 def files_dict(files: Mapping[str, Any]) -> dict[str, Any]:
     """Paths relative to the output folder, POSIX separators, in a fixed key order."""
     def rel(value: Any) -> str | None:
@@ -175,9 +198,10 @@ def summary_dict(report: QuarterReport, files: Mapping[str, Any], wording: Wordi
         "issue_number": report.issue_number,
         "history_quarters": [str(q) for q in report.history_quarters],
         "counts": {light.value: report.count(light) for light in Light},
-        "actions": [action_dict(a, wording) for a in report.actions],
+        "actions": with_projections(report, [action_dict(a, wording) for a in report.actions]),
         "commendations": [commendation_dict(c, wording) for c in report.commendations],
-        "supervision": [supervision_dict(s, wording) for s in report.supervision],
+        "supervision": [ledger_item_dict(i) for i in report.ledger],
+        "supervision_list": [supervision_dict(s, wording) for s in report.supervision],
         "attention": [supervision_dict(s, wording) for s in report.attention],
         "issues": [i.to_dict() for i in report.issues],
         "files": files_dict(files),
