@@ -91,6 +91,8 @@ def rated(ind: dict) -> bool:
 def check(out: Path) -> Verdict:
     v = Verdict()
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    if "supervision_list" in data:   # the 督办 ledger took the name "supervision"; this quarter's list moved
+        data["supervision"] = data["supervision_list"]
     year, q = int(data["quarter"][:4]), int(data["quarter"][-1])
     actions = {a["id"]: a for a in data["actions"]}
     light = {a["id"]: a["light"] for a in data["actions"]}
@@ -317,7 +319,7 @@ def _workbook(v: Verdict, path: Path, data) -> None:
         for row, a in zip(body, data["actions"]):
             v.claim(row[4] == a["light_label"], f"汇总表 light of {a['id']} ≠ summary.json")
             v.claim(row[-1] == "；".join(a["light_reasons"]), f"汇总表 reasons of {a['id']} ≠ summary.json")
-        sup = wb[[n for n in wb.sheetnames if "督办" in n][0]]
+        sup = wb["督办清单"] if "督办清单" in wb.sheetnames else wb[[n for n in wb.sheetnames if "督办" in n][0]]
         srows = [r for r in sup.iter_rows(values_only=True)]
         sh = next(i for i, r in enumerate(srows) if r and r[0] == "序号")
         sbody = [r for r in srows[sh + 1:] if r and r[0] is not None]
