@@ -115,7 +115,6 @@ def test_supervision_names_every_red_and_grey_action_with_every_reason(report):
     assert rows == [
         (3, "市经信局", "建设绿色园区数量", "建设绿色园区数量完成2025年目标的0%，低于时序进度93.8个百分点",
          "猇亭化工园区尚在整改，预计年内难以获批。"),
-        (3, "市经信局", "新增绿色工厂数量", "新增绿色工厂数量完成2025年目标的66.7%，低于时序进度27.1个百分点", ""),
         (3, "市经信局", "长江岸线生态修复工程",
          "重大项目“长江岸线生态修复工程”已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0%，"
          "低于时序进度75个百分点", "用地审批待办"),
@@ -130,8 +129,9 @@ def test_supervision_names_every_red_and_grey_action_with_every_reason(report):
          "试验区方案尚待省级批复"),
         (9, "市住建局", "报送数据", "报送了内容不一致的多份数据，数据待核实", ""),
     ]
+    # 三's 绿色工厂 (watch) is a reminder, not a 督办 item: 督办 names the red reasons (second version)
     assert [(s.action_id, s.reason.kind) for s in report.attention] == [
-        (10, ReasonKind.INDICATOR), (10, ReasonKind.ERRORS)]
+        (3, ReasonKind.INDICATOR), (10, ReasonKind.INDICATOR), (10, ReasonKind.ERRORS)]
 
 
 def test_commendations_hold_for_every_named_action(report):

@@ -207,9 +207,11 @@ def _supervision(v: Verdict, rows, data, actions, year: int) -> None:
         v.claim(not stale, f"督办 item on an expired target: {stale}")
     for a in data["actions"]:
         if a["light"] in ("red", "grey"):
-            mine = [s["reason"] for s in rows_json if s["action_id"] == a["id"]]
-            v.claim(len(mine) == len(a["light_reasons"]) and all(m in r for m, r in zip(mine, a["light_reasons"])),
-                    f"第{cn_numeral(a['id'])}项: 督办 does not list every reason of its light")
+            mine = [s["reason"] for s in rows_json + data.get("attention", []) if s["action_id"] == a["id"]]
+            v.claim(len(mine) == len(a["light_reasons"]) and all(any(m in r for r in a["light_reasons"]) for m in mine),
+                    f"第{cn_numeral(a['id'])}项: 督办 and 关注 do not list every reason of its light")
+        if a["light"] == "red":
+            v.claim(any(s["action_id"] == a["id"] for s in rows_json), f"第{cn_numeral(a['id'])}项 red but not 督办")
 
 
 def _attention(v: Verdict, paragraphs, data, light) -> None:
@@ -218,7 +220,8 @@ def _attention(v: Verdict, paragraphs, data, light) -> None:
     v.claim(items is not None, "summary.json has no 关注 list")
     if items is None:
         return
-    v.claim({s["action_id"] for s in items} == yellow, "关注 list ≠ the yellow actions")
+    red = {i for i, c in light.items() if c == "red"}
+    v.claim(yellow <= {s["action_id"] for s in items} <= yellow | red, "关注 list names a green or grey action")
     text = next((p for p in paragraphs if "需提醒关注" in p), "")
     for s in items:
         v.claim(s["reason"] in text, f"关注 item {s['reason']} is not in the 通报")

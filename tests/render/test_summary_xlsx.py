@@ -103,7 +103,7 @@ def test_supervision_and_submissions(workbook):
     assert [(r[1], r[3]) for r in supervision] == [
         # second version: every reason of a red action (三: two indicators and a project); 八's growth target
         # expired in 2023, only its late task remains
-        (3, "市经信局"), (3, "市经信局"), (3, "市经信局"), (6, "市交通运输局、市发改委"), (7, "市发改委"),
+        (3, "市经信局"), (3, "市经信局"), (6, "市交通运输局、市发改委"), (7, "市发改委"),
         (8, "人行市中心支行、市地方金融工作局"), (9, "市住建局")]
     submissions = rows(workbook["报送情况"])
     three = submissions[2]

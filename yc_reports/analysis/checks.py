@@ -52,8 +52,9 @@ named among the reasons and make the data incomplete.
 
 Lists. 通报表扬: green, data complete, every current rated indicator on_track / ahead / met with at least
 one ahead or met, and no task late; an action without current rated indicators only when every task is
-on time and at least one was completed this quarter. 督促整改: every grey and red action with every reason
-(red reasons first). 关注（提醒）: every yellow action with its reasons.
+on time and at least one was completed this quarter. 督促整改: every grey action, every red action with
+every red reason (and its projects behind). 关注（提醒）: every yellow action with its reasons, and a red
+action's other reasons (an indicator to watch, figures to 补报, errors).
 """
 
 from __future__ import annotations
@@ -454,22 +455,28 @@ def _unit_problem(reason: Reason) -> str:
     return ""
 
 
-def _items(a: ActionResult) -> list[SupervisionItem]:
+def _items(a: ActionResult, keep) -> list[SupervisionItem]:
     return [SupervisionItem(action_id=a.action.id, action_name=a.action.name, lead_units=a.action.lead_units_text,
                             reason=r, unit_problem=_unit_problem(r))
-            for r in a.light_reasons if r.kind is not ReasonKind.ON_TRACK]
+            for r in a.light_reasons if r.kind is not ReasonKind.ON_TRACK and keep(r)]
+
+
+def is_supervised(a: ActionResult, r) -> bool:
+    """督促整改: every reason of a grey action; of a red action its red reasons and its projects behind."""
+    return a.light is Light.GREY or (a.light is Light.RED and (r.red or r.kind is ReasonKind.PROJECT))
 
 
 def supervision(actions: Iterable[ActionResult]) -> tuple[SupervisionItem, ...]:
-    """督促整改, in action order: every grey and red action with every reason of its light."""
+    """督促整改, in action order: every grey action, and every red action with every red reason."""
     return tuple(i for a in sorted(actions, key=lambda a: a.action.id)
-                 if a.light in (Light.GREY, Light.RED) for i in _items(a))
+                 for i in _items(a, lambda r, a=a: is_supervised(a, r)))
 
 
 def attention(actions: Iterable[ActionResult]) -> tuple[SupervisionItem, ...]:
-    """关注（提醒）, in action order: every yellow action with every reason of its light."""
-    return tuple(i for a in sorted(actions, key=lambda a: a.action.id) if a.light is Light.YELLOW
-                 for i in _items(a))
+    """关注（提醒）, in action order: every reason of a yellow action, and a red action's reasons that are
+    not red (an indicator to watch, figures to 补报, errors to correct)."""
+    return tuple(i for a in sorted(actions, key=lambda a: a.action.id) if a.light in (Light.YELLOW, Light.RED)
+                 for i in _items(a, lambda r, a=a: not is_supervised(a, r)))
 
 
 def default_report_date(quarter: Quarter) -> dt.date:

@@ -173,6 +173,8 @@ class Wording:
 
     def fact(self, fact: Reason | IndicatorResult, q: Quarter | None = None) -> str:
         """One fact as a sentence (no closing punctuation). An IndicatorResult needs its quarter."""
+        if isinstance(fact, str):   # already words (a text kept by the ledger)
+            return fact
         if isinstance(fact, IndicatorResult):
             return self.indicator_sentence(fact, q).rstrip("。")
         return str(self._facts_module().reason(fact)).strip()
