@@ -46,6 +46,7 @@ lint: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/python -m pip install --quiet "uv>=0.5"
 	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))' > $(VENV)/build-requires.in
+	echo "editables  # hatchling asks for it to build the editable install (get_requires_for_build_editable)" >> $(VENV)/build-requires.in
 	$(BIN)/uv pip compile pyproject.toml $(VENV)/build-requires.in --all-extras --generate-hashes \
 	    --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
 	    --custom-compile-command "make lock" --quiet -o $(LOCK)
