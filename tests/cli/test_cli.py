@@ -26,12 +26,32 @@ def test_readme_opens_with_the_two_commands():
     assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()] == ["make demo", "make test"]
 
 
+def panel_titles(help_text: str) -> list[str]:
+    return [line.split("─ ", 1)[1].split(" ─")[0] for line in help_text.splitlines() if line.startswith("╭─ ")]
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented_and_has_help(command, tmp_path):
     assert f"yc-reports {command}" in README
     result = run(command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert any("\u4e00" <= ch <= "\u9fff" for ch in result.stdout), "help text should be Chinese"
+    titles = panel_titles(result.stdout)
+    assert titles and set(titles) <= {"参数", "选项"}, titles
+    assert "显示本帮助并退出。" in result.stdout
+
+
+def test_the_command_list_reads_in_chinese(tmp_path):
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert panel_titles(result.stdout) == ["选项", "命令"]
+
+
+def test_no_command_shows_the_help_and_exits_2(tmp_path):
+    result = run(cwd=tmp_path)
+    assert result.returncode == 2
+    assert panel_titles(result.stdout + result.stderr) == ["选项", "命令"]
+    assert "用法错误" not in result.stderr, "the help says it all: no empty error line after it"
 
 
 @pytest.mark.parametrize("args, words", [
