@@ -11,16 +11,21 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+if TYPE_CHECKING:  # what the mixin below is mixed into: typer's (vendored click's) Command
+    from typer._click.core import Command as _HelpBase
+else:
+    _HelpBase = object
 
 HELP_TEXT = "显示本帮助并退出。"
 ARGUMENTS_PANEL, OPTIONS_PANEL, COMMANDS_PANEL = "参数", "选项", "命令"
 
 
-class _ChineseHelp:
+class _ChineseHelp(_HelpBase):
     """typer words its --help option and its help panels in English; ours read in Chinese like the rest.
 
     The panel titles go through typer's documented `rich_help_panel` of each parameter and command: any
@@ -28,14 +33,14 @@ class _ChineseHelp:
     nothing special (tests/cli/test_cli.py checks every command's help).
     """
 
-    def get_help_option(self, ctx):
+    def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_TEXT
             option.rich_help_panel = OPTIONS_PANEL
         return option
 
-    def format_help(self, ctx, formatter):
+    def format_help(self, ctx: Any, formatter: Any) -> None:
         for param in self.get_params(ctx):
             if isinstance(param, TyperArgument | TyperOption) and not param.rich_help_panel:
                 param.rich_help_panel = ARGUMENTS_PANEL if isinstance(param, TyperArgument) else OPTIONS_PANEL
@@ -44,7 +49,7 @@ class _ChineseHelp:
                 command = self.get_command(ctx, name)
                 if isinstance(command, TyperCommand | TyperGroup) and not command.rich_help_panel:
                     command.rich_help_panel = COMMANDS_PANEL
-        return super().format_help(ctx, formatter)
+        super().format_help(ctx, formatter)
 
 
 class _Group(_ChineseHelp, TyperGroup):
