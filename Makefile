@@ -20,10 +20,10 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/yc-reports demo
 
-# -n auto: one worker per core; --dist loadgroup keeps the tests that share one expensive module-scoped
-# build (marked xdist_group) on one worker. `make test-serial` runs the same tests in one process.
+# -n auto: one pytest-xdist worker per core; --dist loadfile keeps each test file on one worker, so a
+# module-scoped fixture (a built quarter, a running portal) is made once. `make test-serial`: one process.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadgroup
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-serial: $(STAMP)
 	$(BIN)/python -m pytest -p no:xdist
@@ -31,14 +31,14 @@ test-serial: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
 
-# ruff (rules in [tool.ruff]), mypy ([tool.mypy]), import contracts ([tool.importlinter]), lock ↔ pyproject.
-# Every step runs even when an earlier one finds something; the target fails if any did.
+# ruff (rules in [tool.ruff]), mypy ([tool.mypy]), import contracts ([tool.importlinter]). Every step runs
+# even when an earlier one finds something; the target fails if any did. (The lock ↔ pyproject check is
+# tests/test_lock.py, part of `make test`; `make lock-check` runs it alone.)
 lint: $(STAMP)
 	@status=0; \
-	echo "== ruff";          $(BIN)/ruff check yc_reports tests benchmarks || status=1; \
+	echo "== ruff";          $(BIN)/ruff check --output-format concise yc_reports tests benchmarks || status=1; \
 	echo "== mypy";          $(BIN)/mypy || status=1; \
 	echo "== import-linter"; $(BIN)/lint-imports --no-cache || status=1; \
-	echo "== lock";          $(BIN)/python -m pytest -q -p no:xdist -p no:cacheprovider tests/test_lock.py || status=1; \
 	exit $$status
 
 # Refresh requirements.lock from pyproject.toml (runtime + every extra + the build backend), for the CI

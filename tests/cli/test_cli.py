@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,10 +78,8 @@ def test_a_broken_office_registry_is_named_not_ignored(tmp_path):
     assert "plan.toml" in result.stderr and "缺少此项" in result.stderr
 
 
-def test_pdf_without_libreoffice_says_so_and_still_builds(tmp_path):
-    from yc_reports.pipeline.demo import create_demo_inputs
-
-    create_demo_inputs(tmp_path)
+def test_pdf_without_libreoffice_says_so_and_still_builds(demo_build, tmp_path):
+    shutil.copytree(demo_build.root / "inputs", tmp_path / "inputs")  # the demo's inputs (tests/conftest.py)
     env = dict(os.environ, PATH=str(Path(sys.executable).parent))  # no soffice on this PATH
     result = run("build", "2025Q3", "--pdf", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
@@ -102,7 +101,11 @@ def test_demo_never_writes_over_the_offices_inputs(tmp_path):
     assert not (tmp_path / "inputs" / "plan.toml").exists()
 
 
-def test_demo_runs_again_in_its_own_folder(tmp_path):
-    assert run("demo", cwd=tmp_path).returncode == 0
+def test_demo_runs_again_in_its_own_folder(demo_build, tmp_path):
+    # the folder as a first `yc-reports demo` leaves it (the session's demo build: the same two steps)
+    for part in ("inputs", "outputs"):
+        shutil.copytree(demo_build.root / part, tmp_path / part)
     again = run("demo", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+    out = tmp_path / "outputs" / str(demo_build.inputs.latest)
+    assert (out / "summary.json").read_bytes() == demo_build.files["summary.json"]
