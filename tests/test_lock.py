@@ -65,7 +65,9 @@ def test_every_pin_carries_its_hashes():
 
 def _third_party_imports(folder: Path) -> dict[str, str]:
     """Top-level names of the non-stdlib, non-project modules imported anywhere under folder → a file."""
-    local = {p.stem for p in folder.rglob("*.py")} | {p.name for p in folder.rglob("*") if p.is_dir()}
+    # the project's own helper modules (tests/factory.py, benchmarks/history_inputs.py …) import each other
+    helpers = [p for top in ("tests", "benchmarks") for p in (ROOT / top).rglob("*")]
+    local = {p.stem for p in helpers if p.suffix == ".py"} | {p.name for p in helpers if p.is_dir()}
     found: dict[str, str] = {}
     for path in sorted(folder.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from yc_reports.issues import Issue, IssueCode, has_errors, make_issue, sort_key
 from yc_reports.workbook.layout import template_file_name
-from yc_reports.workbook.xlsx_io import FIXED_ZIP_TIME, save_workbook
+from yc_reports.fixedzip import zip_bytes
+from yc_reports.workbook.xlsx_io import save_workbook
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ParseResult, Submission
 from yc_reports.plan.registry import Action, Registry, cn_numeral
@@ -566,13 +567,9 @@ class Portal:
         record = self.store.build(build_id)
         if record is None or not record.files:
             raise NotFound("没有找到该次汇总的结果文件。")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for index, name in enumerate(record.files):
-                entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(entry, self.build_file(build_id, index).path.read_bytes())
-        return FileBytes(f"{record.quarter}_汇总结果_第{record.id}次.zip", buffer.getvalue())
+        data = zip_bytes((name, self.build_file(build_id, index).path.read_bytes())
+                         for index, name in enumerate(record.files))
+        return FileBytes(f"{record.quarter}_汇总结果_第{record.id}次.zip", data)
 
     # ------------------------------------------------------------------------------ internals
 
