@@ -11,30 +11,45 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+if TYPE_CHECKING:  # what the mixin below is mixed into: typer's (vendored click's) Command
+    from typer._click.core import Command as _HelpBase
+else:
+    _HelpBase = object
 
 HELP_TEXT = "显示本帮助并退出。"
+ARGUMENTS_PANEL, OPTIONS_PANEL, COMMANDS_PANEL = "参数", "选项", "命令"
 
 
-class _ChineseHelp:
-    """typer words its --help option in English; ours reads in Chinese like the rest."""
+class _ChineseHelp(_HelpBase):
+    """typer words its --help option and its help panels in English; ours read in Chinese like the rest.
 
-    def get_help_option(self, ctx):
+    The panel titles go through typer's documented `rich_help_panel` of each parameter and command: any
+    that does not name its own panel is put in 参数 / 选项 / 命令 here, so a command added later needs
+    nothing special (tests/cli/test_cli.py checks every command's help).
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_TEXT
+            option.rich_help_panel = OPTIONS_PANEL
         return option
 
-    def format_help(self, ctx, formatter):
-        from typer import rich_utils  # imports rich: only when help is shown
-
-        rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-        rich_utils.OPTIONS_PANEL_TITLE = "选项"
-        rich_utils.COMMANDS_PANEL_TITLE = "命令"
-        return super().format_help(ctx, formatter)
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument | TyperOption) and not param.rich_help_panel:
+                param.rich_help_panel = ARGUMENTS_PANEL if isinstance(param, TyperArgument) else OPTIONS_PANEL
+        if isinstance(self, TyperGroup):
+            for name in self.list_commands(ctx):
+                command = self.get_command(ctx, name)
+                if isinstance(command, TyperCommand | TyperGroup) and not command.rich_help_panel:
+                    command.rich_help_panel = COMMANDS_PANEL
+        super().format_help(ctx, formatter)
 
 
 class _Group(_ChineseHelp, TyperGroup):
@@ -467,7 +482,8 @@ def main() -> None:
 
 def _run() -> None:
     try:
-        # standalone_mode=False: click returns the code of a typer.Exit instead of exiting itself
+        # standalone_mode=False: typer returns the code of a typer.Exit and raises its usage errors
+        # instead of printing them in English and exiting itself
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
     except typer.Exit as exc:
@@ -475,15 +491,15 @@ def _run() -> None:
     except UsageProblem as exc:
         _err_console().print(f"[bold red]错误：[/]{exc}")
         sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
+    except typer.TyperException as exc:  # typer's own errors: bad usage (its exit code 2), unreadable file
+        message = _usage_message(exc)
+        if message:
+            _err_console().print(f"[bold red]用法错误：[/]{message}。可运行 yc-reports --help 查看用法。")
+        sys.exit(EXIT_USAGE)
+    except (KeyboardInterrupt, typer.Abort):
         _err_console().print("已中止。")
         sys.exit(130)
-    except Exception as exc:  # usage errors from typer's click, and anything unforeseen
-        if _is_usage_error(exc):
-            _err_console().print(f"[bold red]用法错误：[/]{_usage_message(exc)}。可运行 yc-reports --help 查看用法。")
-            sys.exit(EXIT_USAGE)
-        if type(exc).__name__ == "Abort":
-            sys.exit(130)
+    except Exception as exc:  # anything unforeseen
         log = Path(tempfile.gettempdir()) / "yc-reports-error.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
         _err_console().print(
@@ -492,27 +508,33 @@ def _run() -> None:
         sys.exit(EXIT_USAGE)
 
 
-# typer vendors click (typer._click), so usage errors are recognised by shape, not by import.
-_USAGE_WORDS = {
-    "MissingParameter": "缺少必填参数",
-    "NoSuchOption": "没有这个选项",
-    "BadParameter": "参数取值有误",
-    "BadOptionUsage": "选项用法有误",
-    "BadArgumentUsage": "参数用法有误",
-    "UsageError": "命令用法有误",
-}
+def _usage_words() -> tuple[tuple[type[Exception], str], ...]:
+    """typer's error classes, most specific first, with the Chinese words for each.
+
+    typer (≥ 0.26) vendors click and raises click's classes from `typer._click.exceptions`; it exports
+    only their common base `typer.TyperException` (and `typer.BadParameter`). The classes are named here
+    once, so a typer that moved them fails the CLI tests at once instead of flattening the messages.
+    """
+    from typer._click import exceptions as errors
+
+    return (
+        (errors.NoArgsIsHelpError, ""),  # the help has been shown: it says everything
+        (errors.MissingParameter, "缺少必填参数"),
+        (errors.NoSuchOption, "没有这个选项"),
+        (errors.BadOptionUsage, "选项用法有误"),
+        (errors.BadArgumentUsage, "参数用法有误"),
+        (typer.BadParameter, "参数取值有误"),
+        (errors.UsageError, "命令用法有误"),
+    )
 
 
-def _is_usage_error(exc: Exception) -> bool:
-    return any(cls.__name__ in _USAGE_WORDS or cls.__name__ == "ClickException" for cls in type(exc).__mro__)
+def _usage_message(exc: typer.TyperException) -> str:
+    """What the user is told: the kind of mistake in Chinese, typer's detail (names and values) after it."""
+    for cls, words in _usage_words():
+        if isinstance(exc, cls):
+            return f"{words}（{exc.format_message()}）" if words else ""
+    return exc.format_message()
 
-
-def _usage_message(exc: Exception) -> str:
-    for cls in type(exc).__mro__:
-        if cls.__name__ in _USAGE_WORDS:
-            detail = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-            return f"{_USAGE_WORDS[cls.__name__]}（{detail}）"
-    return str(exc)
 
 if __name__ == "__main__":
     main()
