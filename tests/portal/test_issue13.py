@@ -20,7 +20,7 @@ from yc_reports.portal.work import WorkPool
 from yc_reports.workbook.layout import template_file_name
 
 from .conftest import LiveServer
-from .test_http import BAD_LINK, PUBLIC, Site, _quick_build, upload
+from .test_http import BAD_LINK, PUBLIC, XLSX, Site, _quick_build, upload
 from .test_http import http, site  # noqa: F401  (fixtures shared with the first version's HTTP tests)
 from .test_service import bad_workbook
 from .workbooks import Q2, Q3, clean_fill, filled
@@ -96,7 +96,7 @@ def test_return_with_a_comment_the_unit_sees_and_the_build_stops_using_it(site: 
     home = http.get(f"/u/{site.industry}").text
     assert "退回意见：" + note in home and "已退回" in home
     row = site.portal.board().rows[2]
-    assert row.state.label == "未报送" and row.accepted is None and not staged.exists()
+    assert row.state.label == "已退回待重报" and row.accepted is None and not staged.exists()
     assert not row.build.submitted            # the build no longer reads it either
     again = http.post(f"/admin/{site.admin}/uploads/{upload_id}/return", data={"note": note})
     assert again.status_code == 400 and "已退回" in again.text
@@ -414,3 +414,91 @@ def test_a_running_build_is_shown_as_running(tmp_path: Path, registry, clock):
         portal.wait_for_builds()
         assert "第 1 次汇总</strong>（" in http.get(f"/admin/{admin}").text
         assert "已完成" in http.get(f"/admin/{admin}").text
+
+
+# ---------------------------------------------------------------------------------------- 7. crash hygiene
+
+
+def test_restart_after_kill_9_of_a_real_serve_marks_the_build_interrupted_and_clears_orphans(tmp_path: Path,
+                                                                                          registry):
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+
+    from .test_http import _free_port
+
+    data, port = tmp_path / "portal-data", _free_port()
+    origin = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "yc_reports.cli", "serve", "--port", str(port), "--data", str(data),
+               "--public-url", origin]
+
+    def start() -> tuple[subprocess.Popen, list[str]]:
+        # its own process group, so that the kill below reaches its check and build helpers too
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                   encoding="utf-8", start_new_session=True)
+        lines = [process.stdout.readline().rstrip("\n") for _ in range(3)]
+        return process, lines
+
+    def wait_up(client: httpx.Client, url: str) -> httpx.Response:
+        for _ in range(300):   # bounded: ~15 s
+            try:
+                return client.get(url)
+            except httpx.TransportError:
+                time.sleep(0.05)
+        pytest.fail("serve did not answer")
+
+    def kill(process: subprocess.Popen) -> None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(30)
+        process.stdout.close()
+
+    def build_states() -> list[str]:
+        with sqlite3.connect(data / "portal.sqlite3") as conn:
+            return [row[0] for row in conn.execute("SELECT state FROM builds ORDER BY id")]
+
+    process, lines = start()
+    try:
+        admin = lines[1].split("：", 1)[1]
+        assert admin.startswith(f"{origin}/admin/"), lines
+        with httpx.Client(timeout=60, trust_env=False) as http:
+            assert wait_up(http, admin).status_code == 200
+            http.post(f"{admin}/settings", data={"quarter": "2025Q3", "deadline": "2025-10-10", "open": "1"})
+            posted = http.post(f"{admin}/units/links", data={"do": "issue-missing"})
+            sheet = http.get(origin + posted.headers["location"]).text
+            links = dict(zip((part.split("</strong>")[0] for part in sheet.split("<strong>")[1:]),
+                             (part.split('"')[0] for part in sheet.split(f'value="{origin}/u/')[1:])))
+            for action in registry.actions:
+                unit = action.lead_units[0]
+                response = http.post(f"{origin}/u/{links[unit]}/actions/{action.id}/upload",
+                                     files={"file": (f"{action.id}.xlsx", filled(registry, action.id), XLSX)})
+                assert response.status_code == 303, response.text[:300]
+            assert http.post(f"{admin}/build").status_code == 303
+            assert build_states() == ["running"]
+            board = http.get(admin).text
+            running = "第 1 次汇总</strong>正在进行" in board
+    finally:
+        kill(process)   # kill -9, mid-build
+    if not running:
+        pytest.skip("the build finished before the board was read (machine too fast to catch it running)")
+    assert build_states() == ["running"]
+    # what a kill during a check's save leaves behind: a stored file without its row, a temp file
+    orphan = data / "uploads" / ("ab" * 32 + ".xlsx")
+    orphan.write_bytes(b"PK\x03\x04 half a workbook")
+    (data / "uploads" / ".cd.tmp").write_bytes(b"half")
+    kept = sorted(p.name for p in (data / "uploads").glob("*.xlsx") if p != orphan)
+
+    process, lines = start()
+    try:
+        assert "首次启动时显示" in lines[1]
+        with httpx.Client(timeout=60, trust_env=False) as http:
+            board = wait_up(http, admin).text
+            assert "第 1 次汇总</strong>（" in board and "因系统中途停止而中断" in board and "重新启动时记录" in board
+            audit = http.get(f"{admin}/audit").text
+            assert "系统启动时恢复" in audit and "第 1 次" in audit
+    finally:
+        kill(process)
+    assert build_states() == ["interrupted"]
+    assert not orphan.exists() and not (data / "uploads" / ".cd.tmp").exists()
+    assert sorted(p.name for p in (data / "uploads").glob("*.xlsx")) == kept and len(kept) == len(registry.actions)

@@ -365,7 +365,7 @@ def test_board_counts_and_reminders_with_contacts(portal: Portal, registry):
     portal.submit("市经信局", 3, filled(registry, 3), "ok.xlsx")
     portal.submit("市科技局", 4, bad_workbook(registry, 3, filler="赵六"), "bad.xlsx")   # wrong action: an error
     board = portal.board()
-    assert [board.count(s) for s in ActionState] == [1, 1, 8]
+    assert [board.count(s) for s in ActionState] == [1, 1, 0, 8]   # submitted, errors, returned, missing
     portal.set_contact("市水利和湖泊局", "钱七", "0717-7000000")
     reminders = {r.unit: r for r in portal.reminders()}
     assert "市经信局" not in reminders

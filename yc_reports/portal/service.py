@@ -109,11 +109,13 @@ class Settings:
 class ActionState(str, Enum):
     SUBMITTED = "submitted"
     ERRORS = "errors"
+    RETURNED = "returned"
     MISSING = "missing"
 
     @property
     def label(self) -> str:
-        return {"submitted": "已报送", "errors": "有错误待修改", "missing": "未报送"}[self.value]
+        return {"submitted": "已报送", "errors": "有错误待修改", "returned": "已退回待重报",
+                "missing": "未报送"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -344,8 +346,14 @@ def _status(action: Action, uploads: list[UploadRecord], deadline: dt.date | Non
             build: ActionSelection | None = None) -> ActionStatus:
     ordered = _newest_first(uploads)
     accepted = next((u for u in ordered if u.accepted and not u.returned), None)
-    live = [u for u in ordered if not u.returned]
-    state = (ActionState.SUBMITTED if accepted else ActionState.ERRORS if live else ActionState.MISSING)
+    if accepted:
+        state = ActionState.SUBMITTED
+    elif ordered and ordered[0].returned:
+        state = ActionState.RETURNED          # the office sent the newest back: the unit must send again
+    elif any(not u.returned for u in ordered):
+        state = ActionState.ERRORS
+    else:
+        state = ActionState.MISSING
     return ActionStatus(action=action, state=state, accepted=accepted, latest=ordered[0] if ordered else None,
                         uploads=ordered, deadline=deadline, build=build)
 
