@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yc_reports.analysis.model import Light, QuarterReport
-from yc_reports.issues import Issue, Severity
+from yc_reports.issues import Issue, IssueCode, Severity, make_issue
 from yc_reports.pipeline.build import read_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
@@ -61,14 +61,18 @@ def select_workbooks(registry: Registry, quarter: Quarter, inputs_dir: Path,
 
 def selection_of(report: QuarterReport) -> QuarterSelection:
     """Regroup a report model's actions, files and issues per action."""
-    assigned: set[str] = set()
+    placed: set[Issue] = set()
     actions = []
     for result in report.actions:
         files = tuple(result.files)
-        assigned.update(files)
+        mine = [i for i in report.issues if i.file and i.file in files]
+        if not result.submitted:   # the build's own 未报送 notice for the action (it names no file)
+            notice = make_issue(IssueCode.NOT_SUBMITTED, "", found=result.action.cn_number, detail=result.action.name)
+            mine += [i for i in report.issues if i == notice]
+        placed.update(mine)
         actions.append(ActionSelection(
             action_id=result.action.id, files=files, submitted=result.submitted,
             data_pending=result.data_pending, light=result.light, reasons=tuple(result.light_reasons),
-            issues=tuple(i for i in report.issues if i.file and i.file in files)))
-    other = tuple(i for i in report.issues if i.file and i.file not in assigned)
+            issues=tuple(mine)))
+    other = tuple(i for i in report.issues if i not in placed)   # nothing the build said is left out
     return QuarterSelection(quarter=report.quarter, actions=tuple(actions), other_issues=other)

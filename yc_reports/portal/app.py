@@ -289,10 +289,13 @@ def _add_admin_routes(app: FastAPI, portal: Portal, pages: _Pages) -> None:
         board = portal.board(quarter)
         current = quarter is None or quarter == board.settings.quarter
         shown = quarter or board.settings.quarter
+        builds = portal.builds(shown)[:5] if shown else ()
+        if request.query_params.get("done") == "building" and not any(b.running for b in builds):
+            request = _without_notice(request)        # the build has finished: no "started" notice any more
         return admin_page(request, token, "admin_board.html", "board", board=board, current=current,
                           shown_quarter=shown, quarters=portal.quarters(),
                           staged=portal.staged_uploads(shown) if shown else {},
-                          builds=portal.builds(shown)[:5] if shown else ())
+                          builds=builds)
 
     @app.get("/admin/{token}", response_class=HTMLResponse)
     def admin_board(request: Request, token: str) -> Response:
@@ -482,6 +485,12 @@ def _add_admin_routes(app: FastAPI, portal: Portal, pages: _Pages) -> None:
 
 
 # ---------------------------------------------------------------------------------------- helpers
+
+
+def _without_notice(request: Request) -> Request:
+    scope = dict(request.scope)
+    scope["query_string"] = b""
+    return Request(scope, request.receive)
 
 
 def _issue_groups(issues: tuple[Issue, ...]) -> dict[str, object]:
