@@ -502,3 +502,66 @@ def test_restart_after_kill_9_of_a_real_serve_marks_the_build_interrupted_and_cl
     assert build_states() == ["interrupted"]
     assert not orphan.exists() and not (data / "uploads" / ".cd.tmp").exists()
     assert sorted(p.name for p in (data / "uploads").glob("*.xlsx")) == kept and len(kept) == len(registry.actions)
+
+
+# ---------------------------------------------------------------------------------------- 4. HTTPS
+
+
+def test_serve_over_https_with_certfile_and_keyfile(tmp_path: Path):
+    import os
+    import shutil
+    import signal
+    import ssl
+    import subprocess
+    import sys
+
+    from .test_http import _free_port
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
+    port = _free_port()
+    base = [sys.executable, "-m", "yc_reports.cli", "serve", "--port", str(port), "--data", str(tmp_path / "d")]
+    half = subprocess.run(base + ["--certfile", str(cert)], capture_output=True, text=True, encoding="utf-8",
+                          timeout=120)
+    assert half.returncode == 2 and "同时指定 --certfile 和 --keyfile" in half.stderr
+    process = subprocess.Popen(base + ["--certfile", str(cert), "--keyfile", str(key)], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, encoding="utf-8", start_new_session=True)
+    try:
+        lines = [process.stdout.readline().rstrip("\n") for _ in range(3)]
+        admin = lines[1].split("：", 1)[1]
+        assert admin.startswith(f"https://127.0.0.1:{port}/admin/"), lines
+        with httpx.Client(verify=ssl.create_default_context(cafile=str(cert)), timeout=30,
+                          trust_env=False) as client:
+            for _ in range(300):
+                try:
+                    page = client.get(admin)
+                    break
+                except httpx.TransportError:
+                    time.sleep(0.05)
+            else:
+                pytest.fail("serve did not answer over HTTPS")
+        assert page.status_code == 200 and "尚未设置报送季度" in page.text
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
+        process.stdout.close()
+
+
+def test_a_workbook_the_reader_cannot_open_is_named_damaged_never_by_the_parsers_error(tmp_path: Path, registry,
+                                                                                   clock):
+    from yc_reports.intake.records import ParseResult
+    from yc_reports.issues import IssueCode, make_issue
+
+    def broken(path, reg, name):
+        return ParseResult(name, None, (make_issue(IssueCode.FILE_UNREADABLE, name, detail="内部结构有误：XMLSyntaxError"),))
+
+    portal = Portal(tmp_path / "data", registry, clock=clock, checker=broken)
+    portal.open_quarter(Q3, dt.date(2025, 10, 10))
+    record = portal.submit("市经信局", 3, filled(registry, 3), "坏.xlsx")
+    assert not record.accepted
+    (issue,) = record.issues
+    assert "XMLSyntaxError" not in issue.message and "已损坏或内容不完整" in issue.message
+    assert "另存为" in issue.message

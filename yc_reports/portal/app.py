@@ -27,7 +27,7 @@ from yc_reports.plan.quarter import Quarter, QuarterError
 from yc_reports.plan.registry import Registry, resolve_registry
 from yc_reports.portal import service as svc
 from .service import (ActionState, BuildBusy, NotFound, Portal, PortalError, RefusalKind, SubmissionsClosed,
-                      UploadRefused, format_size)
+                      UploadRefused, account_name, format_size)
 from .work import WorkPool
 
 HERE = Path(__file__).parent
@@ -447,9 +447,10 @@ def _add_admin_routes(app: FastAPI, portal: Portal, pages: _Pages) -> None:
         if what != "issue":
             raise NotFound("请求的操作不存在。")
         new = await run_in_threadpool(portal.new_admin_token, name, me)
-        sheet = portal.keep_links(me, {name.strip(): new}, office=True)
+        name = account_name(name)
+        sheet = portal.keep_links(me, {name: new}, office=True)
         # the issuer's own link may just have changed: the sheet is shown under the new one
-        own = new if name.strip() == me else token
+        own = new if name == me else token
         return RedirectResponse(f"/admin/{own}/links/{sheet.id}", status_code=303)
 
     @app.get("/admin/{token}/audit", response_class=HTMLResponse)

@@ -505,7 +505,7 @@ class Portal:
 
     def new_admin_token(self, name: str = FIRST_ACCOUNT, actor: str = "") -> str:
         """A new link for one office account (created if new); that account's old link stops working."""
-        name = _account_name(name)
+        name = account_name(name)
         token = secrets.token_urlsafe(32)
         existed = name in self.office_accounts()
         self.store.replace_token("admin", name, hash_token(token), self.clock())
@@ -1008,7 +1008,8 @@ class Portal:
         return found
 
 
-def _account_name(name: str) -> str:
+def account_name(name: str) -> str:
+    """An office account's name as kept: printable, trimmed, at most 20 characters."""
     name = "".join(ch for ch in (name or "") if ch.isprintable()).strip()[:20]
     if not name:
         raise PortalError("请填写办公室工作人员的姓名。")
