@@ -565,3 +565,25 @@ def test_a_workbook_the_reader_cannot_open_is_named_damaged_never_by_the_parsers
     (issue,) = record.issues
     assert "XMLSyntaxError" not in issue.message and "已损坏或内容不完整" in issue.message
     assert "另存为" in issue.message
+
+
+def test_a_heavy_check_leaves_a_worker_free_for_ordinary_ones():
+    pool = WorkPool(workers=2, queue=4)
+    gate, inside = threading.Event(), []
+
+    def heavy_job(n: int) -> int:
+        inside.append(n)
+        gate.wait(30)
+        return n
+
+    heavies = [threading.Thread(target=pool.run, args=(heavy_job, n), kwargs={"heavy": True}) for n in (1, 2)]
+    for thread in heavies:
+        thread.start()
+    time.sleep(0.3)
+    assert inside == [1] or inside == [2]          # only one heavy check at a time on two workers
+    assert pool.run(lambda: "quick") == "quick"     # an ordinary check is not stuck behind them
+    gate.set()
+    for thread in heavies:
+        thread.join(30)
+    assert sorted(inside) == [1, 2]
+    pool.close()

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 CN_TZ = dt.timezone(dt.timedelta(hours=8), "北京时间")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_FILE_NAME = 120
+HEAVY_CHECK_BYTES = 1024 * 1024         # a template-sized workbook is ~20 KB: bigger ones take the heavy lane
 UNIT_QUOTA_BYTES = 100 * 1024 * 1024     # per unit per quarter, every distinct file counted once
 FIRST_ACCOUNT = "管理员"                  # the office account made at first start
 SYSTEM_ACTOR = "系统"
@@ -657,10 +658,11 @@ class Portal:
         return record
 
     def _check(self, path: Path, display: str) -> ParseResult:
+        heavy = path.stat().st_size > HEAVY_CHECK_BYTES
         if self.checker is check_upload:
             cache = cache_root(self._out_dir(self._current_quarter(), 0))
-            return self.pool.run(check_upload_cached, path, self.registry, display, str(cache))
-        return self.pool.run(self.checker, path, self.registry, display)
+            return self.pool.run(check_upload_cached, path, self.registry, display, str(cache), heavy=heavy)
+        return self.pool.run(self.checker, path, self.registry, display, heavy=heavy)
 
     def _check_quota(self, quarter: Quarter, unit: str, data: bytes) -> None:
         used = self.store.stored_bytes(quarter, unit)

@@ -3,7 +3,8 @@
 A workbook check is CPU work (openpyxl is pure Python); run on a request thread it holds the GIL and
 every page waits. Here it runs in worker processes (`processes=True`, what `yc-reports serve` uses) or,
 for tests and small installs, in worker threads. At most `workers + queue` checks are admitted at once;
-the next one is refused at once with a Chinese message instead of piling up.
+the next one is refused at once with a Chinese message instead of piling up. Heavy checks (big files)
+share all workers but one, so a template-sized workbook never waits behind two huge ones.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class WorkPool:
         self.capacity = self.workers + max(0, queue)
         self.processes = processes
         self._slots = threading.BoundedSemaphore(self.capacity)
+        self._heavy = threading.BoundedSemaphore(max(1, self.workers - 1))
         self._lock = threading.Lock()
         self._executor: Executor | None = None
 
@@ -42,12 +44,16 @@ class WorkPool:
                     self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="portal-check")
             return self._executor
 
-    def run(self, fn: Callable[..., T], *args: object) -> T:
-        """Run `fn(*args)` on a worker and wait for it; PoolBusy when the queue is full."""
+    def run(self, fn: Callable[..., T], *args: object, heavy: bool = False) -> T:
+        """Run `fn(*args)` on a worker and wait for it; PoolBusy when the queue is full. A heavy task
+        waits for its lane first, so that one worker always stays free for ordinary ones."""
         if not self._slots.acquire(blocking=False):
             raise PoolBusy(BUSY)
         try:
-            return self._pool().submit(fn, *args).result()
+            if not heavy:
+                return self._pool().submit(fn, *args).result()
+            with self._heavy:
+                return self._pool().submit(fn, *args).result()
         finally:
             self._slots.release()
 
