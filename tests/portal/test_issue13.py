@@ -587,3 +587,19 @@ def test_a_heavy_check_leaves_a_worker_free_for_ordinary_ones():
         thread.join(30)
     assert sorted(inside) == [1, 2]
     pool.close()
+
+
+def test_a_checked_upload_is_never_parsed_again_by_the_board_or_the_build(portal: Portal, registry, monkeypatch):
+    record = portal.submit("市经信局", 3, filled(registry, 3), "三.xlsx")
+    assert record.accepted
+    assert list((portal.data_dir / "outputs" / "2025Q3" / ".cache" / "parse").iterdir())   # the build's cache
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    import yc_reports.intake.reader as reader
+
+    monkeypatch.setattr(reader, "parse_bytes", no_parsing)
+    monkeypatch.setattr(reader, "parse_workbook", no_parsing)
+    row = portal.board().rows[2]
+    assert row.build.clean and row.build_label == "汇总采用"

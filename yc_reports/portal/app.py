@@ -8,7 +8,9 @@ without JavaScript in the older Chromium-based browsers government PCs run.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import AsyncIterator
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -57,7 +59,12 @@ def create_app(data_dir: Path, registry: Registry | None = None, *, portal: Port
     if portal is None:
         portal = Portal(data_dir, registry or resolve_registry(None, data_dir / "inputs"),
                         pool=WorkPool(check_workers, check_queue, processes=True))
-    app = FastAPI(title="季度调度报送系统", docs_url=None, redoc_url=None, openapi_url=None)
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        portal.close()           # the check workers end with the server
+
+    app = FastAPI(title="季度调度报送系统", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan)
     app.state.portal = portal
     pages = _Pages(portal, public_url)
     app.state.pages = pages
