@@ -191,6 +191,11 @@ def run_load(origin, admin, tokens, senders, payloads, junk, args) -> dict[str, 
                 junk_times.append({"seconds": round(elapsed, 2), "status": status})
 
     probe(idle, rounds=12)                      # the quiet baseline
+    quiet: list[float] = []
+    with httpx.Client(timeout=120, trust_env=False) as client:
+        for n in range(5):                      # one ordinary upload at a time: the check's own time
+            elapsed, _ = post(client, senders[n][0], senders[n][1], payloads[senders[n]], f"quiet-{n}.xlsx")
+            quiet.append(elapsed)
     prober = threading.Thread(target=probe, args=(pages,), daemon=True)
     workers = [threading.Thread(target=unit_worker, args=(sender,), daemon=True) for sender in senders]
     if junk is not None:
@@ -208,6 +213,7 @@ def run_load(origin, admin, tokens, senders, payloads, junk, args) -> dict[str, 
         "machine": f"{os.cpu_count()} cores (shared), loopback only",
         "senders": len(senders), "uploads_per_sender": args.uploads, "wall_s": round(wall, 1),
         "timed_out": time.monotonic() >= deadline,
+        "quiet_upload_round_trip": summary(quiet),
         "upload_statuses": statuses, "upload_round_trip": summary(uploads),
         "junk_uploads": junk_times,
         "idle_pages": {k: summary(v) for k, v in idle.items()},
