@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 from yc_reports.portal.app import create_app
 from yc_reports.portal.service import Portal
+from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 
 from .conftest import LiveServer
 from .workbooks import Q3, cell_of, clean_fill, fill_downloaded, with_value

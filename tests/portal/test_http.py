@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -12,52 +11,13 @@ import httpx
 import pytest
 
 from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
-from yc_reports.portal.app import create_app
-from yc_reports.portal.service import Portal
 
-from .conftest import LiveServer
-from .test_service import FakeResult, bad_workbook
+from .conftest import PUBLIC, Site, _free_port
+from .test_service import bad_workbook
 from .workbooks import Q3, cell_of, clean_fill, filled
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_LINK = "链接无效或已失效"
-PUBLIC = "https://baosong.example.gov.cn:8443"   # the configured --public-url
-
-
-@dataclass
-class Site:
-    url: str
-    portal: Portal
-    admin: str
-    industry: str     # 市经信局: action 3
-    transport: str    # 市交通运输局: action 6 (with 市发改委)
-    ndrc: str         # 市发改委: actions 1, 2, 6, 7
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=60, trust_env=False)
-
-
-def _quick_build(registry, quarter, inputs_dir, out_dir, report_date=None, pdf=False):
-    out_dir.mkdir(parents=True)
-    (out_dir / "汇总表.xlsx").write_bytes(b"summary-of-" + str(quarter).encode())
-    return FakeResult(True, out_dir, (out_dir / "汇总表.xlsx",))
-
-
-@pytest.fixture
-def site(tmp_path: Path, registry, clock):
-    portal = Portal(tmp_path / "data", registry, clock=clock, builder=_quick_build)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    app = create_app(tmp_path / "data", portal=portal, public_url=PUBLIC)
-    with LiveServer(app) as url:
-        yield Site(url=url, portal=portal, admin=portal.ensure_admin_token(),
-                   industry=portal.issue_unit_token("市经信局"), transport=portal.issue_unit_token("市交通运输局"),
-                   ndrc=portal.issue_unit_token("市发改委"))
-
-
-@pytest.fixture
-def http(site: Site):
-    with site.client() as client:
-        yield client
 
 
 def upload(client: httpx.Client, token: str, action_id: int, data: bytes, name: str = "第三项.xlsx",
@@ -326,12 +286,6 @@ def test_office_settings_links_and_contacts(site: Site, http: httpx.Client):
 # ---------------------------------------------------------------------------------------- the command
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_command_prints_the_office_link_once_and_serves_it(tmp_path: Path):

@@ -19,9 +19,8 @@ from yc_reports.portal.service import Portal, PortalError
 from yc_reports.portal.work import WorkPool
 from yc_reports.workbook.layout import template_file_name
 
-from .conftest import LiveServer
-from .test_http import BAD_LINK, PUBLIC, XLSX, Site, _quick_build, upload
-from .test_http import http, site  # noqa: F401  (fixtures shared with the first version's HTTP tests)
+from .conftest import PUBLIC, LiveServer, Site, _free_port, _quick_build
+from .test_http import BAD_LINK, XLSX, upload
 from .test_service import bad_workbook
 from .workbooks import Q2, Q3, clean_fill, filled
 
@@ -55,7 +54,7 @@ def test_co_lead_sees_the_actions_submission_sender_and_time(site: Site, http: h
                              "交通.xlsx"))
     later = site.portal.store.upload(later_id)
     ndrc_receipt = http.get(f"/u/{site.ndrc}/uploads/{ndrc_id}").text
-    assert f"已被" in ndrc_receipt and later.receipt_no in ndrc_receipt   # no longer in use, and says so
+    assert "已被" in ndrc_receipt and later.receipt_no in ndrc_receipt   # no longer in use, and says so
     transport_receipt = http.get(f"/u/{site.transport}/uploads/{later_id}").text
     assert "是（截至" in transport_receipt
     ndrc_home = http.get(f"/u/{site.ndrc}").text.split('id="action-6"')[1].split("</section>")[0]
@@ -288,7 +287,7 @@ def test_per_unit_quota_refuses_in_chinese_and_keeps_nothing(tmp_path: Path, reg
 
 
 def test_checks_run_on_a_bounded_pool_and_a_full_queue_is_refused(tmp_path: Path, registry, clock):
-    from yc_reports.portal.service import check_upload   # the real check
+    from yc_reports.portal.service import check_upload  # the real check
 
     started, release = threading.Event(), threading.Event()
 
@@ -348,7 +347,7 @@ def test_truncated_workbook_is_called_damaged_with_what_to_do(site: Site, http: 
 
 def test_gbk_and_utf8_file_names_are_decoded(site: Site, http: httpx.Client, registry):
     data = filled(registry, 3)
-    for raw in ("第三项绿色制造.xlsx".encode("gbk"), "第三项绿色制造.xlsx".encode("utf-8")):
+    for raw in ("第三项绿色制造.xlsx".encode("gbk"), "第三项绿色制造.xlsx".encode()):
         boundary = "----yc13"
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"".encode()
                 + raw + b"\"\r\nContent-Type: application/octet-stream\r\n\r\n" + data
@@ -369,7 +368,7 @@ def test_earlier_quarters_are_browsable_by_the_office_and_the_unit(site: Site, h
     site.portal.open_quarter(Q3, dt.date(2025, 10, 10))
     q3_token = site.portal.issue_unit_token("市经信局")
     board = http.get(f"/admin/{site.admin}").text
-    assert f"/quarters/2025Q2" in board
+    assert "/quarters/2025Q2" in board
     earlier = http.get(f"/admin/{site.admin}/quarters/2025Q2").text
     assert "2025年第二季度报送情况" in earlier and f"/uploads/{q2_id}" in earlier and "往季记录" in earlier
     home = http.get(f"/u/{q3_token}").text
@@ -427,7 +426,6 @@ def test_restart_after_kill_9_of_a_real_serve_marks_the_build_interrupted_and_cl
     import subprocess
     import sys
 
-    from .test_http import _free_port
 
     data, port = tmp_path / "portal-data", _free_port()
     origin = f"http://127.0.0.1:{port}"
@@ -515,7 +513,6 @@ def test_serve_over_https_with_certfile_and_keyfile(tmp_path: Path):
     import subprocess
     import sys
 
-    from .test_http import _free_port
 
     if shutil.which("openssl") is None:
         pytest.skip("openssl is not installed")
@@ -597,7 +594,7 @@ def test_a_checked_upload_is_never_parsed_again_by_the_board_or_the_build(portal
     def no_parsing(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    import yc_reports.intake.reader as reader
+    from yc_reports.intake import reader
 
     monkeypatch.setattr(reader, "parse_bytes", no_parsing)
     monkeypatch.setattr(reader, "parse_workbook", no_parsing)

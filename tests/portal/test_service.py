@@ -9,22 +9,31 @@ import json
 import sqlite3
 import threading
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from yc_reports.issues import IssueCode, flatten
-from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 from yc_reports.intake.reader import parse_workbook
-from yc_reports.portal.service import (ActionState, BuildBusy, NotFound, Portal, PortalError, RefusalKind,
-                                       SubmissionsClosed, UploadRefused, clean_file_name)
+from yc_reports.issues import IssueCode, flatten
 from yc_reports.plan.quarter import Quarter
-from yc_reports.workbook.writer import build_template
+from yc_reports.portal.service import (
+    ActionState,
+    BuildBusy,
+    NotFound,
+    Portal,
+    PortalError,
+    RefusalKind,
+    SubmissionsClosed,
+    UploadRefused,
+    clean_file_name,
+)
 from yc_reports.workbook.fill import TaskUpdate
+from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
+from yc_reports.workbook.writer import build_template
 from yc_reports.workbook.xlsx_io import save_workbook
 
-from .workbooks import CN, Q2, Q3, cell_of, clean_fill, filled, with_value
+from .workbooks import CN, Q2, Q3, FakeResult, cell_of, clean_fill, filled, with_value
 
 XLSX_BAD_NUMBER = "十二"
 
@@ -386,13 +395,6 @@ def test_an_action_with_two_leads_is_not_reminded_once_either_submits(portal: Po
 # ---------------------------------------------------------------------------------------- the build
 
 
-@dataclass(frozen=True)
-class FakeResult:
-    ok: bool
-    out_dir: Path
-    files: tuple[Path, ...]
-    issues: tuple = ()
-    error: str = ""
 
 
 class RecordingBuilder:

@@ -8,9 +8,9 @@ without JavaScript in the older Chromium-based browsers government PCs run.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -28,8 +28,19 @@ from yc_reports.issues import Issue, Severity
 from yc_reports.plan.quarter import Quarter, QuarterError
 from yc_reports.plan.registry import Registry, resolve_registry
 from yc_reports.portal import service as svc
-from .service import (ActionState, BuildBusy, NotFound, Portal, PortalError, RefusalKind, SubmissionsClosed,
-                      UploadRefused, account_name, format_size)
+
+from .service import (
+    ActionState,
+    BuildBusy,
+    NotFound,
+    Portal,
+    PortalError,
+    RefusalKind,
+    SubmissionsClosed,
+    UploadRefused,
+    account_name,
+    format_size,
+)
 from .work import WorkPool
 
 HERE = Path(__file__).parent

@@ -19,7 +19,7 @@ HEADERS = ("行动", "牵头单位", "报送状态", "汇总处理", "依据", "
            "回执编号", "错误", "提示", "上传次数")
 
 
-def board_rows(board: "Board", portal: "Portal") -> list[tuple[object, ...]]:
+def board_rows(board: Board, portal: Portal) -> list[tuple[object, ...]]:
     from .service import CN_TZ
 
     staged = portal.staged_uploads(board.selection.quarter)
@@ -43,7 +43,7 @@ def board_rows(board: "Board", portal: "Portal") -> list[tuple[object, ...]]:
     return out
 
 
-def board_workbook_bytes(board: "Board", portal: "Portal") -> bytes:
+def board_workbook_bytes(board: Board, portal: Portal) -> bytes:
     wb = Workbook()
     ws = wb.active
     quarter = board.selection.quarter

@@ -17,19 +17,25 @@ import shutil
 import tempfile
 import threading
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
+from yc_reports.intake.records import ParseResult, Submission
 from yc_reports.issues import Issue, IssueCode, has_errors, make_issue, sort_key
+from yc_reports.pipeline.build import cache_root
+from yc_reports.pipeline.selection import (
+    ActionSelection,
+    QuarterSelection,
+    select_workbooks,
+)
+from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import Action, Registry, cn_numeral
 from yc_reports.workbook.layout import template_file_name
 from yc_reports.workbook.xlsx_io import FIXED_ZIP_TIME, save_workbook
-from yc_reports.plan.quarter import Quarter
-from yc_reports.intake.records import ParseResult, Submission
-from yc_reports.plan.registry import Action, Registry, cn_numeral
-from yc_reports.pipeline.build import cache_root
-from yc_reports.pipeline.selection import ActionSelection, QuarterSelection, select_workbooks
+
 from .store import AuditEntry, BuildRecord, Contact, Store, UploadRecord, hash_token
 from .work import PoolBusy, WorkPool
 
@@ -283,11 +289,11 @@ _DAMAGED = ("文件已损坏或内容不完整（可能在下载、拷贝或上�
             "确认内容完整后“另存为”Excel 工作簿（*.xlsx），再重新上传；如仍不行，请重新下载模板填写。")
 _REFUSALS: dict[IssueCode, tuple[RefusalKind, str]] = {
     IssueCode.FILE_LEGACY_XLS: (RefusalKind.NOT_XLSX,
-                                "该文件为旧版 Excel 格式（.xls），无法读取。请在 Excel 或 WPS 中“另存为”"
-                                "Excel 工作簿（*.xlsx）后重新上传。"),
+                                ("该文件为旧版 Excel 格式（.xls），无法读取。请在 Excel 或 WPS 中“另存为”"
+                                "Excel 工作簿（*.xlsx）后重新上传。")),
     IssueCode.FILE_ENCRYPTED: (RefusalKind.NOT_XLSX,
-                               "该工作簿设置了打开密码，无法读取。请取消文件密码（Excel“文件—信息—保护工作簿”"
-                               "或 WPS“文档加密”）后重新上传。"),
+                               ("该工作簿设置了打开密码，无法读取。请取消文件密码（Excel“文件—信息—保护工作簿”"
+                               "或 WPS“文档加密”）后重新上传。")),
     IssueCode.FILE_NOT_XLSX: (RefusalKind.NOT_XLSX,
                               "该文件不是 Excel 工作簿（.xlsx）。请上传用下发的填报模板填写的 .xlsx 文件。"),
     IssueCode.FILE_UNREADABLE: (RefusalKind.DAMAGED, _DAMAGED),
@@ -336,7 +342,7 @@ def format_size(size: int) -> str:
         return f"{size} 字节"
     value, unit = (size / 1024, "KB") if size < 1024 * 1024 else (size / (1024 * 1024), "MB")
     text = f"{value:.1f}"
-    return f"{text[:-2] if text.endswith('.0') else text} {unit}"
+    return f"{text.removesuffix('.0')} {unit}"
 
 
 def _newest_first(uploads: list[UploadRecord]) -> tuple[UploadRecord, ...]:

@@ -21,10 +21,10 @@ import json
 import os
 import secrets
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from yc_reports.issues import Issue, IssueCode, Severity
 from yc_reports.plan.quarter import Quarter
