@@ -39,7 +39,7 @@ from yc_reports.workbook.writer import build_template
 
 Q3 = Quarter(2025, 3)
 HERE = Path(__file__).parent
-JUNK_CACHE = Path(tempfile.gettempdir()) / "yc-portal-junk-1.2M.xlsx"
+JUNK_CACHE = Path(tempfile.gettempdir()) / "yc-portal-junk-1.2M-{}.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -54,19 +54,22 @@ def workbook(registry, action_id: int, filler: str) -> bytes:
     return buffer.getvalue()
 
 
-def junk_workbook(registry) -> bytes:
-    """Rows 40–340 of 指标进展, each with 4,000 junk cells (cached in /tmp: it takes a while to make)."""
-    if JUNK_CACHE.is_file():
-        return JUNK_CACHE.read_bytes()
-    wb = load_workbook(io.BytesIO(workbook(registry, 3, "垃圾单元格")))
-    ws = wb[SHEET_INDICATORS]
-    for row in range(40, 341):
-        for column in range(20, 4020):
-            ws.cell(row=row, column=column, value=row * column % 97)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    JUNK_CACHE.write_bytes(buffer.getvalue())
-    return JUNK_CACHE.read_bytes()
+def junk_workbooks(registry) -> tuple[bytes, bytes]:
+    """Two different workbooks with rows 40–340 of 指标进展 each carrying 4,000 junk cells (cached in /tmp:
+    they take a while to make). Different bytes, so the second is really checked, not found in the cache."""
+    paths = [Path(str(JUNK_CACHE).format(n)) for n in (1, 2)]
+    if not all(p.is_file() for p in paths):
+        wb = load_workbook(io.BytesIO(workbook(registry, 3, "垃圾单元格")))
+        ws = wb[SHEET_INDICATORS]
+        for row in range(40, 341):
+            for column in range(20, 4020):
+                ws.cell(row=row, column=column, value=row * column % 97)
+        for n, path in enumerate(paths, start=1):
+            ws.cell(row=340, column=4019, value=f"第{n}份")
+            buffer = io.BytesIO()
+            wb.save(buffer)
+            path.write_bytes(buffer.getvalue())
+    return paths[0].read_bytes(), paths[1].read_bytes()
 
 
 def free_port() -> int:
@@ -99,7 +102,7 @@ def main() -> int:
     senders = [(a.lead_units[a.id % len(a.lead_units)], a.id) for a in registry.actions]
     made = time.perf_counter()
     payloads = {sender: workbook(registry, sender[1], sender[0]) for sender in senders}
-    junk = None if args.no_junk else junk_workbook(registry)
+    junk = None if args.no_junk else junk_workbooks(registry)
     made = time.perf_counter() - made
 
     port = free_port()
@@ -127,7 +130,7 @@ def main() -> int:
         tokens = dict(zip(names, (part.split('"')[0] for part in sheet.split(f'value="{origin}/u/')[1:])))
         results = run_load(origin, admin, tokens, senders, payloads, junk, args)
         results["workbooks_made_s"] = round(made, 1)
-        results["junk_bytes"] = len(junk) if junk else 0
+        results["junk_bytes"] = [len(j) for j in junk] if junk else []
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -186,7 +189,7 @@ def run_load(origin, admin, tokens, senders, payloads, junk, args) -> dict[str, 
 
     def junk_worker(n: int) -> None:
         with httpx.Client(timeout=300, trust_env=False) as client:
-            elapsed, status = post(client, "市经信局", 3, junk, f"垃圾单元格-{n}.xlsx")
+            elapsed, status = post(client, "市经信局", 3, junk[n - 1], f"垃圾单元格-{n}.xlsx")
             with lock:
                 junk_times.append({"seconds": round(elapsed, 2), "status": status})
 

@@ -145,7 +145,7 @@ def _where(issue: Issue) -> str:
         return f"「{issue.sheet}」工作表 {issue.cell} 单元格"
     if issue.sheet:
         return f"「{issue.sheet}」工作表"
-    return "整个文件"
+    return "整个文件" if issue.file else "—"
 
 
 # ---------------------------------------------------------------------------------------- errors
