@@ -127,6 +127,8 @@ def test_board_shows_what_the_real_build_uses_duplicates_and_errors(tmp_path: Pa
     assert board.rows[2].build_label == "汇总采用"
     five = board.rows[4]
     assert five.build_label == "数据待核实" and five.build.errors >= 1
+    assert five.state.label == "已报送" and five.folder_only     # as summary.json: submitted (data pending)
+    assert [row.state.label == "已报送" for row in board.rows] == [a["submitted"] for a in summary["actions"]]
     problems = portal.problems()
     assert {p.issue.file for p in problems} >= {"第05项.xlsx", "邮件来的第04项.xlsx"}
     cells = [p for p in problems if p.issue.file == "第05项.xlsx" and p.issue.cell]

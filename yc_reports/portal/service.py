@@ -158,6 +158,11 @@ class ActionStatus:
         return self.accepted is not None and self.accepted.id == record.id
 
     @property
+    def folder_only(self) -> bool:
+        """The build reads a workbook for the action that no upload here is: the office put it in the folder."""
+        return self.accepted is None and self.build is not None and self.build.submitted
+
+    @property
     def build_label(self) -> str:
         """What the build does with the action, in the office's words."""
         b = self.build
@@ -353,8 +358,8 @@ def _status(action: Action, uploads: list[UploadRecord], deadline: dt.date | Non
             build: ActionSelection | None = None) -> ActionStatus:
     ordered = _newest_first(uploads)
     accepted = next((u for u in ordered if u.accepted and not u.returned), None)
-    if accepted:
-        state = ActionState.SUBMITTED
+    if accepted or (build is not None and build.submitted):
+        state = ActionState.SUBMITTED         # the build reads a workbook for it: the board says what it says
     elif ordered and ordered[0].returned:
         state = ActionState.RETURNED          # the office sent the newest back: the unit must send again
     elif any(not u.returned for u in ordered):
