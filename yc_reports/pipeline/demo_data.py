@@ -141,13 +141,13 @@ NEXT_STEPS: dict[int, str] = {
 
 # Office-set values the demo writes into inputs/plan.toml: (exact text in the shipped plan, replacement)
 PLAN_EDITS: tuple[tuple[str, str], ...] = (
-    ('key = "energy_intensity_reduction"\nname = "单位GDP能源消耗降低率"\nunit = "%"\nkind = "level"\n'
+    ('key = "energy_intensity_reduction"\nname = "单位GDP能源消耗降低率"\nunit = "%"\nkind = "level"\nsigned = true\n'
      'targets = { "2023" = "", "2025" = "" }',
-     'key = "energy_intensity_reduction"\nname = "单位GDP能源消耗降低率"\nunit = "%"\nkind = "level"\n'
+     'key = "energy_intensity_reduction"\nname = "单位GDP能源消耗降低率"\nunit = "%"\nkind = "level"\nsigned = true\n'
      'baseline = { year = 2020, value = 0 }\ntargets = { "2023" = 8.7, "2025" = 14.5 }'),
-    ('key = "co2_intensity_reduction"\nname = "单位GDP二氧化碳排放降低率"\nunit = "%"\nkind = "level"\n'
+    ('key = "co2_intensity_reduction"\nname = "单位GDP二氧化碳排放降低率"\nunit = "%"\nkind = "level"\nsigned = true\n'
      'targets = { "2025" = "" }',
-     'key = "co2_intensity_reduction"\nname = "单位GDP二氧化碳排放降低率"\nunit = "%"\nkind = "level"\n'
+     'key = "co2_intensity_reduction"\nname = "单位GDP二氧化碳排放降低率"\nunit = "%"\nkind = "level"\nsigned = true\n'
      'baseline = { year = 2020, value = 0 }\ntargets = { "2025" = 19.5 }'),
     ('baseline = { year = 2020, value = "" }', 'baseline = { year = 2020, value = 620 }'),
     ('key = "water_quality_compliance"\nname = "重要河湖水功能区水质达标率"\nunit = "%"\nkind = "level"\n'
