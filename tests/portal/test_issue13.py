@@ -578,6 +578,10 @@ def test_a_heavy_check_leaves_a_worker_free_for_ordinary_ones():
     heavies = [threading.Thread(target=pool.run, args=(heavy_job, n), kwargs={"heavy": True}) for n in (1, 2)]
     for thread in heavies:
         thread.start()
+    for _ in range(600):                            # bounded: until the first heavy check is running
+        if inside:
+            break
+        time.sleep(0.05)
     time.sleep(0.3)
     assert inside == [1] or inside == [2]          # only one heavy check at a time on two workers
     assert pool.run(lambda: "quick") == "quick"     # an ordinary check is not stuck behind them
