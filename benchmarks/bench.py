@@ -8,7 +8,9 @@ start to exit, in a temporary folder:
 - the floor (benchmarks/floor.py): the same charts by bare matplotlib and the same documents by
   python-docx, in one process, nothing else; and the ratio build / floor;
 - build of 2025Q3 with 20 earlier quarters in inputs/ against one with a single earlier quarter;
-- `check` of one workbook, and `yc-reports --help`.
+- `check` of one workbook against a bare `openpyxl.load_workbook` of the same file (ratio ≤ 0.6), `check` of
+  the "junk cells" workbook (rows 40–340 each with 4,000 cells outside the template: ≤ 3 s), and
+  `yc-reports --help`.
 
 Peak memory comes from one further run of each case (sampling /proc costs CPU, so timed runs are not
 sampled): the largest sum of the proportional set sizes (PSS: private pages, plus shared pages divided
@@ -43,6 +45,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))   # factory.add_junk_cells: the same junk as the tests'
 
 import history_inputs  # noqa: E402  (a sibling script module)
 
@@ -60,6 +63,8 @@ TARGETS = {
     "memory_mb": 300,
     "check_s": 0.3,
     "help_s": 0.3,
+    "ratio_check": 0.6,
+    "check_junk_s": 3.0,
 }
 
 
@@ -222,6 +227,7 @@ class Setup:
     history1: Path
     spec: Path
     workbook: Path
+    junk: Path
     counts: str
 
 
@@ -242,11 +248,21 @@ def set_up(root: Path) -> Setup:
     spec_path = root / "floor_spec.json"
     spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
     workbook = sorted((demo / "inputs" / QUARTER).glob("*.xlsx"))[0]
+    junk = junk_workbook(workbook, root / "junk" / "junk.xlsx")
     n_tables = sum(1 for d in spec["documents"] for kind, _ in d["body"] if kind == "t")
     n_paragraphs = sum(1 for d in spec["documents"] for kind, _ in d["body"] if kind == "p")
     counts = (f"{len(spec['documents'])} documents, {len(spec['charts'])} charts, {n_tables} tables, "
               f"{n_paragraphs} paragraphs")
-    return Setup(root, demo, history20, history1, spec_path, workbook, counts)
+    return Setup(root, demo, history20, history1, spec_path, workbook, junk, counts)
+
+
+def junk_workbook(source: Path, target: Path) -> Path:
+    """A copy of `source` with rows 40–340 of 指标进展 each carrying 4,000 cells outside the template."""
+    import factory
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source, target)
+    return factory.add_junk_cells(target)
 
 
 def cases(s: Setup) -> list[Case]:
@@ -262,6 +278,10 @@ def cases(s: Setup) -> list[Case]:
         Case("history20", f"build {QUARTER}, 20 earlier quarters", (cli, "build", QUARTER), s.history20),
         Case("history1", f"build {QUARTER}, 1 earlier quarter", (cli, "build", QUARTER), s.history1),
         Case("check", "check one workbook", (cli, "check", str(s.workbook)), s.demo, exit_codes=(0, 1)),
+        Case("openpyxl", "bare openpyxl.load_workbook of the same file",
+             (str(PYTHON), "-c", f"import openpyxl; openpyxl.load_workbook({str(s.workbook)!r})"), s.demo),
+        Case("check_junk", "check the junk-cells workbook (7.6 MB)", (cli, "check", str(s.junk)), s.demo,
+             exit_codes=(0, 1)),
         Case("help", "yc-reports --help", (cli, "--help"), s.demo),
     ]
 
@@ -284,22 +304,26 @@ def table(results: dict[str, list[Run]], labels: dict[str, str], runs: int) -> l
 
     lines = [f"| what | wall time (median of {runs}) | peak memory (PSS) | (RSS, summed) | target |",
              "|---|---:|---:|---:|---|"]
-    for key in ("build", "floor", "build_serial", "build_cold", "history20", "history1", "check", "help"):
+    for key in ("build", "floor", "build_serial", "build_cold", "history20", "history1", "check", "openpyxl",
+                "check_junk", "help"):
         m = med[key]
         target = ""
         if key in ("build", "build_serial", "build_cold", "history20", "history1"):
             target = f"≤ {TARGETS['memory_mb']} MB: {verdict(m.peak_mb <= TARGETS['memory_mb'])}"
-        elif key in ("check", "help"):
+        elif key in ("check", "help", "check_junk"):
             limit = TARGETS[f"{key}_s"]
             target = f"≤ {limit:.1f} s: {verdict(m.seconds <= limit)}"
         lines.append(f"| {labels[key]} | {m.seconds:.2f} s | {m.peak_mb:.0f} MB | {m.peak_rss_mb:.0f} MB "
                      f"| {target} |")
     ratio_floor = med["build"].seconds / med["floor"].seconds
     ratio_history = med["history20"].seconds / med["history1"].seconds
+    ratio_check = med["check"].seconds / med["openpyxl"].seconds
     lines.append(f"| **build / floor** | **{ratio_floor:.2f} ×** | | | ≤ {TARGETS['ratio_floor']:.1f} ×: "
                  f"{verdict(ratio_floor <= TARGETS['ratio_floor'])} |")
     lines.append(f"| **20 quarters / 1 quarter** | **{ratio_history:.2f} ×** | | | "
                  f"≤ {TARGETS['ratio_history']:.1f} ×: {verdict(ratio_history <= TARGETS['ratio_history'])} |")
+    lines.append(f"| **check / openpyxl load** | **{ratio_check:.2f} ×** | | | ≤ {TARGETS['ratio_check']:.1f} ×: "
+                 f"{verdict(ratio_check <= TARGETS['ratio_check'])} |")
     return lines
 
 

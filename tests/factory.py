@@ -120,3 +120,24 @@ def cell_xml(sheet_xml: str, ref: str) -> str:
     match = re.search(rf'<c r="{ref}"[^>]*?(?:/>|>.*?</c>)', sheet_xml, flags=re.S)
     assert match, f"no cell {ref}"
     return match.group(0)
+
+
+def add_junk_cells(path: Path, sheet_title: str = L.SHEET_INDICATORS, rows: range = range(40, 341),
+                   per_row: int = 4000, first_col: int = 12) -> Path:
+    """The "junk cells" workbook: rows 40–340 of a sheet each carrying 4,000 numbers right of the template's
+    columns (from column L), as pasted by a unit from another system: ~7.6 MB on disk."""
+    import random
+
+    letters = []
+    for col in range(first_col, first_col + per_row):
+        name, n = "", col
+        while n:
+            n, rest = divmod(n - 1, 26)
+            name = chr(65 + rest) + name
+        letters.append(name)
+    rng = random.Random(40)
+    junk = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{rng.random():.5f}</v></c>' for c in letters) + "</row>"
+        for r in rows)
+    patch_sheet_xml(path, sheet_title, lambda xml: xml.replace("</sheetData>", junk + "</sheetData>", 1))
+    return path

@@ -58,6 +58,9 @@ class IssueCode(str, Enum):
     ROW_MISSING = "row-missing"
     TEMPLATE_TOO_NEW = "template-too-new"
     TEMPLATE_OTHER_ACTION = "template-other-action"   # portal: uploaded under another action
+    CELLS_OUTSIDE_TEMPLATE = "cells-outside-template"
+    IDENTICAL_COPY = "identical-copy"
+    WORKBOOKS_DIFFER = "workbooks-differ"
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -95,6 +98,9 @@ TEMPLATES: dict[IssueCode, tuple[Severity, str]] = {
     IssueCode.VALUE_JUMP: (_W, "“{detail}”本季度数值（{value}）与以往各季度（{expected}）相差悬殊，请核实是否填错单位或小数点。"),
     IssueCode.ROW_MISSING: (_E, "缺少“{detail}”所在行。请勿删除模板中的行，可重新下载本季度模板转填。"),
     IssueCode.TEMPLATE_TOO_NEW: (_E, "该文件使用的是更新版本的模板（第{found}版，本系统支持第{expected}版）。请联系指挥部办公室更新系统后再校验。"),
+    IssueCode.CELLS_OUTSIDE_TEMPLATE: (_W, "模板表格以外填有内容（{detail}），这些内容未读取。请在模板的表格内填写，勿在表格以外粘贴数据。"),
+    IssueCode.IDENTICAL_COPY: (_W, "与“{detail}”内容完全相同，按同一份报送处理。请只保留一份。"),
+    IssueCode.WORKBOOKS_DIFFER: (_E, "第{found}项行动的两份工作簿此处不同：本份为“{value}”，“{detail}”为“{expected}”。请核实后只保留一份。"),
     IssueCode.TEMPLATE_OTHER_ACTION: (_E, "该文件是第{found}项行动的填报模板，不是本行动（第{expected}项）的。请在对应行动下上传，或下载本行动模板重新填写。"),
 }
 

@@ -91,9 +91,9 @@ def test_one_bad_workbook_does_not_stop_the_others(tmp_path):
 def test_paths_in_issues_are_as_given_or_joined_to_the_folder(tmp_path):
     sub = tmp_path / "sub"
     write_filled(sub, 3, fill=spoiled_fill(), name="x.xlsx")
-    named = check_paths([sub / "x.xlsx"], REGISTRY)
+    named = check_paths([sub / "x.xlsx"], REGISTRY).results
     assert {i.file for r in named for i in r.issues} == {str(sub / "x.xlsx")}
-    in_folder = check_paths([sub], REGISTRY)
+    in_folder = check_paths([sub], REGISTRY).results
     assert {i.file for r in in_folder for i in r.issues} == {str(sub / "x.xlsx")}
 
 
@@ -121,7 +121,7 @@ def test_a_file_named_explicitly_is_always_read(tmp_path):
     xls = tmp_path / "旧.xls"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     assert discover([xls]).workbooks == (xls,)
-    results = check_paths([xls], REGISTRY)
+    results = check_paths([xls], REGISTRY).results
     assert flatten(results[0].issues, ["code", "file"]) == [["file-legacy-xls", str(xls)]]
 
 
@@ -133,9 +133,9 @@ def test_the_same_file_given_twice_is_read_once(tmp_path):
 # ------------------------------------------------------------------------------------- the printed table
 
 
-def _printed(results) -> str:
+def _printed(checked) -> str:
     console = Console(record=True, width=200, color_system=None)
-    print_check_results(console, results)
+    print_check_results(console, checked.results, checked.choices)
     return console.export_text()
 
 
@@ -145,7 +145,7 @@ def test_summary_counts_workbooks_errors_and_warnings(tmp_path):
     write_filled(tmp_path, 5, fill=dataclasses.replace(clean_fill(5), filler="", phone=""), name="c.xlsx")
     (tmp_path / "d.csv").write_text("x", encoding="utf-8")
     results = check_paths([tmp_path], REGISTRY)
-    assert summary_line(results) == "共校验 3 份工作簿：2 份无误，1 份有错误；错误 2 处，警告 1 处。"
+    assert summary_line(results.results) == "共校验 3 份工作簿：2 份无误，1 份有错误；错误 2 处，警告 1 处。"
     text = _printed(results)
     assert "请按“问题说明”修改后重新校验。" in text and "基本信息!B6" in text
 

@@ -26,7 +26,7 @@ from rich.console import Console
 
 import yc_reports.render
 from yc_reports.pipeline import build as B
-from yc_reports.analysis import history as H
+from yc_reports.intake import cache as C
 from yc_reports.analysis.model import Light
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
@@ -128,7 +128,7 @@ def test_build_writes_reports_workbook_and_summary(root: Path, fake_reports):
 
 def test_missing_duplicate_wrong_quarter_and_stray_files(root: Path, fake_reports):
     folder = root / "inputs" / "2025Q3"
-    shutil.copy(folder / "2025Q3_第03项.xlsx", folder / "2025Q3_第03项（修改稿）.xlsx")
+    write(folder, "2025Q3", 3, fill(3, green_factories=9), name="2025Q3_第03项（修改稿）.xlsx")
     write(folder, "2025Q2", 4, name="上季度第04项.xlsx")
     (folder / "~$2025Q3_第05项.xlsx").write_bytes(b"lock")
     (folder / "第七项.csv").write_text("a,b", encoding="utf-8")
@@ -148,6 +148,45 @@ def test_missing_duplicate_wrong_quarter_and_stray_files(root: Path, fake_report
     assert "2025Q3_第03项（修改稿）.xlsx" in dup.message
     assert result.report.action(4).files == ("2025Q3_第04项.xlsx",)   # the other-quarter file is not used
     assert result.report.action(6).light is Light.GREY
+    [differ] = [i for i in result.issues if i.file == "2025Q3_第03项.xlsx" and i.code.value == "workbooks-differ"]
+    assert (differ.sheet, differ.cell) == ("指标进展", "H5")
+    assert "“8”" in differ.message and "“9”" in differ.message and "2025Q3_第03项（修改稿）.xlsx" in differ.message
+
+
+def test_identical_copies_are_one_submission(root: Path, fake_reports):
+    folder = root / "inputs" / "2025Q3"
+    shutil.copy(folder / "2025Q3_第03项.xlsx", folder / "2025Q3_第03项 - 副本.xlsx")
+    result = run(root)
+    three = result.report.action(3)
+    assert three.files == ("2025Q3_第03项.xlsx",)
+    assert not three.data_pending and three.light is not Light.RED
+    [copy] = [i for i in result.issues if i.code.value == "identical-copy"]
+    assert (copy.file, copy.severity.value) == ("2025Q3_第03项 - 副本.xlsx", "warning")
+    assert "“2025Q3_第03项.xlsx”" in copy.message
+    assert not [i for i in result.issues if i.code.value == "duplicate-workbook"]
+
+
+def test_subfolder_workbook_is_read(root: Path, fake_reports):
+    folder = root / "inputs" / "2025Q3"
+    (folder / "市经信局").mkdir()
+    shutil.move(folder / "2025Q3_第03项.xlsx", folder / "市经信局" / "报送.xlsx")
+    result = run(root)
+    three = result.report.action(3)
+    assert three.submitted and three.files == ("市经信局/报送.xlsx",)
+    assert three.light is not Light.GREY
+
+
+def test_co_lead_units_sending_the_same_file_is_one_submission(root: Path, fake_reports):
+    folder = root / "inputs" / "2025Q3"
+    sent = write(root / "sent", "2025Q3", 6)
+    for unit in ("市交通运输局", "市发改委"):
+        (folder / unit).mkdir()
+        shutil.copy(sent, folder / unit / "第六项.xlsx")
+    result = run(root)
+    six = result.report.action(6)
+    assert six.submitted and not six.data_pending
+    assert six.files == ("市发改委/第六项.xlsx",)
+    assert [i.file for i in result.issues if i.code.value == "identical-copy"] == ["市交通运输局/第六项.xlsx"]
 
 
 def test_progress_reports_each_stage(root: Path, fake_reports):
@@ -258,8 +297,8 @@ def test_two_builds_give_identical_bytes(root: Path, fake_reports):
 def test_second_build_parses_nothing(root: Path, fake_reports, monkeypatch):
     assert run(root).ok
     calls = []
-    real = H.safe_parse
-    monkeypatch.setattr(H, "safe_parse", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = C.safe_parse
+    monkeypatch.setattr(C, "safe_parse", lambda *a, **k: calls.append(a) or real(*a, **k))
     assert run(root).ok
     assert calls == []
 
@@ -341,3 +380,32 @@ def test_a_broken_document_settings_file_is_named_and_nothing_is_written(root: P
     assert not result.ok
     assert "document.toml" in result.error
     assert tree_hash(root / "outputs" / "2025Q3") == before
+
+
+def test_check_and_build_agree_on_every_file_of_a_mixed_folder(root: Path, fake_reports):
+    from yc_reports.intake.discovery import check_paths
+    from yc_reports.intake.selection import Use
+
+    folder = root / "inputs" / "2025Q3"
+    shutil.copy(folder / "2025Q3_第03项.xlsx", folder / "2025Q3_第03项 - 副本.xlsx")        # a copy
+    write(folder / "市科技局", "2025Q3", 4, fill(4, rd_activity_coverage=90), name="第04项改.xlsx")  # differs
+    write(folder, "2025Q2", 6, name="第06项.xlsx")                                          # another quarter
+    (folder / "2025Q3_第05项.xlsx").rename(folder / "市水利和湖泊局.xlsx")                    # renamed
+    result = run(root)
+    checked = check_paths([folder], REGISTRY)
+    by_name = {Path(f).relative_to(folder).as_posix(): c for f, c in checked.choices.items()}
+    used_by_check = {n for n, c in by_name.items() if c.use is Use.USED}
+    used_by_build = {f for a in result.report.actions if a.submitted and not a.data_pending for f in a.files}
+    assert used_by_check == used_by_build
+    pending = {f for a in result.report.actions if a.data_pending for f in a.files}
+    assert {n for n, c in by_name.items() if c.use is Use.DUPLICATE} == pending == {
+        "2025Q3_第04项.xlsx", "市科技局/第04项改.xlsx"}
+    assert by_name["2025Q3_第03项 - 副本.xlsx"].use is Use.COPY
+    assert by_name["第06项.xlsx"].use is Use.OTHER_QUARTER and result.report.action(6).light is Light.GREY
+    assert by_name["市水利和湖泊局.xlsx"].use is Use.USED
+    build_codes = {(i.file, i.code.value) for i in result.issues if i.file}
+    check_codes = {(Path(i.file).relative_to(folder).as_posix(), i.code.value)
+                   for r in checked.results for i in r.issues}
+    assert check_codes <= build_codes   # the build says more only from the history (consistency warnings)
+    assert ("2025Q3_第03项 - 副本.xlsx", "identical-copy") in check_codes
+    assert ("第06项.xlsx", "template-other-quarter") in check_codes

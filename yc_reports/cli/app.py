@@ -137,14 +137,14 @@ def check_command(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageProblem(f"找不到文件或文件夹：{'、'.join(missing)}")
-    results = check_paths(paths, registry)
-    issues = [issue for result in results for issue in result.issues]
+    checked = check_paths(paths, registry)
+    issues = [issue for result in checked.results for issue in result.issues]
     if as_json:
         sys.stdout.write(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n")
     else:
         from yc_reports.cli.check_output import print_check_results
 
-        print_check_results(_console(), results)
+        print_check_results(_console(), checked.results, checked.choices)
     raise typer.Exit(EXIT_PROBLEMS if has_errors(issues) else EXIT_OK)
 
 

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import sys
 import unicodedata
-import warnings
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,17 +19,18 @@ from typing import Iterable
 
 from yc_reports.workbook import layout as L
 from yc_reports.issues import Issue, IssueCode, Severity, make_issue
+from yc_reports.intake import xlsx_parts
 from yc_reports.intake.numbers import format_decimal, read_number
+from yc_reports.intake.text import clean_text, visible
+from yc_reports.intake.xlsx_scan import ref_text, scan_sheet
 from yc_reports.plan.quarter import Quarter, QuarterError
-from yc_reports.intake.records import (BasicInfo, IndicatorEntry, ParseResult, ProjectEntry, ProjectStatus, Submission, TaskEntry,
-                      TaskStatus)
+from yc_reports.intake.records import (BasicInfo, IndicatorEntry, ParseResult, ProjectEntry, ProjectStatus,
+                                       RectificationEntry, RectificationState, Submission, TaskEntry, TaskStatus)
 from yc_reports.plan.registry import Action, Indicator, Registry
 from yc_reports.intake.safe_open import Inspection, inspect_bytes, inspect_file
 
 DATA_SHEETS = (L.SHEET_INFO, L.SHEET_INDICATORS, L.SHEET_TASKS, L.SHEET_PROJECTS)
 PROJECT_UNIT = "万元"
-_FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_NO_CACHE = object()   # a formula cell whose result was never computed
 
 
 def parse_workbook(path: Path, registry: Registry, display_name: str | None = None) -> ParseResult:
@@ -54,9 +52,12 @@ def _parse_inspected(inspection: Inspection, registry: Registry, display: str) -
     assert inspection.data is not None
     try:
         book = _load(inspection.data)
-    except Exception as exc:  # openpyxl raises anything from KeyError to XML errors on a damaged file
-        detail = "文件内含不允许的 XML 实体声明" if _forbidden_xml(exc) else f"内部结构有误：{type(exc).__name__}"
-        return ParseResult(display, None, (make_issue(IssueCode.FILE_UNREADABLE, display, detail=detail),))
+    except xlsx_parts.ForbiddenXml:
+        return ParseResult(display, None, (make_issue(IssueCode.FILE_UNREADABLE, display,
+                                                      detail="文件内含不允许的 XML 实体声明"),))
+    except Exception as exc:  # a damaged package: zip, XML or calamine errors of any kind
+        return ParseResult(display, None, (make_issue(IssueCode.FILE_UNREADABLE, display,
+                                                      detail=f"内部结构有误：{type(exc).__name__}"),))
     reader = _WorkbookReader(book, registry, display, inspection.sha256)
     try:
         submission = reader.read()
@@ -66,116 +67,88 @@ def _parse_inspected(inspection: Inspection, registry: Registry, display: str) -
     return ParseResult(display, submission, tuple(reader.issues))
 
 
-def _forbidden_xml(exc: BaseException) -> bool:
-    """defusedxml refused a DTD or entity (openpyxl may wrap its exception in another)."""
-    seen = 0
-    current: BaseException | None = exc
-    while current is not None and seen < 10:
-        if type(current).__module__.startswith("defusedxml"):
-            return True
-        current, seen = current.__cause__ or current.__context__, seen + 1
-    return False
-
-
 # ------------------------------------------------------------------------------------------ loading
+
+# The template's area of each sheet read: its columns (A..); rows up to xlsx_scan.MAX_AREA_ROWS.
+AREA_WIDTH = {
+    L.SHEET_INFO: 3,                                   # label, value, hint
+    L.SHEET_INDICATORS: len(L.INDICATOR_COLUMNS),
+    L.SHEET_TASKS: len(L.TASK_COLUMNS),
+    L.SHEET_PROJECTS: len(L.PROJECT_COLUMNS),
+    L.SHEET_RECTIFICATION: len(L.RECTIFICATION_COLUMNS),
+    L.SHEET_META: 2,                                   # key, value
+}
+READ_SHEETS = tuple(AREA_WIDTH)
 
 
 @dataclass
 class _Grid:
-    """The non-empty cells of one sheet's top rows: (row, col) -> value, plus number formats."""
+    """The non-empty cells of one sheet's area: (row, col) -> value, plus the cells' styles."""
 
     values: dict[tuple[int, int], object] = field(default_factory=dict)
-    formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    styles: dict[tuple[int, int], int] = field(default_factory=dict)
+    percent_styles: frozenset[int] = frozenset()
 
     def get(self, row: int, col: int) -> object:
         return self.values.get((row, col))
 
-    def number_format(self, row: int, col: int) -> str:
-        return self.formats.get((row, col), "General")
+    def is_percent_format(self, row: int, col: int) -> bool:
+        return self.styles.get((row, col), 0) in self.percent_styles
 
     def row_has_content(self, row: int, cols: Iterable[int]) -> bool:
         return any(not _is_blank(self.values.get((row, c))) for c in cols)
+
+    @property
+    def last_row(self) -> int:
+        return max((r for r, _ in self.values), default=0)
 
 
 @dataclass
 class _Book:
     sheet_names: tuple[str, ...]
     grids: dict[str, _Grid]
-
-
-def _openpyxl():
-    """openpyxl, imported on first use (`yc-reports --help` must not pay for it).
-
-    openpyxl imports numpy when it can, only to accept numpy scalars as cell values; that doubles the
-    start-up time of `yc-reports check`. Nothing here writes numpy values, so numpy is hidden from
-    openpyxl's first import (and only then: later imports of numpy work as usual)."""
-    if "openpyxl" in sys.modules or "numpy" in sys.modules:
-        import openpyxl
-
-        return openpyxl
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail inside openpyxl
-    try:
-        import openpyxl
-    finally:
-        del sys.modules["numpy"]
-    return openpyxl
+    outside: tuple[tuple[str, str, int], ...] = ()     # (sheet, first cell, count) of cells outside the area
 
 
 def _load(data: bytes) -> _Book:
-    """Load the sheets we read (values as cached by Excel/WPS), marking formulas that have no cached value."""
-    openpyxl = _openpyxl()
+    """The sheets we read, their area only: values as cached by Excel/WPS (calamine), formulas without a
+    cached value and error values marked (xlsx_scan), cells outside the area counted and left out."""
+    import python_calamine
 
-    max_rows = L.HEADER_SEARCH_ROWS + L.MAX_DATA_ROWS
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about extensions it drops; irrelevant to reading
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            names = tuple(wb.sheetnames)
-            grids = {name: _read_grid(wb[name], max_rows) for name in (*DATA_SHEETS, L.SHEET_META) if name in names}
-        finally:
-            wb.close()
-        if _has_formulas(data):
-            _mark_uncached_formulas(data, grids, max_rows)
-    return _Book(sheet_names=names, grids=grids)
-
-
-def _read_grid(ws, max_rows: int, max_cols: int = 20) -> _Grid:
-    grid = _Grid()
-    for row in ws.iter_rows(min_row=1, max_row=max_rows, min_col=1, max_col=max_cols):
-        for cell in row:
-            value = getattr(cell, "value", None)
-            if value is None:
-                continue
-            key = (cell.row, cell.column)
-            grid.values[key] = value
-            grid.formats[key] = getattr(cell, "number_format", "General") or "General"
-    return grid
-
-
-def _has_formulas(data: bytes) -> bool:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for info in archive.infolist():
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                if _FORMULA_ELEMENT.search(archive.read(info)):
-                    return True
-    return False
-
-
-def _mark_uncached_formulas(data: bytes, grids: dict[str, _Grid], max_rows: int) -> None:
-    """A formula cell that reads as empty with cached values was never calculated: mark it."""
-    openpyxl = _openpyxl()
-
-    wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        parts = xlsx_parts.sheet_parts(archive)
+        xlsx_parts.refuse_dtd(archive, [parts[n] for n in READ_SHEETS if n in parts])
+        scans = {name: scan_sheet(archive.read(parts[name]), AREA_WIDTH[name]) for name in READ_SHEETS
+                 if name in parts}
+        percent = xlsx_parts.percent_styles(archive)
+        trimmed = {parts[name]: scan.trimmed for name, scan in scans.items() if scan.trimmed is not None}
+        if trimmed:
+            data = xlsx_parts.replaced(archive, trimmed)
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
-        for name, grid in grids.items():
-            for row in wb[name].iter_rows(min_row=1, max_row=max_rows, min_col=1, max_col=20):
-                for cell in row:
-                    formula = getattr(cell, "value", None)
-                    text = getattr(formula, "text", formula)  # ArrayFormula keeps its text in .text
-                    if isinstance(text, str) and text.startswith("=") and (cell.row, cell.column) not in grid.values:
-                        grid.values[(cell.row, cell.column)] = _Uncached(text)
+        grids = {name: _grid(book.get_sheet_by_name(name).to_python(skip_empty_area=False), scans[name],
+                             AREA_WIDTH[name], percent) for name in scans}
     finally:
-        wb.close()
+        book.close()
+    outside = tuple((name, scans[name].first_outside, scans[name].outside) for name in scans if scans[name].outside)
+    return _Book(sheet_names=tuple(parts), grids=grids, outside=outside)
+
+
+def _grid(rows: list[list[object]], scan, width: int, percent: frozenset[int]) -> _Grid:
+    grid = _Grid(styles=scan.styles, percent_styles=percent)
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row[:width], start=1):
+            if value == "" or value is None:
+                continue
+            if type(value) is float and value.is_integer() and abs(value) < 2 ** 53:
+                value = int(value)   # Excel stores every number as a double: 12 is 12, not 12.0
+            grid.values[(r, c)] = value
+    for key, text in scan.errors.items():
+        grid.values[key] = text          # calamine reads a cached #DIV/0! as empty: it is a value
+    for key, formula in scan.uncached.items():
+        if key not in grid.values:
+            grid.values[key] = _Uncached(formula)
+    return grid
 
 
 @dataclass(frozen=True)
@@ -214,16 +187,29 @@ class _WorkbookReader:
         indicators = self._indicators(action, quarter) if L.SHEET_INDICATORS in self.book.grids else ()
         tasks = self._tasks(action) if L.SHEET_TASKS in self.book.grids else ()
         projects = self._projects() if L.SHEET_PROJECTS in self.book.grids else ()
+        rectifications = self._rectifications() if L.SHEET_RECTIFICATION in self.book.grids else ()
+        self._outside_warning()
         return Submission(file=self.file, sha256=self.sha256, plan_id=plan_id, action_id=action.id,
                           quarter=quarter, template_version=version, info=info, indicators=indicators,
-                          tasks=tasks, projects=projects)
+                          tasks=tasks, projects=projects, rectifications=rectifications)
+
+    def _outside_warning(self) -> None:
+        """One warning for everything outside the template's area (left out of the reading)."""
+        if not self.book.outside:
+            return
+        sheet, first, _ = self.book.outside[0]
+        detail = "；".join(f"“{name}”{cell}起{count}个单元格" for name, cell, count in self.book.outside)
+        self.add(IssueCode.CELLS_OUTSIDE_TEMPLATE, sheet, first, detail=detail)
 
     def _identity(self) -> tuple[str, Action, Quarter, int] | None:
         grid = self.book.grids.get(L.SHEET_META)
         if grid is None:
             self.add(IssueCode.FILE_NOT_TEMPLATE)
             return None
-        meta = {_text(grid.get(r, 1)): grid.get(r, 2) for r in range(1, 40) if grid.get(r, 1) is not None}
+        meta: dict[str, object] = {}
+        for r in range(1, grid.last_row + 1):
+            if grid.get(r, 1) is not None:
+                meta.setdefault(_text(grid.get(r, 1)), grid.get(r, 2))
         plan_id = _text(meta.get(L.META_PLAN_ID))
         version = _as_int(meta.get(L.META_TEMPLATE_VERSION))
         action_id = _as_int(meta.get(L.META_ACTION_ID))
@@ -266,25 +252,28 @@ class _WorkbookReader:
         return text
 
     def number(self, sheet: str, grid: _Grid, row: int, col: int, unit: str, what: str,
-               percent: bool = False, blank_severity: Severity | None = Severity.ERROR) -> Decimal | None:
-        """A figure that may not be negative; a blank is reported with `blank_severity` (None: allowed)."""
+               percent: bool = False, blank_severity: Severity | None = Severity.ERROR,
+               signed: bool = False) -> Decimal | None:
+        """A figure, negative only when `signed` (a rate of change); a blank is reported with
+        `blank_severity` (None: allowed). Text is read cleaned; a message shows the cell as it is."""
         raw = grid.get(row, col)
         cell = _ref(row, col)
         if isinstance(raw, _Uncached):
             self.add(IssueCode.FORMULA_NO_CACHE, sheet, cell, value=raw.formula)
             return None
-        reading = read_number(raw, unit)
+        reading = read_number(_clean(raw), unit)
         if reading.problem is not None:
-            self.add(reading.problem, sheet, cell, value=reading.text, unit=unit)
+            self.add(reading.problem, sheet, cell, value=_shown(raw) if isinstance(raw, str) else reading.text,
+                     unit=unit)
             return None
         if reading.value is None:
             if blank_severity is not None:
                 self.add(IssueCode.VALUE_REQUIRED, sheet, cell, severity=blank_severity, detail=what)
             return None
         value = reading.value
-        if percent and isinstance(raw, (int, float)) and "%" in grid.number_format(row, col):
+        if percent and isinstance(raw, (int, float)) and grid.is_percent_format(row, col):
             value = value * 100  # typed as 85% in Excel: stored 0.85, shown 85%
-        if value < 0:
+        if value < 0 and not signed:
             self.add(IssueCode.NUMBER_NEGATIVE, sheet, cell, value=reading.text)
             return None
         return value
@@ -297,7 +286,7 @@ class _WorkbookReader:
             return None, False
         value, ok = read_date(raw)
         if not ok:
-            self.add(IssueCode.DATE_INVALID, sheet, _ref(row, col), value=_text(raw))
+            self.add(IssueCode.DATE_INVALID, sheet, _ref(row, col), value=_shown(raw))
         return value, ok
 
     def locked(self, sheet: str, row: int, col: int, what: str, found: str, expected: str) -> None:
@@ -324,7 +313,7 @@ class _WorkbookReader:
         best_row, best = 0, {}
         for row in range(1, L.HEADER_SEARCH_ROWS + 1):
             found = {}
-            for col in range(1, 21):
+            for col in range(1, AREA_WIDTH[sheet] + 1):
                 column = wanted.get(_squash(_text(grid.get(row, col))))
                 if column is not None and column not in found:
                     found[column] = col
@@ -407,7 +396,7 @@ class _WorkbookReader:
         note = self.text(sheet, grid, row, col[L.IND_NOTE])
         what = f"{indicator.name}（{L.IND_VALUE.header}）"
         value = self.number(sheet, grid, row, col[L.IND_VALUE], indicator.unit, what, percent=indicator.is_percent,
-                            blank_severity=Severity.WARNING if note else Severity.ERROR)
+                            blank_severity=Severity.WARNING if note else Severity.ERROR, signed=indicator.signed)
         if value is not None and _percent_bounded(indicator, target) and value > 100:
             self.add(IssueCode.PERCENT_OUT_OF_RANGE, sheet, _ref(row, col[L.IND_VALUE]), value=f"{format_decimal(value)}%")
         return IndicatorEntry(key=indicator.key, value=value, note=note, cell=_ref(row, col[L.IND_VALUE]))
@@ -478,7 +467,9 @@ class _WorkbookReader:
             self.add(IssueCode.VALUE_REQUIRED, sheet, _ref(row, col), detail=what)
             return None
         if _squash(text) not in choices:
-            self.add(IssueCode.CHOICE_INVALID, sheet, _ref(row, col), value=text, expected="、".join(choices))
+            raw = self.book.grids[sheet].get(row, col)
+            self.add(IssueCode.CHOICE_INVALID, sheet, _ref(row, col), value=_shown(raw) if isinstance(raw, str) else text,
+                     expected="、".join(choices))
             return None
         return enum(_squash(text))
 
@@ -518,6 +509,37 @@ class _WorkbookReader:
         return tuple(entries)
 
 
+    # -- 整改落实 (optional: only in templates that carry open 督办 items)
+
+    def _rectifications(self) -> tuple[RectificationEntry, ...]:
+        sheet = L.SHEET_RECTIFICATION
+        found = self.header(sheet, L.RECTIFICATION_COLUMNS)
+        if found is None:
+            return ()
+        header_row, col = found
+        grid = self.book.grids[sheet]
+        rows = _content_rows(grid, header_row, list(col.values()))
+        entries = []
+        for row in rows:
+            item_id = self.text(sheet, grid, row, col[L.RECT_ID])
+            text = self.text(sheet, grid, row, col[L.RECT_TEXT])
+            deadline, _ = self.date(sheet, grid, row, col[L.RECT_DEADLINE])
+            state_text = self.text(sheet, grid, row, col[L.RECT_STATE])
+            label = f"{item_id or f'第{row}行督办事项'}（{L.RECT_STATE.header}）"
+            state = None
+            if not state_text:
+                self.add(IssueCode.VALUE_REQUIRED, sheet, _ref(row, col[L.RECT_STATE]), severity=Severity.WARNING,
+                         detail=label)
+            else:
+                state = self.choice(sheet, row, col[L.RECT_STATE], state_text, RectificationState,
+                                    L.RECTIFICATION_STATES, label)
+            entries.append(RectificationEntry(
+                row=row, item_id=item_id, text=text, deadline=deadline,
+                measures=self.text(sheet, grid, row, col[L.RECT_MEASURES]),
+                progress=self.text(sheet, grid, row, col[L.RECT_PROGRESS]), state=state))
+        return tuple(entries)
+
+
 # ------------------------------------------------------------------------------------------ small readers
 
 
@@ -532,8 +554,8 @@ def _percent_bounded(indicator: Indicator, target: Decimal | None) -> bool:
 
 
 def _content_rows(grid: _Grid, header_row: int, cols: list[int]) -> list[int]:
-    last = header_row + L.MAX_DATA_ROWS
-    return [row for row in range(header_row + 1, last + 1) if grid.row_has_content(row, cols)]
+    """Every row below the header with content, however many (the area's rows are bounded by the scan)."""
+    return [row for row in range(header_row + 1, grid.last_row + 1) if grid.row_has_content(row, cols)]
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d", "%Y-%m-%d %H:%M:%S")
@@ -543,6 +565,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 def read_date(raw: object) -> tuple[dt.date | None, bool]:
     """(date, ok) from a date cell, text like 2025-10-08 / 2025/10/8 / 2025年10月8日, or an Excel day number."""
+    raw = _clean(raw)
     if _is_blank(raw):
         return None, True
     if isinstance(raw, dt.datetime):
@@ -563,11 +586,16 @@ def read_date(raw: object) -> tuple[dt.date | None, bool]:
     return None, False
 
 
+def _clean(raw: object) -> object:
+    """A string as the unit meant it (escapes, zero-width characters, BOMs: see intake/text.py)."""
+    return clean_text(raw, escapes=False) if isinstance(raw, str) else raw
+
+
 def _text(raw: object) -> str:
     if raw is None or isinstance(raw, _Uncached):
         return ""
     if isinstance(raw, str):
-        return raw.strip()
+        return clean_text(raw, escapes=False).strip()
     if isinstance(raw, bool):
         return "TRUE" if raw else "FALSE"
     if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e15:
@@ -584,12 +612,12 @@ def _text(raw: object) -> str:
 
 def _number_text(raw: object, unit: str) -> str:
     """A locked figure as comparable text: 12, 12.0 and "12" all read "12"."""
-    reading = read_number(raw, unit)
+    reading = read_number(_clean(raw), unit)
     return format_decimal(reading.value) if reading.value is not None else _text(raw)
 
 
 def _as_int(raw: object) -> int | None:
-    reading = read_number(raw, "")
+    reading = read_number(_clean(raw), "")
     if reading.value is None or reading.value != reading.value.to_integral_value():
         return None
     return int(reading.value)
@@ -605,17 +633,13 @@ def _short(text: str, length: int = 16) -> str:
 
 
 def _is_blank(raw: object) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip())
+    return raw is None or (isinstance(raw, str) and not clean_text(raw, escapes=False).strip())
+
+
+def _shown(raw: object) -> str:
+    """A cell as it really is, for a message: invisible characters made visible."""
+    return visible(raw.strip()) if isinstance(raw, str) else _text(raw)
 
 
 def _ref(row: int, col: int) -> str:
-    return f"{_column_letter(col)}{row}"
-
-
-def _column_letter(col: int) -> str:
-    """1 -> A, 27 -> AA (without importing openpyxl.utils at module import)."""
-    letters = ""
-    while col > 0:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return ref_text(row, col)

@@ -12,15 +12,16 @@ import datetime as dt
 import os
 import shutil
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 from yc_reports.pipeline import collector
 from yc_reports.analysis.assemble import assemble_report
-from yc_reports.analysis.history import ParseCache, read_history
+from yc_reports.intake.cache import ParseCache
 from yc_reports.issues import Issue
 from yc_reports.analysis.model import QuarterReport
+from yc_reports.pipeline.inputs import read_history, read_quarter_folder
 from yc_reports.pipeline.parallel import helper_process
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
@@ -105,27 +106,16 @@ def check_folders(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
 
 def read_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, cache_dir: Path | None, *,
                  report_date: dt.date | None = None, progress: Progress | None = None) -> QuarterReport:
-    """Discover, parse (through the cache) and assemble the quarter, with the earlier quarters' history."""
-    from yc_reports.intake.discovery import discover
-
+    """Discover, parse (through the cache), judge (`intake.selection.select_workbooks`, the function
+    `check` uses too) and assemble the quarter, with the earlier quarters' history."""
     cache = ParseCache(registry, cache_dir)
     try:
-        found = discover([inputs_dir])
-        names = [display_name(p, inputs_dir) for p in found.workbooks]
-        current = cache.parse_many(list(zip(found.workbooks, names)), progress=progress, stage=STAGE_CURRENT)
+        folder = read_quarter_folder(registry, quarter, inputs_dir, cache, progress=progress, stage=STAGE_CURRENT)
         history = read_history(registry, quarter, inputs_dir.parent, cache, progress=progress)
     except OSError as exc:
         raise BuildError(f"读取报送文件时出错（{_os_error(exc)}），本次未生成任何结果。请检查文件夹权限后重试。") from None
-    stray = [replace(i, file=display_name(Path(i.file), inputs_dir)) for i in found.issues]
-    return assemble_report(registry, quarter, current, history, report_date=report_date, extra_issues=stray)
-
-
-def display_name(path: Path, folder: Path) -> str:
-    """How issues and reports name a file: relative to the quarter's folder."""
-    try:
-        return Path(path).relative_to(folder).as_posix()
-    except ValueError:
-        return Path(path).name
+    return assemble_report(registry, quarter, folder.selection.results, history, report_date=report_date,
+                           extra_issues=folder.strays + folder.selection.issues)
 
 
 # ------------------------------------------------------------------------------------ writing

@@ -166,7 +166,10 @@ _CN_DIGITS = "零一二三四五六七八九"
 
 
 def cn_numeral(n: int) -> str:
-    """1..99 as Chinese numerals: 3 -> 三, 10 -> 十, 12 -> 十二."""
+    """Chinese numerals: 3 -> 三, 10 -> 十, 12 -> 十二; from 100 on in digits (100 -> 100: item 100 and beyond,
+    as offices number long lists)."""
+    if n >= 100 or n < 0:
+        return str(n)
     if n < 10:
         return _CN_DIGITS[n]
     tens, ones = divmod(n, 10)

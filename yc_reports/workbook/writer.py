@@ -172,7 +172,9 @@ def _write_indicators(ws: Worksheet, c: _Context) -> None:
         for column in (L.IND_VALUE, L.IND_NOTE):
             _input(ws.cell(row, col[column]), wrap=column is L.IND_NOTE)
         value_ref = f"{get_column_letter(col[L.IND_VALUE])}{row}"
-        if indicator.is_percent:
+        if indicator.signed:   # a rate of change may be negative
+            dv = _decimal_validation("between", "-1000", "1000", "请填写 -1000—1000 之间的数字（可为负数，如 -5 表示下降5%）。")
+        elif indicator.is_percent:
             dv = _decimal_validation("between", "0", "1000", "请填写 0—1000 之间的百分数（如 85 表示 85%）。")
         else:
             dv = _decimal_validation("greaterThanOrEqual", "0", None, "请填写不小于 0 的数字。")
