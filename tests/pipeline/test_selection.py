@@ -8,9 +8,11 @@ import shutil
 from pathlib import Path
 
 import factory
+
+from yc_reports.intake.selection import Use
 from yc_reports.issues import IssueCode
 from yc_reports.pipeline.build import build_quarter
-from yc_reports.pipeline.selection import select_workbooks
+from yc_reports.pipeline.selection import read_selection
 from yc_reports.plan.quarter import Quarter
 
 Q3 = Quarter(2025, 3)
@@ -24,13 +26,15 @@ def test_selection_names_each_actions_files_and_agrees_with_the_build(tmp_path: 
     shutil.copyfile(first, inputs / "第04项_甲.xlsx")
     fill = dataclasses.replace(factory.clean_fill(4), filler="另一人")
     shutil.copyfile(factory.write_filled(tmp_path / "b", 4, fill=fill), inputs / "第04项_乙.xlsx")
-    selection = select_workbooks(factory.REGISTRY, Q3, inputs, tmp_path / "cache")
+    selection = read_selection(factory.REGISTRY, Q3, inputs, tmp_path / "cache")
 
     three, four, five = (selection.action(n) for n in (3, 4, 5))
     assert three.clean and len(three.files) == 1 and three.submitted
     assert four.submitted and four.data_pending and not four.clean
     assert sorted(four.files) == ["第04项_乙.xlsx", "第04项_甲.xlsx"]
     assert {i.code for i in four.issues} >= {IssueCode.DUPLICATE_WORKBOOK}
+    assert [c.use for c in four.choices] == [Use.DUPLICATE, Use.DUPLICATE]
+    assert [c.use for c in three.choices] == [Use.USED]
     assert not five.submitted and [i.code for i in five.issues] == [IssueCode.NOT_SUBMITTED]
     assert not selection.other_issues                                  # every issue placed
 

@@ -39,6 +39,7 @@ from .service import (
     SubmissionsClosed,
     UploadRefused,
     account_name,
+    choice_label,
     format_size,
 )
 from .work import WorkPool
@@ -110,6 +111,7 @@ class _Pages:
         env.filters["day"] = _day
         env.filters["size"] = format_size
         env.filters["where"] = _where
+        env.filters["choice"] = choice_label
         env.globals["plan"] = portal.registry.plan
         env.globals["ActionState"] = ActionState
         env.globals["plan_action"] = portal.registry.action

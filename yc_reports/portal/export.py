@@ -20,19 +20,19 @@ HEADERS = ("行动", "牵头单位", "报送状态", "汇总处理", "依据", "
 
 
 def board_rows(board: Board, portal: Portal) -> list[tuple[object, ...]]:
-    from .service import CN_TZ
+    from .service import CN_TZ, choice_label
 
     staged = portal.staged_uploads(board.selection.quarter)
     out = []
     for row in board.rows:
         shown = row.accepted or row.latest
-        files = row.build.files if row.build else ()
+        choices = row.build.choices if row.build else ()
         out.append((
             f"第{row.action.cn_number}项 {row.action.name}", row.action.lead_units_text,
             row.state.label + ("（逾期）" if row.late else "") + ("（已退回）" if row.returned else ""),
             row.build_label, row.build_reasons,
-            "、".join(f"{name}（回执 {staged[name].receipt_no}）" if name in staged else f"{name}（办公室文件夹）"
-                     for name in files),
+            "；".join(f"{c.file}（{'回执 ' + staged[c.file].receipt_no if c.file in staged else '办公室文件夹'}）："
+                     f"{choice_label(c)}" for c in choices),
             shown.unit if shown else "",
             (f"办公室代传（{shown.by_office}）" if shown.by_office else "单位报送") if shown else "",
             shown.uploaded_at.astimezone(CN_TZ).strftime("%Y-%m-%d %H:%M:%S") if shown else "",

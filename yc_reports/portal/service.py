@@ -24,12 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from yc_reports.intake.records import ParseResult, Submission
+from yc_reports.intake.safe_open import Refusal, inspect_bytes
+from yc_reports.intake.selection import FileChoice, Use
 from yc_reports.issues import Issue, IssueCode, has_errors, make_issue, sort_key
-from yc_reports.pipeline.build import cache_root
+from yc_reports.pipeline.build import BuildError, cache_root
 from yc_reports.pipeline.selection import (
     ActionSelection,
     QuarterSelection,
-    select_workbooks,
+    read_selection,
 )
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Registry, cn_numeral
@@ -270,18 +272,16 @@ def check_upload(path: Path, registry: Registry, display_name: str) -> ParseResu
 
 
 def judge_upload(data: bytes, file_name: str | None, limit: int = MAX_UPLOAD_BYTES) -> None:
-    """Refuse, before anything is kept, a file the portal will not take: empty, over the portal's limit,
-    or refused by intake's `safe_open` (the one judge of files), worded here for the person uploading."""
-    if not data:
-        raise UploadRefused(RefusalKind.EMPTY, "上传的文件是空的。请选择填写好的 Excel 工作簿（.xlsx）后重新上传。")
-    if len(data) > limit:
+    """Refuse, before anything is kept, a file the portal will not take. intake's `safe_open` judges
+    (the one judge of files, with the portal's size limit); the portal only words its verdict for the
+    person uploading."""
+    inspection = inspect_bytes(data, file_name or "upload.xlsx", clean_file_name(file_name), max_bytes=limit)
+    if inspection.refusal is None:
+        return
+    if inspection.refusal is Refusal.TOO_LARGE and len(data) > limit:
         raise UploadRefused(RefusalKind.TOO_LARGE, too_large_message(len(data), limit))
-    from yc_reports.intake.safe_open import inspect_bytes
-
-    inspection = inspect_bytes(data, file_name or "upload.xlsx", clean_file_name(file_name))
-    if inspection.issue is not None:
-        kind, message = _REFUSALS.get(inspection.issue.code, _REFUSALS[IssueCode.FILE_NOT_XLSX])
-        raise UploadRefused(kind, message)
+    kind, message = _REFUSALS[inspection.refusal]
+    raise UploadRefused(kind, message)
 
 
 def too_large_message(size: int, limit: int) -> str:
@@ -292,18 +292,18 @@ def too_large_message(size: int, limit: int) -> str:
 
 _DAMAGED = ("文件已损坏或内容不完整（可能在下载、拷贝或上传时被截断），无法读取。请在 Excel 或 WPS 中打开原文件，"
             "确认内容完整后“另存为”Excel 工作簿（*.xlsx），再重新上传；如仍不行，请重新下载模板填写。")
-_REFUSALS: dict[IssueCode, tuple[RefusalKind, str]] = {
-    IssueCode.FILE_LEGACY_XLS: (RefusalKind.NOT_XLSX,
-                                ("该文件为旧版 Excel 格式（.xls），无法读取。请在 Excel 或 WPS 中“另存为”"
-                                "Excel 工作簿（*.xlsx）后重新上传。")),
-    IssueCode.FILE_ENCRYPTED: (RefusalKind.NOT_XLSX,
-                               ("该工作簿设置了打开密码，无法读取。请取消文件密码（Excel“文件—信息—保护工作簿”"
-                               "或 WPS“文档加密”）后重新上传。")),
-    IssueCode.FILE_NOT_XLSX: (RefusalKind.NOT_XLSX,
-                              "该文件不是 Excel 工作簿（.xlsx）。请上传用下发的填报模板填写的 .xlsx 文件。"),
-    IssueCode.FILE_UNREADABLE: (RefusalKind.DAMAGED, _DAMAGED),
-    IssueCode.FILE_TOO_LARGE: (RefusalKind.TOO_LARGE,
-                               "文件解压后体积异常，已拒绝读取。请使用下发的填报模板重新填写，勿在表中粘贴图片或大量数据。"),
+
+
+_REFUSALS: dict[Refusal, tuple[RefusalKind, str]] = {
+    Refusal.EMPTY: (RefusalKind.EMPTY, "上传的文件是空的。请选择填写好的 Excel 工作簿（.xlsx）后重新上传。"),
+    Refusal.LEGACY_XLS: (RefusalKind.NOT_XLSX, "该文件为旧版 Excel 格式（.xls），无法读取。请在 Excel 或 WPS 中"
+                                               "“另存为”Excel 工作簿（*.xlsx）后重新上传。"),
+    Refusal.ENCRYPTED: (RefusalKind.NOT_XLSX, "该工作簿设置了打开密码，无法读取。请取消文件密码（Excel“文件—信息—"
+                                              "保护工作簿”或 WPS“文档加密”）后重新上传。"),
+    Refusal.NOT_XLSX: (RefusalKind.NOT_XLSX, "该文件不是 Excel 工作簿（.xlsx）。请上传用下发的填报模板填写的 .xlsx 文件。"),
+    Refusal.DAMAGED: (RefusalKind.DAMAGED, _DAMAGED),
+    Refusal.TOO_LARGE: (RefusalKind.TOO_LARGE, "文件解压后体积异常，已拒绝读取。请使用下发的填报模板重新填写，"
+                                               "勿在表中粘贴图片或大量数据。"),
 }
 
 
@@ -341,6 +341,21 @@ def _decoded_name(name: str) -> str:
     return name
 
 
+def choice_label(choice: FileChoice) -> str:
+    """Why the build uses a file or not, in the office's words (intake.selection's judgement)."""
+    other = f"“{choice.same_as}”" if choice.same_as else ""
+    return {
+        Use.USED: "汇总采用",
+        Use.COPY: f"与{other}完全相同，按同一份计，不重复采用",
+        Use.DUPLICATE: f"与{other}内容不同，两份均不采用，数据待核实",
+        Use.OTHER_QUARTER: (f"为{choice.quarter.label if choice.quarter else '其他季度'}的工作簿，"
+                            f"不用于{choice.expected.label if choice.expected else '本季度'}"),
+        Use.OTHER_PLAN: "不是本方案的填报模板，不采用",
+        Use.UNKNOWN_ACTION: "行动编号无法识别，不采用",
+        Use.UNREADABLE: "无法读取，数据待核实",
+    }[choice.use]
+
+
 def format_size(size: int) -> str:
     """10 MB, 9.5 MB, 312 KB: one decimal only when it says something."""
     if size < 1024:
@@ -372,7 +387,7 @@ def _status(action: Action, uploads: list[UploadRecord], deadline: dt.date | Non
 
 def check_upload_cached(path: Path, registry: Registry, display_name: str, cache_dir: str) -> ParseResult:
     """The same check, through the build's parse cache: the board and later builds never parse it again."""
-    from yc_reports.analysis.history import ParseCache
+    from yc_reports.intake.cache import ParseCache
 
     return ParseCache(registry, Path(cache_dir)).parse(path, display_name)
 
@@ -734,8 +749,11 @@ class Portal:
         memo = self._selection_memo
         if memo is not None and memo[0] == (str(quarter), signature):
             return memo[1]
-        selection = select_workbooks(self.registry, quarter, inputs_root / str(quarter),
-                                     cache_root(self._out_dir(quarter, 0)))
+        try:
+            selection = read_selection(self.registry, quarter, inputs_root / str(quarter),
+                                       cache_root(self._out_dir(quarter, 0)))
+        except BuildError as exc:   # the folder cannot be read (permissions): said, never a crashed page
+            raise PortalError(str(exc)) from None
         self._selection_memo = ((str(quarter), signature), selection)
         return selection
 
