@@ -4,7 +4,7 @@ A real `yc-reports serve` process (its process pool for checks, as in production
 Ten units each upload their action's workbook 20 times, one after another, all ten at once; meanwhile
 two junk-cell workbooks (the action-3 template with rows 40–340 each carrying 4,000 junk cells,
 ≈ 1.2 million cells, made with openpyxl) are uploaded, and a prober reads a unit's page and the
-office's board every 0.25 s and records how long each took. Everything is bounded: a fixed number of
+office's board every 0.1 s and records how long each took. Everything is bounded: a fixed number of
 uploads, a per-request timeout and an overall deadline; the server is stopped at the end (or on error).
 
 Usage: PYTHONPATH=. python benchmarks/portal_load.py [--uploads 20] [--deadline 420] [--no-junk]
@@ -96,6 +96,7 @@ def main() -> int:
     parser.add_argument("--uploads", type=int, default=20, help="uploads per unit")
     parser.add_argument("--deadline", type=float, default=420, help="seconds before everything stops")
     parser.add_argument("--no-junk", action="store_true")
+    parser.add_argument("--probe-every", type=float, default=0.1, help="seconds between page reads")
     args = parser.parse_args()
     registry = load_registry()
     # ten senders, one per action: (unit, action); co-led actions alternate their lead units
@@ -168,7 +169,7 @@ def run_load(origin, admin, tokens, senders, payloads, junk, args) -> dict[str, 
                     if response.status_code == 200:
                         into[name].append(elapsed)
                 done += 1
-                time.sleep(0.25)
+                time.sleep(args.probe_every)
 
     def post(client: httpx.Client, unit: str, action_id: int, data: bytes, name: str) -> tuple[float, int]:
         began = time.perf_counter()
