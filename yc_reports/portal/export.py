@@ -32,7 +32,7 @@ def board_rows(board: Board, portal: Portal) -> list[tuple[object, ...]]:
             row.state.label + ("（逾期）" if row.late else "") + ("（已退回）" if row.returned else ""),
             row.build_label, row.build_reasons,
             "；".join(f"{c.file}（{'回执 ' + staged[c.file].receipt_no if c.file in staged else '办公室文件夹'}）："
-                     f"{choice_label(c)}" for c in choices),
+                     f"{choice_label(c, row.build.data_pending)}" for c in choices),
             shown.unit if shown else "",
             (f"办公室代传（{shown.by_office}）" if shown.by_office else "单位报送") if shown else "",
             shown.uploaded_at.astimezone(CN_TZ).strftime("%Y-%m-%d %H:%M:%S") if shown else "",

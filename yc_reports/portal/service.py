@@ -341,11 +341,12 @@ def _decoded_name(name: str) -> str:
     return name
 
 
-def choice_label(choice: FileChoice) -> str:
-    """Why the build uses a file or not, in the office's words (intake.selection's judgement)."""
+def choice_label(choice: FileChoice, pending: bool = False) -> str:
+    """Why the build uses a file or not, in the office's words (intake.selection's judgement); `pending`:
+    the action's data are 待核实 (the file used has errors)."""
     other = f"“{choice.same_as}”" if choice.same_as else ""
     return {
-        Use.USED: "汇总采用",
+        Use.USED: "汇总读取本份，其中有错误的数据不采用，数据待核实" if pending else "汇总采用",
         Use.COPY: f"与{other}完全相同，按同一份计，不重复采用",
         Use.DUPLICATE: f"与{other}内容不同，两份均不采用，数据待核实",
         Use.OTHER_QUARTER: (f"为{choice.quarter.label if choice.quarter else '其他季度'}的工作簿，"
