@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from yc_reports.render.docx.settings import DocumentSettings, load_document_settings
-from yc_reports.render.docx.document import OfficialDocument, Span, tint
+from yc_reports.render.docx.document import OfficialDocument, Span
+from yc_reports.render.docx.xml import tint
 
 REPORT_DATE = dt.date(2025, 10, 8)
 ISSUER = "宜昌市降碳减污扩绿增长十大行动指挥部办公室"
@@ -69,6 +70,30 @@ def build_sample(settings: DocumentSettings | None = None, figure_png: bytes | N
     doc.attachment(2, "校验问题清单")
     doc.paragraph("本季度报送的工作簿均通过校验，未发现问题。")
     doc.colophon(cc="市委办公室，市人大常委会办公室", printer=ISSUER, print_date=REPORT_DATE)
+    return doc
+
+
+NOTICE_NUMBER = "宜降碳办〔2025〕12号"
+
+
+def build_notice_sample(settings: DocumentSettings | None = None) -> OfficialDocument:
+    """A 通报: 版头 with 发文字号, title, 主送, body, 附件说明, sealed signature, one attachment, 版记."""
+    settings = settings or load_document_settings()
+    doc = OfficialDocument(settings, stamp=REPORT_DATE)
+    doc.issuer_mark(f"{ISSUER}文件", NOTICE_NUMBER)
+    doc.title("关于2025年第三季度降碳减污扩绿增长十大行动推进情况的通报")
+    doc.main_recipient("各专项指挥部，指挥部各成员单位：")
+    doc.paragraph(BODY * 2)
+    doc.heading(1, "一、总体进展")
+    doc.run_in_heading(2, "（一）绿色制造体系建设。", BODY)
+    doc.paragraph(BODY)
+    doc.attachment_list(["十大行动报送情况表"])
+    doc.signature(ISSUER, REPORT_DATE, seal_lines=3)
+    doc.attachment(None, "十大行动报送情况表")
+    doc.table(["序号", "行动", "牵头单位", "报送情况"],
+              [[str(i), f"第{i}项行动", "市水利和湖泊局", "已报送"] for i in range(1, 11)], [16, 60, 50, 30],
+              font_size_pt=10.5)
+    doc.colophon(recipients=(), cc="市委办公室，市人大常委会办公室", printer=ISSUER, print_date=REPORT_DATE)
     return doc
 
 

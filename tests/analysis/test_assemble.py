@@ -58,7 +58,7 @@ def test_duplicate_workbooks_name_both_and_use_neither(report):
     nine = report.action(9)
     names = ("2025Q3_第09项_市住建局.xlsx", "2025Q3_第09项_市住建局（修改）.xlsx")
     assert (nine.submitted, nine.data_pending, nine.light, nine.files) == (True, True, Light.RED, names)
-    assert nine.light_reasons == ("收到多份工作簿，数据待核实",)
+    assert nine.light_reasons == ("收到多份报送材料，数据待核实",)
     assert nine.tasks == () and nine.info is None
     duplicates = [i for i in report.issues if i.code is IssueCode.DUPLICATE_WORKBOOK]
     assert [i.file for i in duplicates] == list(names)
@@ -78,8 +78,8 @@ def test_a_workbook_with_errors_is_used_and_marked_pending(report):
     ten = report.action(10)
     assert (ten.data_pending, ten.light, ten.error_count, ten.warning_count) == (True, Light.YELLOW, 1, 1)
     assert ten.indicators[1].actual == Decimal(1020)
-    assert ten.light_reasons == ("文化和旅游产业综合收入完成目标的51.0%，低于时序进度24.0个百分点",
-                                 "报送工作簿存在1处错误，相关数据待核实")
+    assert ten.light_reasons == ("文化和旅游产业综合收入完成目标的51%，低于时序进度24个百分点",
+                                 "报送数据存在1处错误，已退回牵头单位修改")
 
 
 def test_history_fills_previous_last_year_and_trend(report):
@@ -107,20 +107,20 @@ def test_stray_files_are_reported(report):
 def test_supervision_names_the_right_units_and_problems(report):
     rows = [(s.action_id, s.lead_units, s.item, s.reason, s.unit_problem) for s in report.supervision]
     assert rows == [
-        (3, "市经信局", "建设绿色园区数量", "建设绿色园区数量完成目标的0.0%，低于时序进度93.8个百分点",
+        (3, "市经信局", "建设绿色园区数量", "建设绿色园区数量完成目标的0%，低于时序进度93.8个百分点",
          "猇亭化工园区尚在整改，预计年内难以获批。"),
         (3, "市经信局", "长江岸线生态修复工程",
-         "已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0.0%，低于时序进度75.0个百分点",
+         "已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0%，低于时序进度75个百分点",
          "用地审批待办"),
-        (6, "市交通运输局、市发改委", "本季度工作簿", "未按时报送本季度工作簿", ""),
+        (6, "市交通运输局、市发改委", "本季度调度数据", "未按时报送本季度调度数据", ""),
         (7, "市发改委", "联结长江中上游、辐射江汉平原的省域副中心城市建设取得重大进展",
          "已超过完成时限（2023年12月31日）仍未完成", "跨区域协调事项需省级层面统筹"),
         (8, "人行市中心支行、市地方金融工作局", "全市绿色融资规模增速",
-         "全市绿色融资规模增速为15.0%，未完成2023年目标20.0%，完成目标的75.0%", "受有效信贷需求偏弱影响，增速放缓。"),
+         "全市绿色融资规模增速为15%，未完成2023年目标20%，完成目标的75%", "受有效信贷需求偏弱影响，增速放缓。"),
         (8, "人行市中心支行、市地方金融工作局",
          "建立较为完善的绿色金融组织体系、产品体系和政策支持体系，形成可复制的绿色金融发展模式",
          "牵头单位报告进度滞后", "试验区方案尚待省级批复"),
-        (9, "市住建局", "报送数据", "收到多份工作簿，数据待核实", ""),
+        (9, "市住建局", "报送数据", "收到多份报送材料，数据待核实", ""),
     ]
 
 
@@ -128,7 +128,7 @@ def test_commendations_are_green_with_figures(report):
     rows = [(c.action_id, c.lead_units, c.reason) for c in report.commendations]
     assert rows == [
         (4, "市科技局", "绿色技术创新平台数量为22家，已完成2023年目标20家；绿色低碳技术攻关项目数量为8项，已完成2023年目标5项"),
-        (5, "市水利和湖泊局", "全市用水总量为14.00亿立方米，占控制目标的62.5%，低于时序进度12.5个百分点"),
+        (5, "市水利和湖泊局", "全市用水总量为14亿立方米，占控制目标的62.5%，低于时序进度12.5个百分点"),
     ]
 
 
@@ -217,7 +217,7 @@ def test_red_action_with_pending_data_lists_the_reason_first():
     bad = make_issue(IssueCode.NUMBER_INVALID, sub.file, "指标进展", "H5", value="很多", unit="亿元")
     r = assemble_report(REGISTRY, Q, [result(sub, issues=[bad])])
     items = [(s.item, s.reason) for s in r.supervision if s.action_id == 8]
-    assert items[0] == ("报送数据", "报送工作簿存在1处错误，相关数据待核实")
+    assert items[0] == ("报送数据", "报送数据存在1处错误，已退回牵头单位修改")
     assert items[1][0] == "全市绿色融资规模增速"
 
 

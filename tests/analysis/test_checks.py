@@ -379,7 +379,7 @@ def test_sentences_for_a_ceiling():
     assert checks.indicator_sentence(judge(ind("water_use_total"), "2025Q4", "22.41")) == \
         "全市用水总量为22.41亿立方米，超过2025年控制目标22.40亿立方米"
     assert checks.indicator_sentence(judge(ind("tourist_arrivals"), "2025Q4", "1.2")) == \
-        "全市游客接待规模为1.20亿人次，未完成2025年目标1.25亿人次，完成目标的96.0%"
+        "全市游客接待规模为1.20亿人次，未完成2025年目标1.25亿人次，完成目标的96%"
 
 
 def test_task_reasons():
@@ -396,7 +396,7 @@ def test_pending_data_is_a_reason_but_not_a_colour():
     assert decision.light is Light.GREEN
     assert decision.reasons[-1] == "报送工作簿存在1处错误，相关数据待核实"
     unusable = checks.action_light([], [], figures_usable=False, pending_reason=checks.REASON_DUPLICATE)
-    assert unusable == checks.LightDecision(Light.RED, ("收到多份工作簿，数据待核实",))
+    assert unusable == checks.LightDecision(Light.RED, ("收到多份报送材料，数据待核实",))
 
 
 @pytest.mark.parametrize("quarter,expected", [

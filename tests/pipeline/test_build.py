@@ -143,7 +143,7 @@ def test_missing_duplicate_wrong_quarter_and_stray_files(root: Path, fake_report
     assert {"~$2025Q3_第05项.xlsx", "第七项.csv", "第九项.xls"} == {
         f for c, f in codes if c == "stray-file"}
     three = result.report.action(3)
-    assert (three.light, three.data_pending, three.light_reasons) == (Light.RED, True, ("收到多份工作簿，数据待核实",))
+    assert (three.light, three.data_pending, three.light_reasons) == (Light.RED, True, ("收到多份报送材料，数据待核实",))
     [dup] = [i for i in result.issues if i.file == "2025Q3_第03项.xlsx" and i.code.value == "duplicate-workbook"]
     assert "2025Q3_第03项（修改稿）.xlsx" in dup.message
     assert result.report.action(4).files == ("2025Q3_第04项.xlsx",)   # the other-quarter file is not used
@@ -361,11 +361,11 @@ def test_build_with_the_real_reports(root: Path):
 
 def test_the_offices_document_settings_beside_the_quarters_are_used(root: Path):
     (root / "inputs" / "document.toml").write_text(
-        '[masthead]\nname = "{city}降碳减污扩绿增长十大行动专报"\n[colophon]\nprinter = "宜昌市发展和改革委员会"\n',
-        encoding="utf-8")
+        '[document]\nkind = "简报"\n[masthead]\nname = "{city}降碳减污扩绿增长十大行动专报"\n'
+        '[colophon]\nprinter = "宜昌市发展和改革委员会"\n', encoding="utf-8")
     result = run(root)
     assert result.ok, result.error
-    for document in (root / "outputs" / "2025Q3").rglob("*.docx"):
+    for document in (root / "outputs" / "2025Q3").glob("*.docx"):   # the 简报 (action reports carry no 报头)
         with zipfile.ZipFile(document) as docx:
             xml = docx.read("word/document.xml").decode("utf-8")
         assert "宜昌市降碳减污扩绿增长十大行动专报" in xml      # placeholders filled from the plan

@@ -188,3 +188,42 @@ def test_quarters():
         with pytest.raises(QuarterError, match="格式不正确"):
             Quarter.parse(bad)
     assert [cn_numeral(n) for n in (1, 10, 12, 20)] == ["一", "十", "十二", "二十"]
+
+
+# ------------------------------------------------------------------------------------ [assessment] (issue #12)
+
+
+def _plan_with(extra: str, tmp_path):
+    from yc_reports.plan.registry import SHIPPED_PLAN
+    from importlib import resources
+
+    text = resources.files("yc_reports.plan").joinpath(SHIPPED_PLAN).read_text("utf-8")
+    start = text.index("[assessment]")
+    end = text.index("# ----", start)
+    path = tmp_path / "plan.toml"
+    path.write_text(text[:start] + extra + "\n" + text[end:], "utf-8")
+    return path
+
+
+def test_assessment_defaults_when_the_table_is_absent(tmp_path):
+    from yc_reports.plan.registry import Assessment, load_registry
+
+    assert load_registry(_plan_with("", tmp_path)).assessment == Assessment()
+
+
+def test_assessment_unknown_key_named_in_chinese(tmp_path):
+    import pytest
+
+    from yc_reports.plan.registry import RegistryError, load_registry
+
+    with pytest.raises(RegistryError, match=r"assessment\.task_late：不是考核规则的项目"):
+        load_registry(_plan_with("[assessment]\ntask_late = 3", tmp_path))
+
+
+def test_assessment_negative_deduction_named_in_chinese(tmp_path):
+    import pytest
+
+    from yc_reports.plan.registry import RegistryError, load_registry
+
+    with pytest.raises(RegistryError, match=r"assessment\.report_late：季度逾期报送，每次扣分不能为负数"):
+        load_registry(_plan_with("[assessment]\nreport_late = -2", tmp_path))

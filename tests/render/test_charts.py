@@ -15,7 +15,8 @@ from PIL import Image
 import chart_fixtures as fx
 from yc_reports.render import charts
 from yc_reports.render import fonts
-from yc_reports.render.charts import Chart, mean_completion, task_summary
+from yc_reports.render.charts import Chart
+from yc_reports.render.palette import LIGHT_STYLES, MIN_GREY_STEP, grey_level
 from yc_reports.analysis.model import Light
 
 WIDTH_PX = round(156 / 25.4 * charts.DPI)
@@ -30,7 +31,8 @@ def all_charts() -> dict[str, Chart]:
         "trend_ceiling": charts.trend_chart(fx.WATER_USE),
         "trend_level": charts.trend_chart(fx.COVERAGE),
         "project_investment": charts.project_investment_chart(action),
-        "summary_lights": charts.summary_lights_chart(report),
+        "summary_progress": charts.summary_progress_chart(report),
+        "task_deadlines": charts.task_deadline_chart(report.action(2), report.quarter.end_date),
         "submission": charts.submission_chart(report),
     }
 
@@ -84,13 +86,53 @@ def test_charts_are_sized_for_the_text_block_at_200_dpi(rendered):
 
 def test_bar_colours_match_the_lights(rendered):
     progress = rendered["indicator_progress"].png
-    # 开发绿色产品 (ahead) green, 新增绿色工厂 (watch) yellow, 建设绿色园区 (lagging) red; no grey bar.
+    # 开发绿色产品 (ahead) green, 新增绿色工厂 (watch) yellow, 建设绿色园区 (lagging) red.
     for light in (Light.GREEN, Light.YELLOW, Light.RED):
-        assert colour_pixels(progress, light.rgb) > 2000, light
-    assert colour_pixels(progress, Light.GREY.rgb) < 1000    # no grey bar (only anti-aliased grey text)
-    lights = rendered["summary_lights"].png
-    for light in Light:
-        assert colour_pixels(lights, light.rgb) > 100, light
+        assert colour_pixels(progress, LIGHT_STYLES[light].ink) > 2000, light
+    summary = rendered["summary_progress"].png
+    for light in (Light.GREEN, Light.YELLOW, Light.RED):
+        assert colour_pixels(summary, LIGHT_STYLES[light].ink) > 500, light
+
+
+def grey_pixels(png: bytes) -> list[int]:
+    """The grey level (L, as a black-and-white print shows it) of every pixel."""
+    return list(Image.open(io.BytesIO(png)).convert("L").tobytes())
+
+
+def test_lights_differ_in_grey_level_printed_in_black_and_white(rendered):
+    # measured in the PNG as printed in grey: red 60, green 135, yellow 199 (grey: white, hatched)
+    levels = {light: round(grey_level(LIGHT_STYLES[light].ink)) for light in (Light.RED, Light.GREEN, Light.YELLOW)}
+    assert levels == {Light.RED: 60, Light.GREEN: 135, Light.YELLOW: 199}
+    pixels = grey_pixels(rendered["indicator_progress"].png)
+    for light, level in levels.items():
+        assert sum(1 for v in pixels if abs(v - level) <= 1) > 2000, light
+    ordered = sorted(levels.values())
+    assert all(b - a >= MIN_GREY_STEP for a, b in zip(ordered, ordered[1:]))
+    fills = sorted(grey_level(LIGHT_STYLES[light].fill) for light in (Light.RED, Light.GREEN, Light.YELLOW))
+    assert all(b - a >= MIN_GREY_STEP for a, b in zip(fills, fills[1:]))          # 133, 183, 229: table cells
+    assert LIGHT_STYLES[Light.GREY].hatch and LIGHT_STYLES[Light.GREY].cell_pattern != "clear"   # a pattern
+
+
+def test_grey_tiles_are_hatched(rendered):
+    # 第六项 未报送: a white tile with grey hatching, not a flat grey that prints like the others
+    image = Image.open(io.BytesIO(rendered["submission"].png)).convert("RGB")
+    hatch = tuple(int(charts.PATTERN_INK[i:i + 2], 16) for i in (0, 2, 4))
+    assert sum(c for c, colour in image.getcolors(1 << 20) if colour == hatch) > 200
+
+
+def test_summary_chart_draws_every_indicator_against_time_progress_without_averages(rendered):
+    report = fx.quarter_report()
+    rows = charts.progress_rows(report)
+    assert rows and all(ind.gap_points is not None for _, ind in rows)
+    alt = rendered["summary_progress"].alt_text
+    assert "与时序进度的差距" in alt and "平均" not in alt
+    assert all(f"第{a.action.cn_number}项{ind.name}" in alt for a, ind in rows)
+
+
+def test_an_action_without_indicators_gets_its_tasks_against_deadlines(rendered):
+    chart = rendered["task_deadlines"]
+    assert chart.png.startswith(b"\x89PNG")
+    assert "完成时限2025年12月31日" in chart.alt_text
 
 
 def test_text_is_readable_at_print_size(monkeypatch):
@@ -140,20 +182,8 @@ def test_alt_texts_say_what_the_chart_shows(rendered):
     assert "2025年第一季度未报" in trend and "2025年目标12家" in trend
     assert "15.80亿立方米" in rendered["trend_ceiling"].alt_text
     assert "猇亭区磷石膏综合利用项目年度计划18000万元，累计完成6200万元（34.4%）" in rendered["project_investment"].alt_text
-    lights = rendered["summary_lights"].alt_text
-    assert "绿灯5项，黄灯2项，红灯2项，未报送1项" in lights and "六、推进综合交通绿色发展未报送" in lights
     assert "数据待核实1项（第九项）" in rendered["submission"].alt_text
     assert "未报送1项（第六项）" in rendered["submission"].alt_text
-
-
-def test_summary_figures_are_exact():
-    action = fx.green_manufacturing()
-    # (2/2 + 8/12 + 1/2) / 3, the indicator without a figure left out
-    assert mean_completion(action) == Fraction(13, 18)
-    report = fx.quarter_report()
-    assert task_summary(report.action(2)) == "重点任务已完成1项，正常推进1项"
-    assert task_summary(report.action(7)) == "重点任务滞后1项"
-    assert mean_completion(report.action(1)) is None
 
 
 def test_charts_cope_with_nothing_to_show():

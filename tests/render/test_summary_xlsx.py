@@ -12,6 +12,9 @@ from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.history import history_from_submissions
 from yc_reports.analysis.model import Light
 from yc_reports.plan.registry import load_registry
+from openpyxl.utils import get_column_letter
+
+from yc_reports.render.palette import LIGHT_STYLES
 from yc_reports.render.summary_xlsx import figure_format, write_summary_workbook
 
 from report_fixtures import FIXTURE_QUARTER, fixture_quarter
@@ -37,7 +40,8 @@ def rows(ws):
 
 
 def test_sheets_in_order(workbook):
-    assert workbook.sheetnames == ["总览", "指标明细", "督办清单", "报送情况", "校验问题"]
+    # 督办台账 (issue #12): every 督办 item across quarters, after this quarter's 督办清单
+    assert workbook.sheetnames == ["总览", "指标明细", "督办清单", "督办台账", "报送情况", "校验问题"]
 
 
 def test_overview_lights_coloured(workbook, report):
@@ -45,13 +49,17 @@ def test_overview_lights_coloured(workbook, report):
     assert [c.value for c in ws[1]][:5] == ["序号", "行动", "牵头单位", "报送", "亮灯"]
     assert [r[4] for r in rows(ws)] == ["绿灯", "绿灯", "红灯", "绿灯", "绿灯", "未报送", "红灯", "红灯", "红灯", "黄灯"]
     for i, action in enumerate(report.actions, start=2):
-        assert ws.cell(i, 5).fill.fgColor.rgb == "00" + action.light.rgb
+        fill = ws.cell(i, 5).fill
+        if action.light is Light.GREY:   # white with a grey pattern: tells apart in black and white
+            assert (fill.fill_type, fill.fgColor.rgb) == ("gray125", "00808080")
+        else:
+            assert (fill.fill_type, fill.fgColor.rgb) == ("solid", "00" + LIGHT_STYLES[action.light].fill)
     assert rows(ws)[8][3] == "已报送（数据待核实）" and rows(ws)[5][3] == "未报送"
     headers = [c.value for c in ws[1]]
     three = rows(ws)[2]
     assert (three[headers.index("指标正常")], three[headers.index("指标关注")], three[headers.index("指标滞后")]) == (2, 1, 1)
-    assert three[-1] == "建设绿色园区数量完成目标的0.0%，低于时序进度93.8个百分点"
-    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "00D9E1F2"
+    assert three[-1] == "建设绿色园区数量完成目标的0%，低于时序进度93.8个百分点"
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb == "00DDEBF7"  # the templates' header blue: one style set
 
 
 def test_indicator_details_with_filters_and_formats(workbook):
@@ -71,7 +79,21 @@ def test_indicator_details_with_filters_and_formats(workbook):
     col = {h: i + 1 for i, h in enumerate(headers)}
     assert ws.cell(r, col["完成率"]).number_format == "0.0%"
     assert ws.cell(r, col["截至本季度末完成值"]).number_format == "0.00"
-    assert ws.cell(r, col["状态"]).fill.fgColor.rgb == "00D5F0DF"
+    assert ws.cell(r, col["状态"]).fill.fgColor.rgb == "00" + LIGHT_STYLES[Light.GREEN].fill
+
+
+def test_rates_change_in_points_and_year_to_date_flows_have_no_quarter_on_quarter_change(workbook):
+    ws = workbook["指标明细"]
+    headers = [c.value for c in ws[1]]
+    col = {h: i + 1 for i, h in enumerate(headers)}
+    by_name = {ws.cell(r, 4).value: r for r in range(2, ws.max_row + 1)}
+    water = by_name["全市用水总量"]                       # a flow within the year: 环比 means nothing
+    assert ws.cell(water, col["环比"]).value is None
+    for r in range(2, ws.max_row + 1):
+        if ws.cell(r, col["单位"]).value == "%" and ws.cell(r, col["同比"]).value is not None:
+            assert ws.cell(r, col["同比"]).number_format == '+0.0"个百分点";-0.0"个百分点";0"个百分点"'
+            actual, last_year = ws.cell(r, col["截至本季度末完成值"]).value, ws.cell(r, col["去年同期完成值"]).value
+            assert ws.cell(r, col["同比"]).value == pytest.approx(actual - last_year)   # points, not a ratio
 
 
 def test_supervision_and_submissions(workbook):
@@ -90,14 +112,22 @@ def test_supervision_and_submissions(workbook):
 def test_every_issue_listed(workbook, report):
     listed = rows(workbook["校验问题"])
     assert len(listed) == len(report.issues)
-    assert listed[2][1:5] == ("警告", "2025Q3_第03项.xlsx", "指标进展!H4", "cumulative-decrease")
+    assert listed[2][1:5] == ("警告", "2025Q3_第03项.xlsx", "指标进展!H4", "累计值减少")
+    assert not any(str(v).isascii() and "-" in str(v) for row in listed for v in row[4:5])   # no English codes
 
 
-def test_print_setup(workbook):
+def test_print_setup_keeps_the_type_at_9_points_or_more_on_a3(workbook):
     for ws in workbook.worksheets:
         assert ws.page_setup.orientation == "landscape"
-        assert int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert int(ws.page_setup.paperSize) == 8  # A3
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage   # fit-to-width would shrink the type
+        scale = int(ws.page_setup.scale)
+        sizes = {c.font.sz for row in ws.iter_rows() for c in row if c.value is not None}
+        assert min(sizes) * scale / 100 >= 9, ws.title                  # 11 pt at 82 % or more
+        widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
+        printed = sum((w * 7 + 5) * 72 / 96 for w in widths) * scale / 100
+        page = (420 - 30) * 72 / 25.4
+        assert printed <= page + 0.5 or ws.print_title_cols == "$A:$B", ws.title   # else split across pages
         assert ws.print_title_rows == "$1:$1"
 
 

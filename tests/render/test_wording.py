@@ -53,7 +53,7 @@ def test_ceiling_over_the_pro_rata_share_is_called_behind(wording):
                     time_progress=Fraction(3, 4), gap_points=(Fraction(3, 4) - completion) * 100,
                     status=Status.WATCH)
     assert wording.indicator_sentence(ind, Q3) == (
-        "今年1—9月，全市用水总量为18.00亿立方米，占2025年控制目标（22.40亿立方米）的80.4%，"
+        "今年1—9月，全市用水总量为18亿立方米，占2025年控制目标（22.40亿立方米）的80.4%，"
         "高于时序进度5.4个百分点，超出序时控制进度。")
 
 
@@ -70,7 +70,7 @@ def test_level_without_path_says_how_far_from_the_floor(wording):
                     target=Decimal(100), actual=Decimal("92.5"), completion=Fraction(925, 1000),
                     time_progress=Fraction(1), gap_points=Fraction(-75, 10), status=Status.ON_TRACK)
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100.0%，距目标值尚差7.5个百分点。")
+        "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100%，距目标值尚差7.5个百分点。")
 
 
 def test_a_rate_changes_by_percentage_points(wording):
@@ -79,8 +79,8 @@ def test_a_rate_changes_by_percentage_points(wording):
                     gap_points=Fraction(-7), status=Status.ON_TRACK, last_year=Decimal("86.0"),
                     previous=Decimal("93.0"), yoy=Fraction(70, 860), qoq=Fraction(0))
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，规模以上企业研发活动覆盖率为93.0%，2025年目标为100.0%，距目标值尚差7.0个百分点，"
-        "比上年同期提高7.0个百分点，比上季度末持平。")
+        "截至9月底，规模以上企业研发活动覆盖率为93%，2025年目标为100%，距目标值尚差7个百分点，"
+        "比上年同期提高7个百分点，比上季度末持平。")
 
 
 def test_a_year_to_date_flow_has_no_quarter_on_quarter_change(wording):
@@ -89,15 +89,15 @@ def test_a_year_to_date_flow_has_no_quarter_on_quarter_change(wording):
                     gap_points=Fraction(-24), status=Status.WATCH, previous=Decimal(620), last_year=Decimal(830),
                     qoq=Fraction(400, 620), yoy=Fraction(190, 830))
     assert wording.indicator_sentence(ind, Q3) == (
-        "今年1—9月，文化和旅游产业综合收入为1020.0亿元，完成2025年目标（2000.0亿元）的51.0%，"
-        "低于时序进度24.0个百分点，同比增长22.9%。")
+        "今年1—9月，文化和旅游产业综合收入为1020亿元，完成2025年目标（2000亿元）的51%，"
+        "低于时序进度24个百分点，同比增长22.9%。")
 
 
 def test_target_reached_before_its_year_is_called_done_early(wording):
     ind = indicator(name="开发绿色产品数量", unit="个", target=Decimal(2), actual=Decimal(2), completion=Fraction(1),
                     gap_points=(1 - Fraction(15, 16)) * 100, status=Status.ON_TRACK)
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，开发绿色产品数量为2个，完成2025年目标（2个）的100.0%，已提前完成目标任务。")
+        "截至9月底，开发绿色产品数量为2个，完成2025年目标（2个）的100%，已提前完成目标任务。")
 
 
 def test_missing_figure_quotes_the_units_explanation(wording):

@@ -41,7 +41,7 @@ class _Received:
 
 
 def pending_reason_for_errors(error_count: int) -> str:
-    return f"报送工作簿存在{error_count}处错误，相关数据待核实"
+    return f"报送数据存在{error_count}处错误，已退回牵头单位修改"
 
 
 def guess_action_id(file_name: str, registry: Registry) -> int | None:
@@ -56,9 +56,10 @@ def guess_action_id(file_name: str, registry: Registry) -> int | None:
 
 def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],
                     history: History | None = None, *, report_date: dt.date | None = None,
-                    extra_issues: Iterable[Issue] = ()) -> QuarterReport:
+                    extra_issues: Iterable[Issue] = (), with_ledger: bool = True) -> QuarterReport:
     """The quarter's report model. `current` are this quarter's parse results (file names relative to
-    the inputs folder); `extra_issues` are folder-level issues (stray files) to report as well."""
+    the inputs folder); `extra_issues` are folder-level issues (stray files) to report as well;
+    `with_ledger` False leaves the 督办 ledger out (an earlier quarter re-assembled for the ledger)."""
     history = history or History(quarter=quarter)
     current = sorted(current, key=lambda r: r.file)
     issues: list[Issue] = list(extra_issues) + [i for r in current for i in r.issues]
@@ -73,11 +74,22 @@ def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[Pars
             pending[action.id] = reason
     issues = _unique(sorted(issues, key=sort_key))
     actions = [_with_counts(a, issues) for a in actions]
-    return QuarterReport(
+    report = QuarterReport(
         plan=registry.plan, quarter=quarter, time_progress=quarter.year_progress,
         report_date=report_date or checks.default_report_date(quarter), issue_number=quarter.q,
         actions=tuple(actions), issues=tuple(issues), commendations=checks.commendations(actions),
         supervision=checks.supervision(actions, quarter, pending), history_quarters=history.quarters)
+    return _with_ledger(registry, report, received, history) if with_ledger else report
+
+
+def _with_ledger(registry: Registry, report: QuarterReport, received: dict[int, _Received],
+                 history: History) -> QuarterReport:
+    """The 督办 ledger up to this quarter (issue #12; yc_reports.analysis.supervision). The units'
+    整改落实 reports come from the workbook used for each action (none while duplicates are pending)."""
+    from yc_reports.analysis.supervision import quarter_ledger   # it assembles earlier quarters: imported late
+
+    used = [r.usable[0].submission for r in received.values() if len(r.usable) == 1]
+    return replace(report, ledger=quarter_ledger(registry, report.quarter, report.supervision, used, history))
 
 
 def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],

@@ -38,7 +38,7 @@ late_start = 未开工 and planned start ≤ the quarter's last day. Projects ne
 late start or a lagging / not_met project goes on the supervision list.
 
 Lights. grey when no workbook; red when any indicator is lagging or not_met or any task is behind;
-else yellow when any indicator is watch; else green. Duplicate workbooks: red, "收到多份工作簿，数据待核实",
+else yellow when any indicator is watch; else green. Duplicate workbooks: red, "收到多份报送材料，数据待核实",
 no figures used. An unreadable workbook: red, "报送文件无法读取，数据待核实". A readable workbook with
 errors: its valid cells are used, the light is computed normally, and the data is marked pending.
 
@@ -66,12 +66,12 @@ from yc_reports.plan.registry import Direction, Indicator, Kind, Task, Threshold
 HUNDRED = Fraction(100)
 INVESTMENT_PLACES = 0  # 万元 shown whole in sentences
 
-REASON_DUPLICATE = "收到多份工作簿，数据待核实"
+REASON_DUPLICATE = "收到多份报送材料，数据待核实"
 REASON_UNREADABLE = "报送文件无法读取，数据待核实"
-REASON_NOT_SUBMITTED = "未按时报送本季度工作簿"
+REASON_NOT_SUBMITTED = "未按时报送本季度调度数据"
 REASON_ALL_ON_TRACK = "各项指标和重点任务均按时序进度推进"
 REASON_TASKS_ON_TRACK = "各项重点任务均按计划推进"   # an action whose plan sets no indicator
-ITEM_WHOLE_ACTION = "本季度工作簿"
+ITEM_WHOLE_ACTION = "本季度调度数据"
 ITEM_DATA = "报送数据"
 
 # Worse to better, for comparing statuses (no_data is not ranked).

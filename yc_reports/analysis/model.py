@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
 
+from yc_reports.analysis.ledger import LedgerItem
 from yc_reports.issues import Issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import BasicInfo, ProjectStatus, TaskStatus
@@ -168,6 +169,7 @@ class QuarterReport:
     commendations: tuple[Commendation, ...] = ()
     supervision: tuple[SupervisionItem, ...] = ()
     history_quarters: tuple[Quarter, ...] = field(default=())
+    ledger: tuple[LedgerItem, ...] = ()   # every 督办 item up to this quarter (analysis/supervision.py)
 
     def action(self, action_id: int) -> ActionResult:
         return next(a for a in self.actions if a.action.id == action_id)

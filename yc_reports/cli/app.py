@@ -113,14 +113,19 @@ def templates_command(
     q = _quarter(quarter)
     registry = _registry(plan, inputs)
     _require_in_plan(registry, q)
+    from yc_reports.pipeline.supervision import template_rectifications
     from yc_reports.workbook.writer import write_templates
 
     out_dir = out or Path("outputs") / str(q) / "templates"
-    written = write_templates(registry, q, out_dir, inputs)
+    rectifications = template_rectifications(registry, q, inputs)
+    written = write_templates(registry, q, out_dir, inputs, rectifications=rectifications)
     console = _console()
     console.print(f"已生成{q.label}填报模板 {len(written)} 份，保存在 {out_dir}：")
     for path in written:
         console.print(f"  {path.name}")
+    if rectifications:
+        console.print(f"其中{len(rectifications)}份含“整改落实”表，预填尚未销号的督办事项"
+                      f"{sum(len(rows) for rows in rectifications.values())}项。", markup=False)
 
 
 @app.command("check", cls=_Command)
@@ -194,6 +199,192 @@ def demo_command(
                                root / "outputs" / str(demo.latest), report_date=None, pdf=_pdf_possible(pdf))
     print_build_result(console, result)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
+
+
+@app.command("notices", cls=_Command)
+def notices_command(
+    quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
+    inputs: Optional[Path] = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    plan: Optional[Path] = PlanOption,
+) -> None:
+    """生成本季度催报、督办通知（每条不超过300字，可直接用短信、微信发送），写入 outputs/季度/催报督办/ 并显示。"""
+    q = _quarter(quarter)
+    inputs_dir = inputs or Path("inputs") / str(q)
+    registry = _registry(plan, inputs_dir.parent)
+    _require_in_plan(registry, q)
+    if not inputs_dir.is_dir():
+        raise UsageProblem(f"找不到本季度工作簿文件夹：{inputs_dir}")
+    from yc_reports.pipeline.notices import make_notices
+
+    result = make_notices(registry, q, inputs_dir, out or Path("outputs") / str(q))
+    console = _console()
+    if not result.ok:
+        _err_console().print(f"[bold red]未能生成通知：[/]{result.error}", markup=True)
+        raise typer.Exit(EXIT_PROBLEMS)
+    console.print(f"{q.label}催报督办通知共 {len(result.notices)} 条：", markup=False)
+    for i, notice in enumerate(result.notices, start=1):
+        console.print(f"\n第{i}条　{notice.kind.value}　发送：{'、'.join(notice.recipients)}（{len(notice.text)}字）",
+                      markup=False)
+        console.print(notice.text, markup=False, soft_wrap=True)
+    console.print("\n已保存：" + "、".join(str(p) for p in result.files), markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("assess", cls=_Command)
+def assess_command(
+    year: int = typer.Argument(..., help="考核年度，如 2025（需已有该年第四季度报送数据）"),
+    inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹"),
+    out: Path = typer.Option(Path("outputs"), "--out", help="输出文件夹；结果写入其下的“年度考核”文件夹"),
+    plan: Optional[Path] = PlanOption,
+    date: Optional[str] = typer.Option(None, "--date", help="报告日期，如 2026-01-20；默认为次年1月20日",
+                                       show_default=False),
+) -> None:
+    """年度考核：按计划配置中的考核规则为各行动牵头单位评分、排名，列出每一处扣分依据（.docx 和 .xlsx）。"""
+    registry = _registry(plan, inputs)
+    from yc_reports.plan.quarter import Quarter
+
+    _require_in_plan(registry, Quarter(year, 4))
+    from yc_reports.pipeline.assessment import make_assessment
+    from yc_reports.render.assessment_doc import part_text, total_text
+    from yc_reports.analysis.assessment import Part
+
+    result = make_assessment(registry, year, inputs, out, date=_date(date))
+    if not result.ok:
+        _err_console().print(f"[bold red]未能完成年度考核：[/]{result.error}")
+        raise typer.Exit(EXIT_PROBLEMS)
+    from rich.table import Table
+
+    table = Table(title=f"{year}年度考核得分", title_justify="left")
+    for header in ("名次", "行动", "牵头单位", "指标完成", "任务和督办", "报送", "总分", "扣分项"):
+        table.add_column(header)
+    for s in result.assessment.scores:
+        table.add_row(str(s.rank), f"第{s.action.cn_number}项", s.action.lead_units_text,
+                      *(part_text(s, p) for p in (Part.INDICATORS, Part.TASKS, Part.REPORTING)), total_text(s),
+                      str(len(s.deductions)))
+    console = _console()
+    console.print(table)
+    console.print("已保存：" + "、".join(str(p) for p in result.files), markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("evaluate", cls=_Command)
+def evaluate_command(
+    inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹"),
+    out: Path = typer.Option(Path("outputs"), "--out", help="输出文件夹；结果写入其下的“终期评估_起止年份”文件夹"),
+    plan: Optional[Path] = PlanOption,
+    date: Optional[str] = typer.Option(None, "--date", help="报告日期，如 2026-01-31；默认为最后一个季度结束后次月月末",
+                                       show_default=False),
+) -> None:
+    """终期评估：方案实施期内各量化目标的最终完成情况、指标走势、各行动逐季度亮灯、重点任务按期完成情况（.docx 和 .xlsx）。"""
+    registry = _registry(plan, inputs)
+    from yc_reports.analysis.evaluation import Outcome, TaskOutcome
+    from yc_reports.pipeline.evaluation import make_evaluation
+
+    result = make_evaluation(registry, inputs, out, date=_date(date))
+    if not result.ok:
+        _err_console().print(f"[bold red]未能完成终期评估：[/]{result.error}")
+        raise typer.Exit(EXIT_PROBLEMS)
+    ev = result.evaluation
+    console = _console()
+    console.print(f"《{registry.plan.name}》终期评估：依据{ev.read[0].label}至{ev.read[-1].label}共{len(ev.read)}个季度的数据。",
+                  markup=False, soft_wrap=True)
+    console.print("量化目标：" + "，".join(f"{o.label}{ev.count(o)}项" for o in Outcome if ev.count(o)) + "。",
+                  markup=False, soft_wrap=True)
+    console.print("重点任务：" + "，".join(f"{o.label}{ev.count(o)}项" for o in TaskOutcome if ev.count(o)) + "。",
+                  markup=False, soft_wrap=True)
+    console.print("已保存：" + "、".join(str(p) for p in result.files), markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
+plan_app = typer.Typer(cls=_Group, help="计划配置表：导出为表格供办公室修改、检查导入、开始新一期方案。",
+                       no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(plan_app, name="plan")
+ForceOption = typer.Option(False, "--force", help="目标文件已存在时覆盖（默认不覆盖）")
+
+
+@plan_app.command("export", cls=_Command)
+def plan_export_command(
+    file: Path = typer.Argument(..., help="要写出的表格，如 计划配置.xlsx"),
+    plan: Optional[Path] = PlanOption,
+    force: bool = ForceOption,
+) -> None:
+    """把计划配置导出为表格（行动、指标和各年目标、重点任务、评价阈值、考核规则），供在 WPS 或 Excel 中修改。"""
+    registry = _registry(plan)
+    _refuse_overwrite(file, force)
+    from yc_reports.plan.plan_workbook import write_plan_workbook
+
+    write_plan_workbook(registry, file)
+    _console().print(f"已导出《{registry.plan.name}》的计划配置表：{file}", markup=False, soft_wrap=True)
+    _console().print(f"修改后运行：yc-reports plan import {file}", markup=False, soft_wrap=True)
+
+
+@plan_app.command("import", cls=_Command)
+def plan_import_command(
+    file: Path = typer.Argument(..., help="修改好的计划配置表（.xlsx）"),
+    out: Path = typer.Option(Path("inputs") / "plan.toml", "--out", help="写出的计划配置文件"),
+    force: bool = ForceOption,
+) -> None:
+    """检查计划配置表，逐一指出有问题的工作表和单元格；无误时写出计划配置文件（默认 inputs/plan.toml）。"""
+    if not file.is_file():
+        raise UsageProblem(f"找不到文件：{file}")
+    from yc_reports.plan.plan_workbook import PlanWorkbookError, read_plan_workbook
+    from yc_reports.plan.toml_text import registry_toml
+
+    try:
+        registry = read_plan_workbook(file)
+    except PlanWorkbookError as exc:
+        err = _err_console()
+        err.print(f"[bold red]计划配置表有 {len(exc.problems)} 处问题，未写出计划配置文件：[/]")
+        for problem in exc.problems:
+            err.print(f"  {problem.text}", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_PROBLEMS)
+    _refuse_overwrite(out, force)
+    from yc_reports.pipeline.staging import write_text_whole
+
+    write_text_whole(out, registry_toml(registry), overwrite=True)
+    p = registry.plan
+    counts = (len(registry.actions), sum(len(a.indicators) for a in registry.actions),
+              sum(len(a.tasks) for a in registry.actions))
+    _console().print(f"检查无误：《{p.name}》（{p.start_year}—{p.end_year}年），行动{counts[0]}项、指标{counts[1]}项、"
+                     f"重点任务{counts[2]}项。已写出 {out}", markup=False, soft_wrap=True)
+
+
+@plan_app.command("new", cls=_Command)
+def plan_new_command(
+    start: int = typer.Argument(..., help="新一期方案的开始年份，如 2026"),
+    end: int = typer.Argument(..., help="结束年份，如 2030"),
+    out: Optional[Path] = typer.Option(None, "--out", help="写出的计划配置表；默认 计划配置_开始-结束.xlsx",
+                                       show_default=False),
+    plan: Optional[Path] = PlanOption,
+    force: bool = ForceOption,
+) -> None:
+    """以当前方案为基础开始新一期方案：保留行动、牵头单位和指标，年份改为新实施期，各年目标和重点任务留待办公室填写。"""
+    if end < start:
+        raise UsageProblem(f"结束年份 {end} 早于开始年份 {start}")
+    registry = _registry(plan)
+    if start <= registry.plan.end_year:
+        raise UsageProblem(f"新一期方案应在当前方案（{registry.plan.start_year}—{registry.plan.end_year}年）结束后开始，"
+                           f"{start}年不在其后")
+    file = out or Path(f"计划配置_{start}-{end}.xlsx")
+    _refuse_overwrite(file, force)
+    from yc_reports.plan.plan_workbook import new_period, write_plan_workbook
+
+    fresh = new_period(registry, start, end)
+    write_plan_workbook(fresh, file)
+    console = _console()
+    console.print(f"已生成《{fresh.plan.name}》计划配置表：{file}", markup=False, soft_wrap=True)
+    console.print(f"沿用了{len(fresh.actions)}项行动、{sum(len(a.indicators) for a in fresh.actions)}项指标；"
+                  f"请填写“指标”表中各年目标（现均为“待定”）、“重点任务”表和“方案信息”中的文号、印发日期，然后运行：",
+                  markup=False, soft_wrap=True)
+    console.print(f"  yc-reports plan import {file} --out inputs/plan.toml", markup=False, soft_wrap=True)
+    console.print(f"（当前方案的 inputs/plan.toml 请先另存，如 inputs/plan_{registry.plan.start_year}_{registry.plan.end_year}.toml，"
+                  "终期评估时用 --plan 指定。）", markup=False, soft_wrap=True)
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise UsageProblem(f"{path} 已存在，未作改动。如需覆盖，请加 --force。")
 
 
 @app.command("serve", cls=_Command)

@@ -28,7 +28,7 @@ from yc_reports.plan.registry import Registry
 from yc_reports.render.summary_json import write_summary_json
 
 SUMMARY_JSON = "summary.json"
-KEPT_FOLDERS = ("templates",)   # written by `yc-reports templates`; a build never removes them
+KEPT_FOLDERS = ("templates", "催报督办")   # written by `templates` and `notices`; a build never removes them
 CACHE_DIR = ".cache"
 
 STAGE_CURRENT = "读取本季度工作簿"

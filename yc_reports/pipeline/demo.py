@@ -17,6 +17,7 @@ from pathlib import Path
 import openpyxl
 
 from yc_reports.pipeline import demo_data as D
+from yc_reports.pipeline.supervision import template_rectifications
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import OFFICE_PLAN_FILE, SHIPPED_PLAN, Registry, load_registry
 from yc_reports.workbook.fill import ProjectFill, TaskUpdate, UnitFill, fill_workbook
@@ -39,7 +40,8 @@ class DemoInputs:
 
     @property
     def latest(self) -> Quarter:
-        return self.quarters[-1]
+        """The sample quarter the demo builds (the inputs run on to the plan's last quarter)."""
+        return D.LATEST
 
 
 def create_demo_inputs(root: Path) -> DemoInputs:
@@ -52,8 +54,9 @@ def create_demo_inputs(root: Path) -> DemoInputs:
     plan_path.write_text(office_plan_text(), encoding="utf-8")
     registry = load_registry(plan_path)
     quarters = tuple(Quarter.parse(q) for q in D.QUARTERS)
-    for index, quarter in enumerate(quarters):
-        write_quarter(registry, quarter, index, inputs_root)
+    with tempfile.TemporaryDirectory() as cache_dir:   # earlier quarters are read for each template set
+        for index, quarter in enumerate(quarters):
+            write_quarter(registry, quarter, index, inputs_root, Path(cache_dir))
     return DemoInputs(inputs_root=inputs_root, quarters=quarters)
 
 
@@ -76,20 +79,41 @@ def office_plan_text() -> str:
     return text
 
 
-def write_quarter(registry: Registry, quarter: Quarter, index: int, inputs_root: Path) -> None:
+def write_quarter(registry: Registry, quarter: Quarter, index: int, inputs_root: Path,
+                  cache_dir: Path | None = None) -> None:
     folder = inputs_root / str(quarter)
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob(f"{quarter}_第*项_*.xlsx"):   # a previous demo run's files, nothing else
         stale.unlink()
     missing = D.MISSING.get(str(quarter), ())
+    rectifications = template_rectifications(registry, quarter, inputs_root, cache_dir)
     with tempfile.TemporaryDirectory() as tmp:
-        for template in write_templates(registry, quarter, Path(tmp), inputs_root):
+        for template in write_templates(registry, quarter, Path(tmp), inputs_root, rectifications=rectifications):
             wb = openpyxl.load_workbook(template)
             action_id = _action_id(wb)
             if action_id in missing:
                 continue
             fill_workbook(wb, unit_fill(registry, action_id, quarter, index))
+            fill_rectifications(wb, quarter)
             save_workbook(wb, folder / template.name, stamp=dt.datetime.combine(fill_date(quarter), dt.time()))
+
+
+def fill_rectifications(wb, quarter: Quarter) -> None:
+    """The unit's answers in its 整改落实 sheet, by 督办编号 (demo_data.RECTIFICATIONS); others left blank."""
+    from yc_reports.workbook import layout as L
+
+    if L.SHEET_RECTIFICATION not in wb.sheetnames:
+        return
+    ws = wb[L.SHEET_RECTIFICATION]
+    col = {c: i for i, c in enumerate(L.RECTIFICATION_COLUMNS, start=1)}
+    for row in range(L.FIRST_DATA_ROW, ws.max_row + 1):
+        number = str(ws.cell(row, col[L.RECT_ID]).value)
+        answer = D.RECTIFICATIONS.get(f"{number}@{quarter}", D.RECTIFICATIONS.get(number))
+        if answer is not None:
+            state, measures, progress = answer
+            ws.cell(row, col[L.RECT_STATE]).value = state
+            ws.cell(row, col[L.RECT_MEASURES]).value = measures
+            ws.cell(row, col[L.RECT_PROGRESS]).value = progress
 
 
 def _action_id(wb) -> int:
@@ -127,6 +151,8 @@ def unit_fill(registry: Registry, action_id: int, quarter: Quarter, index: int) 
 
 def _task_state(key: str, deadline: dt.date, quarter: Quarter) -> tuple[str, str, str]:
     status, progress, problems = D.TASKS[key]
+    if quarter == D.FINAL and deadline <= quarter.end_date and key not in D.UNFINISHED_AT_END:
+        return "已完成", progress, ""
     if status == "已完成" and deadline > quarter.end_date:
         # finished by its deadline: before then it was still under way
         return "正常推进", progress, problems
@@ -139,5 +165,5 @@ def _project_fill(project: D.DemoProject, index: int) -> ProjectFill:
         name=project.name, total_investment=Decimal(project.total), annual_plan=Decimal(project.annual_plan),
         ytd_completed=ytd if not ytd.replace(".", "").isdigit() else Decimal(ytd),
         status=project.status_by_quarter[index], planned_start=dt.date.fromisoformat(project.planned_start),
-        image_progress=project.image, problems=project.problems if index == len(D.QUARTERS) - 1 else "",
+        image_progress=project.image, problems=project.problems if D.QUARTERS[index] == str(D.LATEST) else "",
     )

@@ -1,8 +1,10 @@
-"""The embedded default's story: five quarters of plausible, fixed figures for the ten actions.
+"""The embedded default's story: six quarters of plausible, fixed figures for the ten actions.
 
 2025Q3 is the quarter the demo builds. In it: 第四项 and 第八项 run ahead (commended), 第三项 lags on
 green parks and 第七项 has a 2023 task still unfinished (red), 第十项 trails on tourism revenue (yellow),
 第六项's units did not report (grey), and 第九项's workbook carries a wrong figure (an error).
+2025Q4, the plan's last quarter, is in the inputs too (for `assess 2025` and `evaluate`): some 2025 targets
+are met (绿色产品, 绿色供应链, 单位GDP能耗, 用水总量, 绿色融资规模), others not (绿色工厂 10 of 12, 绿色园区, 综合收入).
 """
 
 from __future__ import annotations
@@ -11,37 +13,40 @@ from dataclasses import dataclass
 
 from yc_reports.plan.quarter import Quarter
 
-QUARTERS = ("2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3")
-LATEST = Quarter.parse(QUARTERS[-1])
+QUARTERS = ("2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4")
+LATEST = Quarter.parse("2025Q3")      # the sample quarter `yc-reports demo` builds
+FINAL = Quarter.parse(QUARTERS[-1])   # the plan's last quarter: for 年度考核 and 终期评估
+# Key tasks still unfinished at the plan's end (every other task due by then is reported 已完成 in FINAL).
+UNFINISHED_AT_END = ("qu_yuan_park", "green_finance_system", "chem_green_system")
 MISSING = {"2025Q3": (6,)}  # action ids that do not report in a quarter
 
 # Indicator figures by registry key, one per quarter in QUARTERS order (None: left blank).
 FIGURES: dict[str, tuple[str | None, ...]] = {
     # 一 (targets filled in by the office in the demo's plan.toml)
-    "energy_intensity_reduction": ("10.8", "11.6", "12.1", "12.6", "13.2"),
-    "co2_intensity_reduction": ("14.6", "15.9", "16.5", "17.2", "18.0"),
-    "pollutant_reduction": ("8.1", "8.9", "9.2", "9.6", "10.1"),
+    "energy_intensity_reduction": ("10.8", "11.6", "12.1", "12.6", "13.2", "14.6"),
+    "co2_intensity_reduction": ("14.6", "15.9", "16.5", "17.2", "18.0", "19.2"),
+    "pollutant_reduction": ("8.1", "8.9", "9.2", "9.6", "10.1", "10.6"),
     # 三 counts since 2022
-    "green_products": ("1", "1", "2", "2", "2"),
-    "green_factories": ("5", "6", "7", "7", "8"),
-    "green_parks": ("0", "1", "1", "1", "1"),
-    "green_supply_chains": ("1", "1", "1", "2", "2"),
+    "green_products": ("1", "1", "2", "2", "2", "2"),
+    "green_factories": ("5", "6", "7", "7", "8", "10"),
+    "green_parks": ("0", "1", "1", "1", "1", "1"),
+    "green_supply_chains": ("1", "1", "1", "2", "2", "2"),
     # 四
-    "innovation_platforms": ("22", "23", "24", "25", "26"),
-    "tech_projects": ("8", "8", "9", "9", "9"),
-    "rd_institution_coverage": ("90.5", "92.0", "93.1", "94.6", "96.2"),
-    "rd_activity_coverage": ("86.0", "88.4", "89.9", "91.5", "93.0"),
+    "innovation_platforms": ("22", "23", "24", "25", "26", "27"),
+    "tech_projects": ("8", "8", "9", "9", "9", "9"),
+    "rd_institution_coverage": ("90.5", "92.0", "93.1", "94.6", "96.2", "98.5"),
+    "rd_activity_coverage": ("86.0", "88.4", "89.9", "91.5", "93.0", "95.1"),
     # 五 (用水总量: within the year, a ceiling)
-    "water_use_total": ("15.62", "21.05", "4.98", "10.34", "15.80"),
-    "eco_base_flow": ("91.0", "92.5", "93.0", "94.0", "95.0"),
-    "water_use_efficiency": ("10.2", "11.0", "11.8", "12.5", "13.1"),
-    "water_quality_compliance": ("93.3", "93.3", "94.1", "94.1", "95.0"),
+    "water_use_total": ("15.62", "21.05", "4.98", "10.34", "15.80", "21.40"),
+    "eco_base_flow": ("91.0", "92.5", "93.0", "94.0", "95.0", "95.0"),
+    "water_use_efficiency": ("10.2", "11.0", "11.8", "12.5", "13.1", "13.8"),
+    "water_quality_compliance": ("93.3", "93.3", "94.1", "94.1", "95.0", "95.0"),
     # 八
-    "green_finance_growth": ("24.1", "22.8", "23.9", "24.6", "23.5"),
-    "green_finance_scale": ("1082", "1136", "1215", "1302", "1380"),
+    "green_finance_growth": ("24.1", "22.8", "23.9", "24.6", "23.5", "22.9"),
+    "green_finance_scale": ("1082", "1136", "1215", "1302", "1380", "1452"),
     # 十 (within the year)
-    "tourist_arrivals": ("0.80", "1.12", "0.27", "0.58", "0.86"),
-    "tourism_revenue": ("830", "1180", "290", "620", "1020"),
+    "tourist_arrivals": ("0.80", "1.12", "0.27", "0.58", "0.86", "1.21"),
+    "tourism_revenue": ("830", "1180", "290", "620", "1020", "1410"),
 }
 
 NOTES: dict[str, str] = {
@@ -93,24 +98,45 @@ class DemoProject:
 
 PROJECTS: tuple[DemoProject, ...] = (
     DemoProject(3, "宜化集团磷石膏综合利用绿色化改造项目", "86000", "32000",
-                ("21500", "30800", "6200", "15600", "24800"), ("在建",) * 5, "2023-03-01",
+                ("21500", "30800", "6200", "15600", "24800", "32500"), ("在建",) * 6, "2023-03-01",
                 "主体装置安装完成85%"),
     DemoProject(3, "兴发集团有机硅绿色供应链示范项目", "45000", "18000",
-                ("9800", "16900", "3100", "7900", "12600"), ("在建",) * 5, "2024-02-01", "一期工程试生产"),
+                ("9800", "16900", "3100", "7900", "12600", "17200"), ("在建",) * 6, "2024-02-01", "一期工程试生产"),
     DemoProject(5, "黄柏河流域水资源配置工程", "128000", "40000",
-                ("26000", "38500", "7800", "18600", "29900"), ("在建",) * 5, "2023-06-01", "输水隧洞贯通"),
+                ("26000", "38500", "7800", "18600", "29900", "40600"), ("在建",) * 6, "2023-06-01", "输水隧洞贯通"),
     DemoProject(9, "中心城区污水处理厂提标扩能工程", "64000", "24000",
-                ("15500", "23800", "4900", "11800", "约1.8亿"), ("在建",) * 5, "2024-01-01", "二期土建完成70%"),
+                ("15500", "23800", "4900", "11800", "约1.8亿", "24100"), ("在建",) * 6, "2024-01-01", "二期土建完成70%"),
     DemoProject(9, "城乡生活垃圾焚烧发电二期", "52000", "15000",
-                ("0", "0", "0", "0", "0"), ("未开工",) * 5, "2025-05-01", "用地手续办理中",
+                ("0", "0", "0", "0", "0", "0"), ("未开工",) * 6, "2025-05-01", "用地手续办理中",
                 "项目用地预审尚未批复，未能按计划开工。"),
     DemoProject(9, "伍家岗地下综合管廊", "38000", "12000",
-                ("9000", "12100", "2600", "6100", "9300"), ("在建", "已竣工", "已竣工", "已竣工", "已竣工"),
+                ("9000", "12100", "2600", "6100", "9300", "12000"), ("在建", "已竣工", "已竣工", "已竣工", "已竣工", "已竣工"),
                 "2023-04-01", "主体完工"),
     DemoProject(10, "屈原文化公园核心区建设", "150000", "45000",
-                ("28000", "41000", "6500", "16800", "27200"), ("在建",) * 5, "2023-09-01",
+                ("28000", "41000", "6500", "16800", "27200", "45200"), ("在建",) * 6, "2023-09-01",
                 "核心区主体工程完成80%", "征地拆迁进度偏慢，影响二期开工。"),
 )
+
+# Units' answers on 督办 items in their 整改落实 sheet: 督办编号 (or 督办编号@quarter, for that quarter only)
+# -> (整改状态, 整改措施, 整改进展).
+# The story: 第十项 reports its 2024Q3 revenue item done at once, closed in 2025Q1 (still behind in 2024Q4); the 2024Q4 project items are closed in
+# 2025Q1 except 屈原文化公园 (整改中, overdue, until 2025Q3 closes it); 第三项 closes its supply-chain item in 2025Q2
+# but not the green-park one, nor 第七项 its 2023 task, nor 第九项 the incinerator: overdue in 2025Q3;
+# 第七项 finishes the task and closes its item in 2025Q4.
+RECTIFICATIONS: dict[str, tuple[str, str, str]] = {
+    "2024Q3-03-1": ("整改中", "指导猇亭化工园区按绿色园区评价要求整改。", "宜都化工园区材料已报省经信厅。"),
+    "2024Q3-07-1": ("整改中", "加强与省直部门对接，逐项推动剩余事项。", "剩余3项事项正在协调。"),
+    "2024Q3-09-1": ("未启动", "", ""),
+    "2024Q3-10-1": ("已完成", "开展秋季文旅消费季活动。", "综合收入增速回升，已达到时序进度。"),
+    "2024Q4-03-1": ("已完成", "调整年度投资计划，主体装置加快安装。", "2025年投资按月足额完成。"),
+    "2024Q4-03-2": ("已完成", "一期工程完成结算，二期资金已落实。", "本年投资计划按季度推进。"),
+    "2024Q4-05-1": ("已完成", "输水隧洞施工加大投入。", "本年投资进度符合计划。"),
+    "2024Q4-09-1": ("已完成", "二期土建提速。", "本年投资进度符合计划。"),
+    "2024Q4-10-1": ("整改中", "成立征地拆迁专班。", "征地拆迁仍在推进。"),
+    "2024Q4-10-1@2025Q3": ("已完成", "成立征地拆迁专班，调整年度投资计划。", "本年投资进度已符合计划。"),
+    "2024Q3-07-1@2025Q4": ("已完成", "剩余事项经省直部门协调全部完成。", "省域副中心城市建设重点事项已全部完成。"),
+    "2025Q1-03-1": ("已完成", "兴发集团有机硅绿色供应链通过省级认定。", "绿色供应链已达2条。"),
+}
 
 # Who fills in, per action: (填报人, 联系电话, 审核人)
 CONTACTS: dict[int, tuple[str, str, str]] = {

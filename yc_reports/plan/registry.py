@@ -121,6 +121,35 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class Assessment:
+    """年度考核 rules ([assessment] in the plan; issue #12): the weights of the three parts (points out of
+    their sum, scaled to 100 over the parts that apply) and the points deducted per finding."""
+
+    weight_indicators: Decimal = Decimal(50)    # 指标完成
+    weight_tasks: Decimal = Decimal(30)         # 重点任务和督办整改
+    weight_reporting: Decimal = Decimal(20)     # 按时准确报送
+    indicator_not_met: Decimal = Decimal(10)    # each indicator 未完成 its target of the year (Q4)
+    indicator_lagging: Decimal = Decimal(6)     # each indicator 滞后 at Q4 (target in a later year)
+    indicator_watch: Decimal = Decimal(3)       # each indicator 关注 at Q4
+    indicator_no_data: Decimal = Decimal(5)     # each indicator without a usable figure at Q4
+    task_behind: Decimal = Decimal(5)           # each key task 滞后 or past its deadline at Q4
+    overdue_item: Decimal = Decimal(3)          # each 督办 item 逾期未整改 at Q4
+    report_missing: Decimal = Decimal(5)        # each quarter of the year without a workbook
+    report_late: Decimal = Decimal(2)           # each quarter reported after the due date (填报日期)
+    report_errors: Decimal = Decimal(2)         # each quarter whose workbook had errors (数据待核实)
+
+
+ASSESSMENT_LABELS = {
+    "weight_indicators": "指标完成分值", "weight_tasks": "重点任务和督办整改分值", "weight_reporting": "按时准确报送分值",
+    "indicator_not_met": "指标未完成年度目标，每项扣分", "indicator_lagging": "指标进度滞后，每项扣分",
+    "indicator_watch": "指标需关注，每项扣分", "indicator_no_data": "指标未报有效数据，每项扣分",
+    "task_behind": "重点任务滞后或逾期，每项扣分", "overdue_item": "督办事项逾期未整改，每项扣分",
+    "report_missing": "季度未报送，每次扣分", "report_late": "季度逾期报送，每次扣分",
+    "report_errors": "报送数据有误，每次扣分",
+}
+
+
+@dataclass(frozen=True)
 class PlanInfo:
     id: str
     name: str
@@ -143,6 +172,7 @@ class Registry:
     thresholds: Thresholds
     actions: tuple[Action, ...]
     source_path: str = field(default="", compare=False)
+    assessment: Assessment = field(default_factory=Assessment)   # 年度考核 rules, [assessment]
 
     def action(self, action_id: int) -> Action:
         for action in self.actions:
@@ -216,7 +246,28 @@ def _parse_registry(raw: dict[str, Any], where: str) -> Registry:
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         reader.fail("actions", f"指标或任务代码（key）重复：{'、'.join(dupes)}")
-    return Registry(plan=plan, thresholds=thresholds, actions=actions, source_path=where)
+    return Registry(plan=plan, thresholds=thresholds, actions=actions, source_path=where,
+                    assessment=_parse_assessment(reader, raw.get("assessment", {})))
+
+
+def _parse_assessment(r: _Reader, t: Any) -> Assessment:
+    """[assessment]: every key optional (defaults above), none unknown, none negative."""
+    if not isinstance(t, dict):
+        r.fail("assessment", "应为表（[assessment]）")
+    unknown = sorted(set(t) - set(ASSESSMENT_LABELS))
+    if unknown:
+        r.fail(f"assessment.{unknown[0]}", f"不是考核规则的项目，可用的有：{'、'.join(ASSESSMENT_LABELS)}")
+    values = {}
+    for key in ASSESSMENT_LABELS:
+        if key in t:
+            value = r.number(t[key], f"assessment.{key}", allow_empty=False)
+            if value < 0:
+                r.fail(f"assessment.{key}", f"{ASSESSMENT_LABELS[key]}不能为负数，实际为 {t[key]!r}")
+            values[key] = value
+    rules = Assessment(**values)
+    if rules.weight_indicators + rules.weight_tasks + rules.weight_reporting <= 0:
+        r.fail("assessment", "三项分值之和应大于0")
+    return rules
 
 
 class _Reader:

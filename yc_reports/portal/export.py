@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from yc_reports.workbook.xlsx_io import display_width, save_workbook, set_text
+from yc_reports.textwidth import display_width
+from yc_reports.workbook.xlsx_io import save_workbook, set_text
 
 if TYPE_CHECKING:
     from .service import Board, Portal

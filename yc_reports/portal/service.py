@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 import secrets
 import shutil
 import tempfile
 import threading
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -36,7 +34,8 @@ from yc_reports.pipeline.selection import (
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Registry, cn_numeral
 from yc_reports.workbook.layout import template_file_name
-from yc_reports.workbook.xlsx_io import FIXED_ZIP_TIME, save_workbook
+from yc_reports.fixedzip import zip_bytes
+from yc_reports.workbook.xlsx_io import save_workbook
 
 from .store import AuditEntry, BuildRecord, Contact, Store, UploadRecord, hash_token
 from .work import PoolBusy, WorkPool
@@ -992,13 +991,9 @@ class Portal:
         record = self.store.build(build_id)
         if record is None or not record.files:
             raise NotFound("没有找到该次汇总的结果文件。")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for index, name in enumerate(record.files):
-                entry = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(entry, self.build_file(build_id, index).path.read_bytes())
-        return FileBytes(f"{record.quarter}_汇总结果_第{record.id}次.zip", buffer.getvalue())
+        data = zip_bytes((name, self.build_file(build_id, index).path.read_bytes())
+                         for index, name in enumerate(record.files))
+        return FileBytes(f"{record.quarter}_汇总结果_第{record.id}次.zip", data)
 
     # ------------------------------------------------------------------------------ internals
 

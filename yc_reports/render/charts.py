@@ -22,8 +22,10 @@ from matplotlib.ticker import MaxNLocator
 from yc_reports.render.fonts import cjk_font
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, ProjectResult, QuarterReport, Status
 from yc_reports.render.numfmt import fmt_number, fmt_percent
+from yc_reports.render.palette import PATTERN_INK, grey_level, light_style
 from yc_reports.plan.quarter import CN_QUARTER
 from yc_reports.plan.registry import Kind
+from yc_reports.textwidth import text_width_em
 
 DPI = 200
 TEXT_WIDTH_MM = 156
@@ -46,10 +48,25 @@ class Chart:
     png: bytes
     alt_text: str
     width_mm: float
+    caption: str | None = None   # set under the figure (from the wording layer)
 
 
 def colour(light: Light) -> str:
-    return "#" + light.rgb
+    """The light's chart ink: colours that differ in grey level as well as hue (see palette.py)."""
+    return "#" + light_style(light).ink
+
+
+def paint(light: Light) -> dict:
+    """matplotlib patch keywords for a light: its ink, and for grey a hatch on white with an outline."""
+    style = light_style(light)
+    if style.hatch:
+        return dict(facecolor=colour(light), hatch=style.hatch, edgecolor="#" + PATTERN_INK, linewidth=0.6)
+    return dict(color=colour(light))
+
+
+def _text_on(light: Light) -> str:
+    """White text on a dark ink, black on a light one."""
+    return "white" if grey_level(light_style(light).ink) < 150 else INK
 
 
 def status_colour(status: Status) -> str:
@@ -137,17 +154,13 @@ def _number_ticks(ax, low: float, high: float, decimals: int, *, axis: str) -> N
     ax.set_axisbelow(True)
 
 
-def _text_em(text: str) -> float:
-    return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
-
-
 LEGEND_ROW_MM = 5.5
 
 
 def _legend_columns(labels: Sequence[str], width_mm: float = TEXT_WIDTH_MM) -> int:
     """One row when the legend fits the figure's width, else two."""
     em_mm = SMALL_PT * 25.4 / 72
-    needed = sum((_text_em(label) + 3.5) * em_mm for label in labels)
+    needed = sum((text_width_em(label, autospace=False) + 3.5) * em_mm for label in labels)
     return len(labels) if needed <= width_mm - 8 else -(-len(labels) // 2)
 
 
@@ -200,7 +213,7 @@ def indicator_progress_chart(action: ActionResult, time_progress_label: str = "�
         light = ind.status.light
         if ind.completion is not None:
             shown = min(_percent(ind.completion), upper)
-            ax.barh(y, shown, height=0.52, color=colour(light), zorder=2)
+            ax.barh(y, shown, height=0.52, zorder=2, **paint(light))
             label_x = shown
             if ind.time_progress is not None and 0 <= _percent(ind.time_progress) - shown < upper * 0.1:
                 label_x = min(_percent(ind.time_progress), upper)   # the marker stands just past the bar
@@ -215,7 +228,7 @@ def indicator_progress_chart(action: ActionResult, time_progress_label: str = "�
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_yticks(ys, [_wrap(i.name, 13) for i in indicators], fontproperties=cjk_font(SMALL_PT))
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(color=colour(light)) for light in lights_used] + [Line2D([], [], color=INK, linewidth=1.8)]
+    handles = [Patch(**paint(light)) for light in lights_used] + [Line2D([], [], color=INK, linewidth=1.8)]
     _legend(canvas, handles, labels)
     return Chart(canvas.png(), _indicator_alt(action, time_progress_label), TEXT_WIDTH_MM)
 
@@ -319,14 +332,14 @@ def project_investment_chart(action: ActionResult) -> Chart:
                     solid_capstyle="butt")
         if p.ytd_completed is not None:
             light = p.status.light
-            ax.barh(y, float(p.ytd_completed), height=0.32, color=colour(light), zorder=2)
+            ax.barh(y, float(p.ytd_completed), height=0.32, zorder=2, **paint(light))
         end = max(float(p.annual_plan or 0), float(p.ytd_completed or 0))
         ax.text(end + upper * 0.012, y, _project_label(p), va="center", ha="left", color=INK,
                 fontproperties=cjk_font(SMALL_PT), clip_on=False)
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_yticks(ys, [_wrap(p.name, 13) for p in projects], fontproperties=cjk_font(SMALL_PT))
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(color=PLAN_BAR)] + [Patch(color=colour(light)) for light in lights_used]
+    handles = [Patch(color=PLAN_BAR)] + [Patch(**paint(light)) for light in lights_used]
     handles.append(Line2D([], [], color=INK, linewidth=1.8))
     _legend(canvas, handles, labels)
     return Chart(canvas.png(), _project_alt(action), TEXT_WIDTH_MM)
@@ -351,81 +364,122 @@ def _project_alt(action: ActionResult) -> str:
 # ------------------------------------------------------------------------------------- summary
 
 
-def mean_completion(action: ActionResult) -> Fraction | None:
-    """The plain mean of the completions the action's indicators have (exact)."""
-    values = [i.completion for i in action.indicators if i.completion is not None]
-    return sum(values, Fraction(0)) / len(values) if values else None
+def progress_rows(report: QuarterReport) -> list[tuple[ActionResult, IndicatorResult]]:
+    """The indicators the summary chart draws: every one with a completion and a time progress, by action."""
+    return [(a, ind) for a in report.actions if a.submitted for ind in a.indicators
+            if ind.gap_points is not None]
 
 
-def task_summary(action: ActionResult) -> str:
-    if not action.tasks:
-        return "无量化指标和重点任务"
-    done = sum(1 for t in action.tasks if t.reported is not None and t.reported.value == "已完成")
-    behind = sum(1 for t in action.tasks if t.behind)
-    rest = len(action.tasks) - done - behind
-    words = [f"已完成{done}项"] if done else []
-    words += [f"正常推进{rest}项"] if rest else []
-    words += [f"滞后{behind}项"] if behind else []
-    return "重点任务" + "，".join(words)
+GAP_LIMIT = 60   # points: a longer bar is cut at the axis' end, its figure still printed
 
 
-def _row_text(action: ActionResult) -> str:
-    if not action.submitted:
-        return "未报送"
-    completion = mean_completion(action)
-    if completion is not None:
-        return f"指标平均完成率{fmt_percent(completion)}"
-    if action.tasks or not action.indicators:
-        return task_summary(action)
-    return "指标目标待定或暂无数据"
-
-
-def summary_lights_chart(report: QuarterReport) -> Chart:
-    """The actions at a glance: one row each, a lamp in its light's colour, its mean indicator
-    completion as a bar (or its task summary), and the light's name."""
-    from matplotlib.transforms import blended_transform_factory
-
-    actions = list(report.actions)
-    n = max(1, len(actions))
-    height = 14 + 9 * n + 20
+def summary_progress_chart(report: QuarterReport) -> Chart:
+    """Every quantified indicator of the quarter against its own time progress: one bar per indicator,
+    its gap in percentage points from the time-progress line (0), in its status' light. No average of
+    unlike indicators: each stands for itself, grouped by action."""
+    rows = progress_rows(report)
+    n = max(1, len(rows))
+    lights_used = _first_seen(ind.status.light for _, ind in rows)
+    labels = [LIGHT_LEGEND[light] for light in lights_used] + ["时序进度"]
+    bottom = 15 + LEGEND_ROW_MM * _legend_rows(labels)
+    names = [f"{a.action.cn_number}、{_wrap(ind.name, 17)}" for a, ind in rows]
+    height = 13 + (8.5 if any("\n" in name for name in names) else 6.2) * n + bottom
     canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(f"{report.quarter.label}各行动亮灯情况")
-    ax = canvas.axes(left=60, top=13, right=18, bottom=20)
-    completions = {a.action.id: mean_completion(a) for a in actions}
-    upper = _axis_upper(_percent(c) for c in completions.values() if c is not None)
-    _percent_axis(ax, upper)
-    ax.set_xlabel("各行动指标平均完成率", fontproperties=cjk_font(SMALL_PT), color=MUTED, labelpad=3)
-    row_start = blended_transform_factory(canvas.figure.transFigure, ax.transData)
-    lamp_x, name_x = 3.5 / canvas.width_mm, 7.5 / canvas.width_mm
-    ys = list(range(len(actions)))[::-1]
-    for y, a in zip(ys, actions):
-        fill = colour(a.light)
-        completion = completions[a.action.id] if a.submitted else None
-        if completion is not None:
-            shown = min(_percent(completion), upper)
-            ax.barh(y, shown, height=0.5, color=fill, zorder=2)
-            ax.text(shown + upper * 0.012, y, fmt_percent(completion), va="center", ha="left", color=INK,
-                    fontproperties=cjk_font(SMALL_PT), zorder=4)
-        else:
-            ax.text(upper * 0.012, y, _row_text(a), va="center", ha="left", color=MUTED,
-                    fontproperties=cjk_font(SMALL_PT))
-        ax.text(1.015, y, a.light.label, transform=ax.get_yaxis_transform(), va="center", ha="left", color=INK,
-                fontproperties=cjk_font(LABEL_PT), clip_on=False)
-        ax.plot([lamp_x], [y], transform=row_start, marker="o", markersize=7.5, color=fill, clip_on=False)
-        ax.text(name_x, y, _wrap(f"{a.action.cn_number}、{a.action.name}", 16), transform=row_start, va="center",
-                ha="left", color=INK, fontproperties=cjk_font(SMALL_PT), linespacing=1.15)
+    canvas.title(f"{report.quarter.label}各项指标与时序进度的差距")
+    ax = canvas.axes(left=66, top=13, right=14, bottom=bottom)
+    gaps = [float(ind.gap_points) for _, ind in rows]
+    reach = min(GAP_LIMIT, max([20.0, *(abs(g) for g in gaps)]) * 1.25)
+    ax.set_xlim(-reach, reach)
+    step = 10 if reach <= 40 else 20
+    ticks = [v for v in range(-int(reach) // step * step, int(reach) + 1, step)]
+    ax.set_xticks(ticks, [f"{v:+d}" if v else "0" for v in ticks], fontproperties=cjk_font(SMALL_PT))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.set_xlabel("与时序进度的差距（个百分点）", fontproperties=cjk_font(SMALL_PT), color=MUTED, labelpad=3)
+    ys = list(range(len(rows)))[::-1]
+    for y, (a, ind), gap in zip(ys, rows, gaps):
+        shown = max(-reach, min(reach, gap))
+        ax.barh(y, shown, height=0.55, zorder=2, **paint(ind.status.light))
+        ax.text(shown + (reach * 0.015 if shown >= 0 else -reach * 0.015), y, _signed_points(ind.gap_points),
+                va="center", ha="left" if shown >= 0 else "right", color=INK, fontproperties=cjk_font(SMALL_PT),
+                zorder=4)
+    ax.axvline(0, color=INK, linewidth=1.8, zorder=3)
     ax.set_ylim(-0.6, n - 0.4)
-    ax.set_yticks([])
-    lights = [light for light in (Light.GREEN, Light.YELLOW, Light.RED, Light.GREY)]
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=7.5, color=colour(light)) for light in lights]
-    _legend(canvas, handles, [f"{light.label} {report.count(light)}项" for light in lights])
-    return Chart(canvas.png(), _lights_alt(report), TEXT_WIDTH_MM)
+    ax.set_yticks(ys, names, fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
+    ax.tick_params(axis="y", length=0)
+    handles = [Patch(**paint(light)) for light in lights_used] + [Line2D([], [], color=INK, linewidth=1.8)]
+    _legend(canvas, handles, labels)
+    return Chart(canvas.png(), _progress_alt(report, rows), TEXT_WIDTH_MM)
 
 
-def _lights_alt(report: QuarterReport) -> str:
-    counts = "，".join(f"{light.label}{report.count(light)}项" for light in Light if report.count(light))
-    rows = "；".join(f"{a.action.cn_number}、{a.action.name}{a.light.label}（{_row_text(a)}）" for a in report.actions)
-    return f"图：{report.quarter.label}各行动亮灯情况，{counts}。{rows}。"
+def _signed_points(gap) -> str:
+    text = fmt_number(gap, 1)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def _progress_alt(report: QuarterReport, rows) -> str:
+    parts = "；".join(f"第{a.action.cn_number}项{ind.name}{_signed_points(ind.gap_points)}个百分点（{ind.status.label}）"
+                     for a, ind in rows)
+    return f"图：{report.quarter.label}各项指标完成率与时序进度的差距。{parts}。"
+
+
+TASK_STATES = (   # (label, light): what a task's bar says
+    ("已完成", Light.GREEN), ("正常推进", Light.YELLOW), ("滞后或逾期", Light.RED), ("未填报", Light.GREY),
+)
+
+
+def _task_state(task) -> str:
+    if task.behind:
+        return "滞后或逾期"
+    if task.reported is None:
+        return "未填报"
+    return "已完成" if task.reported.value == "已完成" else "正常推进"
+
+
+def task_deadline_chart(action: ActionResult, quarter_end) -> Chart:
+    """Key tasks against their deadlines, for an action without quantified figures: one row per task,
+    a bar from the plan's start of the year to the deadline in the task's state, the quarter's end
+    as a line."""
+    import datetime as dt
+
+    tasks = [t for t in action.tasks if t.deadline is not None]
+    n = max(1, len(tasks))
+    states = [_task_state(t) for t in tasks]
+    used = [(label, light) for label, light in TASK_STATES if label in states]
+    labels = [label for label, _ in used] + ["本季度末"]
+    bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
+    names = [_wrap(t.content, 17) for t in tasks]
+    row_mm = 4 + 3.6 * max([name.count("\n") + 1 for name in names] + [2])
+    height = 13 + row_mm * n + bottom
+    canvas = _Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(f"{action.action.name}：重点任务完成时限与进度")
+    ax = canvas.axes(left=62, top=13, right=28, bottom=bottom)
+    days = [t.deadline for t in tasks] + [quarter_end]
+    first = dt.date(min(d.year for d in days), 1, 1)
+    last = dt.date(max(d.year for d in days), 12, 31)
+    ax.set_xlim(0, (last - first).days)
+    ticks = [dt.date(y, 1, 1) for y in range(first.year, last.year + 1)]
+    ax.set_xticks([(d - first).days for d in ticks], [f"{d.year}年" for d in ticks],
+                  fontproperties=cjk_font(SMALL_PT))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    colours = dict(TASK_STATES)
+    ys = list(range(len(tasks)))[::-1]
+    for y, task, state in zip(ys, tasks, states):
+        end = (task.deadline - first).days
+        ax.barh(y, end, height=0.5, zorder=2, **paint(colours[state]))
+        ax.text(end + 4, y, f"{task.deadline.year}年{task.deadline.month}月{task.deadline.day}日", va="center",
+                ha="left", color=INK, fontproperties=cjk_font(SMALL_PT), zorder=4, clip_on=False)
+    now = (quarter_end - first).days
+    ax.axvline(now, color=INK, linewidth=1.8, zorder=3)
+    ax.set_ylim(-0.6, n - 0.4)
+    ax.set_yticks(ys, names, fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
+    ax.tick_params(axis="y", length=0)
+    handles = [Patch(**paint(light)) for _, light in used] + [Line2D([], [], color=INK, linewidth=1.8)]
+    _legend(canvas, handles, labels)
+    alt = "；".join(f"{t.content}，完成时限{t.deadline.year}年{t.deadline.month}月{t.deadline.day}日，{s}"
+                   for t, s in zip(tasks, states))
+    return Chart(canvas.png(), f"图：{action.action.name}重点任务完成时限与进度。{alt}。", TEXT_WIDTH_MM)
 
 
 SUBMISSION_STATES = (
@@ -448,7 +502,7 @@ def submission_chart(report: QuarterReport) -> Chart:
     n = max(1, len(actions))
     height = 50
     canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(f"{report.quarter.label}各行动工作簿报送情况")
+    canvas.title(f"{report.quarter.label}各行动数据报送情况")
     ax = canvas.axes(left=6, top=12, right=6, bottom=13)
     ax.set_xlim(-0.5, n - 0.5)
     ax.set_ylim(-1.0, 0.62)
@@ -456,9 +510,10 @@ def submission_chart(report: QuarterReport) -> Chart:
     fills = dict(SUBMISSION_STATES)
     for x, a in enumerate(actions):
         state = submission_state(a)
-        ax.add_patch(_tile(x, colour(fills[state])))
-        ax.text(x, 0.0, a.action.cn_number, ha="center", va="center", color="white" if state != "未报送" else INK,
-                fontproperties=cjk_font(LABEL_PT))
+        ax.add_patch(_tile(x, fills[state]))
+        ax.text(x, 0.0, a.action.cn_number, ha="center", va="center", color=_text_on(fills[state]),
+                fontproperties=cjk_font(LABEL_PT),
+                bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none") if fills[state] is Light.GREY else None)
         if a.submitted:
             notes = [f"错误{a.error_count}处"] if a.error_count else []
             notes += [f"警告{a.warning_count}处"] if a.warning_count else []
@@ -467,17 +522,18 @@ def submission_chart(report: QuarterReport) -> Chart:
             note = "未报送"
         ax.text(x, -0.52, note, ha="center", va="top", color=INK if a.error_count else MUTED,
                 fontproperties=cjk_font(SMALL_PT))
-    handles = [Patch(color=colour(light)) for _, light in SUBMISSION_STATES]
+    handles = [Patch(**paint(light)) for _, light in SUBMISSION_STATES]
     labels = [f"{name} {sum(1 for a in actions if submission_state(a) == name)}项" for name, _ in SUBMISSION_STATES]
     _legend(canvas, handles, labels)
     return Chart(canvas.png(), _submission_alt(report), TEXT_WIDTH_MM)
 
 
-def _tile(x: float, fill: str):
+def _tile(x: float, light: Light):
     from matplotlib.patches import FancyBboxPatch
 
-    return FancyBboxPatch((x - 0.38, -0.42), 0.76, 0.84, boxstyle="round,pad=0,rounding_size=0.08",
-                          facecolor=fill, edgecolor="none")
+    style = {"edgecolor": "none", **paint(light)}
+    style.setdefault("facecolor", style.pop("color", None))
+    return FancyBboxPatch((x - 0.38, -0.42), 0.76, 0.84, boxstyle="round,pad=0,rounding_size=0.08", **style)
 
 
 def _submission_alt(report: QuarterReport) -> str:
@@ -487,4 +543,4 @@ def _submission_alt(report: QuarterReport) -> str:
         if members:
             who = "、".join(f"第{a.action.cn_number}项" for a in members)
             groups.append(f"{name}{len(members)}项（{who}）")
-    return f"图：{report.quarter.label}各行动工作簿报送情况：" + "；".join(groups) + "。"
+    return f"图：{report.quarter.label}各行动数据报送情况：" + "；".join(groups) + "。"

@@ -26,12 +26,14 @@ def to_decimal(value: Number, places: int) -> Decimal:
 
 
 def fmt_number(value: Number | None, places: int = 1, empty: str = "—") -> str:
-    """12 -> '12'; 0.98 -> '0.98' (places=2); trailing zeros kept to the indicator's decimals."""
+    """12 -> '12'; 0.98 -> '0.98' (places=2); 1.20 -> '1.20'; a whole figure without '.0': 2000, 75."""
     if value is None:
         return empty
     rounded = to_decimal(value, places)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0.0"
+    if rounded == rounded.to_integral_value():
+        rounded = rounded.quantize(Decimal(1))  # as an office writes it: 2000亿元, 75%
     return f"{rounded:f}"
 
 

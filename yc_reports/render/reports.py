@@ -7,7 +7,9 @@ with the official-document builder (officedoc). It never computes a status: the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,14 +20,17 @@ from yc_reports.render import numfmt
 from yc_reports.pipeline import parallel
 from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
 from yc_reports.issues import Severity
+from yc_reports.analysis.projection import at_risk
+from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
-from yc_reports.render.docx.document import OfficialDocument, tint
+from yc_reports.render.docx.document import OfficialDocument
+from yc_reports.render.docx.xml import Shade
+from yc_reports.render.palette import PATTERN_INK, light_style
 from yc_reports.plan.registry import Kind, cn_numeral
 from yc_reports.render.wording import Block, Wording, default_template_dir
+from yc_reports.textwidth import text_width_em
 
 ACTION_REPORTS_DIR = "各行动报告"
-RECTIFY_DAYS = 15  # 整改反馈时限: days after the report date
-KEEP_TOGETHER_MAX_ROWS = 12  # a longer list (校验问题清单) may run over pages as it comes
 TABLE_FONT_PT = 12        # 小四
 WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
 
@@ -43,9 +48,16 @@ class Table:
     rows: tuple[tuple[str, ...], ...]
     widths_mm: tuple[float, ...]
     align: tuple[str, ...]                       # per column: "left" | "center" | "right"
-    fills: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> RRGGBB
+    fills: dict[tuple[int, int], Shade] = field(default_factory=dict)  # (row, col) -> cell shading
     font_pt: float | None = None                 # None: 小四, or 五号 for six columns or more
     keep_together: bool = True                   # never split over two pages when it fits on one
+    names: tuple[int, ...] = ()                  # columns of unit names (“市水利和湖泊局”): never broken inside
+
+
+def light_shade(light: Light) -> Shade:
+    """A table cell in a light's print-safe fill (grey: a dot pattern on white, see palette.py)."""
+    style = light_style(light)
+    return Shade(style.fill, style.cell_pattern, PATTERN_INK if style.cell_pattern != "clear" else "auto")
 
 
 def summary_file_name(report: QuarterReport) -> str:
@@ -108,45 +120,76 @@ def _document_weight(result: ActionResult) -> int:
 
 
 def briefing_document(report: QuarterReport, settings: DocumentSettings) -> OfficialDocument:
-    """A new document under the briefing's red 报头 (第N期 of the year); `settings` already resolved."""
+    """A new quarterly document under its head, `settings` already resolved: a 通报 under the 版头
+    (发文机关标志, 发文字号) or a 简报 under the red 报头 (期号, 编发单位, date). One number per quarter."""
     doc = OfficialDocument(settings, stamp=report.report_date)
-    doc.masthead(settings.masthead.name, issue_label=f"{report.quarter.year}年第{report.issue_number}期",
-                 issuer=settings.masthead.issuer, date=report.report_date)
+    number = settings.number_for(report.quarter.year, report.issue_number)
+    if settings.document.is_notice:
+        doc.issuer_mark(settings.document.organ, number)
+    else:
+        doc.masthead(settings.masthead.name, issue_label=number, issuer=settings.masthead.issuer,
+                     date=report.report_date)
     return doc
 
 
 def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: Wording) -> OfficialDocument:
+    """The quarter's 通报 or 简报; with `action_reports = "附件"` the ten action reports are its 附件2."""
+    settings = settings.resolved(report.plan)
+    kind = settings.document
     by_light = {light: [a for a in report.actions if a.light is light] for light in Light}
     blocks = wording.outline(
-        "summary.j2", r=report, q=report.quarter, plan=report.plan,
+        "summary.j2", r=report, q=report.quarter, plan=report.plan, kind=kind.kind,
         lights={light.value: len(items) for light, items in by_light.items()},
         red=by_light[Light.RED], yellow=by_light[Light.YELLOW], green=by_light[Light.GREEN],
         grey=by_light[Light.GREY], deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
+        finish=at_risk(report),   # 收官 (issue #12): targets of this year the pace so far misses
     )
-    settings = settings.resolved(report.plan)
+    if not kind.is_notice:   # a 简报 has no 主送
+        blocks = [b for b in blocks if b.kind != "recipient"]
     doc = briefing_document(report, settings)
     figures = {
-        "亮灯总览": lambda: [charts.summary_lights_chart(report)],
+        "亮灯总览": lambda: ([_captioned(charts.summary_progress_chart(report), wording, "summary_progress", report)]
+                         if charts.progress_rows(report) else []),
         "报送情况": lambda: [charts.submission_chart(report)],
     }
     tables = {
         "行动总览": lambda: overview_table(report),
         "督办清单": lambda: supervision_table(report),
     }
-    lay_out(doc, blocks, figures, tables)
-    attachments = ["十大行动报送情况表", "校验问题清单"]
+    lay_out(doc, blocks, figures, tables, {"说明": lambda: note_blocks(report, wording)})
+    attachments = ["十大行动报送情况表"] + (["十大行动推进情况"] if kind.reports_attached else [])
     doc.attachment_list(attachments)
-    doc.signature(settings.masthead.issuer, report.report_date)
+    if kind.is_notice:
+        doc.signature(settings.masthead.issuer, report.report_date, seal_lines=kind.seal_lines)
     doc.attachment(1, attachments[0])
     put_table(doc, submission_table(report))
-    doc.attachment(2, attachments[1])
-    issues_table_ = issues_table(report)
-    if issues_table_.rows:
-        put_table(doc, issues_table_)
+    if kind.reports_attached:
+        doc.attachment(2, attachments[1])
+        for i, result in enumerate(report.actions):
+            if i:
+                doc.page_break()
+            lay_out_action(doc, result, report, settings, wording, attached=True)
+    if kind.is_notice:
+        doc.colophon(recipients=(), cc=notice_copies(settings), printer=settings.colophon.printer,
+                     print_date=report.report_date)
     else:
-        doc.paragraph("本季度报送的工作簿均通过校验，未发现问题。")
-    doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=report.report_date)
+        doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=report.report_date)
     return doc
+
+
+def notice_copies(settings: DocumentSettings) -> str:
+    """抄送 of a 通报: the 报 and 送 recipients of the settings, then their 抄送 (a 通报's 版记 has no 报/送/发)."""
+    names = [settings.colophon.report_to, settings.colophon.send_to, settings.cc]
+    return "，".join(n.strip().rstrip("。") for n in names if n.strip())
+
+
+def note_blocks(report: QuarterReport, wording: Wording) -> list[Block]:
+    """The 说明 of 时序进度, 统计口径 and the source of the figures (templates/note.j2)."""
+    return wording.outline("note.j2", r=report, q=report.quarter, plan=report.plan)
+
+
+def _captioned(chart: charts.Chart, wording: Wording, name: str, report: QuarterReport) -> charts.Chart:
+    return dataclasses.replace(chart, caption=wording.label(name, r=report, q=report.quarter))
 
 
 def overview_table(report: QuarterReport) -> Table:
@@ -154,10 +197,10 @@ def overview_table(report: QuarterReport) -> Table:
     for i, a in enumerate(report.actions):
         rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, a.light.label,
                      "；".join(a.light_reasons) or _quiet_reason(a)))
-        fills[(i, 3)] = tint(a.light.rgb)
+        fills[(i, 3)] = light_shade(a.light)
     return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
                  (10.5, 36, 28, 14, 67.5), ("center", "left", "left", "center", "left"), fills,
-                 font_pt=WIDE_TABLE_FONT_PT)
+                 font_pt=WIDE_TABLE_FONT_PT, names=(2,))
 
 
 def _quiet_reason(a: ActionResult) -> str:
@@ -172,7 +215,7 @@ def supervision_table(report: QuarterReport) -> Table:
     rows = tuple((str(i), f"第{cn_numeral(s.action_id)}项", s.lead_units, s.item, s.reason, s.unit_problem or "—")
                  for i, s in enumerate(report.supervision, start=1))
     return Table(("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题"), rows,
-                 (10.5, 14, 25, 35, 40, 31.5), ("center", "center", "left", "left", "left", "left"))
+                 (10.5, 14, 25, 35, 40, 31.5), ("center", "center", "left", "left", "left", "left"), names=(2,))
 
 
 def submission_table(report: QuarterReport) -> Table:
@@ -185,9 +228,10 @@ def submission_table(report: QuarterReport) -> Table:
         filled = _short_date(info.fill_date, report.report_date) if info and info.fill_date else ""
         rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, state, contact or "—",
                      filled or "—", _check_result(a)))
-    return Table(("序号", "行动", "牵头单位", "报送情况", "填报人\n联系电话", "填报日期", "校验结果"), tuple(rows),
+    return Table(("序号", "行动", "牵头单位", "报送情况", "填报人\n联系电话", "填报日期", "数据审核"), tuple(rows),
                  (10.5, 32, 28, 21.5, 26, 20, 18),
-                 ("center", "left", "left", "center", "center", "center", "center"))
+                 ("center", "left", "left", "center", "center", "center", "center"), names=(2,),
+                 keep_together=False)   # an attachment of its own: it may run over to the next page
 
 
 def _short_date(day: dt.date, today: dt.date) -> str:
@@ -201,41 +245,44 @@ def _check_result(a: ActionResult) -> str:
     return "\n".join(found) or "无误"
 
 
-def issues_table(report: QuarterReport) -> Table:
-    rows = tuple((str(i), issue.file or "—", issue.location or "—", issue.severity.label, issue.message)
-                 for i, issue in enumerate(report.issues, start=1))
-    return Table(("序号", "文件", "位置", "级别", "问题说明"), rows, (10.5, 45, 24, 12, 64.5),
-                 ("center", "left", "center", "center", "left"), font_pt=WIDE_TABLE_FONT_PT,
-                 keep_together=len(rows) <= KEEP_TOGETHER_MAX_ROWS)
-
-
 # ------------------------------------------------------------------------------------ per action
 
 
 def compose_action(result: ActionResult, report: QuarterReport, settings: DocumentSettings,
                    wording: Wording) -> OfficialDocument:
+    """One action's report as its own file, without masthead or number (the quarter has one number):
+    the copy of its 附件 page of the 通报, or a standalone 情况报告 with 署名 and date."""
+    settings = settings.resolved(report.plan)
+    doc = OfficialDocument(settings, stamp=report.report_date)
+    attached = settings.document.reports_attached
+    lay_out_action(doc, result, report, settings, wording, attached=attached)
+    if not attached:
+        doc.signature(settings.masthead.issuer, report.report_date)
+    return doc
+
+
+def lay_out_action(doc: OfficialDocument, result: ActionResult, report: QuarterReport, settings: DocumentSettings,
+                   wording: Wording, *, attached: bool) -> None:
+    """An action's report (title and body) into `doc`; a standalone report carries the 说明 itself."""
     blocks = wording.outline("action.j2", a=result, q=report.quarter, plan=report.plan, r=report,
                              deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
-                             errors=action_errors(result, report),
+                             errors=action_errors(result, report), attached=attached,
                              supervised=any(s.action_id == result.action.id for s in report.supervision),
                              commended=any(c.action_id == result.action.id for c in report.commendations))
-    settings = settings.resolved(report.plan)
-    doc = briefing_document(report, settings)
     figures = {
         "指标进度": lambda: [charts.indicator_progress_chart(result)] if _has_figures(result) else [],
         "指标趋势": lambda: [charts.trend_chart(ind) for ind in trend_indicators(result)],
         "项目投资": lambda: [charts.project_investment_chart(result)] if result.projects else [],
+        "任务进度": lambda: ([charts.task_deadline_chart(result, report.quarter.end_date)]
+                         if not _has_figures(result) and any(t.deadline for t in result.tasks) else []),
     }
     tables = {
         "指标进展": lambda: indicator_table(result),
         "重点任务": lambda: task_table(result),
         "重大项目": lambda: project_table(result),
     }
-    lay_out(doc, blocks, figures, tables)
-    # No 署名 here: an action's report is a page of the briefing, whose 报头 and 版记 already name the
-    # issuing office and the date; without it the 版记 no longer spills onto a page of its own.
-    doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=report.report_date)
-    return doc
+    texts = {"说明": lambda: [] if attached else note_blocks(report, wording)}
+    lay_out(doc, blocks, figures, tables, texts)
 
 
 BEHIND = (Status.WATCH, Status.LAGGING, Status.NOT_MET)
@@ -281,7 +328,7 @@ def indicator_table(result: ActionResult) -> Table:
             _signed_points(ind), _change_cell(ind, ind.last_year, ind.yoy),
             "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), ind.status.label,
         ))
-        fills[(i, 8)] = tint(ind.status.light.rgb)
+        fills[(i, 8)] = light_shade(ind.status.light)
     return Table(INDICATOR_HEADERS, tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),
                  ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
 
@@ -291,7 +338,7 @@ def _change_cell(ind: IndicatorResult, base, ratio) -> str:
     if ind.unit == "%":
         if base is None or ind.actual is None:
             return "—"
-        return _signed(ind.actual - base, ind.decimals) + "个百分点"
+        return _signed(ind.actual - base, ind.decimals) + "\n个百分点"   # the unit whole on its own line
     if ratio is None:
         return "—"
     return _signed(ratio * 100, 1) + "%"
@@ -317,7 +364,7 @@ def task_table(result: ActionResult) -> Table:
         rows.append((str(i + 1), t.content, numfmt.cn_date(t.deadline) if t.deadline else "—", state,
                      t.progress or "—"))
         if t.behind:
-            fills[(i, 3)] = tint(Light.RED.rgb)
+            fills[(i, 3)] = light_shade(Light.RED)
     return Table(("序号", "任务内容", "完成时限", "完成状态", "进展情况"), tuple(rows), (12, 52, 26, 22, 44),
                  ("center", "left", "center", "center", "left"), fills)
 
@@ -328,7 +375,7 @@ def project_table(result: ActionResult) -> Table:
         state = p.project_status.value if p.project_status else "—"
         if p.late_start:
             state += "\n（逾期）"
-            fills[(i, 6)] = tint(Light.RED.rgb)
+            fills[(i, 6)] = light_shade(Light.RED)
         rows.append((str(i + 1), p.name, numfmt.fmt_number(p.total_investment, 0),
                      numfmt.fmt_number(p.annual_plan, 0), numfmt.fmt_number(p.ytd_completed, 0),
                      numfmt.fmt_percent(p.completion), state, p.image_progress or "—"))
@@ -342,9 +389,17 @@ def project_table(result: ActionResult) -> Table:
 
 
 def lay_out(doc: OfficialDocument, blocks: Sequence[Block],
-            figures: dict[str, Callable[[], list]], tables: dict[str, Callable[[], Table]]) -> None:
-    """Put the template's blocks into the document, drawing the charts and tables it names."""
+            figures: dict[str, Callable[[], list]], tables: dict[str, Callable[[], Table]],
+            texts: dict[str, Callable[[], list[Block]]] | None = None) -> None:
+    """Put the template's blocks into the document, drawing the charts and tables it names. A paragraph
+    opening with “（一）”, “1.” or “（1）” is a run-in heading of level 2, 3 or 4 (its own style and face)."""
     for block in blocks:
+        if block.kind == "text":
+            lay_out(doc, _lookup(texts or {}, block.text, "文")(), figures, tables, texts)
+            continue
+        if block.kind == "paragraph" and (run_in := run_in_heading(block.text)):
+            doc.run_in_heading(*run_in)
+            continue
         if block.kind == "title":
             doc.title(block.text)
         elif block.kind == "recipient":
@@ -355,16 +410,102 @@ def lay_out(doc: OfficialDocument, blocks: Sequence[Block],
             doc.paragraph(block.text)
         elif block.kind == "figure":
             for chart in _lookup(figures, block.text, "图")():
-                doc.figure(chart.png, chart.width_mm, chart.alt_text)
+                doc.figure(chart.png, chart.width_mm, chart.alt_text, caption=chart.caption)
         elif block.kind == "table":
             table = _lookup(tables, block.text, "表")()
             if table.rows:
                 put_table(doc, table)
 
 
+_RUN_IN = (
+    (2, re.compile(r"^（[一二三四五六七八九十]+）")),
+    (3, re.compile(r"^\d+\.\s?")),
+    (4, re.compile(r"^（\d+）")),
+)
+RUN_IN_HEAD_MAX = 30   # characters: a lead-in sentence longer than this is body text after the number
+
+
+def run_in_heading(text: str) -> tuple[int, str, str] | None:
+    """(level, heading, rest) of a paragraph that opens with a heading number, else None. The heading
+    runs to the first full stop (“（一）对标对表抓进度。”) when that is short, else it is the number alone."""
+    for level, pattern in _RUN_IN:
+        if match := pattern.match(text):
+            stop = text.find("。")
+            end = stop + 1 if 0 < stop < RUN_IN_HEAD_MAX else match.end()
+            return level, text[:end], text[end:]
+    return None
+
+
+TEXT_COLUMN_MIN_EM = 5   # a column of text keeps at least five characters a line
+HEADER_WORD_MAX = 4       # a header line this short (“序号”, “填报日期”) is one word: never broken
+CELL_PAD_MM = 3.0 + 1.2   # the cell's left and right margins (1.5 mm each) and air for the renderers' spacing
+# Pieces a cell never breaks inside: dates, figures with their sign and unit, phone numbers, 个百分点.
+_UNBREAKABLE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|[+\-−]?\d[\d.,\-]*%?|个百分点|（\d{4}）")
+_NAME_SEPARATORS = re.compile(r"[、，,；\s]+")
+
+
+def unbreakable_tokens(text: str, names: bool = False) -> list[str]:
+    """The pieces of a cell's text that must stay on one line; every character is at least a piece."""
+    tokens = []
+    for line in str(text).split("\n"):
+        tokens += _UNBREAKABLE.findall(line)
+        if names:
+            tokens += [part for part in _NAME_SEPARATORS.split(line) if part]
+        tokens += [ch for ch in line if not ch.isspace()]
+    return tokens
+
+
+def fit_widths(table: Table, size_pt: float, total_mm: float) -> tuple[float, ...]:
+    """Column widths (mm, adding up to the table's) so that no cell breaks a date, a figure or a unit's
+    name, and no cell line ends with a single character carried over: columns too narrow for their
+    longest piece take the room from the columns that wrap text anyway."""
+    em_mm = size_pt * 25.4 / 72
+    widths = list(table.widths_mm)
+    cells = [list(table.headers)] + [list(r) for r in table.rows]
+
+    def need(c: int) -> float:
+        tokens = [tok for row in cells for tok in unbreakable_tokens(row[c], c in table.names)]
+        tokens += [line for line in table.headers[c].split("\n") if len(line) <= HEADER_WORD_MAX]
+        longest_line = max(text_width_em(line) for row in cells[1:] or [cells[0]] for line in str(row[c]).split("\n"))
+        floor = TEXT_COLUMN_MIN_EM if longest_line > TEXT_COLUMN_MIN_EM else 0   # running text keeps 5 a line
+        return max([floor] + [text_width_em(tok) for tok in tokens]) * em_mm + CELL_PAD_MM
+
+    minimum = [need(c) for c in range(len(widths))]
+    widths = _rebalance(widths, minimum, total_mm)
+    # A single character carried onto a cell's last line (“……协同增/效”): one em more where there is room.
+    for c in range(len(widths)):
+        if any(_orphan(line, widths[c], em_mm) for row in cells[1:] for line in str(row[c]).split("\n")):
+            wider = minimum[:c] + [widths[c] + em_mm] + minimum[c + 1:]
+            trial = _rebalance(widths[:c] + [widths[c] + em_mm] + widths[c + 1:], wider, total_mm)
+            if trial[c] >= widths[c] + em_mm - 1e-6:
+                widths = trial
+                minimum[c] = widths[c]
+    return tuple(round(w, 2) for w in widths)
+
+
+def _orphan(line: str, width_mm: float, em_mm: float) -> bool:
+    capacity = int((width_mm - CELL_PAD_MM) / em_mm)
+    em = text_width_em(line)
+    return capacity > 1 and em > capacity and em % capacity <= 1 and len(line) > capacity
+
+
+def _rebalance(widths: list[float], minimum: list[float], total_mm: float) -> list[float]:
+    """Widen every column to its minimum; take the difference from the others in proportion to their room."""
+    out = [max(w, m) for w, m in zip(widths, minimum)]
+    excess = sum(out) - total_mm
+    room = [max(0.0, w - m) for w, m in zip(out, minimum)]
+    if excess > 0 and sum(room) > 0:
+        share = min(1.0, excess / sum(room))
+        out = [w - r * share for w, r in zip(out, room)]
+    if sum(out) > total_mm:   # more pieces than room: every column gives up its share (best effort)
+        out = [w * total_mm / sum(out) for w in out]
+    return out
+
+
 def put_table(doc: OfficialDocument, table: Table) -> None:
     size = table.font_pt or (TABLE_FONT_PT if len(table.headers) <= 5 else WIDE_TABLE_FONT_PT)
-    doc.table(list(table.headers), [list(r) for r in table.rows], list(table.widths_mm), align=list(table.align),
+    widths = fit_widths(table, size, sum(table.widths_mm))
+    doc.table(list(table.headers), [list(r) for r in table.rows], list(widths), align=list(table.align),
               header_repeat=True, cell_fills=table.fills, font_size_pt=size, keep_together=table.keep_together)
 
 

@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 from yc_reports.analysis.model import (ActionResult, Commendation, IndicatorResult, Light, ProjectResult, QuarterReport,
                     SupervisionItem, TaskResult)
+from yc_reports.analysis.ledger import LedgerItem
 from yc_reports.render.numfmt import to_decimal
 
 SCHEMA_VERSION = 1
@@ -64,7 +65,7 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "status_label": r.status.label,
         "previous": figure(r.previous),
         "last_year": figure(r.last_year),
-        "qoq": ratio(r.qoq),
+        "qoq": None if r.kind.value == "flow" else ratio(r.qoq),   # a year-to-date flow has no 环比
         "yoy": ratio(r.yoy),
         "trend": [{"quarter": str(q), "value": figure(v)} for q, v in r.trend],
         "note": r.note,
@@ -138,6 +139,28 @@ def supervision_dict(s: SupervisionItem) -> dict[str, Any]:
             "item": s.item, "reason": s.reason, "unit_problem": s.unit_problem}
 
 
+def ledger_item_dict(i: LedgerItem) -> dict[str, Any]:
+    """One 督办 item (issue #12): PRODUCT's fields first, then the ledger's own."""
+    return {"id": i.id, "action": i.action_id, "text": i.text, "deadline": _date(i.deadline),
+            "state": i.state.value, "since": str(i.since),
+            "state_label": i.state.label, "closed_in": str(i.closed_in) if i.closed_in else None,
+            "listed_now": i.listed_now, "lead_units": i.lead_units, "item": i.item,
+            "reported": i.reported.value if i.reported else None, "measures": i.measures, "progress": i.progress}
+
+
+def with_projections(report: QuarterReport, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each indicator's `projected` and `on_pace` (issue #12, analysis/projection.py), added in place."""
+    from yc_reports.analysis.projection import projections
+
+    by_key = projections(report)
+    for action in actions:
+        for indicator in action["indicators"]:
+            p = by_key[indicator["key"]]
+            indicator["projected"] = ratio(p.projected)
+            indicator["on_pace"] = p.on_pace
+    return actions
+
+
 def files_dict(files: Mapping[str, Any]) -> dict[str, Any]:
     """Paths relative to the output folder, POSIX separators, in a fixed key order."""
     def rel(value: Any) -> str | None:
@@ -164,9 +187,10 @@ def summary_dict(report: QuarterReport, files: Mapping[str, Any]) -> dict[str, A
         "issue_number": report.issue_number,
         "history_quarters": [str(q) for q in report.history_quarters],
         "counts": {light.value: report.count(light) for light in Light},
-        "actions": [action_dict(a) for a in report.actions],
+        "actions": with_projections(report, [action_dict(a) for a in report.actions]),
         "commendations": [commendation_dict(c) for c in report.commendations],
-        "supervision": [supervision_dict(s) for s in report.supervision],
+        "supervision": [ledger_item_dict(i) for i in report.ledger],
+        "supervision_list": [supervision_dict(s) for s in report.supervision],
         "issues": [i.to_dict() for i in report.issues],
         "files": files_dict(files),
     }

@@ -8,6 +8,7 @@ text; the file is saved with `xlsx_io.save_workbook`, so the same report gives t
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -15,13 +16,19 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from yc_reports.analysis.model import ActionResult, Light, QuarterReport, Status
+from yc_reports.plan.registry import Kind
 from yc_reports.render.numfmt import to_decimal
-from yc_reports.workbook.xlsx_io import display_width, save_workbook, set_text, wrapped_lines
+from yc_reports.render.palette import PATTERN_INK, light_style
+from yc_reports.render.wording import Wording
+from yc_reports.textwidth import display_width
+from yc_reports.workbook.xlsx_io import (
+    BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, LINE_HEIGHT, save_workbook, set_text, wrapped_lines,
+)
 
 WORKBOOK_NAME = "汇总表.xlsx"
 SHEET_OVERVIEW = "总览"
@@ -30,29 +37,34 @@ SHEET_SUPERVISION = "督办清单"
 SHEET_SUBMISSIONS = "报送情况"
 SHEET_ISSUES = "校验问题"
 
-FONT_NAME = "宋体"   # the face WPS and Excel on Chinese Windows measure column widths with
-HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
-HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
-BODY_FONT = Font(name=FONT_NAME, size=11)
-THIN = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 PLAIN = Alignment(vertical="center")
 
 PERCENT = "0.0%"
+POINTS_CHANGE = '+0.0"个百分点";-0.0"个百分点";0"个百分点"'
 POINTS = "0.0"
 DATE = "yyyy-mm-dd"
 MAX_WIDTH = 40
 MAX_WRAP_WIDTH = 50
 MIN_WIDTH = 6
-LINE_HEIGHT = 14.25   # points per line of 11-point CJK text
 
-# Soft fills for statuses in 指标明细 (the strong light colours are kept for 总览's 亮灯 column).
-STATUS_FILLS = {
-    Status.AHEAD: "D5F0DF", Status.MET: "D5F0DF", Status.ON_TRACK: "EAF6EE",
-    Status.WATCH: "FFF1C2", Status.LAGGING: "F6D0CB", Status.NOT_MET: "F6D0CB",
-}
+# Printed on paper: A3 landscape, and never scaled below what keeps 11-point type at 9 points or more;
+# a sheet wider than that runs over several pages across, its first columns repeated on each.
+PAPER_A3 = 8
+MIN_PRINT_PT = 9
+BODY_PT = 11
+MIN_SCALE = math.ceil(MIN_PRINT_PT / BODY_PT * 100)   # 82 %
+PRINTABLE_WIDTH_PT = (420 - 2 * 15) * 72 / 25.4       # A3 landscape less 15 mm margins
+MARGIN_IN = 15 / 25.4
+
+
+def light_fill(light: Light) -> PatternFill:
+    """A light's print-safe fill (palette.py): pale colours apart in grey level, grey as a pattern."""
+    style = light_style(light)
+    if style.xlsx_pattern != "solid":
+        return PatternFill(style.xlsx_pattern, fgColor=PATTERN_INK, bgColor=style.fill)
+    return PatternFill("solid", fgColor=style.fill)
 STATUS_ORDER = (Status.AHEAD, Status.ON_TRACK, Status.WATCH, Status.LAGGING, Status.MET, Status.NOT_MET,
                 Status.NO_DATA)
 
@@ -65,16 +77,18 @@ class Col:
     center: bool = False
 
 
-def write_summary_workbook(report: QuarterReport, path: Path) -> Path:
-    """Write 汇总表.xlsx for the quarter to `path` and return it."""
+def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording | None = None) -> Path:
+    """Write 汇总表.xlsx for the quarter to `path` and return it (labels from `wording`, default the shipped)."""
+    wording = wording or Wording()
     wb = Workbook()
     wb.remove(wb.active)
     title = f"{report.plan.short_name}{report.quarter.label}推进情况汇总表"
     _overview(wb.create_sheet(SHEET_OVERVIEW), report, title)
     _indicators(wb.create_sheet(SHEET_INDICATORS), report, title)
     _supervision(wb.create_sheet(SHEET_SUPERVISION), report, title)
+    ledger_sheet(wb.create_sheet(SHEET_LEDGER), report, title)
     _submissions(wb.create_sheet(SHEET_SUBMISSIONS), report, title)
-    _issues(wb.create_sheet(SHEET_ISSUES), report, title)
+    _issues(wb.create_sheet(SHEET_ISSUES), report, title, wording)
     save_workbook(wb, Path(path))
     return Path(path)
 
@@ -94,8 +108,8 @@ def _overview(ws: Worksheet, report: QuarterReport, title: str) -> None:
     _table(ws, cols, rows, title)
     for i, a in enumerate(report.actions, start=2):
         cell = ws.cell(row=i, column=5)
-        cell.fill = PatternFill("solid", fgColor=a.light.rgb)
-        cell.font = Font(bold=True, color="000000" if a.light is Light.YELLOW else "FFFFFF")
+        cell.fill = light_fill(a.light)
+        cell.font = Font(name=BODY_FONT.name, size=BODY_PT, bold=True, color="000000")
         cell.alignment = CENTER
 
 
@@ -115,19 +129,24 @@ def _indicators(ws: Worksheet, report: QuarterReport, title: str) -> None:
             rows.append([a.action.id, a.action.name, a.action.lead_units_text, r.name, r.unit, r.target_year,
                          _figure(r.target) if r.target is not None else "目标待定", r.target_note,
                          _figure(r.actual), _ratio(r.completion), _ratio(r.time_progress),
-                         _ratio(r.gap_points, 1), _figure(r.previous), _ratio(r.qoq), _figure(r.last_year),
-                         _ratio(r.yoy), r.status.label, r.note])
+                         _ratio(r.gap_points, 1), _figure(r.previous), _change(r, r.previous, r.qoq, qoq=True),
+                         _figure(r.last_year), _change(r, r.last_year, r.yoy), r.status.label, r.note])
             statuses.append(r.status)
             figures.append((r.decimals, (r.target, r.actual, r.previous, r.last_year)))
     _table(ws, cols, rows, title)
     status_col = headers.index("状态") + 1
     for i, status in enumerate(statuses, start=2):
-        if status in STATUS_FILLS:
-            ws.cell(row=i, column=status_col).fill = PatternFill("solid", fgColor=STATUS_FILLS[status])
+        if status is not Status.NO_DATA:
+            ws.cell(row=i, column=status_col).fill = light_fill(status.light)
     for i, (decimals, values) in enumerate(figures, start=2):
         for column, value in zip(figure_cols, values):
             if value is not None:
                 ws.cell(row=i, column=column).number_format = figure_format(value, decimals)
+    change_cols = [headers.index(h) + 1 for h in ("环比", "同比")]
+    for i, r in enumerate((r for a in report.actions for r in a.indicators), start=2):
+        if r.unit == "%":   # a rate changes by percentage points
+            for column in change_cols:
+                ws.cell(row=i, column=column).number_format = POINTS_CHANGE
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
 
 
@@ -137,6 +156,21 @@ def _supervision(ws: Worksheet, report: QuarterReport, title: str) -> None:
             Col("原因", wrap=True), Col("单位反映的问题", wrap=True)]
     rows = [[n, s.action_id, s.action_name, s.lead_units, s.item, s.reason, s.unit_problem]
             for n, s in enumerate(report.supervision, start=1)]
+    _table(ws, cols, rows, title)
+
+
+SHEET_LEDGER = "督办台账"
+
+
+def ledger_sheet(ws: Worksheet, report: QuarterReport, title: str) -> None:
+    """督办台账 (issue #12): every 督办 item up to this quarter with its state and the unit's last report."""
+    cols = [Col("督办编号", center=True), Col("通报季度", center=True), Col("行动序号", center=True), Col("牵头单位"),
+            Col("督办事项", wrap=True), Col("整改时限", DATE), Col("状态", center=True), Col("销号季度", center=True),
+            Col("本季度仍在督办清单", center=True), Col("单位填报整改状态", center=True), Col("整改措施", wrap=True),
+            Col("整改进展", wrap=True)]
+    rows = [[i.id, i.since.label, i.action_id, i.lead_units, i.text, i.deadline, i.state.label,
+             i.closed_in.label if i.closed_in else "", "是" if i.listed_now else "否",
+             i.reported.value if i.reported else "未填报", i.measures, i.progress] for i in report.ledger]
     _table(ws, cols, rows, title)
 
 
@@ -154,10 +188,10 @@ def _submissions(ws: Worksheet, report: QuarterReport, title: str) -> None:
     _table(ws, cols, rows, title)
 
 
-def _issues(ws: Worksheet, report: QuarterReport, title: str) -> None:
+def _issues(ws: Worksheet, report: QuarterReport, title: str, wording: Wording) -> None:
     cols = [Col("序号", center=True), Col("严重程度", center=True), Col("文件", wrap=True), Col("位置"),
-            Col("问题代码"), Col("说明", wrap=True)]
-    rows = [[n, i.severity.label, i.file, i.location, i.code.value, i.message]
+            Col("问题类别"), Col("说明", wrap=True)]
+    rows = [[n, i.severity.label, i.file, i.location, wording.label("issue_kind", code=i.code.value), i.message]
             for n, i in enumerate(report.issues, start=1)]
     _table(ws, cols, rows, title)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
@@ -180,6 +214,18 @@ def figure_format(value: Decimal, decimals: int) -> str:
     return "0." + "0" * places if places else "0"
 
 
+def _change(r, base: Decimal | None, ratio: Fraction | None, *, qoq: bool = False) -> float | None:
+    """环比 / 同比: for a rate (%) the change in percentage points, else the change ratio; no 环比 for a
+    year-to-date flow (its quarters add up: the ratio means nothing)."""
+    if qoq and r.kind is Kind.FLOW:
+        return None
+    if r.unit == "%":
+        if base is None or r.actual is None:
+            return None
+        return float(to_decimal(r.actual - base, max(r.decimals, 1)))
+    return _ratio(ratio)
+
+
 def _figure(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
@@ -191,6 +237,11 @@ def _ratio(value: Fraction | None, places: int = 4) -> float | None:
         return None
     rounded = to_decimal(value, places)
     return 0.0 if rounded == 0 else float(rounded)
+
+
+def table_sheet(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
+    """A sheet in 汇总表's style, for the other office workbooks (notices, 年度考核, 终期评估)."""
+    _table(ws, cols, rows, title)
 
 
 def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
@@ -223,13 +274,36 @@ def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], ti
             ws.row_dimensions[r].height = lines * LINE_HEIGHT + 3
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, widths)
     ws.oddHeader.center.text = title
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def print_scale(widths: Sequence[float]) -> int:
+    """The print scale (%) of a sheet with these column widths: the whole width on one A3 page when that
+    keeps the type at 9 points or more, else the smallest scale that does (the sheet runs over pages)."""
+    width_pt = sum(column_points(w) for w in widths)
+    fit = math.floor(PRINTABLE_WIDTH_PT / width_pt * 100)
+    return max(MIN_SCALE, min(100, fit))
+
+
+def column_points(width: float) -> float:
+    """A column's printed width in points (Excel: width in characters of the default font, 7 px each plus
+    5 px padding, at 96 px per inch)."""
+    return (width * 7 + 5) * 72 / 96
+
+
+def _print_setup(ws: Worksheet, widths: Sequence[float]) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = PAPER_A3
+    ws.page_setup.scale = print_scale(widths)
+    ws.page_setup.fitToWidth = 0
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = False   # a fixed scale: fit-to-width would shrink the type
+    for side in ("left", "right"):
+        setattr(ws.page_margins, side, MARGIN_IN)
+    if sum(column_points(w) for w in widths) * ws.page_setup.scale / 100 > PRINTABLE_WIDTH_PT:
+        ws.print_title_cols = "A:B"   # running over pages across: 序号 and 行动 repeated on each
 
 
 def _put(cell, value: Any) -> None:

@@ -19,6 +19,7 @@ from yc_reports.analysis.model import IndicatorResult
 from yc_reports.plan.registry import cn_numeral
 
 TEMPLATE_DIR_NAME = "templates"
+LABELS_TEMPLATE = "labels.j2"
 
 
 def default_template_dir() -> Path:
@@ -31,13 +32,14 @@ def default_template_dir() -> Path:
 
 @dataclass(frozen=True)
 class Block:
-    kind: str      # "title" | "recipient" | "heading" | "paragraph" | "figure" | "table"
+    kind: str      # "title" | "recipient" | "heading" | "paragraph" | "figure" | "table" | "text"
     text: str      # the words, or the placeholder's name
     level: int = 0  # heading level 1..4
 
 
 _HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
-_PLACEHOLDER = re.compile(r"^\[\[(图|表)[:：]\s*(.+?)\s*\]\]$")
+_PLACEHOLDER = re.compile(r"^\[\[(图|表|文)[:：]\s*(.+?)\s*\]\]$")
+_PLACEHOLDER_KINDS = {"图": "figure", "表": "table", "文": "text"}   # 文: blocks of another template (说明)
 
 
 def parse_outline(text: str) -> list[Block]:
@@ -53,7 +55,7 @@ def parse_outline(text: str) -> list[Block]:
         elif match := _HEADING.match(line):
             blocks.append(Block("heading", match.group(2).strip(), level=len(match.group(1))))
         elif match := _PLACEHOLDER.match(line):
-            blocks.append(Block("figure" if match.group(1) == "图" else "table", match.group(2)))
+            blocks.append(Block(_PLACEHOLDER_KINDS[match.group(1)], match.group(2)))
         else:
             blocks.append(Block("paragraph", line))
     return blocks
@@ -88,6 +90,19 @@ class Wording:
 
     def outline(self, name: str, **context: object) -> list[Block]:
         return parse_outline(self.render(name, **context))
+
+    def label(self, name: str, **context: object) -> str:
+        """A short label — a chart caption, a column header — from the macro `name` of templates/labels.j2."""
+        try:
+            macro = getattr(self.env.get_template(LABELS_TEMPLATE).make_module(), name)
+        except jinja2.TemplateNotFound:
+            raise WordingError(f"找不到报告文字模板 {self.template_dir / LABELS_TEMPLATE}") from None
+        except AttributeError:
+            raise WordingError(f"报告文字模板 {LABELS_TEMPLATE} 中没有“{name}”") from None
+        try:
+            return str(macro(**context)).strip()
+        except jinja2.TemplateError as exc:
+            raise WordingError(f"报告文字模板 {LABELS_TEMPLATE} 有误：{exc}") from None
 
     def indicator_sentence(self, ind: IndicatorResult, q) -> str:
         """The standard sentence for one indicator in quarter q (templates/indicator.j2)."""

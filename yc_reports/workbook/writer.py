@@ -11,31 +11,27 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from yc_reports.workbook import layout as L
 from yc_reports.plan.quarter import Quarter
-from yc_reports.intake.records import ProjectEntry, Submission, TaskEntry
+from yc_reports.intake.records import ProjectEntry, RectificationEntry, Submission, TaskEntry
 from yc_reports.plan.registry import Action, Direction, Indicator, Kind, Registry
-from yc_reports.workbook.xlsx_io import save_workbook, set_text, wrapped_lines
+from yc_reports.workbook.xlsx_io import BORDER, HEADER_FILL, LINE_HEIGHT, save_workbook, set_text, wrapped_lines
+from yc_reports.workbook.xlsx_io import FONT_NAME as FONT
+from yc_reports.workbook.xlsx_io import TITLE_FONT_NAME as TITLE_FONT
 
-FONT = "宋体"
-TITLE_FONT = "黑体"
 INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")     # light yellow: fill in here
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")    # light blue: headers
 READONLY_FILL = PatternFill("solid", fgColor="EDEDED")  # grey: for reference, locked
-_EDGE = Side(style="thin", color="A6A6A6")
-BORDER = Border(left=_EDGE, right=_EDGE, top=_EDGE, bottom=_EDGE)
 UNLOCKED = Protection(locked=False)
 DATE_FORMAT = "yyyy-mm-dd"
-LINE_HEIGHT = 14.25   # points per line of 11-point CJK text
 MIN_INPUT_ROW_HEIGHT = 30
 EXTRA_PROJECT_ROWS = 10   # blank project rows kept below the ones carried over
 
@@ -43,15 +39,18 @@ EXTRA_PROJECT_ROWS = 10   # blank project rows kept below the ones carried over
 # ------------------------------------------------------------------------------------------ entry points
 
 
-def write_templates(registry: Registry, quarter: Quarter, out_dir: Path, inputs_root: Path) -> list[Path]:
-    """Write one template per action into `out_dir`, pre-filled from last quarter's workbooks where found."""
+def write_templates(registry: Registry, quarter: Quarter, out_dir: Path, inputs_root: Path, *,
+                    rectifications: Mapping[int, Sequence[RectificationEntry]] | None = None) -> list[Path]:
+    """Write one template per action into `out_dir`, pre-filled from last quarter's workbooks where found;
+    `rectifications` (action id → open 督办 items, pipeline/supervision.py) become its 整改落实 sheet."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = previous_submissions(registry, quarter, Path(inputs_root))
     stamp = dt.datetime.combine(quarter.end_date, dt.time())
     written = []
     for action in registry.actions:
-        wb = build_template(registry, action, quarter, previous.get(action.id))
+        wb = build_template(registry, action, quarter, previous.get(action.id),
+                            rectifications=(rectifications or {}).get(action.id, ()))
         path = out_dir / L.template_file_name(str(quarter), action.id, action.name, "、".join(action.lead_units))
         save_workbook(wb, path, stamp=stamp)
         written.append(path)
@@ -79,8 +78,9 @@ def previous_submissions(registry: Registry, quarter: Quarter, inputs_root: Path
 
 
 def build_template(registry: Registry, action: Action, quarter: Quarter,
-                   previous: Submission | None) -> Workbook:
-    """The workbook for one action and quarter; `previous` is last quarter's submission, if any."""
+                   previous: Submission | None, rectifications: Sequence[RectificationEntry] = ()) -> Workbook:
+    """The workbook for one action and quarter; `previous` is last quarter's submission, if any;
+    `rectifications`, the action's open 督办 items, add a 整改落实 sheet."""
     wb = Workbook()
     guide = wb.active
     guide.title = L.SHEET_GUIDE
@@ -90,6 +90,8 @@ def build_template(registry: Registry, action: Action, quarter: Quarter,
     _write_indicators(wb.create_sheet(L.SHEET_INDICATORS), context)
     _write_tasks(wb.create_sheet(L.SHEET_TASKS), context)
     _write_projects(wb.create_sheet(L.SHEET_PROJECTS), context)
+    if rectifications:
+        write_rectification_sheet(wb.create_sheet(L.SHEET_RECTIFICATION), context.heading, rectifications)
     _write_meta(wb.create_sheet(L.SHEET_META), context)
     wb.properties.title = f"{quarter.label}{action_name_line(action)}填报表"
     wb.properties.subject = registry.plan.short_name
@@ -301,6 +303,34 @@ def _project_values(last: ProjectEntry | None, new_year: bool) -> dict[L.Column,
         L.PRJ_IMAGE: last.image_progress or None,
         L.PRJ_PROBLEMS: None,   # problems are stated afresh each quarter
     }
+
+
+def write_rectification_sheet(ws: Worksheet, heading: str, items: Sequence[RectificationEntry]) -> None:
+    """整改落实 (issue #12): one row per open 督办 item; number, matter and 整改时限 locked, the unit fills in
+    measures, progress and state (dropdown), pre-filled with what it reported last time."""
+    columns = L.RECTIFICATION_COLUMNS
+    col = _column_numbers(columns)
+    _title(ws, f"{heading}督办事项整改落实情况", len(columns))
+    _hint(ws, "以下为指挥部办公室通报的督办事项，请逐项填写整改措施和整改进展，并选择整改状态。"
+              "整改到位的选“已完成”，经核实后予以销号；督办编号、督办事项和整改时限已锁定。", len(columns))
+    _header(ws, columns)
+    for row, item in enumerate(items, start=L.FIRST_DATA_ROW):
+        for column, value in ((L.RECT_ID, item.item_id), (L.RECT_TEXT, item.text), (L.RECT_DEADLINE, item.deadline)):
+            cell = ws.cell(row, col[column])
+            _put(cell, value)
+            _style(cell, wrap=column is L.RECT_TEXT, center=column is not L.RECT_TEXT)
+        inputs = ((L.RECT_MEASURES, item.measures), (L.RECT_PROGRESS, item.progress),
+                  (L.RECT_STATE, item.state.value if item.state else None))
+        for column, value in inputs:
+            cell = ws.cell(row, col[column])
+            _put(cell, value or None)
+            _input(cell, wrap=column is not L.RECT_STATE, center=column is L.RECT_STATE)
+        _fit_row(ws, row, columns, minimum=MIN_INPUT_ROW_HEIGHT)
+    letter = get_column_letter(col[L.RECT_STATE])
+    dv = _list_validation(L.RECTIFICATION_STATES, "整改状态")
+    dv.add(f"{letter}{L.FIRST_DATA_ROW}:{letter}{L.FIRST_DATA_ROW + len(items) - 1}")
+    ws.add_data_validation(dv)
+    _finish(ws, columns, freeze=f"{get_column_letter(col[L.RECT_TEXT] + 1)}{L.FIRST_DATA_ROW}")
 
 
 def _write_info(ws: Worksheet, c: _Context) -> None:

@@ -1,4 +1,5 @@
-"""Saving openpyxl workbooks byte-for-byte reproducibly, and writing user text safely.
+"""Saving openpyxl workbooks byte-for-byte reproducibly, writing user text safely, and the one style set
+every workbook we write uses (the units' templates and the office's 汇总表).
 
 openpyxl stamps the current time into docProps/core.xml and into every zip entry; the same inputs
 must give the same bytes, so both are fixed here.
@@ -9,17 +10,29 @@ from __future__ import annotations
 import datetime as dt
 import io
 import math
-import re
-import unicodedata
-import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # officedoc uses normalise_zip: the report writers need not import openpyxl
+from openpyxl.styles import Border, Font, PatternFill, Side
+
+from yc_reports.fixedzip import normalise_zip
+from yc_reports.textwidth import display_width
+
+if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
 
-FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+# The style set: 宋体 (the face WPS and Excel on Chinese Windows measure column widths with), light blue
+# headers, thin grey rules.
+FONT_NAME = "宋体"
+TITLE_FONT_NAME = "黑体"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")    # light blue: headers
+HEADER_FONT = Font(name=FONT_NAME, size=11, bold=True)
+BODY_FONT = Font(name=FONT_NAME, size=11)
+EDGE = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=EDGE, right=EDGE, top=EDGE, bottom=EDGE)
+LINE_HEIGHT = 14.25   # points per line of 11-point CJK text
 
 
 def save_workbook(wb, path: Path, stamp: dt.datetime | None = None) -> None:
@@ -38,28 +51,6 @@ def save_workbook(wb, path: Path, stamp: dt.datetime | None = None) -> None:
     tmp.replace(path)
 
 
-_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
-
-
-def normalise_zip(data: bytes, core_stamp: dt.datetime | None = None) -> bytes:
-    """Rewrite a zip with fixed entry times and stable order, keeping content and compression.
-
-    With `core_stamp`, the created/modified dates in docProps/core.xml are set to it as well."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            content = source.read(info.filename)
-            if core_stamp is not None and info.filename == "docProps/core.xml":
-                iso = core_stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-                content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(2), content)
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, content)
-    return out.getvalue()
-
-
 def set_text(cell: Cell, value: object) -> None:
     """Write user text as text: a leading =, +, - or @ never becomes a formula."""
     if value is None:
@@ -69,11 +60,6 @@ def set_text(cell: Cell, value: object) -> None:
     cell.value = text
     if text.startswith(FORMULA_PREFIXES):
         cell.data_type = "s"
-
-
-def display_width(text: str) -> int:
-    """Columns a text needs in a spreadsheet: CJK characters count double."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 def wrapped_lines(text: str, width: float) -> int:

@@ -17,10 +17,12 @@ from lxml import etree
 
 from render_sample import REPORT_DATE, build_sample, sample_png
 from yc_reports.render.docx.settings import load_document_settings
-from yc_reports.render.docx.document import (
-    OfficialDocument, column_twips, fit_masthead, geometry, mm_to_twips, signature_indents, text_width_em,
-    title_lines,
+from yc_reports.render.docx.document import OfficialDocument
+from yc_reports.render.docx.gbt9704 import (
+    column_twips, fit_masthead, geometry, signature_indents, title_lines,
 )
+from yc_reports.render.docx.xml import mm_to_twips
+from yc_reports.textwidth import text_width_em
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {
@@ -288,7 +290,7 @@ def test_masthead_fits_long_names_by_condensing_then_shrinking():
 
 
 def test_tables_write_grid_and_cell_widths_and_repeat_headers(sample: Package):
-    tables = sample.document.findall(".//w:body/w:tbl", NS)
+    tables = [t for t in sample.document.findall(".//w:body/w:tbl", NS) if t.find("w:tblPr/w:tblpPr", NS) is None]
     assert len(tables) == 2
     for tbl in tables:
         grid = [int(c.get(w("w"))) for c in tbl.findall("w:tblGrid/w:gridCol", NS)]
@@ -382,31 +384,26 @@ def test_signature_offsets_follow_the_standard():
     assert org_right == 2.0 and date_right == 2.0 + 21 - 2 - text_width_em("2025年10月8日")
 
 
-def test_colophon_is_a_text_box_on_the_bottom_edge_with_the_standard_rules(sample: Package):
+def test_colophon_is_a_table_python_docx_reads_floating_on_the_bottom_edge_with_the_standard_rules(sample: Package):
     doc = sample.document
-    anchor = doc.find(".//mc:AlternateContent/mc:Choice/w:drawing/wp:anchor", NS)
-    assert anchor.find("wp:positionV", NS).get("relativeFrom") == "margin"
-    assert anchor.find("wp:positionV/wp:align", NS).text == "bottom"
-    assert anchor.find("wp:wrapTopAndBottom", NS) is not None
-    assert int(anchor.find("wp:extent", NS).get("cx")) == 8845 * 635     # as wide as the text block
-    box = anchor.find(".//w:txbxContent", NS)
-    texts = [paragraph_text(p) for p in box.iter(w("p"))]
+    tbl = doc.findall(".//w:body/w:tbl", NS)[-1]
+    pos = tbl.find("w:tblPr/w:tblpPr", NS)
+    assert (pos.get(w("vertAnchor")), pos.get(w("tblpYSpec"))) == ("margin", "bottom")   # the text block's foot
+    assert (pos.get(w("horzAnchor")), pos.get(w("tblpX"))) == ("page", "1587")          # 28 mm: the left margin
+    assert tbl.find("w:tblPr/w:tblW", NS).get(w("w")) == "8845"                           # as wide as the text block
+    texts = [paragraph_text(p) for p in tbl.iter(w("p"))]
     assert "抄送：市委办公室，市人大常委会办公室。" in texts
     assert "报：市委、市政府主要领导及分管领导。" in texts
-    assert "2025年10月8日印发" in texts
-    rules = [(side, b.get(w("sz"))) for tc in box.iter(w("tc"))
+    rules = [(side, b.get(w("sz"))) for tc in tbl.iter(w("tc"))
              for side in ("top", "bottom") for b in tc.findall(f"w:tcPr/w:tcBorders/w:{side}", NS)
              if b.get(w("val")) == "single"]
     assert rules[0] == ("top", "8") and rules[-1] == ("bottom", "8")            # 0.35 mm
     assert [size for _, size in rules[1:-1]] == ["6", "6"]                      # 0.25 mm between blocks
-    assert body_last_is(doc, anchor)
-
-
-def body_last_is(doc: etree._Element, anchor: etree._Element) -> bool:
-    """The 版记's anchor is the document's last paragraph."""
-    body = doc.find("w:body", NS)
-    last_paragraph = body.findall("w:p", NS)[-1]
-    return anchor in list(last_paragraph.iter("{%s}anchor" % NS["wp"]))
+    assert doc.find("w:body", NS).index(tbl) == len(doc.find("w:body", NS)) - 3   # then a 1 pt paragraph, sectPr
+    # python-docx (and anything reading the text) sees it: 印发机关 and 印发日期 on one line
+    read = docx.Document(io.BytesIO(sample.data))
+    cells = [c.text for t in read.tables for row in t.rows for c in row.cells]
+    assert "宜昌市降碳减污扩绿增长十大行动指挥部办公室\t2025年10月8日印发" in cells
 
 
 # ------------------------------------------------------------------------------------ page numbers (7.5)

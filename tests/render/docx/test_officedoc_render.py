@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from render_sample import build_sample
+from render_sample import ISSUER, NOTICE_NUMBER, build_notice_sample, build_sample
 
 PT_PER_MM = 72 / 25.4
 
@@ -39,6 +39,15 @@ def pdf(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("render")
     docx_path = build_sample().save(folder / "sample.docx")
+    return convert_to_pdf([docx_path], folder)[0]
+
+
+@pytest.fixture(scope="module")
+def notice_pdf(tmp_path_factory) -> Path:
+    from yc_reports.render.pdf import convert_to_pdf
+
+    folder = tmp_path_factory.mktemp("render_notice")
+    docx_path = build_notice_sample().save(folder / "notice.docx")
     return convert_to_pdf([docx_path], folder)[0]
 
 
@@ -135,3 +144,70 @@ def test_attachments_start_new_pages_and_the_colophon_ends_the_last(pdf: Path):
     cc = next(line for line in last if line[2].startswith("抄送"))
     printed = next(line for line in last if line[2].endswith("印发"))
     assert cc[0] > 180 and 250 < printed[0] < 262
+
+
+# ------------------------------------------------------------------------------------ the 通报 (7.2.5, 7.2.7, 7.3.5, 7.4)
+
+CHAR_MM = 16 / PT_PER_MM    # one 三号 character
+LINE_MM = 28.95 / PT_PER_MM
+
+
+def red_rows(pdf: Path, page: int, tmp_path: Path) -> list[float]:
+    """Heights (mm from the top) of the pixel rows that are red across most of the text block."""
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "100", "-f", str(page), "-l", str(page), "-png", str(pdf),
+                    str(tmp_path / "n")], check=True)
+    image = Image.open(next(tmp_path.glob("n*.png"))).convert("RGB")
+    pixels = image.load()
+    mm = 100 / 25.4
+
+    def red(x: int, y: int) -> bool:
+        r, g, b = pixels[x, y]
+        return r > 180 and g < 110 and b < 110
+
+    return [y / mm for y in range(image.height) if sum(red(x, y) for x in range(image.width)) > 140 * mm]
+
+
+def test_document_number_is_centred_two_lines_below_the_organ_with_the_red_rule_4mm_under_it(notice_pdf: Path,
+                                                                                              tmp_path: Path):
+    page = words(notice_pdf, 1)
+    organ = next(w for w in page if w.text.startswith(ISSUER))
+    number = [w for w in page if w.y0 > organ.y1 and w.y0 < organ.y1 + 40 and w.text]
+    text = "".join(w.text for w in number)
+    assert text == NOTICE_NUMBER
+    left, right = min(w.x0 for w in number), max(w.x1 for w in number)
+    assert abs((left + right) / 2 - 106) < 2                          # centred on the text block
+    assert 37 + 33 <= organ.y0 <= 37 + 38                             # the organ 35 mm below the top
+    assert 1.5 * LINE_MM <= min(w.y0 for w in number) - organ.y1 <= 3.5 * LINE_MM   # two lines below
+    rule = red_rows(notice_pdf, 1, tmp_path)
+    assert rule, "no red rule"
+    gap = rule[0] - max(w.y1 for w in number)
+    assert 2.5 <= gap <= 6.5, gap                                     # 4 mm under the 发文字号 line
+
+
+def test_sealed_signature_date_four_characters_in_with_room_above(notice_pdf: Path):
+    for page in range(1, page_count(notice_pdf) + 1):
+        found = lines(notice_pdf, page)
+        dates = [i for i, line in enumerate(found) if line[2] == "2025年10月8日"]
+        if dates:
+            break
+    i = dates[0]
+    date_words = [w for w in words(notice_pdf, page) if abs(w.y0 - found[i][0]) < 0.2]
+    assert abs(max(w.x1 for w in date_words) - (184 - 4 * CHAR_MM)) < 2.5       # 右空四字
+    org_top, org_left, org_text = found[i - 1]
+    assert org_text == ISSUER and 0.8 * LINE_MM < found[i][0] - org_top < 1.2 * LINE_MM
+    body_top = found[i - 2][0]                                          # the 附件说明 above
+    assert found[i - 2][2].startswith("附件")
+    assert org_top - body_top >= 3.8 * LINE_MM                          # three blank lines: room for the seal
+
+
+def test_colophon_stands_on_the_last_pages_foot(notice_pdf: Path):
+    pages = page_count(notice_pdf)
+    last = lines(notice_pdf, pages)
+    printed = next(line for line in last if line[2].endswith("印发"))
+    assert printed[2] == f"{ISSUER}2025年10月8日印发"                    # one line
+    printed_words = [w for w in words(notice_pdf, pages) if abs(w.y0 - printed[0]) < 0.2]
+    assert 262 - LINE_MM - 1 <= min(w.y0 for w in printed_words) and max(w.y1 for w in printed_words) <= 262.5
+    cc = next(line for line in last if line[2].startswith("抄送"))
+    assert printed[0] - cc[0] < 1.5 * LINE_MM                           # the 版记 together, at the foot

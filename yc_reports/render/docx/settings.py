@@ -20,6 +20,9 @@ from yc_reports.plan.registry import PlanInfo
 SHIPPED_SETTINGS = "document.toml"
 OFFICE_SETTINGS_FILE = "document.toml"
 PLACEHOLDERS = ("office", "headquarters", "city")
+NUMBER_PLACEHOLDERS = ("year", "issue")   # 发文字号 / 期号: the quarter's year and its number in the year
+KINDS = ("通报", "简报")                    # the quarterly document
+ACTION_REPORT_FORMS = ("附件", "情况报告")   # the action reports: attachments, or standalone reports
 
 
 class DocumentSettingsError(ValueError):
@@ -36,17 +39,35 @@ def _font(value: Any) -> str:
     return ""
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, allowed: tuple[str, ...] = PLACEHOLDERS) -> str:
     if not isinstance(value, str):
         return f"应为文字，实际为 {value!r}"
     try:
         names = {name for _, name, _, _ in string.Formatter().parse(value) if name is not None}
     except ValueError:
         return f"花括号不成对：{value!r}（占位符写作 {{office}}）"
-    unknown = sorted(names - set(PLACEHOLDERS))
+    unknown = sorted(names - set(allowed))
     if unknown:
-        known = "、".join("{" + p + "}" for p in PLACEHOLDERS)
+        known = "、".join("{" + p + "}" for p in allowed)
         return f"未知的占位符 {{{unknown[0]}}}，可用的有：{known}"
+    return ""
+
+
+def _number_text(value: Any) -> str:
+    return _text(value, PLACEHOLDERS + NUMBER_PLACEHOLDERS)
+
+
+def _choice(*choices: str) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in choices:
+            return f"应为 {'、'.join(repr(c) for c in choices)} 之一，实际为 {value!r}"
+        return ""
+    return check
+
+
+def _lines(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 6:
+        return f"应为 0 到 6 的整数（空行数），实际为 {value!r}"
     return ""
 
 
@@ -148,6 +169,26 @@ class PageSetup:
 
 
 @dataclass(frozen=True)
+class Document:
+    """Which quarterly document is written, and how the action reports go with it."""
+
+    kind: str = _setting(_choice(*KINDS))                         # 通报 (公文) or 简报
+    organ: str = _setting(_text)                                  # 发文机关标志 (通报)
+    number: str = _setting(_number_text)                          # 发文字号 (通报) with {year} {issue}
+    issue_label: str = _setting(_number_text)                     # 期号 (简报) with {year} {issue}
+    action_reports: str = _setting(_choice(*ACTION_REPORT_FORMS))  # 附件 of the document, or 情况报告
+    seal_lines: int = _setting(_lines)                            # blank lines left above the 署名 for the seal
+
+    @property
+    def is_notice(self) -> bool:
+        return self.kind == "通报"
+
+    @property
+    def reports_attached(self) -> bool:
+        return self.action_reports == "附件"
+
+
+@dataclass(frozen=True)
 class Masthead:
     name: str = _setting(_text)
     colour: str = _setting(_colour)
@@ -172,13 +213,14 @@ class Colophon:
 
 
 _SECTIONS: dict[str, type] = {
-    "fonts": Fonts, "sizes": Sizes, "headings": Headings, "page": PageSetup,
+    "document": Document, "fonts": Fonts, "sizes": Sizes, "headings": Headings, "page": PageSetup,
     "masthead": Masthead, "colophon": Colophon,
 }
 
 
 @dataclass(frozen=True)
 class DocumentSettings:
+    document: Document
     fonts: Fonts
     sizes: Sizes
     headings: Headings
@@ -213,7 +255,13 @@ class DocumentSettings:
             self.masthead, name=fill_placeholders(self.masthead.name, plan), issuer=self.issuer_for(plan))
         colophon = Colophon(**{f.name: fill_placeholders(getattr(self.colophon, f.name), plan)
                                for f in dataclasses.fields(Colophon)})
-        return dataclasses.replace(self, masthead=masthead, colophon=colophon)
+        document = dataclasses.replace(self.document, organ=fill_placeholders(self.document.organ, plan))
+        return dataclasses.replace(self, document=document, masthead=masthead, colophon=colophon)
+
+    def number_for(self, year: int, issue: int) -> str:
+        """发文字号 (通报) or 期号 (简报) of the quarter's document: one per quarter."""
+        pattern = self.document.number if self.document.is_notice else self.document.issue_label
+        return pattern.format(year=year, issue=issue, office="", headquarters="", city="")
 
 
 def fill_placeholders(text: str, plan: PlanInfo) -> str:

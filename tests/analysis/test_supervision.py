@@ -1,0 +1,97 @@
+"""The 督办 ledger over several quarters: numbering, closing, overdue, the 整改落实 sheet round trip."""
+
+import datetime as dt
+
+import openpyxl
+
+from yc_reports.analysis.ledger import LedgerState
+from yc_reports.analysis.model import SupervisionItem
+from yc_reports.analysis.supervision import QuarterListing, as_rectification_rows, derive_ledger, open_items
+from yc_reports.intake.records import RectificationEntry, RectificationState
+from yc_reports.intake.reader import parse_bytes
+from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import load_registry
+from yc_reports.workbook import layout as L
+from yc_reports.workbook.writer import build_template
+
+Q3, Q4 = Quarter(2025, 3), Quarter(2025, 4)
+
+
+def listed(action_id: int, item: str, reason: str = "低于时序进度") -> SupervisionItem:
+    return SupervisionItem(action_id=action_id, action_name="行动", lead_units="市经信局", item=item,
+                           reason=reason, unit_problem="")
+
+
+def report(item_id: str, state: RectificationState | None) -> RectificationEntry:
+    return RectificationEntry(row=4, item_id=item_id, text="", deadline=None, measures="措施", progress="进展",
+                              state=state)
+
+
+def test_items_are_numbered_by_quarter_action_and_item_and_reporting_problems_are_not_items():
+    ledger = derive_ledger([QuarterListing(Q3, (listed(3, "建设绿色园区数量"), listed(3, "宜化项目"),
+                                                listed(6, "本季度工作簿"), listed(9, "报送数据"),
+                                                listed(8, "绿色融资规模增速")))], Q3)
+    assert [i.id for i in ledger] == ["2025Q3-03-1", "2025Q3-03-2", "2025Q3-08-1"]
+    assert all(i.state is LedgerState.OPEN and i.deadline == dt.date(2025, 10, 25) for i in ledger)
+
+
+def test_item_opened_in_2025q3_closed_in_2025q4_and_another_overdue():
+    q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量"), listed(3, "建设绿色工厂数量")))
+    q4 = QuarterListing(Q4, (listed(3, "建设绿色工厂数量"),),
+                        (report("2025Q3-03-1", RectificationState.DONE),
+                         report("2025Q3-03-2", RectificationState.IN_PROGRESS)))
+    parks, factories = derive_ledger([q3, q4], Q4)
+    assert (parks.id, parks.state, parks.closed_in, parks.listed_now) == ("2025Q3-03-1", LedgerState.CLOSED, Q4, False)
+    assert (factories.state, factories.listed_now) == (LedgerState.OVERDUE, True)
+    assert factories.reported is RectificationState.IN_PROGRESS and factories.measures == "措施"
+
+
+def test_done_but_still_listed_stays_open_and_the_same_matter_is_not_numbered_again():
+    q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量"),))
+    q4 = QuarterListing(Q4, (listed(3, "建设绿色园区数量"),), (report("2025Q3-03-1", RectificationState.DONE),))
+    [item] = derive_ledger([q3, q4], Q4)
+    assert item.state is LedgerState.OVERDUE and item.reported is RectificationState.DONE
+
+
+def test_unreported_item_goes_overdue_only_after_its_deadline():
+    q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量"),))
+    assert derive_ledger([q3], Q3)[0].state is LedgerState.OPEN          # as of 2025-10-10 < 10-25
+    assert derive_ledger([q3, QuarterListing(Q4, ())], Q4)[0].state is LedgerState.OVERDUE
+
+
+def test_a_report_on_an_unknown_or_not_yet_listed_number_changes_nothing():
+    q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量"),), (report("2025Q3-03-1", RectificationState.DONE),
+                                                        report("2025Q2-03-9", RectificationState.DONE)))
+    [item] = derive_ledger([q3], Q3)
+    assert item.state is LedgerState.OPEN and item.reported is None
+
+
+def test_rectification_sheet_prefilled_locked_with_dropdown_and_read_back():
+    registry = load_registry()
+    q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量", "建设绿色园区数量完成目标的50.0%"),))
+    rows = as_rectification_rows(open_items(derive_ledger([q3], Q3), 3))
+    wb = build_template(registry, registry.action(3), Q4, None, rectifications=rows)
+    ws = wb[L.SHEET_RECTIFICATION]
+    headers = [ws.cell(L.HEADER_ROW, c).value for c in range(1, 7)]
+    assert headers == ["督办编号", "督办事项", "整改时限", "整改措施", "整改进展", "整改状态"]
+    first = L.FIRST_DATA_ROW
+    assert ws.cell(first, 1).value == "2025Q3-03-1" and ws.cell(first, 2).value == "建设绿色园区数量完成目标的50.0%"
+    assert ws.cell(first, 1).protection.locked and not ws.cell(first, 4).protection.locked
+    assert ws.protection.sheet
+    [dv] = [dv for dv in ws.data_validations.dataValidation if "F" in str(dv.sqref)]
+    assert dv.formula1 == '"已完成,整改中,未启动"'
+    ws.cell(first, 6).value = "已完成"
+    ws.cell(first, 4).value = "已报省经信厅"
+    import io
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    [entry] = parse_bytes(buffer.getvalue(), "t.xlsx", registry).submission.rectifications
+    assert (entry.item_id, entry.state, entry.measures, entry.deadline) == (
+        "2025Q3-03-1", RectificationState.DONE, "已报省经信厅", dt.date(2025, 10, 25))
+
+
+def test_template_without_open_items_has_no_rectification_sheet():
+    registry = load_registry()
+    wb = build_template(registry, registry.action(3), Q4, None)
+    assert L.SHEET_RECTIFICATION not in wb.sheetnames
+    assert isinstance(wb, openpyxl.Workbook)

@@ -1,0 +1,125 @@
+"""The demo's five quarters through the 督办 ledger, the notices and the projections (issue #12).
+
+Story (pipeline/demo_data.RECTIFICATIONS): items are listed from 2024Q3 on; the units report on them in
+the next quarters' 整改落实 sheets; in 2025Q3 the 屈原文化公园 item is closed and three 2024Q3 items are
+overdue.
+"""
+
+import json
+
+import openpyxl
+import pytest
+
+from yc_reports.pipeline.build import build_quarter
+from yc_reports.pipeline.demo import create_demo_inputs
+from yc_reports.pipeline.notices import make_notices
+from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import load_registry
+from yc_reports.render.notices import MAX_CHARS
+from yc_reports.workbook import layout as L
+
+Q3 = Quarter(2025, 3)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ledger-demo")
+    create_demo_inputs(root)
+    registry = load_registry(root / "inputs" / "plan.toml")
+    out = root / "outputs" / "2025Q3"
+    result = build_quarter(registry, Q3, root / "inputs" / "2025Q3", out)
+    assert result.ok, result.error
+    return root, registry, out, json.loads((out / "summary.json").read_text("utf-8"))
+
+
+def states(summary) -> dict[str, tuple[str, str | None]]:
+    return {i["id"]: (i["state"], i["closed_in"]) for i in summary["supervision"]}
+
+
+def test_summary_supervision_has_closed_and_overdue_items_with_product_fields(demo):
+    _, _, _, summary = demo
+    found = states(summary)
+    assert found["2024Q4-10-1"] == ("closed", "2025Q3")       # reported 已完成 in 2025Q3, no longer listed
+    assert found["2025Q1-03-1"] == ("closed", "2025Q2")
+    assert found["2024Q3-03-1"] == ("overdue", None)          # 整改中, still listed, deadline 2024-10-25
+    assert found["2024Q3-09-1"] == ("overdue", None)          # 未启动
+    first = summary["supervision"][0]
+    assert list(first)[:6] == ["id", "action", "text", "deadline", "state", "since"]
+    assert (first["action"], first["deadline"], first["since"]) == (3, "2024-10-25", "2024Q3")
+
+
+def test_ledger_sheet_in_summary_workbook_lists_every_item(demo):
+    _, _, out, summary = demo
+    ws = openpyxl.load_workbook(out / "汇总表.xlsx")["督办台账"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == [i["id"] for i in summary["supervision"]]
+    by_id = {r[0]: r for r in rows}
+    assert by_id["2024Q3-03-1"][6] == "逾期未整改" and by_id["2024Q4-10-1"][6] == "已销号"
+
+
+def test_summary_document_names_overdue_items_and_counts_closed_ones(demo):
+    import docx
+
+    _, _, out, _ = demo
+    [path] = out.glob("*通报.docx")
+    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    assert "1项经牵头单位整改到位，本季度予以销号" in text
+    assert "3项逾期未整改" in text
+    assert "第三项（市经信局）“建设绿色园区数量”（2024年第三季度督办，整改时限2024年10月25日" in text
+    assert "2024Q3-03-1" not in text   # no codes in front of the leadership
+
+
+def test_2025q3_templates_carry_the_open_items_and_the_units_answers(demo):
+    root, _, _, _ = demo
+    [path] = (root / "inputs" / "2025Q3").glob("2025Q3_第03项_*.xlsx")
+    ws = openpyxl.load_workbook(path)[L.SHEET_RECTIFICATION]
+    rows = [r for r in ws.iter_rows(min_row=L.FIRST_DATA_ROW, values_only=True) if r[0]]
+    assert [r[0] for r in rows] == ["2024Q3-03-1"]   # 2024Q4-03-x and 2025Q1-03-1 were closed before
+    assert rows[0][5] == "整改中"
+
+
+def test_notices_within_300_characters_name_the_right_units(demo):
+    root, registry, out, _ = demo
+    result = make_notices(registry, Q3, root / "inputs" / "2025Q3", out)
+    assert result.ok, result.error
+    got = [(n.kind.value, n.action_id, n.recipients) for n in result.notices]
+    assert got == [("催报", 6, ("市交通运输局", "市发改委")), ("督办", 3, ("市经信局",)),
+                   ("督办", 7, ("市发改委",)), ("督办", 9, ("市住建局",))]
+    assert all(len(n.text) <= MAX_CHARS for n in result.notices)
+    assert all(n.text.startswith(f"【{n.kind.value}】{'、'.join(n.recipients)}：") for n in result.notices)
+    assert "城乡生活垃圾焚烧发电二期" in result.notices[3].text
+    names = sorted(p.name for p in result.files)
+    assert names == ["催报督办通知.txt", "催报督办通知.xlsx"]
+    again = build_quarter(registry, Q3, root / "inputs" / "2025Q3", out)   # a build keeps the notices
+    assert again.ok and (out / "催报督办" / "催报督办通知.txt").is_file()
+
+
+def test_projections_in_summary_for_flow_count_and_level(demo):
+    _, _, _, summary = demo
+    ind = {i["key"]: i for a in summary["actions"] for i in a["indicators"]}
+    assert (ind["tourism_revenue"]["projected"], ind["tourism_revenue"]["on_pace"]) == (1360, False)
+    assert (ind["green_factories"]["projected"], ind["green_factories"]["on_pace"]) == (8.75, False)
+    assert (ind["eco_base_flow"]["projected"], ind["eco_base_flow"]["on_pace"]) == (96, True)
+    assert ind["innovation_platforms"]["projected"] is None        # a 2023 target: a stage result
+
+
+def test_summary_document_has_a_finish_section_in_the_target_year(demo):
+    import docx
+
+    _, _, out, _ = demo
+    [path] = out.glob("*通报.docx")
+    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    assert "五、确保2025年目标收官" in text and "六、下一步工作要求" in text
+    assert "第四季度需完成980.0亿元，而本季度完成400.0亿元" in text
+
+
+def test_finish_section_never_rounds_a_quarters_average_to_a_wrong_whole_number(demo):
+    import docx
+
+    _, _, out, _ = demo
+    [path] = out.glob("*通报.docx")
+    text = "\n".join(p.text for p in docx.Document(path).paragraphs)
+    # 绿色工厂 5 → 8 over four quarters: 0.75 a quarter, printed 0.8家 (not 1家); 园区 0.25 → 0.3个
+    assert "近四个季度共增加3家（平均每季度0.8家）" in text
+    assert "近四个季度共增加1个（平均每季度0.3个）" in text
+    assert "近四个季度共提高3.4个百分点（平均每季度0.85个百分点）" in text

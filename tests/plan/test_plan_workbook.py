@@ -1,0 +1,121 @@
+"""The plan as the office's workbook: export → import gives the same plan and the same summary.json;
+a broken workbook is named at its cells; a new period (2026—2030) imports, and its templates and build work."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import openpyxl
+import pytest
+
+from yc_reports.pipeline.build import build_quarter
+from yc_reports.pipeline.demo import create_demo_inputs
+from yc_reports.plan.plan_workbook import (PlanWorkbookError, new_period, read_plan_workbook,
+                                           write_plan_workbook)
+from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import load_registry
+from yc_reports.plan.toml_text import registry_toml
+from yc_reports.workbook.fill import UnitFill, fill_workbook
+from yc_reports.workbook.writer import write_templates
+from yc_reports.workbook.xlsx_io import save_workbook
+
+SHIPPED = load_registry()
+
+
+def round_trip(registry, tmp_path):
+    write_plan_workbook(registry, tmp_path / "计划配置.xlsx")
+    imported = read_plan_workbook(tmp_path / "计划配置.xlsx")
+    (tmp_path / "plan.toml").write_text(registry_toml(imported), "utf-8")
+    return imported, load_registry(tmp_path / "plan.toml")
+
+
+def test_shipped_plan_exported_and_imported_is_the_same_plan(tmp_path):
+    imported, from_toml = round_trip(SHIPPED, tmp_path)
+    assert imported == SHIPPED and from_toml == SHIPPED
+    write_plan_workbook(SHIPPED, tmp_path / "again.xlsx")
+    assert (tmp_path / "again.xlsx").read_bytes() == (tmp_path / "计划配置.xlsx").read_bytes()
+
+
+def test_exported_plan_workbook_has_dropdowns_and_chinese_headers(tmp_path):
+    write_plan_workbook(SHIPPED, tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    assert wb.sheetnames == ["填写说明", "方案信息", "行动", "指标", "重点任务", "评价阈值", "考核规则"]
+    ws = wb["指标"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:5] == ["行动序号", "指标代码", "指标名称", "单位", "指标类型"]
+    assert headers[-4:] == ["2022年目标", "2023年目标", "2024年目标", "2025年目标"]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation if dv.type == "list"}
+    assert lists["E2"] == '"年内累计,方案期累计,期末水平"' and lists["F2"] == '"不低于目标,不高于目标"'
+    factories = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[1] == "green_factories")
+    assert factories[-4:] == (None, None, None, 12)
+    energy = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[1] == "energy_intensity_reduction")
+    assert energy[-4:] == (None, "待定", None, "待定")
+
+
+def test_demo_plan_round_trip_builds_the_same_summary_json(tmp_path):
+    create_demo_inputs(tmp_path)
+    office = load_registry(tmp_path / "inputs" / "plan.toml")
+    _, imported = round_trip(office, tmp_path)
+    q = Quarter(2025, 3)
+    first = build_quarter(office, q, tmp_path / "inputs" / "2025Q3", tmp_path / "out1" / "2025Q3")
+    second = build_quarter(imported, q, tmp_path / "inputs" / "2025Q3", tmp_path / "out2" / "2025Q3")
+    assert first.ok and second.ok
+    assert ((tmp_path / "out1" / "2025Q3" / "summary.json").read_bytes()
+            == (tmp_path / "out2" / "2025Q3" / "summary.json").read_bytes())
+
+
+def test_broken_plan_workbook_named_at_every_cell(tmp_path):
+    write_plan_workbook(SHIPPED, tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    indicators = wb["指标"]
+    row = next(r for r in range(2, indicators.max_row + 1) if indicators.cell(r, 2).value == "green_factories")
+    indicators.cell(row, 5).value = "累计"              # not a kind
+    indicators.cell(row, 18).value = "十二"             # 2025年目标 in words
+    indicators.cell(row, 1).value = 11                  # no such action
+    wb["重点任务"].cell(3, 4).value = "明年年底"          # not a date
+    wb["考核规则"].cell(2, 2).value = "五十"
+    save_workbook(wb, tmp_path / "p.xlsx")
+    with pytest.raises(PlanWorkbookError) as caught:
+        read_plan_workbook(tmp_path / "p.xlsx")
+    texts = [p.text for p in caught.value.problems]
+    assert f"“指标”表E{row}：应为年内累计、方案期累计、期末水平之一，实际为“累计”" in texts
+    assert f"“指标”表R{row}：应填数字或“待定”，实际为“十二”" in texts
+    assert f"“指标”表A{row}：行动序号 11 不在“行动”表中" in texts
+    assert "“重点任务”表D3：应为日期，写作如 2025-12-31，实际为“明年年底”" in texts
+    assert "“考核规则”表B2：应填数字，实际为“五十”" in texts
+
+
+def test_new_period_2026_2030_imports_and_its_first_quarter_builds(tmp_path):
+    fresh = new_period(SHIPPED, 2026, 2030)
+    assert (fresh.plan.id, fresh.plan.start_year, fresh.plan.end_year) == ("yc-10actions-2026-2030", 2026, 2030)
+    assert fresh.plan.name.endswith("（2026—2030年）") and not any(a.tasks for a in fresh.actions)
+    assert all(i.targets == {2030: None} for a in fresh.actions for i in a.indicators)
+    write_plan_workbook(fresh, tmp_path / "new.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "new.xlsx")   # the office fills in one target and one task
+    ws = wb["指标"]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value == "green_factories")
+    ws.cell(row, ws.max_column).value = 20
+    wb["重点任务"].append([3, "green_park_2027", "创建国家级绿色园区1个", dt.datetime(2027, 12, 31), ""])
+    save_workbook(wb, tmp_path / "new.xlsx")
+    registry = read_plan_workbook(tmp_path / "new.xlsx")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "plan.toml").write_text(registry_toml(registry), "utf-8")
+    registry = load_registry(inputs / "plan.toml")
+    q = Quarter(2026, 1)
+    [template] = [p for p in write_templates(registry, q, tmp_path / "templates", inputs) if "第03项" in p.name]
+    book = openpyxl.load_workbook(template)
+    fill_workbook(book, UnitFill(filler="刘芳", phone="0717-6441035", reviewer="张卫", fill_date=dt.date(2026, 4, 8),
+                                 values={"green_factories": Decimal(2)}, tasks={}))
+    (inputs / "2026Q1").mkdir()
+    save_workbook(book, inputs / "2026Q1" / template.name)
+    result = build_quarter(registry, q, inputs / "2026Q1", tmp_path / "outputs" / "2026Q1")
+    assert result.ok, result.error
+    third = result.report.action(3)
+    factories = next(i for i in third.indicators if i.key == "green_factories")
+    assert (factories.target, factories.actual, factories.target_year) == (20, 2, 2030)
+    # 2 of 20 at 2026Q1 against the path from the start of 2026 to the end of 2030: 1/20 of the way
+    assert factories.time_progress == Fraction(1, 20)
+    assert [t.content for t in third.tasks][:1] == ["创建国家级绿色园区1个"]

@@ -1,0 +1,66 @@
+"""`yc-reports assess YEAR`: read the year's four quarters as `build` does, score, write the report and
+the workbook into ``outputs/YEAR年度考核/`` whole or not at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from yc_reports.analysis.assessment import AssessmentError, YearAssessment, assess
+from yc_reports.pipeline.build import BuildError, cache_root, check_folders, document_settings, read_quarter
+from yc_reports.pipeline.staging import staged
+from yc_reports.plan.quarter import Quarter
+from yc_reports.plan.registry import Registry
+
+
+@dataclass(frozen=True)
+class AssessResult:
+    ok: bool
+    assessment: YearAssessment | None = None
+    files: tuple[Path, ...] = ()
+    error: str = ""
+
+
+def assessment_folder(out_root: Path, year: int) -> Path:
+    return Path(out_root) / f"{year}年度考核"
+
+
+def year_assessment(registry: Registry, year: int, inputs_root: Path, cache_dir: Path | None) -> YearAssessment:
+    """The year's assessment from the quarter folders under `inputs_root` (Q4 must be there)."""
+    reports = {}
+    for n in range(1, 5):
+        q = Quarter(year, n)
+        folder = Path(inputs_root) / str(q)
+        if folder.is_dir():
+            reports[q] = read_quarter(registry, q, folder, cache_dir)
+    return assess(registry.assessment, year, reports)
+
+
+def make_assessment(registry: Registry, year: int, inputs_root: Path, out_root: Path, *,
+                    date: dt.date | None = None) -> AssessResult:
+    from yc_reports.render.assessment_doc import (compose_assessment, default_date, report_file_name,
+                                                  workbook_file_name, write_assessment_workbook)
+    from yc_reports.render.wording import Wording
+
+    target = assessment_folder(out_root, year)
+    try:
+        q4_folder = Path(inputs_root) / str(Quarter(year, 4))
+        if registry.covers(Quarter(year, 4)) and not q4_folder.is_dir():
+            raise AssessmentError(f"找不到{year}年第四季度的报送文件夹（{q4_folder}），"
+                                  f"{year}年度考核需在第四季度数据报送后进行。")
+        check_folders(registry, Quarter(year, 4), q4_folder, target)
+        settings = document_settings(Path(inputs_root))
+        result = year_assessment(registry, year, inputs_root, cache_root(out_root))
+        wording = Wording()
+        date = date or default_date(year)
+        with staged(target) as staging:
+            compose_assessment(result, registry.plan, settings, wording, date).save(
+                staging / report_file_name(registry.plan, year))
+            write_assessment_workbook(result, registry.plan, wording, staging / workbook_file_name(registry.plan, year))
+            names = sorted(p.name for p in staging.iterdir())
+    except (BuildError, AssessmentError) as exc:
+        return AssessResult(ok=False, error=str(exc))
+    except Exception as exc:  # the writers are many; none may leave half a result behind
+        return AssessResult(ok=False, error=f"生成考核结果时出错（{type(exc).__name__}：{exc}），本次未写出任何结果。")
+    return AssessResult(ok=True, assessment=result, files=tuple(target / n for n in names))

@@ -1,0 +1,133 @@
+"""终期评估 documents (issue #12): the report (.docx, the office's official layout) and the workbook.
+
+Words from templates/evaluation.j2; charts from render/evaluation_charts.py (lights grid) and the
+report charts' trend_chart (one per indicator with two figures or more).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from yc_reports.analysis.evaluation import Evaluation, Outcome, TaskOutcome
+from yc_reports.render import charts, numfmt
+from yc_reports.render.docx.document import OfficialDocument, tint
+from yc_reports.render.docx.settings import DocumentSettings
+from yc_reports.render.evaluation_charts import lights_grid_chart
+from yc_reports.render.reports import Table, lay_out
+from yc_reports.render.wording import Wording
+
+OUTCOME_LIGHTS = {Outcome.MET: "2E8B57", Outcome.NOT_MET: "C0392B"}
+
+
+def folder_name(ev_or_plan) -> str:
+    plan = getattr(ev_or_plan, "plan", ev_or_plan)
+    return f"终期评估_{plan.start_year}-{plan.end_year}"
+
+
+def report_file_name(plan) -> str:
+    return f"{plan.city}{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估报告.docx"
+
+
+def workbook_file_name(plan) -> str:
+    return f"{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估表.xlsx"
+
+
+def default_date(ev: Evaluation) -> dt.date:
+    """The report's date when none is given: the last day of the month after the last quarter read."""
+    last = ev.read[-1].end_date
+    return dt.date(last.year + 1, 1, 31) if last.month == 12 else dt.date(last.year, last.month + 1, 28)
+
+
+def _figure(value, decimals: int) -> str:
+    return numfmt.fmt_number(value, decimals) if value is not None else "—"
+
+
+def targets_table(ev: Evaluation) -> Table:
+    rows, fills = [], {}
+    shown = [t for t in ev.targets if t.outcome is not Outcome.NOT_SET]
+    for i, t in enumerate(shown):
+        ind = t.indicator
+        rows.append((f"第{t.action.cn_number}项", f"{ind.name}（{ind.unit}）" if ind.unit else ind.name, str(t.year),
+                     ("≤" if ind.direction.value == "ceiling" else "") + _figure(t.target, ind.decimals),
+                     _figure(t.figure, ind.decimals), numfmt.fmt_percent(t.completion), t.outcome.label))
+        if t.outcome in OUTCOME_LIGHTS:
+            fills[(i, 6)] = tint(OUTCOME_LIGHTS[t.outcome])
+    return Table(("行动", "指标（单位）", "目标\n年份", "目标值", "完成值", "完成率", "结果"), tuple(rows),
+                 (19, 50, 14, 19, 19, 17, 18), ("center", "left", "center", "right", "right", "right", "center"),
+                 fills, keep_together=False)
+
+
+def tasks_table(ev: Evaluation) -> Table:
+    rows, fills = [], {}
+    for i, t in enumerate(ev.tasks):
+        rows.append((f"第{t.action.cn_number}项", t.content, numfmt.cn_date(t.deadline),
+                     t.done_in.label if t.done_in else "—", t.outcome.label))
+        if t.outcome in (TaskOutcome.UNFINISHED, TaskOutcome.LATE):
+            fills[(i, 4)] = tint("C0392B")
+    return Table(("行动", "任务内容", "完成时限", "报告完成\n的季度", "结果"), tuple(rows), (19, 62, 27, 24, 24),
+                 ("center", "left", "center", "center", "center"), fills, keep_together=False)
+
+
+def trend_indicators(ev: Evaluation):
+    return [r for a in ev.final.actions for r in a.indicators if sum(1 for _, v in r.trend if v is not None) >= 2]
+
+
+def compose_evaluation(ev: Evaluation, settings: DocumentSettings, wording: Wording, date: dt.date) -> OfficialDocument:
+    plan = ev.registry.plan
+    trends = trend_indicators(ev)
+    due = [t for t in ev.targets if t.outcome in (Outcome.MET, Outcome.NOT_MET, Outcome.NO_DATA)]
+    blocks = wording.outline("evaluation.j2", ev=ev, plan=plan, O=Outcome, T=TaskOutcome, due=due,
+                             trends=len(trends), complete=ev.read[-1] == ev.registry.last_quarter)
+    settings = settings.resolved(plan)
+    doc = OfficialDocument(settings, stamp=date)
+    figures = {"亮灯矩阵": lambda: [lights_grid_chart(ev)],
+               "指标走势": lambda: [charts.trend_chart(r) for r in trends]}
+    lay_out(doc, blocks, figures, {"目标完成": lambda: targets_table(ev), "重点任务": lambda: tasks_table(ev)})
+    doc.signature(plan.office, date)
+    doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=date)
+    return doc
+
+
+def write_evaluation_workbook(ev: Evaluation, path: Path) -> Path:
+    """目标完成, 亮灯, 重点任务, 季度数值 (every indicator's figure in every quarter read)."""
+    from openpyxl import Workbook
+
+    from yc_reports.render.summary_xlsx import Col, table_sheet
+    from yc_reports.workbook.xlsx_io import save_workbook
+
+    plan = ev.registry.plan
+    title = f"{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估表"
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "目标完成"
+    table_sheet(ws, [Col("行动序号", center=True), Col("指标名称", wrap=True), Col("单位", center=True),
+                     Col("目标年份", center=True), Col("目标值"), Col("完成值"), Col("数据季度", center=True),
+                     Col("完成率", "0.0%"), Col("结果", center=True)],
+                [[t.action.id, t.indicator.name, t.indicator.unit, t.year, _num(t.target), _num(t.figure),
+                  t.figure_quarter.label if t.figure_quarter else "", _ratio(t.completion), t.outcome.label]
+                 for t in ev.targets], title)
+    lights = wb.create_sheet("亮灯")
+    table_sheet(lights, [Col("行动序号", center=True), Col("行动")] + [Col(q.label, center=True) for q in ev.quarters],
+                [[a.id, a.name, *(light.label if light else "—" for light in row)] for a, row in ev.lights], title)
+    tasks = wb.create_sheet("重点任务")
+    table_sheet(tasks, [Col("行动序号", center=True), Col("任务内容", wrap=True), Col("完成时限", "yyyy-mm-dd"),
+                        Col("报告完成的季度", center=True), Col("结果", center=True)],
+                [[t.action.id, t.content, t.deadline, t.done_in.label if t.done_in else "", t.outcome.label]
+                 for t in ev.tasks], title)
+    series = wb.create_sheet("季度数值")
+    results = [r for a in ev.final.actions for r in a.indicators]
+    table_sheet(series, [Col("指标名称", wrap=True), Col("单位", center=True)] + [Col(q.label) for q in ev.read],
+                [[r.name, r.unit, *(_num(dict(r.trend).get(q)) for q in ev.read)] for r in results], title)
+    save_workbook(wb, Path(path))
+    return Path(path)
+
+
+def _num(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _ratio(value):
+    return None if value is None else float(numfmt.to_decimal(value, 4))
