@@ -410,12 +410,24 @@ def serve_command(
     data: Path = typer.Option(Path("portal-data"), "--data", help="数据文件夹：数据库、各单位上传的工作簿、汇总结果"),
     plan: Optional[Path] = PlanOption,
     new_admin_link: bool = typer.Option(False, "--new-admin-link", help="重新生成管理页面链接（原链接随即失效）"),
+    public_url: Optional[str] = typer.Option(None, "--public-url",
+                                             help="各单位访问本系统的地址（如 https://10.1.2.3:8443），发给单位的链接按此生成"),
+    certfile: Optional[Path] = typer.Option(None, "--certfile", help="HTTPS 证书文件（PEM）；与 --keyfile 一起使用"),
+    keyfile: Optional[Path] = typer.Option(None, "--keyfile", help="HTTPS 私钥文件（PEM）"),
 ) -> None:
     """启动报送系统网站：各单位下载预填模板、上传工作簿并即时校验；办公室查看报送情况、催报、汇总。"""
     import errno
     import socket
 
     registry = _registry(plan, data / "inputs")
+    if (certfile is None) != (keyfile is None):
+        raise UsageProblem("启用 HTTPS 需同时指定 --certfile 和 --keyfile。")
+    for given in (certfile, keyfile):
+        if given is not None and not given.is_file():
+            raise UsageProblem(f"找不到文件：{given}")
+    scheme = "https" if certfile else "http"
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise UsageProblem(f"--public-url“{public_url}”应以 http:// 或 https:// 开头，如 https://10.1.2.3:{port}")
     try:
         with socket.create_server((host, port)):
             pass
@@ -427,22 +439,23 @@ def serve_command(
 
     from yc_reports.portal.app import create_app
 
-    web_app = create_app(data, registry)
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    origin = (public_url or f"{scheme}://{shown_host}:{port}").rstrip("/")
+    web_app = create_app(data, registry, public_url=origin)
     portal = web_app.state.portal
     token = portal.new_admin_token() if new_admin_link else portal.ensure_admin_token()
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     console = _console()
-    console.print(f"报送系统已启动：http://{shown_host}:{port}/　数据文件夹：{data.resolve()}", markup=False,
-                  soft_wrap=True)
+    console.print(f"报送系统已启动：{origin}/　数据文件夹：{data.resolve()}", markup=False, soft_wrap=True)
     if token:
-        console.print(f"管理页面链接（凭此链接即可管理，请妥善保管）：http://{shown_host}:{port}/admin/{token}",
+        console.print(f"管理页面链接（凭此链接即可管理，请妥善保管）：{origin}/admin/{token}",
                       markup=False, soft_wrap=True)
     else:
         console.print("管理页面链接已在首次启动时显示。如已遗失，请加 --new-admin-link 重新启动，生成新链接（原链接随即失效）。",
                       markup=False, soft_wrap=True)
     console.print("各单位的报送链接请在管理页面“单位与链接”中生成。按 Ctrl+C 停止。", markup=False, soft_wrap=True)
     # the access log would print every unit's link (the token is in the path): keep it off
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+    ssl = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False, **ssl)
 
 
 def _pdf_possible(wanted: bool) -> bool:
