@@ -639,9 +639,13 @@ class Portal:
         """The action's workbook for the current quarter, pre-filled with last quarter's accepted figures."""
         action = self._unit_action(unit, action_id)
         quarter = self._current_quarter()
+        from yc_reports.pipeline.supervision import template_rectifications
         from yc_reports.workbook.writer import build_template
 
-        workbook = build_template(self.registry, action, quarter, self._previous_submission(action, quarter))
+        # the same open 督办 items `yc-reports templates` puts into the 整改落实 sheet
+        open_items = template_rectifications(self.registry, quarter, self.data_dir / "inputs").get(action.id, ())
+        workbook = build_template(self.registry, action, quarter, self._previous_submission(action, quarter),
+                                  rectifications=open_items)
         with tempfile.TemporaryDirectory(dir=self._tmp_dir()) as folder:
             path = Path(folder) / "template.xlsx"
             # the stamp `yc-reports templates` uses: the same workbook gives the same bytes
