@@ -30,6 +30,7 @@ from yc_reports.portal.service import (
 )
 from yc_reports.workbook.fill import TaskUpdate
 from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
+from yc_reports.pipeline.supervision import template_rectifications
 from yc_reports.workbook.writer import build_template
 from yc_reports.workbook.xlsx_io import save_workbook
 
@@ -362,8 +363,10 @@ def test_template_is_prefilled_from_last_quarters_accepted_workbook(portal: Port
     assert template.file_name == template_file_name("2025Q3", 3, "建设绿色制造体系", "市经信局")
     submission = parse_workbook(portal.uploaded_file(previous).path, registry).submission
     expected_path = portal.data_dir / "expected.xlsx"
-    save_workbook(build_template(registry, registry.action(3), Q3, submission), expected_path,
-                  stamp=dt.datetime(2025, 9, 30))
+    open_items = template_rectifications(registry, Q3, portal.data_dir / "inputs")[3]
+    assert open_items and all(item.item_id.startswith("2025Q2-03-") for item in open_items)  # Q2 lagged
+    save_workbook(build_template(registry, registry.action(3), Q3, submission, rectifications=open_items),
+                  expected_path, stamp=dt.datetime(2025, 9, 30))
     assert template.data == expected_path.read_bytes()
 
 
