@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,12 +27,32 @@ def test_readme_opens_with_the_two_commands():
     assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()] == ["make demo", "make test"]
 
 
+def panel_titles(help_text: str) -> list[str]:
+    return [line.split("─ ", 1)[1].split(" ─")[0] for line in help_text.splitlines() if line.startswith("╭─ ")]
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_is_documented_and_has_help(command, tmp_path):
     assert f"yc-reports {command}" in README
     result = run(command, "--help", cwd=tmp_path)
     assert result.returncode == 0
     assert any("\u4e00" <= ch <= "\u9fff" for ch in result.stdout), "help text should be Chinese"
+    titles = panel_titles(result.stdout)
+    assert titles and set(titles) <= {"参数", "选项"}, titles
+    assert "显示本帮助并退出。" in result.stdout
+
+
+def test_the_command_list_reads_in_chinese(tmp_path):
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert panel_titles(result.stdout) == ["选项", "命令"]
+
+
+def test_no_command_shows_the_help_and_exits_2(tmp_path):
+    result = run(cwd=tmp_path)
+    assert result.returncode == 2
+    assert panel_titles(result.stdout + result.stderr) == ["选项", "命令"]
+    assert "用法错误" not in result.stderr, "the help says it all: no empty error line after it"
 
 
 @pytest.mark.parametrize("args, words", [
@@ -57,10 +78,8 @@ def test_a_broken_office_registry_is_named_not_ignored(tmp_path):
     assert "plan.toml" in result.stderr and "缺少此项" in result.stderr
 
 
-def test_pdf_without_libreoffice_says_so_and_still_builds(tmp_path):
-    from yc_reports.pipeline.demo import create_demo_inputs
-
-    create_demo_inputs(tmp_path)
+def test_pdf_without_libreoffice_says_so_and_still_builds(demo_build, tmp_path):
+    shutil.copytree(demo_build.root / "inputs", tmp_path / "inputs")  # the demo's inputs (tests/conftest.py)
     env = dict(os.environ, PATH=str(Path(sys.executable).parent))  # no soffice on this PATH
     result = run("build", "2025Q3", "--pdf", cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
@@ -82,7 +101,11 @@ def test_demo_never_writes_over_the_offices_inputs(tmp_path):
     assert not (tmp_path / "inputs" / "plan.toml").exists()
 
 
-def test_demo_runs_again_in_its_own_folder(tmp_path):
-    assert run("demo", cwd=tmp_path).returncode == 0
+def test_demo_runs_again_in_its_own_folder(demo_build, tmp_path):
+    # the folder as a first `yc-reports demo` leaves it (the session's demo build: the same two steps)
+    for part in ("inputs", "outputs"):
+        shutil.copytree(demo_build.root / part, tmp_path / part)
     again = run("demo", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
+    out = tmp_path / "outputs" / str(demo_build.inputs.latest)
+    assert (out / "summary.json").read_bytes() == demo_build.files["summary.json"]

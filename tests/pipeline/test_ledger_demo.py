@@ -110,7 +110,7 @@ def test_summary_document_has_a_finish_section_in_the_target_year(demo):
     [path] = out.glob("*通报.docx")
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
     assert "五、确保2025年目标收官" in text and "六、下一步工作要求" in text
-    assert "第四季度需完成980.0亿元，而本季度完成400.0亿元" in text
+    assert "第四季度需完成980亿元，而本季度完成400亿元" in text
 
 
 def test_finish_section_never_rounds_a_quarters_average_to_a_wrong_whole_number(demo):

@@ -18,30 +18,21 @@ import pytest
 
 from yc_reports.pipeline import parallel
 from yc_reports.pipeline.build import build_quarter
-from yc_reports.pipeline.demo import create_demo_inputs
 from yc_reports.plan.registry import resolve_registry
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    inputs = create_demo_inputs(root)
-    return root, inputs
-
-
 def build_with(processes: int, demo, out: Path, monkeypatch) -> dict[str, bytes]:
-    root, inputs = demo
     monkeypatch.setenv(parallel.WORKERS_ENV, str(processes))
-    registry = resolve_registry(None, inputs.inputs_root)
-    result = build_quarter(registry, inputs.latest, inputs.inputs_root / str(inputs.latest), out)
+    registry = resolve_registry(None, demo.inputs.inputs_root)
+    result = build_quarter(registry, demo.inputs.latest, demo.inputs.inputs_root / str(demo.inputs.latest), out)
     assert result.ok, result.error
     assert multiprocessing.active_children() == []
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def test_parallel_build_writes_the_same_bytes_as_a_serial_one(demo, tmp_path: Path, monkeypatch):
-    serial = build_with(1, demo, tmp_path / "serial" / "2025Q3", monkeypatch)
-    shared = build_with(2, demo, tmp_path / "shared" / "2025Q3", monkeypatch)
+def test_parallel_build_writes_the_same_bytes_as_a_serial_one(demo_build, tmp_path: Path, monkeypatch):
+    serial = demo_build.files  # the session's demo build, made with one process (tests/conftest.py)
+    shared = build_with(2, demo_build, tmp_path / "shared" / "2025Q3", monkeypatch)
     assert sorted(shared) == sorted(serial)
     assert sum(name.endswith(".docx") for name in serial) == 11
     different = [name for name in serial if shared[name] != serial[name]]
@@ -61,9 +52,8 @@ def test_jobs_are_shared_with_the_helper_and_come_back_in_order(monkeypatch):
 
 def test_an_error_in_a_job_is_raised_as_it_was(monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
-    with pytest.raises(ValueError, match="invalid literal"):
-        with parallel.helper_process():
-            parallel.run_jobs(int, [("x",), ("y",), ("z",)])
+    with pytest.raises(ValueError, match="invalid literal"), parallel.helper_process():
+        parallel.run_jobs(int, [("x",), ("y",), ("z",)])
     assert multiprocessing.active_children() == []
 
 
@@ -84,7 +74,7 @@ def test_a_helper_that_dies_leaves_its_work_to_the_parent(monkeypatch):
 
 def warn_unless_in(parent: int) -> int:
     if os.getpid() != parent:
-        warnings.warn("only the helper warns", UserWarning)
+        warnings.warn("only the helper warns", UserWarning, stacklevel=2)
     return parent
 
 
@@ -92,9 +82,8 @@ def test_a_warning_in_the_helper_is_an_error_where_it_is_one_in_the_parent(monke
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        with pytest.raises(UserWarning, match="only the helper warns"):
-            with parallel.helper_process():
-                parallel.run_jobs(warn_unless_in, [(os.getpid(),)] * 4)
+        with pytest.raises(UserWarning, match="only the helper warns"), parallel.helper_process():
+            parallel.run_jobs(warn_unless_in, [(os.getpid(),)] * 4)
 
 
 class Awkward(Exception):
@@ -112,9 +101,8 @@ def raise_awkward_unless_in(parent: int) -> int:
 
 def test_an_exception_that_cannot_cross_the_pipe_keeps_its_name_and_message(monkeypatch):
     monkeypatch.setenv(parallel.WORKERS_ENV, "2")
-    with pytest.raises(RuntimeError, match="^Awkward: awkward cell$"):
-        with parallel.helper_process():
-            parallel.run_jobs(raise_awkward_unless_in, [(os.getpid(),)] * 4)
+    with pytest.raises(RuntimeError, match=r"^Awkward: awkward cell$"), parallel.helper_process():
+        parallel.run_jobs(raise_awkward_unless_in, [(os.getpid(),)] * 4)
     assert multiprocessing.active_children() == []
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -12,51 +11,13 @@ import httpx
 import pytest
 
 from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
-from yc_reports.portal.app import create_app
-from yc_reports.portal.service import Portal
 
-from .conftest import LiveServer
-from .test_service import FakeResult, bad_workbook
+from .conftest import PUBLIC, Site, _free_port
+from .test_service import bad_workbook
 from .workbooks import Q3, cell_of, clean_fill, filled
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BAD_LINK = "链接无效或已失效"
-
-
-@dataclass
-class Site:
-    url: str
-    portal: Portal
-    admin: str
-    industry: str     # 市经信局: action 3
-    transport: str    # 市交通运输局: action 6 (with 市发改委)
-    ndrc: str         # 市发改委: actions 1, 2, 6, 7
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, follow_redirects=False, timeout=60, trust_env=False)
-
-
-def _quick_build(registry, quarter, inputs_dir, out_dir, report_date=None, pdf=False):
-    out_dir.mkdir(parents=True)
-    (out_dir / "汇总表.xlsx").write_bytes(b"summary-of-" + str(quarter).encode())
-    return FakeResult(True, out_dir, (out_dir / "汇总表.xlsx",))
-
-
-@pytest.fixture
-def site(tmp_path: Path, registry, clock):
-    portal = Portal(tmp_path / "data", registry, clock=clock, builder=_quick_build)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    app = create_app(tmp_path / "data", portal=portal)
-    with LiveServer(app) as url:
-        yield Site(url=url, portal=portal, admin=portal.ensure_admin_token(),
-                   industry=portal.issue_unit_token("市经信局"), transport=portal.issue_unit_token("市交通运输局"),
-                   ndrc=portal.issue_unit_token("市发改委"))
-
-
-@pytest.fixture
-def http(site: Site):
-    with site.client() as client:
-        yield client
 
 
 def upload(client: httpx.Client, token: str, action_id: int, data: bytes, name: str = "第三项.xlsx",
@@ -128,14 +89,13 @@ def test_unit_and_office_links_do_not_cross(site: Site, http: httpx.Client):
     assert site.portal.builds() == ()
 
 
-def test_another_units_link_can_neither_see_nor_overwrite(site: Site, http: httpx.Client, registry):
+def test_a_unit_outside_the_action_can_neither_see_nor_overwrite(site: Site, http: httpx.Client, registry):
     mine = upload(http, site.transport, 6, filled(registry, 6), "交通.xlsx")
     assert mine.status_code == 303
     upload_id = int(mine.headers["location"].rsplit("/", 1)[1])
-    for token in (site.ndrc, site.industry):   # a co-lead of action 6, and a stranger
-        assert http.get(f"/u/{token}/uploads/{upload_id}").status_code == 404
-        assert http.get(f"/u/{token}/uploads/{upload_id}/file").status_code == 404
-    assert "交通.xlsx" not in http.get(f"/u/{site.ndrc}").text
+    assert http.get(f"/u/{site.industry}/uploads/{upload_id}").status_code == 404
+    assert http.get(f"/u/{site.industry}/uploads/{upload_id}/file").status_code == 404
+    assert "交通.xlsx" not in http.get(f"/u/{site.industry}").text
     intruder = upload(http, site.industry, 6, filled(registry, 6), "冒名.xlsx")
     assert intruder.status_code == 404
     records = site.portal.store.uploads()
@@ -196,11 +156,11 @@ def test_oversized_upload_is_refused_in_chinese_and_not_kept(site: Site, http: h
     just_over = data + b"\0" * (site.portal.max_upload_bytes + 1 - len(data))
     response = upload(http, site.industry, 3, just_over)
     assert response.status_code == 413
-    assert "超过 10.0 MB 的上限" in response.text and "本次上传未保存" in response.text
+    assert "超过 10 MB 的上限" in response.text and "本次上传未保存" in response.text
     far_over = b"\0" * (site.portal.max_upload_bytes + 2 * 1024 * 1024)   # stopped before it is all parsed
     response = upload(http, site.industry, 3, far_over)
     assert response.status_code == 413
-    assert "超过 10.0 MB 的上限" in response.text
+    assert "超过 10 MB 的上限" in response.text
     assert site.portal.store.uploads() == []
     assert list(site.portal.store.uploads_dir.iterdir()) == []
 
@@ -225,9 +185,10 @@ def test_upload_without_a_file_asks_for_one(site: Site, http: httpx.Client):
 
 def test_closed_quarter_refuses_uploads_in_chinese(site: Site, http: httpx.Client, registry):
     site.portal.close_quarter()
-    response = upload(http, site.industry, 3, filled(registry, 3))
-    assert response.status_code == 409 and "本季度报送已关闭" in response.text
-    assert "本季度报送已关闭" in http.get(f"/u/{site.industry}").text
+    response = upload(http, site.industry, 3, filled(registry, 3))   # the quarter's links end with it
+    assert response.status_code == 404 and BAD_LINK in response.text
+    assert BAD_LINK in http.get(f"/u/{site.industry}").text
+    assert site.portal.store.uploads() == []
 
 
 def test_two_uploads_at_once_for_one_action_both_get_receipts(site: Site, registry):
@@ -255,7 +216,7 @@ def test_two_uploads_at_once_for_one_action_both_get_receipts(site: Site, regist
     for name, record in records.items():   # each page shows its own receipt, nothing mixed up
         assert record.receipt_no in receipts[name] and record.sha256 in receipts[name]
         other = records["王五" if name == "李四" else "李四"]
-        assert other.receipt_no not in receipts[name]
+        assert other.sha256 not in receipts[name]
         assert site.portal.uploaded_file(record).path.read_bytes() == payloads[name]
 
 
@@ -300,12 +261,17 @@ def test_office_settings_links_and_contacts(site: Site, http: httpx.Client):
     assert saved.status_code == 303
     settings = site.portal.settings()
     assert (str(settings.quarter), settings.deadline, settings.is_open) == ("2025Q2", dt.date(2025, 7, 5), False)
+    refused = http.post(f"/admin/{site.admin}/units/links", data={"do": "issue", "unit": "市住建局"})
+    assert refused.status_code == 400 and "请先在“季度设置”中选择报送季度并开放报送" in refused.text
+    http.post(f"/admin/{site.admin}/settings", data={"quarter": "2025Q2", "deadline": "2025-07-05", "open": "1"})
     bad = http.post(f"/admin/{site.admin}/settings", data={"quarter": "2025Q9", "deadline": "", "open": "1"})
     assert bad.status_code == 400 and "格式不正确" in bad.text
 
-    issued = http.post(f"/admin/{site.admin}/units/links", data={"do": "issue", "unit": "市住建局"})
-    assert issued.status_code == 200 and "链接只显示这一次" in issued.text
-    link = issued.text.split(f'value="{site.url}/u/')[1].split('"')[0]
+    posted = http.post(f"/admin/{site.admin}/units/links", data={"do": "issue", "unit": "市住建局"})
+    assert posted.status_code == 303
+    issued = http.get(posted.headers["location"])
+    assert issued.status_code == 200 and "刷新本页不会重新生成链接" in issued.text
+    link = issued.text.split(f'value="{PUBLIC}/u/')[1].split('"')[0]
     assert site.portal.unit_for_token(link) == "市住建局"
     assert http.get(f"/u/{link}").status_code == 200
     revoked = http.post(f"/admin/{site.admin}/units/links", data={"do": "revoke", "unit": "市住建局"})
@@ -320,12 +286,6 @@ def test_office_settings_links_and_contacts(site: Site, http: httpx.Client):
 # ---------------------------------------------------------------------------------------- the command
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_command_prints_the_office_link_once_and_serves_it(tmp_path: Path):

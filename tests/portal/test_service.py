@@ -9,22 +9,32 @@ import json
 import sqlite3
 import threading
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from yc_reports.issues import IssueCode, flatten
-from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 from yc_reports.intake.reader import parse_workbook
-from yc_reports.portal.service import (ActionState, BuildBusy, NotFound, Portal, PortalError, RefusalKind,
-                                       SubmissionsClosed, UploadRefused, clean_file_name)
+from yc_reports.issues import IssueCode, flatten
 from yc_reports.plan.quarter import Quarter
-from yc_reports.workbook.writer import build_template
+from yc_reports.portal.service import (
+    ActionState,
+    BuildBusy,
+    NotFound,
+    Portal,
+    PortalError,
+    RefusalKind,
+    SubmissionsClosed,
+    UploadRefused,
+    clean_file_name,
+)
 from yc_reports.workbook.fill import TaskUpdate
+from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
+from yc_reports.pipeline.supervision import template_rectifications
+from yc_reports.workbook.writer import build_template
 from yc_reports.workbook.xlsx_io import save_workbook
 
-from .workbooks import CN, Q2, Q3, cell_of, clean_fill, filled, with_value
+from .workbooks import CN, Q2, Q3, FakeResult, cell_of, clean_fill, filled, with_value
 
 XLSX_BAD_NUMBER = "十二"
 
@@ -232,7 +242,7 @@ def _plain_zip() -> bytes:
 @pytest.mark.parametrize("data, kind, words", [
     (b"", RefusalKind.EMPTY, "空的"),
     (b"%PDF-1.7 not a workbook", RefusalKind.NOT_XLSX, "不是 Excel 工作簿"),
-    (b"PK\x03\x04 truncated", RefusalKind.NOT_XLSX, "不是 Excel 工作簿"),
+    (b"PK\x03\x04 truncated", RefusalKind.DAMAGED, "已损坏或内容不完整"),
     (_plain_zip(), RefusalKind.NOT_XLSX, "不是 Excel 工作簿"),
     (_ole_bytes(), RefusalKind.NOT_XLSX, ".xls"),
 ], ids=["empty", "pdf", "truncated-zip", "zip-not-xlsx", "xls-or-encrypted"])
@@ -251,7 +261,7 @@ def test_oversized_upload_is_refused_by_size_alone(portal: Portal, registry):
     with pytest.raises(UploadRefused) as refused:
         portal.submit("市经信局", 3, big, "big.xlsx")
     assert refused.value.kind is RefusalKind.TOO_LARGE
-    assert "10.0 MB" in refused.value.message
+    assert "超过 10 MB 的上限" in refused.value.message and "10.0" not in refused.value.message
     assert portal.store.uploads() == []
 
 
@@ -285,22 +295,23 @@ def test_a_unit_cannot_submit_for_an_action_it_does_not_lead(portal: Portal, reg
     assert portal.store.uploads() == []
 
 
-def test_a_unit_cannot_see_another_units_upload(portal: Portal, registry):
+def test_a_unit_sees_its_actions_uploads_from_any_co_lead_but_no_other_action(portal: Portal, registry):
     theirs = portal.submit("市交通运输局", 6, filled(registry, 6), "交通.xlsx")
-    with pytest.raises(NotFound):
-        portal.unit_upload("市发改委", theirs.id)   # co-lead of the same action, still not theirs
+    assert portal.unit_upload("市发改委", theirs.id) == theirs   # co-lead of the same action: one submission
     with pytest.raises(NotFound):
         portal.unit_upload("市经信局", theirs.id)
     assert portal.unit_upload("市交通运输局", theirs.id) == theirs
 
 
-def test_co_leads_see_only_their_own_uploads_and_the_latest_accepted_counts(portal: Portal, registry):
+def test_co_leads_see_one_state_per_action_and_the_latest_accepted_counts(portal: Portal, registry):
     transport = portal.submit("市交通运输局", 6, filled(registry, 6, fill=clean_fill(registry, 6, "李四")), "t.xlsx")
     ndrc = portal.submit("市发改委", 6, filled(registry, 6, fill=clean_fill(registry, 6, "王五")), "n.xlsx")
     ndrc_home = {s.action.id: s for s in portal.unit_home("市发改委").actions}
     transport_home = {s.action.id: s for s in portal.unit_home("市交通运输局").actions}
-    assert [u.id for u in ndrc_home[6].uploads] == [ndrc.id]
-    assert [u.id for u in transport_home[6].uploads] == [transport.id]
+    assert [u.id for u in ndrc_home[6].uploads] == [ndrc.id, transport.id]
+    assert [u.id for u in transport_home[6].uploads] == [ndrc.id, transport.id]
+    assert ndrc_home[6].accepted == transport_home[6].accepted == ndrc
+    assert transport_home[6].in_use(ndrc) and not transport_home[6].in_use(transport)
     assert portal.unit_home("市发改委").co_leads[6] == ("市交通运输局",)
     row = portal.board().rows[5]
     assert row.accepted == ndrc and row.accepted.filler == "王五"
@@ -352,8 +363,10 @@ def test_template_is_prefilled_from_last_quarters_accepted_workbook(portal: Port
     assert template.file_name == template_file_name("2025Q3", 3, "建设绿色制造体系", "市经信局")
     submission = parse_workbook(portal.uploaded_file(previous).path, registry).submission
     expected_path = portal.data_dir / "expected.xlsx"
-    save_workbook(build_template(registry, registry.action(3), Q3, submission), expected_path,
-                  stamp=dt.datetime(2025, 9, 30))
+    open_items = template_rectifications(registry, Q3, portal.data_dir / "inputs")[3]
+    assert open_items and all(item.item_id.startswith("2025Q2-03-") for item in open_items)  # Q2 lagged
+    save_workbook(build_template(registry, registry.action(3), Q3, submission, rectifications=open_items),
+                  expected_path, stamp=dt.datetime(2025, 9, 30))
     assert template.data == expected_path.read_bytes()
 
 
@@ -364,7 +377,7 @@ def test_board_counts_and_reminders_with_contacts(portal: Portal, registry):
     portal.submit("市经信局", 3, filled(registry, 3), "ok.xlsx")
     portal.submit("市科技局", 4, bad_workbook(registry, 3, filler="赵六"), "bad.xlsx")   # wrong action: an error
     board = portal.board()
-    assert [board.count(s) for s in ActionState] == [1, 1, 8]
+    assert [board.count(s) for s in ActionState] == [1, 1, 0, 8]   # submitted, errors, returned, missing
     portal.set_contact("市水利和湖泊局", "钱七", "0717-7000000")
     reminders = {r.unit: r for r in portal.reminders()}
     assert "市经信局" not in reminders
@@ -385,13 +398,6 @@ def test_an_action_with_two_leads_is_not_reminded_once_either_submits(portal: Po
 # ---------------------------------------------------------------------------------------- the build
 
 
-@dataclass(frozen=True)
-class FakeResult:
-    ok: bool
-    out_dir: Path
-    files: tuple[Path, ...]
-    issues: tuple = ()
-    error: str = ""
 
 
 class RecordingBuilder:
@@ -424,7 +430,7 @@ def test_build_stages_the_latest_accepted_workbook_per_action_and_offers_only_it
     portal.submit("市发改委", 6, newer, "n.xlsx")
     portal.submit("市发改委", 6, bad_workbook(registry, 6), "draft.xlsx")   # a draft never counts
     manual = portal.data_dir / "inputs" / "2025Q3" / "说明.txt"
-    manual.parent.mkdir(parents=True)
+    manual.parent.mkdir(parents=True, exist_ok=True)
     manual.write_text("office note")
 
     record = portal.run_build()

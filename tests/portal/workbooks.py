@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
+from dataclasses import dataclass
+from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
@@ -81,3 +83,14 @@ def cell_of(data: bytes, sheet: str, row_text: str, header: str) -> str:
     row = next(c.row for r in ws.iter_rows() for c in r if c.value == row_text)
     return f"{header_cell.column_letter}{row}"
 
+
+
+@dataclass(frozen=True)
+class FakeResult:
+    """What a stand-in builder returns (the fields the portal reads of a BuildResult)."""
+
+    ok: bool
+    out_dir: Path
+    files: tuple[Path, ...]
+    issues: tuple = ()
+    error: str = ""

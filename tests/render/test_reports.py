@@ -2,7 +2,7 @@
 GB/T 9704 asks, the summary naming who lags on its first page, table figures equal to summary.json,
 the demo's story told, and the same inputs giving the same bytes.
 
-One module-scoped build of the demo (`create_demo_inputs` + `build_quarter`); every check reads the
+One session-scoped build of the demo (`create_demo_inputs` + `build_quarter`); every check reads the
 written files back (python-docx for text and tables, the raw XML for properties python-docx hides).
 """
 
@@ -22,7 +22,6 @@ import pytest
 from lxml import etree
 
 from yc_reports.pipeline.build import build_quarter
-from yc_reports.pipeline.demo import create_demo_inputs
 from yc_reports.render.numfmt import fmt_number
 from yc_reports.render.docx.settings import resolve_document_settings
 from yc_reports.plan.quarter import Quarter
@@ -73,11 +72,10 @@ def build(root: Path, out_name: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Built:
-    root = tmp_path_factory.mktemp("demo")
-    create_demo_inputs(root)
-    out = build(root, "outputs")
-    return Built(root, out, json.loads((out / "summary.json").read_text("utf-8")))
+def built(demo_build) -> Built:
+    """The session's demo build (tests/conftest.py): create_demo_inputs + build_quarter, read only."""
+    assert demo_build.inputs.latest == Q
+    return Built(demo_build.root, demo_build.out, json.loads(demo_build.files["summary.json"]))
 
 
 # ------------------------------------------------------------------------------------ helpers

@@ -11,30 +11,45 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
-from typer.core import TyperCommand, TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
+
+if TYPE_CHECKING:  # what the mixin below is mixed into: typer's (vendored click's) Command
+    from typer._click.core import Command as _HelpBase
+else:
+    _HelpBase = object
 
 HELP_TEXT = "显示本帮助并退出。"
+ARGUMENTS_PANEL, OPTIONS_PANEL, COMMANDS_PANEL = "参数", "选项", "命令"
 
 
-class _ChineseHelp:
-    """typer words its --help option in English; ours reads in Chinese like the rest."""
+class _ChineseHelp(_HelpBase):
+    """typer words its --help option and its help panels in English; ours read in Chinese like the rest.
 
-    def get_help_option(self, ctx):
+    The panel titles go through typer's documented `rich_help_panel` of each parameter and command: any
+    that does not name its own panel is put in 参数 / 选项 / 命令 here, so a command added later needs
+    nothing special (tests/cli/test_cli.py checks every command's help).
+    """
+
+    def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_TEXT
+            option.rich_help_panel = OPTIONS_PANEL
         return option
 
-    def format_help(self, ctx, formatter):
-        from typer import rich_utils  # imports rich: only when help is shown
-
-        rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-        rich_utils.OPTIONS_PANEL_TITLE = "选项"
-        rich_utils.COMMANDS_PANEL_TITLE = "命令"
-        return super().format_help(ctx, formatter)
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        for param in self.get_params(ctx):
+            if isinstance(param, TyperArgument | TyperOption) and not param.rich_help_panel:
+                param.rich_help_panel = ARGUMENTS_PANEL if isinstance(param, TyperArgument) else OPTIONS_PANEL
+        if isinstance(self, TyperGroup):
+            for name in self.list_commands(ctx):
+                command = self.get_command(ctx, name)
+                if isinstance(command, TyperCommand | TyperGroup) and not command.rich_help_panel:
+                    command.rich_help_panel = COMMANDS_PANEL
+        super().format_help(ctx, formatter)
 
 
 class _Group(_ChineseHelp, TyperGroup):
@@ -415,12 +430,24 @@ def serve_command(
     data: Path = typer.Option(Path("portal-data"), "--data", help="数据文件夹：数据库、各单位上传的工作簿、汇总结果"),
     plan: Optional[Path] = PlanOption,
     new_admin_link: bool = typer.Option(False, "--new-admin-link", help="重新生成管理页面链接（原链接随即失效）"),
+    public_url: Optional[str] = typer.Option(None, "--public-url",
+                                             help="各单位访问本系统的地址（如 https://10.1.2.3:8443），发给单位的链接按此生成"),
+    certfile: Optional[Path] = typer.Option(None, "--certfile", help="HTTPS 证书文件（PEM）；与 --keyfile 一起使用"),
+    keyfile: Optional[Path] = typer.Option(None, "--keyfile", help="HTTPS 私钥文件（PEM）"),
 ) -> None:
     """启动报送系统网站：各单位下载预填模板、上传工作簿并即时校验；办公室查看报送情况、催报、汇总。"""
     import errno
     import socket
 
     registry = _registry(plan, data / "inputs")
+    if (certfile is None) != (keyfile is None):
+        raise UsageProblem("启用 HTTPS 需同时指定 --certfile 和 --keyfile。")
+    for given in (certfile, keyfile):
+        if given is not None and not given.is_file():
+            raise UsageProblem(f"找不到文件：{given}")
+    scheme = "https" if certfile else "http"
+    if public_url is not None and not public_url.startswith(("http://", "https://")):
+        raise UsageProblem(f"--public-url“{public_url}”应以 http:// 或 https:// 开头，如 https://10.1.2.3:{port}")
     try:
         with socket.create_server((host, port)):
             pass
@@ -432,22 +459,23 @@ def serve_command(
 
     from yc_reports.portal.app import create_app
 
-    web_app = create_app(data, registry)
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+    origin = (public_url or f"{scheme}://{shown_host}:{port}").rstrip("/")
+    web_app = create_app(data, registry, public_url=origin)
     portal = web_app.state.portal
     token = portal.new_admin_token() if new_admin_link else portal.ensure_admin_token()
-    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
     console = _console()
-    console.print(f"报送系统已启动：http://{shown_host}:{port}/　数据文件夹：{data.resolve()}", markup=False,
-                  soft_wrap=True)
+    console.print(f"报送系统已启动：{origin}/　数据文件夹：{data.resolve()}", markup=False, soft_wrap=True)
     if token:
-        console.print(f"管理页面链接（凭此链接即可管理，请妥善保管）：http://{shown_host}:{port}/admin/{token}",
+        console.print(f"管理页面链接（凭此链接即可管理，请妥善保管）：{origin}/admin/{token}",
                       markup=False, soft_wrap=True)
     else:
         console.print("管理页面链接已在首次启动时显示。如已遗失，请加 --new-admin-link 重新启动，生成新链接（原链接随即失效）。",
                       markup=False, soft_wrap=True)
     console.print("各单位的报送链接请在管理页面“单位与链接”中生成。按 Ctrl+C 停止。", markup=False, soft_wrap=True)
     # the access log would print every unit's link (the token is in the path): keep it off
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False)
+    ssl = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False, **ssl)
 
 
 def _pdf_possible(wanted: bool) -> bool:
@@ -487,7 +515,8 @@ def main() -> None:
 
 def _run() -> None:
     try:
-        # standalone_mode=False: click returns the code of a typer.Exit instead of exiting itself
+        # standalone_mode=False: typer returns the code of a typer.Exit and raises its usage errors
+        # instead of printing them in English and exiting itself
         code = app(standalone_mode=False)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
     except typer.Exit as exc:
@@ -495,15 +524,15 @@ def _run() -> None:
     except UsageProblem as exc:
         _err_console().print(f"[bold red]错误：[/]{exc}")
         sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
+    except typer.TyperException as exc:  # typer's own errors: bad usage (its exit code 2), unreadable file
+        message = _usage_message(exc)
+        if message:
+            _err_console().print(f"[bold red]用法错误：[/]{message}。可运行 yc-reports --help 查看用法。")
+        sys.exit(EXIT_USAGE)
+    except (KeyboardInterrupt, typer.Abort):
         _err_console().print("已中止。")
         sys.exit(130)
-    except Exception as exc:  # usage errors from typer's click, and anything unforeseen
-        if _is_usage_error(exc):
-            _err_console().print(f"[bold red]用法错误：[/]{_usage_message(exc)}。可运行 yc-reports --help 查看用法。")
-            sys.exit(EXIT_USAGE)
-        if type(exc).__name__ == "Abort":
-            sys.exit(130)
+    except Exception as exc:  # anything unforeseen
         log = Path(tempfile.gettempdir()) / "yc-reports-error.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
         _err_console().print(
@@ -512,27 +541,33 @@ def _run() -> None:
         sys.exit(EXIT_USAGE)
 
 
-# typer vendors click (typer._click), so usage errors are recognised by shape, not by import.
-_USAGE_WORDS = {
-    "MissingParameter": "缺少必填参数",
-    "NoSuchOption": "没有这个选项",
-    "BadParameter": "参数取值有误",
-    "BadOptionUsage": "选项用法有误",
-    "BadArgumentUsage": "参数用法有误",
-    "UsageError": "命令用法有误",
-}
+def _usage_words() -> tuple[tuple[type[Exception], str], ...]:
+    """typer's error classes, most specific first, with the Chinese words for each.
+
+    typer (≥ 0.26) vendors click and raises click's classes from `typer._click.exceptions`; it exports
+    only their common base `typer.TyperException` (and `typer.BadParameter`). The classes are named here
+    once, so a typer that moved them fails the CLI tests at once instead of flattening the messages.
+    """
+    from typer._click import exceptions as errors
+
+    return (
+        (errors.NoArgsIsHelpError, ""),  # the help has been shown: it says everything
+        (errors.MissingParameter, "缺少必填参数"),
+        (errors.NoSuchOption, "没有这个选项"),
+        (errors.BadOptionUsage, "选项用法有误"),
+        (errors.BadArgumentUsage, "参数用法有误"),
+        (typer.BadParameter, "参数取值有误"),
+        (errors.UsageError, "命令用法有误"),
+    )
 
 
-def _is_usage_error(exc: Exception) -> bool:
-    return any(cls.__name__ in _USAGE_WORDS or cls.__name__ == "ClickException" for cls in type(exc).__mro__)
+def _usage_message(exc: typer.TyperException) -> str:
+    """What the user is told: the kind of mistake in Chinese, typer's detail (names and values) after it."""
+    for cls, words in _usage_words():
+        if isinstance(exc, cls):
+            return f"{words}（{exc.format_message()}）" if words else ""
+    return exc.format_message()
 
-
-def _usage_message(exc: Exception) -> str:
-    for cls in type(exc).__mro__:
-        if cls.__name__ in _USAGE_WORDS:
-            detail = exc.format_message() if hasattr(exc, "format_message") else str(exc)
-            return f"{_USAGE_WORDS[cls.__name__]}（{detail}）"
-    return str(exc)
 
 if __name__ == "__main__":
     main()

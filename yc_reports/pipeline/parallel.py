@@ -24,15 +24,19 @@ import pickle
 import threading
 import warnings
 from collections import deque
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from yc_reports.pipeline import collector
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 WORKERS_ENV = "YC_REPORTS_WORKERS"
 MIN_JOBS = 2          # fewer documents than this are written here, without the helper
 JOIN_SECONDS = 5
 
-_active: contextvars.ContextVar["Helper | None"] = contextvars.ContextVar("yc_reports_helper", default=None)
+_active: contextvars.ContextVar[Helper | None] = contextvars.ContextVar("yc_reports_helper", default=None)
 
 
 def wanted_processes() -> int:
@@ -57,7 +61,7 @@ def _main_is_importable() -> bool:
     if main is None or getattr(main, "__spec__", None) is not None:
         return True
     path = getattr(main, "__file__", None)
-    return bool(path) and os.path.isfile(path)
+    return isinstance(path, str) and os.path.isfile(path)
 
 
 class HelperGone(RuntimeError):
@@ -104,7 +108,7 @@ class Helper:
         self._process.close()
 
 
-def _serve(conn) -> None:
+def _serve(conn: Connection) -> None:
     """The helper's main loop. Ctrl+C is the parent's to handle: it stops the helper itself."""
     import importlib
     import signal
@@ -126,7 +130,8 @@ def _serve(conn) -> None:
         function, args, filters = message
         try:
             with warnings.catch_warnings():
-                warnings.filters[:] = filters   # a warning is an error here if it is one in the parent
+                # a warning is an error here if it is one in the parent (typeshed calls the list a Sequence)
+                warnings.filters[:] = filters  # type: ignore[index]
                 reply = (True, function(*args))
         except Exception as exc:  # raised again in the parent, as a serial build would have raised it
             reply = (False, _picklable(exc))

@@ -22,7 +22,7 @@ class Quarter:
     q: int
 
     @classmethod
-    def parse(cls, text: str) -> "Quarter":
+    def parse(cls, text: str) -> Quarter:
         match = _QUARTER_RE.match(str(text))
         if not match:
             raise QuarterError(f"季度“{text}”格式不正确，应写作如 2025Q3（年份加Q加季度序号1—4）")
@@ -60,13 +60,13 @@ class Quarter:
     def is_year_end(self) -> bool:
         return self.q == 4
 
-    def previous(self) -> "Quarter":
+    def previous(self) -> Quarter:
         return Quarter(self.year - 1, 4) if self.q == 1 else Quarter(self.year, self.q - 1)
 
-    def next(self) -> "Quarter":
+    def next(self) -> Quarter:
         return Quarter(self.year + 1, 1) if self.q == 4 else Quarter(self.year, self.q + 1)
 
-    def same_quarter_last_year(self) -> "Quarter":
+    def same_quarter_last_year(self) -> Quarter:
         return Quarter(self.year - 1, self.q)
 
 

@@ -3,6 +3,11 @@
     DATA/portal.sqlite3          settings, tokens (hashed), contacts, uploads, builds
     DATA/uploads/<sha256>.xlsx   every uploaded workbook, named by its content, never by the user
 
+Schema version 2 added: per-quarter unit links and named office accounts (tokens.quarter; an office
+token's `unit` column holds the staff member's name), uploads made by the office on a unit's behalf,
+returns (退回) with a comment, token-free receipt keys, a build's state (running / done / interrupted)
+and who ran it, and the audit log. Older databases gain the columns on opening.
+
 Every write runs in its own short `BEGIN IMMEDIATE` transaction on its own connection, so requests
 served from several threads never interleave half-written rows. Files are written to a temporary name
 and renamed into place: a reader never sees half a file, and the same content is stored once.
@@ -16,17 +21,18 @@ import json
 import os
 import secrets
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from yc_reports.issues import Issue, IssueCode, Severity
 from yc_reports.plan.quarter import Quarter
 
 DB_NAME = "portal.sqlite3"
 UPLOADS_DIR = "uploads"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+MAX_ROW_ID = 2**63 - 1   # SQLite's INTEGER: anything larger is no row (never an OverflowError)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS settings (
@@ -39,7 +45,8 @@ CREATE TABLE IF NOT EXISTS tokens (
     unit        TEXT NOT NULL DEFAULT '',
     token_hash  TEXT NOT NULL UNIQUE,
     created_at  TEXT NOT NULL,
-    revoked_at  TEXT
+    revoked_at  TEXT,
+    quarter     TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS contacts (
     unit    TEXT PRIMARY KEY,
@@ -60,7 +67,12 @@ CREATE TABLE IF NOT EXISTS uploads (
     warnings     INTEGER NOT NULL,
     filler       TEXT NOT NULL DEFAULT '',
     phone        TEXT NOT NULL DEFAULT '',
-    issues_json  TEXT NOT NULL
+    issues_json  TEXT NOT NULL,
+    by_office    TEXT NOT NULL DEFAULT '',
+    receipt_key  TEXT NOT NULL DEFAULT '',
+    returned_at  TEXT,
+    returned_by  TEXT NOT NULL DEFAULT '',
+    return_note  TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS uploads_by_action ON uploads (quarter, action_id, uploaded_at, id);
 CREATE TABLE IF NOT EXISTS builds (
@@ -73,9 +85,34 @@ CREATE TABLE IF NOT EXISTS builds (
     files_json   TEXT NOT NULL,
     errors       INTEGER NOT NULL,
     warnings     INTEGER NOT NULL,
-    message      TEXT NOT NULL DEFAULT ''
+    message      TEXT NOT NULL DEFAULT '',
+    state        TEXT NOT NULL DEFAULT 'done',
+    run_by       TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    at      TEXT NOT NULL,
+    actor   TEXT NOT NULL,
+    what    TEXT NOT NULL,
+    detail  TEXT NOT NULL DEFAULT ''
 );
 """
+
+# columns added after version 1, for databases created before them
+_ADDED_COLUMNS = (
+    ("tokens", "quarter", "TEXT NOT NULL DEFAULT ''"),
+    ("uploads", "by_office", "TEXT NOT NULL DEFAULT ''"),
+    ("uploads", "receipt_key", "TEXT NOT NULL DEFAULT ''"),
+    ("uploads", "returned_at", "TEXT"),
+    ("uploads", "returned_by", "TEXT NOT NULL DEFAULT ''"),
+    ("uploads", "return_note", "TEXT NOT NULL DEFAULT ''"),
+    ("builds", "state", "TEXT NOT NULL DEFAULT 'done'"),
+    ("builds", "run_by", "TEXT NOT NULL DEFAULT ''"),
+)
+
+BUILD_RUNNING = "running"
+BUILD_DONE = "done"
+BUILD_INTERRUPTED = "interrupted"
 
 
 def hash_token(token: str) -> str:
@@ -90,6 +127,7 @@ class TokenRow:
     unit: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    quarter: str = ""          # a unit link's quarter: it works only while that quarter is open
 
 
 @dataclass(frozen=True)
@@ -117,6 +155,15 @@ class UploadRecord:
     filler: str             # 填报人 as written in the workbook
     phone: str              # 联系电话 as written in the workbook
     issues: tuple[Issue, ...]
+    by_office: str = ""              # the office staff member who uploaded it on the unit's behalf
+    receipt_key: str = ""            # the token-free receipt page's address (read-only, this receipt only)
+    returned_at: dt.datetime | None = None   # 退回 by the office: no longer the action's submission
+    returned_by: str = ""
+    return_note: str = ""
+
+    @property
+    def returned(self) -> bool:
+        return self.returned_at is not None
 
     @property
     def receipt_no(self) -> str:
@@ -136,6 +183,25 @@ class BuildRecord:
     errors: int
     warnings: int
     message: str
+    state: str = BUILD_DONE          # running / done / interrupted
+    run_by: str = ""
+
+    @property
+    def running(self) -> bool:
+        return self.state == BUILD_RUNNING
+
+    @property
+    def interrupted(self) -> bool:
+        return self.state == BUILD_INTERRUPTED
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    actor: str
+    what: str
+    detail: str
 
 
 class Store:
@@ -201,24 +267,30 @@ class Store:
 
     # ------------------------------------------------------------------------------ tokens
 
-    def replace_token(self, role: str, unit: str, token_hash: str, now: dt.datetime) -> None:
+    def replace_token(self, role: str, unit: str, token_hash: str, now: dt.datetime, quarter: str = "") -> None:
         """Revoke the role's (or unit's) live tokens and add the new one, atomically."""
         with self.transaction() as conn:
             conn.execute("UPDATE tokens SET revoked_at = ? WHERE role = ? AND unit = ? AND revoked_at IS NULL",
                           (now.isoformat(), role, unit))
-            conn.execute("INSERT INTO tokens (role, unit, token_hash, created_at) VALUES (?, ?, ?, ?)",
-                         (role, unit, token_hash, now.isoformat()))
+            conn.execute("INSERT INTO tokens (role, unit, token_hash, created_at, quarter) VALUES (?, ?, ?, ?, ?)",
+                         (role, unit, token_hash, now.isoformat(), quarter))
 
     def add_token_if_none(self, role: str, unit: str, token_hash: str, now: dt.datetime) -> bool:
-        """Add a token only when the role (or unit) has no live one; True when added."""
+        """Add a token only when the role has no live one at all; True when added."""
         with self.transaction() as conn:
-            live = conn.execute("SELECT 1 FROM tokens WHERE role = ? AND unit = ? AND revoked_at IS NULL",
-                                (role, unit)).fetchone()
+            live = conn.execute("SELECT 1 FROM tokens WHERE role = ? AND revoked_at IS NULL", (role,)).fetchone()
             if live:
                 return False
             conn.execute("INSERT INTO tokens (role, unit, token_hash, created_at) VALUES (?, ?, ?, ?)",
                          (role, unit, token_hash, now.isoformat()))
             return True
+
+    def expire_unit_tokens(self, keep_quarter: str | None, now: dt.datetime) -> int:
+        """Revoke every live unit link not of `keep_quarter` (None: every one); the number revoked."""
+        with self.transaction() as conn:
+            cursor = conn.execute("UPDATE tokens SET revoked_at = ? WHERE role = 'unit' AND revoked_at IS NULL "
+                                  "AND quarter IS NOT ?", (now.isoformat(), keep_quarter))
+            return cursor.rowcount
 
     def revoke_tokens(self, role: str, unit: str, now: dt.datetime) -> int:
         with self.transaction() as conn:
@@ -267,6 +339,21 @@ class Store:
             os.replace(tmp, target)
         return digest
 
+    def remove_orphans(self) -> tuple[int, int]:
+        """At start-up: delete half-written temp files and stored files no upload row names (a check or a
+        save killed midway). An orphan has no unit, action or quarter to be adopted under. Returns
+        (files removed, temp files removed)."""
+        known = self.known_digests()
+        orphans = temps = 0
+        for entry in self.uploads_dir.iterdir():
+            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                entry.unlink(missing_ok=True)
+                temps += 1
+            elif entry.suffix == ".xlsx" and entry.stem not in known:
+                entry.unlink(missing_ok=True)
+                orphans += 1
+        return orphans, temps
+
     def file_path(self, digest: str) -> Path:
         if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
             raise ValueError("not a SHA-256 hex digest")
@@ -276,23 +363,53 @@ class Store:
 
     def add_upload(self, *, quarter: Quarter, action_id: int, unit: str, uploaded_at: dt.datetime,
                    sha256: str, size: int, file_name: str, issues: tuple[Issue, ...],
-                   filler: str, phone: str) -> UploadRecord:
+                   filler: str, phone: str, by_office: str = "") -> UploadRecord:
         errors = sum(1 for i in issues if i.severity is Severity.ERROR)
         warnings = len(issues) - errors
         issues_json = json.dumps([i.to_dict() for i in issues], ensure_ascii=False)
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO uploads (quarter, action_id, unit, uploaded_at, sha256, size, file_name, accepted, "
-                "errors, warnings, filler, phone, issues_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "errors, warnings, filler, phone, issues_json, by_office, receipt_key) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (str(quarter), action_id, unit, uploaded_at.isoformat(), sha256, size, file_name,
-                 int(errors == 0), errors, warnings, filler, phone, issues_json))
+                 int(errors == 0), errors, warnings, filler, phone, issues_json, by_office,
+                 secrets.token_urlsafe(18)))
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return _upload_row(row)
 
     def upload(self, upload_id: int) -> UploadRecord | None:
+        if not 0 < upload_id <= MAX_ROW_ID:
+            return None
         with self.reading() as conn:
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload_row(row) if row else None
+
+    def upload_by_receipt_key(self, key: str) -> UploadRecord | None:
+        if not key:
+            return None
+        with self.reading() as conn:
+            row = conn.execute("SELECT * FROM uploads WHERE receipt_key = ?", (key,)).fetchone()
+        return _upload_row(row) if row else None
+
+    def return_upload(self, upload_id: int, *, at: dt.datetime, by: str, note: str) -> UploadRecord | None:
+        """Mark an upload 退回 (once); None when there is no such upload."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE uploads SET returned_at = ?, returned_by = ?, return_note = ? "
+                         "WHERE id = ? AND returned_at IS NULL", (at.isoformat(), by, note, upload_id))
+            row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        return _upload_row(row) if row else None
+
+    def stored_bytes(self, quarter: Quarter, unit: str) -> int:
+        """What a unit's uploads of a quarter take on disk (each distinct file counted once)."""
+        with self.reading() as conn:
+            row = conn.execute("SELECT COALESCE(SUM(size), 0) AS total FROM (SELECT DISTINCT sha256, size "
+                               "FROM uploads WHERE quarter = ? AND unit = ?)", (str(quarter), unit)).fetchone()
+        return int(row["total"])
+
+    def known_digests(self) -> set[str]:
+        with self.reading() as conn:
+            return {row["sha256"] for row in conn.execute("SELECT DISTINCT sha256 FROM uploads")}
 
     def uploads(self, quarter: Quarter | None = None, action_id: int | None = None,
                 unit: str | None = None, accepted_only: bool = False) -> list[UploadRecord]:
@@ -317,27 +434,37 @@ class Store:
 
     # ------------------------------------------------------------------------------ builds
 
-    def start_build(self, quarter: Quarter, started_at: dt.datetime) -> int:
-        """Reserve a build number (its outputs go to a folder of their own)."""
+    def start_build(self, quarter: Quarter, started_at: dt.datetime, run_by: str = "") -> int:
+        """Reserve a build number (its outputs go to a folder of their own); the build is running."""
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO builds (quarter, started_at, finished_at, ok, out_dir, files_json, errors, warnings, "
-                "message) VALUES (?, ?, ?, 0, '', '[]', 0, 0, '')",
-                (str(quarter), started_at.isoformat(), started_at.isoformat()))
+                "message, state, run_by) VALUES (?, ?, ?, 0, '', '[]', 0, 0, '', ?, ?)",
+                (str(quarter), started_at.isoformat(), started_at.isoformat(), BUILD_RUNNING, run_by))
             return cursor.lastrowid
+
+    def interrupt_running_builds(self, at: dt.datetime) -> list[int]:
+        """Builds left running by a process that died: mark them interrupted at `at`; their numbers."""
+        with self.transaction() as conn:
+            ids = [row["id"] for row in conn.execute("SELECT id FROM builds WHERE state = ?", (BUILD_RUNNING,))]
+            conn.execute("UPDATE builds SET state = ?, finished_at = ? WHERE state = ?",
+                         (BUILD_INTERRUPTED, at.isoformat(), BUILD_RUNNING))
+        return ids
 
     def finish_build(self, build_id: int, *, finished_at: dt.datetime, ok: bool, out_dir: Path,
                      files: tuple[str, ...], errors: int, warnings: int, message: str) -> BuildRecord:
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE builds SET finished_at = ?, ok = ?, out_dir = ?, files_json = ?, errors = ?, warnings = ?, "
-                "message = ? WHERE id = ?",
+                "message = ?, state = ? WHERE id = ?",
                 (finished_at.isoformat(), int(ok), str(out_dir), json.dumps(list(files), ensure_ascii=False),
-                 errors, warnings, message, build_id))
+                 errors, warnings, message, BUILD_DONE, build_id))
             row = conn.execute("SELECT * FROM builds WHERE id = ?", (build_id,)).fetchone()
         return _build_row(row)
 
     def build(self, build_id: int) -> BuildRecord | None:
+        if not 0 < build_id <= MAX_ROW_ID:
+            return None
         with self.reading() as conn:
             row = conn.execute("SELECT * FROM builds WHERE id = ?", (build_id,)).fetchone()
         return _build_row(row) if row else None
@@ -349,12 +476,30 @@ class Store:
                                 (str(quarter),)).fetchall()
         return [_build_row(row) for row in rows]
 
+    # ------------------------------------------------------------------------------ audit log
+
+    def log(self, at: dt.datetime, actor: str, what: str, detail: str = "") -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO audit (at, actor, what, detail) VALUES (?, ?, ?, ?)",
+                         (at.isoformat(), actor, what, detail))
+
+    def audit(self, limit: int = 500) -> list[AuditEntry]:
+        """The newest entries first."""
+        with self.reading() as conn:
+            rows = conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+        return [AuditEntry(row["id"], _time(row["at"]), row["actor"], row["what"], row["detail"]) for row in rows]
+
 
 def _create_schema(conn: sqlite3.Connection) -> None:
     # executescript would commit the open transaction; run the statements one by one instead
     for statement in _SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
+    for table, column, ddl in _ADDED_COLUMNS:
+        present = {row["name"] for row in conn.execute(f"PRAGMA table_info({table})")}
+        if column not in present:
+            conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
+    conn.execute("CREATE INDEX IF NOT EXISTS uploads_by_receipt ON uploads (receipt_key)")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
@@ -364,7 +509,7 @@ def _time(text: str | None) -> dt.datetime | None:
 
 def _token_row(row: sqlite3.Row) -> TokenRow:
     return TokenRow(id=row["id"], role=row["role"], unit=row["unit"], created_at=_time(row["created_at"]),
-                    revoked_at=_time(row["revoked_at"]))
+                    revoked_at=_time(row["revoked_at"]), quarter=row["quarter"])
 
 
 def _issue(data: dict[str, str]) -> Issue:
@@ -378,7 +523,9 @@ def _upload_row(row: sqlite3.Row) -> UploadRecord:
         uploaded_at=_time(row["uploaded_at"]), sha256=row["sha256"], size=row["size"],
         file_name=row["file_name"], accepted=bool(row["accepted"]), errors=row["errors"],
         warnings=row["warnings"], filler=row["filler"], phone=row["phone"],
-        issues=tuple(_issue(d) for d in json.loads(row["issues_json"])))
+        issues=tuple(_issue(d) for d in json.loads(row["issues_json"])), by_office=row["by_office"],
+        receipt_key=row["receipt_key"], returned_at=_time(row["returned_at"]), returned_by=row["returned_by"],
+        return_note=row["return_note"])
 
 
 def _build_row(row: sqlite3.Row) -> BuildRecord:
@@ -386,4 +533,4 @@ def _build_row(row: sqlite3.Row) -> BuildRecord:
         id=row["id"], quarter=Quarter.parse(row["quarter"]), started_at=_time(row["started_at"]),
         finished_at=_time(row["finished_at"]), ok=bool(row["ok"]), out_dir=Path(row["out_dir"]),
         files=tuple(json.loads(row["files_json"])), errors=row["errors"], warnings=row["warnings"],
-        message=row["message"])
+        message=row["message"], state=row["state"], run_by=row["run_by"])

@@ -12,6 +12,10 @@ from __future__ import annotations
 import functools
 import os
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from matplotlib.font_manager import FontProperties
 
 FAMILY = "Noto Sans CJK SC"
 
@@ -40,7 +44,7 @@ def cjk_font_path():
     raise FontMissing(f"字体文件 {path} 中没有 {FAMILY} 字形。请重新安装 yc-reports。")
 
 
-def cjk_font(size: float):
+def cjk_font(size: float) -> FontProperties:
     """FontProperties for text in charts, `size` in points."""
     from matplotlib.font_manager import FontProperties
 
