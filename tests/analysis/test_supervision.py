@@ -4,7 +4,6 @@ import datetime as dt
 
 import openpyxl
 
-from yc_reports.analysis import checks
 from yc_reports.analysis.ledger import LedgerState
 from yc_reports.analysis.model import Reason, ReasonKind, SupervisionItem, TaskResult
 from yc_reports.analysis.supervision import QuarterListing, as_rectification_rows, derive_ledger, open_items
@@ -38,7 +37,7 @@ def report(item_id: str, state: RectificationState | None) -> RectificationEntry
 
 def test_items_are_numbered_by_quarter_action_and_item_and_reporting_problems_are_not_items():
     ledger = derive_ledger([QuarterListing(Q3, (listed(3, "建设绿色园区数量"), listed(3, "宜化项目"),
-                                                listed(6, checks.ITEM_WHOLE_ACTION), listed(9, checks.ITEM_DATA),
+                                                listed(6, "本季度工作簿"), listed(9, "报送数据"),
                                                 listed(8, "绿色融资规模增速")))], Q3)
     assert [i.id for i in ledger] == ["2025Q3-03-1", "2025Q3-03-2", "2025Q3-08-1"]
     assert all(i.state is LedgerState.OPEN and i.deadline == dt.date(2025, 10, 25) for i in ledger)
