@@ -13,11 +13,12 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
+import click
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-if TYPE_CHECKING:  # what the mixin below is mixed into: typer's (vendored click's) Command
-    from typer._click.core import Command as _HelpBase
+if TYPE_CHECKING:  # what the mixin below is mixed into: click's Command
+    from click import Command as _HelpBase
 else:
     _HelpBase = object
 
@@ -504,7 +505,7 @@ def _run() -> None:
     except UsageProblem as exc:
         _err_console().print(f"[bold red]错误：[/]{exc}")
         sys.exit(EXIT_USAGE)
-    except typer.TyperException as exc:  # typer's own errors: bad usage (its exit code 2), unreadable file
+    except click.ClickException as exc:  # click's errors: bad usage (its exit code 2), unreadable file
         message = _usage_message(exc)
         if message:
             _err_console().print(f"[bold red]用法错误：[/]{message}。可运行 yc-reports --help 查看用法。")
@@ -522,13 +523,12 @@ def _run() -> None:
 
 
 def _usage_words() -> tuple[tuple[type[Exception], str], ...]:
-    """typer's error classes, most specific first, with the Chinese words for each.
+    """click's public error classes, most specific first, with the Chinese words for each.
 
-    typer (≥ 0.26) vendors click and raises click's classes from `typer._click.exceptions`; it exports
-    only their common base `typer.TyperException` (and `typer.BadParameter`). The classes are named here
-    once, so a typer that moved them fails the CLI tests at once instead of flattening the messages.
+    typer < 0.26 runs on click itself. (typer ≥ 0.26 vendors click, hides these classes and converts every
+    parameter through pydantic, which alone costs `check` ~65 ms of start-up: see README, performance.)
     """
-    from typer._click import exceptions as errors
+    errors = click.exceptions
 
     return (
         (errors.NoArgsIsHelpError, ""),  # the help has been shown: it says everything
@@ -541,7 +541,7 @@ def _usage_words() -> tuple[tuple[type[Exception], str], ...]:
     )
 
 
-def _usage_message(exc: typer.TyperException) -> str:
+def _usage_message(exc: click.ClickException) -> str:
     """What the user is told: the kind of mistake in Chinese, typer's detail (names and values) after it."""
     for cls, words in _usage_words():
         if isinstance(exc, cls):
