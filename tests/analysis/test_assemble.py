@@ -11,7 +11,8 @@ import pytest
 from yc_reports.analysis.assemble import assemble_report, guess_action_id
 from yc_reports.analysis.history import history_from_submissions
 from yc_reports.issues import IssueCode, Severity, flatten, make_issue
-from yc_reports.analysis.model import Light, Status
+from yc_reports.analysis.model import FigureState, GreyReason, Light, Reason, ReasonKind, Status
+from yc_reports.render.wording import Wording
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ProjectStatus, TaskStatus
 from yc_reports.plan.registry import load_registry
@@ -20,6 +21,7 @@ from report_fixtures import FIXTURE_QUARTER, file_name, fixture_quarter, project
 
 REGISTRY = load_registry()
 Q = FIXTURE_QUARTER
+WORDING = Wording()
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +60,8 @@ def test_duplicate_workbooks_name_both_and_use_neither(report):
     nine = report.action(9)
     names = ("2025Q3_第09项_市住建局.xlsx", "2025Q3_第09项_市住建局（修改）.xlsx")
     assert (nine.submitted, nine.data_pending, nine.light, nine.files) == (True, True, Light.RED, names)
-    assert nine.light_reasons == ("收到多份报送材料，数据待核实",)
+    assert nine.light_reasons == (Reason(ReasonKind.DUPLICATE),)
+    assert all(r.figure is FigureState.UNREADABLE and r.status is Status.NO_DATA for r in nine.indicators)
     assert nine.tasks == () and nine.info is None
     duplicates = [i for i in report.issues if i.code is IssueCode.DUPLICATE_WORKBOOK]
     assert [i.file for i in duplicates] == list(names)
@@ -78,8 +81,10 @@ def test_a_workbook_with_errors_is_used_and_marked_pending(report):
     ten = report.action(10)
     assert (ten.data_pending, ten.light, ten.error_count, ten.warning_count) == (True, Light.YELLOW, 1, 1)
     assert ten.indicators[1].actual == Decimal(1020)
-    assert ten.light_reasons == ("文化和旅游产业综合收入完成目标的51%，低于时序进度24个百分点",
-                                 "报送数据存在1处错误，已退回牵头单位修改")
+    # 1020 / 2000 = 51% against 75%: −24.0, watch; the error is named, the data are incomplete
+    assert [WORDING.fact(r) for r in ten.light_reasons] == [
+        "文化和旅游产业综合收入完成2025年目标的51%，低于时序进度24个百分点", "报送数据中有1处有误，已退回牵头单位核实更正"]
+    assert ten.data_complete is False
 
 
 def test_history_fills_previous_last_year_and_trend(report):
@@ -104,31 +109,38 @@ def test_stray_files_are_reported(report):
     assert ["stray-file", "~$2025Q3_第03项.xlsx"] in [[i.code.value, i.file] for i in report.issues]
 
 
-def test_supervision_names_the_right_units_and_problems(report):
-    rows = [(s.action_id, s.lead_units, s.item, s.reason, s.unit_problem) for s in report.supervision]
+def test_supervision_names_every_red_and_grey_action_with_every_reason(report):
+    rows = [(s.action_id, s.lead_units, WORDING.item(s.reason), WORDING.fact(s.reason), s.unit_problem)
+            for s in report.supervision]
     assert rows == [
-        (3, "市经信局", "建设绿色园区数量", "建设绿色园区数量完成目标的0%，低于时序进度93.8个百分点",
+        (3, "市经信局", "建设绿色园区数量", "建设绿色园区数量完成2025年目标的0%，低于时序进度93.8个百分点",
          "猇亭化工园区尚在整改，预计年内难以获批。"),
         (3, "市经信局", "长江岸线生态修复工程",
-         "已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0%，低于时序进度75个百分点",
-         "用地审批待办"),
+         "重大项目“长江岸线生态修复工程”已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0%，"
+         "低于时序进度75个百分点", "用地审批待办"),
         (6, "市交通运输局、市发改委", "本季度调度数据", "未按时报送本季度调度数据", ""),
         (7, "市发改委", "联结长江中上游、辐射江汉平原的省域副中心城市建设取得重大进展",
-         "已超过完成时限（2023年12月31日）仍未完成", "跨区域协调事项需省级层面统筹"),
-        (8, "人行市中心支行、市地方金融工作局", "全市绿色融资规模增速",
-         "全市绿色融资规模增速为15%，未完成2023年目标20%，完成目标的75%", "受有效信贷需求偏弱影响，增速放缓。"),
+         "重点任务“联结长江中上游、辐射江汉平原的省域副中心城市建设取得重大进展”已超过完成时限（2023年12月31日）仍未完成",
+         "跨区域协调事项需省级层面统筹"),
+        # 绿色融资规模增速's 2023 target has expired: a stage result, no longer a 督办 item (second version)
         (8, "人行市中心支行、市地方金融工作局",
          "建立较为完善的绿色金融组织体系、产品体系和政策支持体系，形成可复制的绿色金融发展模式",
-         "牵头单位报告进度滞后", "试验区方案尚待省级批复"),
-        (9, "市住建局", "报送数据", "收到多份报送材料，数据待核实", ""),
+         "重点任务“建立较为完善的绿色金融组织体系、产品体系和政策支持体系，形成可复制的绿色金融发展模式”牵头单位报告进度滞后",
+         "试验区方案尚待省级批复"),
+        (9, "市住建局", "报送数据", "报送了内容不一致的多份数据，数据待核实", ""),
     ]
+    # 三's 绿色工厂 (watch) is a reminder, not a 督办 item: 督办 names the red reasons (second version)
+    assert [(s.action_id, s.reason.kind) for s in report.attention] == [
+        (3, ReasonKind.INDICATOR), (10, ReasonKind.INDICATOR), (10, ReasonKind.ERRORS)]
 
 
-def test_commendations_are_green_with_figures(report):
-    rows = [(c.action_id, c.lead_units, c.reason) for c in report.commendations]
+def test_commendations_hold_for_every_named_action(report):
+    # 四 is green only on 2023 targets (expired) and two coverages on track: not praised (second version).
+    # 五: 用水总量 14.0 of 22.4 = 62.5% against 75%: +12.5, ahead; 生态基流 95 ≥ 90 on track; a task done.
+    rows = [(c.action_id, c.lead_units, [WORDING.fact(f) for f in c.achievements]) for c in report.commendations]
     assert rows == [
-        (4, "市科技局", "绿色技术创新平台数量为22家，已完成2023年目标20家；绿色低碳技术攻关项目数量为8项，已完成2023年目标5项"),
-        (5, "市水利和湖泊局", "全市用水总量为14亿立方米，占控制目标的62.5%，低于时序进度12.5个百分点"),
+        (5, "市水利和湖泊局", ["全市用水总量为14亿立方米，占2025年控制目标的62.5%，低于时序进度12.5个百分点",
+                          "完成重点任务“完成重要河流水量分配和生态流量保障目标确定”"]),
     ]
 
 
@@ -153,10 +165,10 @@ def test_unreadable_workbook_counts_for_the_action_its_name_gives():
     broken = make_issue(IssueCode.FILE_UNREADABLE, "2025Q3_第03项_建设绿色制造体系_市经信局.xlsx", detail="x")
     r = assemble_report(REGISTRY, Q, [result(None, file=broken.file, issues=[broken])])
     three = r.action(3)
-    assert (three.submitted, three.data_pending, three.light) == (True, True, Light.RED)
-    assert three.light_reasons == ("报送文件无法读取，数据待核实",)
+    assert (three.submitted, three.data_pending, three.light) == (True, True, Light.GREY)
+    assert (three.light_reasons, three.grey_reason) == ((Reason(ReasonKind.NO_VALID_DATA),), GreyReason.NO_VALID_DATA)
     assert three.error_count == 1
-    assert r.supervision[2].item == "报送数据" and r.supervision[2].action_id == 3
+    assert WORDING.item(r.supervision[2].reason) == "报送数据" and r.supervision[2].action_id == 3
 
 
 def test_workbook_of_another_plan_is_not_guessed_into_an_action():
@@ -188,17 +200,18 @@ def test_missing_registry_task_counts_as_behind_when_overdue():
     assert two.light is Light.RED
 
 
-def test_late_project_goes_on_the_list_without_changing_a_green_light():
+def test_late_project_makes_a_green_action_yellow_and_goes_on_the_attention_list():
     late = project("新建项目", annual_plan="100", ytd="0", status=ProjectStatus.NOT_STARTED,
                    planned_start=dt.date(2025, 7, 1), problems="资金未到位")
     sub = submission(REGISTRY, 2, Q, tasks={"eco_value_study": (TaskStatus.DONE, ""),
                                             "eco_value_demos": (TaskStatus.DONE, ""),
                                             "eco_value_framework": (TaskStatus.ON_SCHEDULE, "")}, projects=[late])
     r = assemble_report(REGISTRY, Q, [result(sub)])
-    assert r.action(2).light is Light.GREEN
-    [item] = [s for s in r.supervision if s.action_id == 2]
-    assert (item.item, item.unit_problem) == ("新建项目", "资金未到位")
-    assert r.commendations == ()  # green, but no indicator ahead or met
+    assert r.action(2).light is Light.YELLOW
+    assert [s.action_id for s in r.supervision if s.action_id == 2] == []
+    [item] = [s for s in r.attention if s.action_id == 2]
+    assert (WORDING.item(item.reason), item.unit_problem) == ("新建项目", "资金未到位")
+    assert r.commendations == ()
 
 
 def test_pending_green_action_is_not_commended():
@@ -207,18 +220,24 @@ def test_pending_green_action_is_not_commended():
                      tasks={"green_tech_transfer": (TaskStatus.ON_SCHEDULE, "")})
     bad = make_issue(IssueCode.DATE_INVALID, sub.file, "基本信息", "B9", value="x")
     r = assemble_report(REGISTRY, Q, [result(sub, issues=[bad])])
-    assert (r.action(4).light, r.action(4).data_pending) == (Light.GREEN, True)
+    assert (r.action(4).light, r.action(4).data_pending, r.action(4).data_complete) == (Light.YELLOW, True, False)
     assert r.commendations == ()
 
 
-def test_red_action_with_pending_data_lists_the_reason_first():
+def test_expired_growth_target_no_longer_turns_an_action_red():
+    # 增速 15% against the 2023 target 20%: judged once as a stage result (not_met), not a reason in 2025;
+    # the task is on schedule, the error makes the data incomplete: yellow, on the 关注 list, not 督办
     sub = submission(REGISTRY, 8, Q, values={"green_finance_growth": "15"},
                      tasks={"green_finance_system": (TaskStatus.ON_SCHEDULE, "")})
     bad = make_issue(IssueCode.NUMBER_INVALID, sub.file, "指标进展", "H5", value="很多", unit="亿元")
     r = assemble_report(REGISTRY, Q, [result(sub, issues=[bad])])
-    items = [(s.item, s.reason) for s in r.supervision if s.action_id == 8]
-    assert items[0] == ("报送数据", "报送数据存在1处错误，已退回牵头单位修改")
-    assert items[1][0] == "全市绿色融资规模增速"
+    eight = r.action(8)
+    growth = eight.indicators[0]
+    assert (growth.current, growth.status, growth.judged_on) == (False, Status.NOT_MET, Q)
+    assert eight.light is Light.YELLOW
+    assert [s.action_id for s in r.supervision if s.action_id == 8] == []
+    assert [(WORDING.item(s.reason), WORDING.fact(s.reason)) for s in r.attention if s.action_id == 8] == [
+        ("报送数据", "报送数据中有1处有误，已退回牵头单位核实更正")]
 
 
 def test_explicit_report_date_wins():

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from yc_reports.analysis import checks
-from yc_reports.analysis.model import Light, Status
+from yc_reports.analysis.model import GreyReason, Light, Reason, ReasonKind, Status
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ProjectStatus, TaskEntry, TaskStatus
 from yc_reports.plan.registry import Baseline, Direction, Registry, load_registry
@@ -37,11 +37,11 @@ def judge(indicator, quarter: str, actual: str | None):
 # (key, quarter, actual, time progress, completion, gap points, status) — all worked out on paper.
 # Cumulative paths run from (2022, 0) to (target year + 1, T); flows use q/4; levels without a baseline 1.
 CASES = [
-    # 一: targets left to the province — no status, no progress, whatever is reported
-    ("energy_intensity_reduction", "2025Q3", "3.1", None, None, None, Status.NO_DATA),
-    ("energy_intensity_reduction", "2023Q4", "2.0", None, None, None, Status.NO_DATA),
-    ("co2_intensity_reduction", "2025Q3", "4", None, None, None, Status.NO_DATA),
-    ("pollutant_reduction", "2025Q4", "5", None, None, None, Status.NO_DATA),
+    # 一: targets left to the province (待下达) — no status, no progress, whatever is reported
+    ("energy_intensity_reduction", "2025Q3", "3.1", None, None, None, Status.NOT_RATED),
+    ("energy_intensity_reduction", "2023Q4", "2.0", None, None, None, Status.NOT_RATED),
+    ("co2_intensity_reduction", "2025Q3", "4", None, None, None, Status.NOT_RATED),
+    ("pollutant_reduction", "2025Q4", "5", None, None, None, Status.NOT_RATED),
     # 三: cumulative to 2025, path (2022, 0) → (2026, T)
     ("green_factories", "2025Q3", "8", Fraction(15, 16), Fraction(2, 3), Fraction(-1300, 48), Status.WATCH),
     ("green_factories", "2024Q2", "8", Fraction(5, 8), Fraction(2, 3), Fraction(200, 48), Status.ON_TRACK),
@@ -80,10 +80,13 @@ CASES = [
     # 五: a flow with a ceiling — gap = time progress − completion
     ("water_use_total", "2025Q3", "16.8", Fraction(3, 4), Fraction(3, 4), Fraction(0), Status.ON_TRACK),
     ("water_use_total", "2025Q3", "19.04", Fraction(3, 4), Fraction(17, 20), Fraction(-10), Status.ON_TRACK),
+    # −10.0004 is printed −10.0: judged as printed, on track (second version)
     ("water_use_total", "2025Q3", "19.0401", Fraction(3, 4), Fraction(190401, 224000),
-     Fraction(3, 4) * 100 - Fraction(190401, 2240), Status.WATCH),
+     Fraction(3, 4) * 100 - Fraction(190401, 2240), Status.ON_TRACK),
     ("water_use_total", "2025Q3", "14.56", Fraction(3, 4), Fraction(13, 20), Fraction(10), Status.AHEAD),
-    ("water_use_total", "2025Q3", "23.52", Fraction(3, 4), Fraction(21, 20), Fraction(-30), Status.WATCH),
+    # 23.52 > 22.4: the whole year's ceiling already broken in Q3 — lagging (second version)
+    ("water_use_total", "2025Q3", "23.52", Fraction(3, 4), Fraction(21, 20), Fraction(-30), Status.LAGGING),
+    ("water_use_total", "2025Q3", "17.92", Fraction(3, 4), Fraction(4, 5), Fraction(-5), Status.ON_TRACK),
     ("water_use_total", "2025Q3", "23.6", Fraction(3, 4), Fraction(236, 224), Fraction(75) - Fraction(23600, 224),
      Status.LAGGING),
     ("water_use_total", "2024Q4", "20.16", Fraction(1), Fraction(9, 10), Fraction(10), Status.AHEAD),
@@ -94,14 +97,14 @@ CASES = [
     ("eco_base_flow", "2024Q1", "92", Fraction(1), Fraction(92, 90), Fraction(20, 9), Status.ON_TRACK),
     ("eco_base_flow", "2025Q4", "90", Fraction(1), Fraction(1), Fraction(0), Status.MET),
     ("eco_base_flow", "2025Q4", "89", Fraction(1), Fraction(89, 90), Fraction(-10, 9), Status.NOT_MET),
-    ("water_use_efficiency", "2025Q3", "15", None, None, None, Status.NO_DATA),
-    ("water_quality_compliance", "2025Q4", "100", None, None, None, Status.NO_DATA),
+    ("water_use_efficiency", "2025Q3", "15", None, None, None, Status.NOT_RATED),
+    ("water_quality_compliance", "2025Q4", "100", None, None, None, Status.NOT_RATED),
     # 八: a growth rate (level, no baseline) targeted for 2023; the scale's 2020 base is not yet set
     ("green_finance_growth", "2023Q2", "22", Fraction(1), Fraction(11, 10), Fraction(10), Status.AHEAD),
     ("green_finance_growth", "2023Q2", "18", Fraction(1), Fraction(9, 10), Fraction(-10), Status.ON_TRACK),
     ("green_finance_growth", "2023Q4", "19.9", Fraction(1), Fraction(199, 200), Fraction(-1, 2), Status.NOT_MET),
     ("green_finance_growth", "2024Q3", "25", Fraction(1), Fraction(5, 4), Fraction(25), Status.MET),
-    ("green_finance_scale", "2025Q3", "900", None, None, None, Status.NO_DATA),
+    ("green_finance_scale", "2025Q3", "900", None, None, None, Status.NOT_RATED),
     # 十: flows against q/4 of the 2025 target
     ("tourist_arrivals", "2025Q2", "0.5", Fraction(1, 2), Fraction(2, 5), Fraction(-10), Status.ON_TRACK),
     ("tourist_arrivals", "2025Q2", "0.375", Fraction(1, 2), Fraction(3, 10), Fraction(-20), Status.WATCH),
@@ -140,7 +143,7 @@ def test_no_figure_keeps_time_progress_but_no_status():
 
 def test_pending_target_reports_no_progress_at_all():
     r = judge(ind("green_finance_scale"), "2025Q3", None)
-    assert (r.target, r.time_progress, r.status) == (None, None, Status.NO_DATA)
+    assert (r.target, r.time_progress, r.status) == (None, None, Status.NOT_RATED)
 
 
 # ------------------------------------------------------------------------------------ paths with more data
@@ -154,15 +157,19 @@ def with_baseline(value: str):
 def test_multiple_of_base_year_target_and_its_path():
     scale = with_baseline("500")
     assert scale.target_value(2025) == Decimal(1000)
-    # path (2021, 500) → (2026, 1000): at 2025.75 it asks 500 + 500 × 4.75/5 = 975
+    # baseline path (end of 2020 = 2021, 500) → (2026, 1000), 20 quarters: at 2025Q3, 19 quarters elapsed
+    # time progress 19/20; completion (900 − 500) / (1000 − 500) = 4/5; gap 80 − 95 = −15 → watch
     r = judge(scale, "2025Q3", "900")
     assert (r.time_progress, r.completion, r.gap_points, r.status) == (
-        Fraction(39, 40), Fraction(9, 10), Fraction(-15, 2), Status.ON_TRACK)
-    # at 2022.25: 500 + 500 × 1.25/5 = 625
-    assert judge(scale, "2022Q1", "600").time_progress == Fraction(5, 8)
-    # exactly on the watch boundary: completion = 0.975 − 0.30
-    assert judge(scale, "2025Q3", "675").status is Status.WATCH
-    assert judge(scale, "2025Q3", "674.9").status is Status.LAGGING
+        Fraction(19, 20), Fraction(4, 5), Fraction(-15), Status.WATCH)
+    assert r.baseline == Decimal(500)
+    # at 2022Q1: 5 of 20 quarters
+    assert judge(scale, "2022Q1", "600").time_progress == Fraction(1, 4)
+    # the watch boundary: completion 0.95 − 0.30 = 0.65 → 825; 824.9 → −30.02, printed −30.0: watch;
+    # 824.7 → −30.06, printed −30.1: lagging
+    assert judge(scale, "2025Q3", "825").status is Status.WATCH
+    assert judge(scale, "2025Q3", "824.9").status is Status.WATCH
+    assert judge(scale, "2025Q3", "824.7").status is Status.LAGGING
     assert judge(scale, "2025Q4", "1000").status is Status.MET
     assert judge(scale, "2025Q4", "999").status is Status.NOT_MET
 
@@ -180,9 +187,10 @@ def test_cumulative_path_starts_at_the_previous_target_point():
 
 def test_level_baseline_path_starts_at_the_later_of_baseline_and_previous_target():
     scale = dataclasses.replace(with_baseline("500"), targets={2023: D(700), 2025: None})
-    # 2025 target 1000 (2 × 500); previous point (2024, 700) is later than (2021, 500)
+    # 2025 target 1000 (2 × 500); previous point (2024, 700) is later than (2021, 500):
+    # 5 of 8 quarters elapsed at 2025Q1; completion (850 − 700) / (1000 − 700) = 1/2
     r = judge(scale, "2025Q1", "850")
-    assert r.time_progress == (700 + 300 * Fraction(5, 4) / 2) / 1000
+    assert (r.time_progress, r.completion) == (Fraction(5, 8), Fraction(1, 2))
 
 
 def test_time_progress_of_a_flow_is_q_over_4_in_every_quarter():
@@ -197,10 +205,12 @@ def test_gap_sign_for_floor_and_ceiling():
 
 
 @pytest.mark.parametrize("gap,status", [
-    (Fraction(10), Status.AHEAD), (Fraction(999, 100), Status.ON_TRACK), (Fraction(-10), Status.ON_TRACK),
-    (Fraction(-1001, 100), Status.WATCH), (Fraction(-30), Status.WATCH), (Fraction(-3001, 100), Status.LAGGING),
+    # judged as printed (one decimal, half up): 9.99 prints 10.0, −30.01 prints −30.0, −30.05 prints −30.1
+    (Fraction(10), Status.AHEAD), (Fraction(999, 100), Status.AHEAD), (Fraction(994, 100), Status.ON_TRACK),
+    (Fraction(-10), Status.ON_TRACK), (Fraction(-1004, 100), Status.ON_TRACK), (Fraction(-1005, 100), Status.WATCH),
+    (Fraction(-30), Status.WATCH), (Fraction(-3001, 100), Status.WATCH), (Fraction(-3005, 100), Status.LAGGING),
 ])
-def test_status_thresholds_are_exact(gap, status):
+def test_status_thresholds_apply_to_the_printed_gap(gap, status):
     assert checks.status_from_gap(gap, TH) is status
 
 
@@ -234,8 +244,8 @@ def test_more_progress_never_gives_a_worse_status(indicator, quarter, a, b):
     low, high = sorted((a, b))
     s_low = checks.indicator_result(indicator, quarter, plan_start_year=START, thresholds=TH, actual=low).status
     s_high = checks.indicator_result(indicator, quarter, plan_start_year=START, thresholds=TH, actual=high).status
-    if Status.NO_DATA in (s_low, s_high):
-        assert s_low is s_high is Status.NO_DATA
+    if Status.NOT_RATED in (s_low, s_high):
+        assert s_low is s_high is Status.NOT_RATED
         return
     if indicator.direction is Direction.CEILING:
         assert RANK[s_high] <= RANK[s_low]   # using more of a ceiling is never better
@@ -349,7 +359,7 @@ def test_light_red_yellow_green_grey():
     assert checks.action_light(on_track, []).light is Light.GREEN
     assert checks.action_light(on_track + watch, []).light is Light.YELLOW
     assert checks.action_light(on_track + watch + lagging, []).light is Light.RED
-    assert checks.action_light([], [], submitted=False).light is Light.GREY
+    assert checks.not_submitted().light is Light.GREY
     task = registry_task("water_allocation")
     overdue = checks.task_result(task, entry(task, TaskStatus.ON_SCHEDULE), q)
     assert checks.action_light(on_track, [overdue]).light is Light.RED
@@ -357,46 +367,32 @@ def test_light_red_yellow_green_grey():
     assert checks.action_light(on_track, [done]).light is Light.GREEN
 
 
-def test_no_data_alone_keeps_green():
-    r = results_for(("energy_intensity_reduction", "3"))
+def test_target_not_yet_set_alone_keeps_green():
+    r = results_for(("energy_intensity_reduction", "3"), ("green_products", "2"))
     assert checks.action_light(r, []).light is Light.GREEN
 
 
-def test_light_reasons_name_figures():
-    decision = checks.action_light(results_for(("green_products", "2"), ("green_factories", "5")), [])
-    # 5/12 = 41.7%; 41.67 − 93.75 = −52.08
-    assert decision == checks.LightDecision(Light.RED, ("新增绿色工厂数量完成目标的41.7%，低于时序进度52.1个百分点",))
+def test_light_reasons_are_facts_red_first():
+    facts = results_for(("green_products", "2"), ("green_factories", "5"), ("green_parks", "1"))
+    decision = checks.action_light(facts, [])
+    # 5/12 = 41.7% against 93.75%: −52.1 lagging; 1/2 = 50% against 93.75%: −43.8 lagging
+    assert decision.light is Light.RED
+    assert [(r.kind, r.indicator.key) for r in decision.reasons] == [
+        (ReasonKind.INDICATOR, "green_factories"), (ReasonKind.INDICATOR, "green_parks")]
+    assert all(isinstance(r, Reason) for r in decision.reasons)
 
 
-def test_sentence_for_the_product_example():
-    r = judge(ind("green_factories"), "2024Q2", "8")
-    assert checks.indicator_sentence(r) == "新增绿色工厂数量完成目标的66.7%，高于时序进度4.2个百分点"
+def test_errors_are_a_yellow_reason_and_make_the_data_incomplete():
+    decision = checks.action_light(results_for(("green_products", "2")), [], error_count=1)
+    assert decision.light is Light.YELLOW
+    assert decision.reasons == (Reason(ReasonKind.ERRORS, count=1),)
+    assert decision.data_complete is False
 
 
-def test_sentences_for_a_ceiling():
-    over = judge(ind("water_use_total"), "2025Q3", "23.6")
-    assert checks.indicator_sentence(over) == "全市用水总量为23.60亿立方米，占控制目标的105.4%，高于时序进度30.4个百分点"
-    assert checks.indicator_sentence(judge(ind("water_use_total"), "2025Q4", "22.41")) == \
-        "全市用水总量为22.41亿立方米，超过2025年控制目标22.40亿立方米"
-    assert checks.indicator_sentence(judge(ind("tourist_arrivals"), "2025Q4", "1.2")) == \
-        "全市游客接待规模为1.20亿人次，未完成2025年目标1.25亿人次，完成目标的96%"
-
-
-def test_task_reasons():
-    task = registry_task("water_allocation")
-    q = Quarter(2024, 1)
-    assert checks.task_reason(checks.task_result(task, entry(task, TaskStatus.ON_SCHEDULE), q)) == \
-        "已超过完成时限（2023年12月31日）仍未完成"
-    later = registry_task("strict_water_management")
-    assert checks.task_reason(checks.task_result(later, entry(later, TaskStatus.BEHIND), q)) == "牵头单位报告进度滞后"
-
-
-def test_pending_data_is_a_reason_but_not_a_colour():
-    decision = checks.action_light(results_for(("green_products", "2")), [], pending_reason="报送工作簿存在1处错误，相关数据待核实")
-    assert decision.light is Light.GREEN
-    assert decision.reasons[-1] == "报送工作簿存在1处错误，相关数据待核实"
-    unusable = checks.action_light([], [], figures_usable=False, pending_reason=checks.REASON_DUPLICATE)
-    assert unusable == checks.LightDecision(Light.RED, ("收到多份报送材料，数据待核实",))
+def test_two_differing_workbooks_are_red_and_unreadable_is_grey():
+    assert checks.unusable(ReasonKind.DUPLICATE) == checks.LightDecision(Light.RED, (Reason(ReasonKind.DUPLICATE),))
+    grey = checks.unusable(ReasonKind.NO_VALID_DATA)
+    assert (grey.light, grey.grey_reason) == (Light.GREY, GreyReason.NO_VALID_DATA)
 
 
 @pytest.mark.parametrize("quarter,expected", [

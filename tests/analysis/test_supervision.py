@@ -4,11 +4,10 @@ import datetime as dt
 
 import openpyxl
 
-from yc_reports.analysis import checks
 from yc_reports.analysis.ledger import LedgerState
-from yc_reports.analysis.model import SupervisionItem
+from yc_reports.analysis.model import Reason, ReasonKind, SupervisionItem, TaskResult
 from yc_reports.analysis.supervision import QuarterListing, as_rectification_rows, derive_ledger, open_items
-from yc_reports.intake.records import RectificationEntry, RectificationState
+from yc_reports.intake.records import RectificationEntry, RectificationState, TaskStatus
 from yc_reports.intake.reader import parse_bytes
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
@@ -18,9 +17,17 @@ from yc_reports.workbook.writer import build_template
 Q3, Q4 = Quarter(2025, 3), Quarter(2025, 4)
 
 
-def listed(action_id: int, item: str, reason: str = "低于时序进度") -> SupervisionItem:
-    return SupervisionItem(action_id=action_id, action_name="行动", lead_units="市经信局", item=item,
-                           reason=reason, unit_problem="")
+def listed(action_id: int, item: str) -> SupervisionItem:
+    """A listed matter as the checks give it (a fact); 本季度工作簿 / 报送数据 stand for the reporting facts."""
+    if item == "本季度工作簿":
+        fact = Reason(ReasonKind.NOT_SUBMITTED)
+    elif item == "报送数据":
+        fact = Reason(ReasonKind.DUPLICATE)
+    else:
+        fact = Reason(ReasonKind.TASK_BEHIND, task=TaskResult(key="", content=item, deadline=None,
+                                                              reported=TaskStatus.BEHIND, overdue=False,
+                                                              behind=True, progress="", problems=""))
+    return SupervisionItem(action_id=action_id, action_name="行动", lead_units="市经信局", reason=fact)
 
 
 def report(item_id: str, state: RectificationState | None) -> RectificationEntry:
@@ -30,7 +37,7 @@ def report(item_id: str, state: RectificationState | None) -> RectificationEntry
 
 def test_items_are_numbered_by_quarter_action_and_item_and_reporting_problems_are_not_items():
     ledger = derive_ledger([QuarterListing(Q3, (listed(3, "建设绿色园区数量"), listed(3, "宜化项目"),
-                                                listed(6, checks.ITEM_WHOLE_ACTION), listed(9, checks.ITEM_DATA),
+                                                listed(6, "本季度工作簿"), listed(9, "报送数据"),
                                                 listed(8, "绿色融资规模增速")))], Q3)
     assert [i.id for i in ledger] == ["2025Q3-03-1", "2025Q3-03-2", "2025Q3-08-1"]
     assert all(i.state is LedgerState.OPEN and i.deadline == dt.date(2025, 10, 25) for i in ledger)
@@ -69,14 +76,14 @@ def test_a_report_on_an_unknown_or_not_yet_listed_number_changes_nothing():
 
 def test_rectification_sheet_prefilled_locked_with_dropdown_and_read_back():
     registry = load_registry()
-    q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量", "建设绿色园区数量完成目标的50.0%"),))
+    q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量"),))
     rows = as_rectification_rows(open_items(derive_ledger([q3], Q3), 3))
     wb = build_template(registry, registry.action(3), Q4, None, rectifications=rows)
     ws = wb[L.SHEET_RECTIFICATION]
     headers = [ws.cell(L.HEADER_ROW, c).value for c in range(1, 7)]
     assert headers == ["督办编号", "督办事项", "整改时限", "整改措施", "整改进展", "整改状态"]
     first = L.FIRST_DATA_ROW
-    assert ws.cell(first, 1).value == "2025Q3-03-1" and ws.cell(first, 2).value == "建设绿色园区数量完成目标的50.0%"
+    assert ws.cell(first, 1).value == "2025Q3-03-1" and ws.cell(first, 2).value == "建设绿色园区数量：牵头单位报告进度滞后"
     assert ws.cell(first, 1).protection.locked and not ws.cell(first, 4).protection.locked
     assert ws.protection.sheet
     [dv] = [dv for dv in ws.data_validations.dataValidation if "F" in str(dv.sqref)]

@@ -45,7 +45,7 @@ class FakeReportFiles:
     extra: tuple[Path, ...] = ()
 
 
-def fake_write_reports(report, out_dir: Path, *, pdf: bool = False, settings=None) -> FakeReportFiles:
+def fake_write_reports(report, out_dir: Path, *, pdf: bool = False, settings=None, wording=None) -> FakeReportFiles:
     out_dir = Path(out_dir)
     (out_dir / "各行动报告").mkdir()
     summary = out_dir / "通报.docx"
@@ -143,7 +143,7 @@ def test_missing_duplicate_wrong_quarter_and_stray_files(root: Path, fake_report
     assert {"~$2025Q3_第05项.xlsx", "第七项.csv", "第九项.xls"} == {
         f for c, f in codes if c == "stray-file"}
     three = result.report.action(3)
-    assert (three.light, three.data_pending, three.light_reasons) == (Light.RED, True, ("收到多份报送材料，数据待核实",))
+    assert (three.light, three.data_pending, [r.kind.value for r in three.light_reasons]) == (Light.RED, True, ["duplicate"])
     [dup] = [i for i in result.issues if i.file == "2025Q3_第03项.xlsx" and i.code.value == "duplicate-workbook"]
     assert "2025Q3_第03项（修改稿）.xlsx" in dup.message
     assert result.report.action(4).files == ("2025Q3_第04项.xlsx",)   # the other-quarter file is not used

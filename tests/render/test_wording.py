@@ -6,6 +6,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from pathlib import Path
 
 from yc_reports.analysis.model import IndicatorResult, Status
 from yc_reports.plan.quarter import Quarter
@@ -60,7 +61,7 @@ def test_ceiling_over_the_pro_rata_share_is_called_behind(wording):
 def test_target_left_to_the_province_is_not_judged(wording):
     ind = indicator(name="单位GDP能源消耗降低率", unit="%", kind=Kind.LEVEL, decimals=1, target=None,
                     target_note="完成省下达目标", actual=Decimal("3.2"), completion=None, time_progress=None,
-                    gap_points=None, status=Status.NO_DATA)
+                    gap_points=None, status=Status.NOT_RATED)
     assert wording.indicator_sentence(ind, Q3) == (
         "截至9月底，单位GDP能源消耗降低率为3.2%；目标（完成省下达目标）具体数值待下达，暂不评价。")
 
@@ -70,7 +71,7 @@ def test_level_without_path_says_how_far_from_the_floor(wording):
                     target=Decimal(100), actual=Decimal("92.5"), completion=Fraction(925, 1000),
                     time_progress=Fraction(1), gap_points=Fraction(-75, 10), status=Status.ON_TRACK)
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100%，距目标值尚差7.5个百分点。")
+        "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100%，距目标尚差7.5个百分点。")
 
 
 def test_a_rate_changes_by_percentage_points(wording):
@@ -79,7 +80,7 @@ def test_a_rate_changes_by_percentage_points(wording):
                     gap_points=Fraction(-7), status=Status.ON_TRACK, last_year=Decimal("86.0"),
                     previous=Decimal("93.0"), yoy=Fraction(70, 860), qoq=Fraction(0))
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，规模以上企业研发活动覆盖率为93%，2025年目标为100%，距目标值尚差7个百分点，"
+        "截至9月底，规模以上企业研发活动覆盖率为93%，2025年目标为100%，距目标尚差7个百分点，"
         "比上年同期提高7个百分点，比上季度末持平。")
 
 
@@ -102,7 +103,8 @@ def test_target_reached_before_its_year_is_called_done_early(wording):
 
 def test_missing_figure_quotes_the_units_explanation(wording):
     ind = indicator(actual=None, completion=None, gap_points=None, status=Status.NO_DATA, note="统计数据尚未发布")
-    assert wording.indicator_sentence(ind, Q3) == "新增绿色工厂数量本季度未填报数据（牵头单位说明：统计数据尚未发布）。"
+    assert wording.indicator_sentence(ind, Q3) == (
+        "新增绿色工厂数量本季度未报数据，请牵头单位补报（牵头单位说明：统计数据尚未发布）。")
 
 
 def test_year_end_met(wording):
@@ -123,3 +125,32 @@ def test_a_broken_template_is_named_in_chinese(tmp_path):
     (tmp_path / "indicator.j2").write_text("{{ ind.no_such_field }}", encoding="utf-8")
     with pytest.raises(WordingError, match="indicator.j2"):
         Wording(tmp_path).indicator_sentence(indicator(), Q3)
+
+
+# ------------------------------------------------------------------------------------ the office's own templates
+
+
+def test_office_templates_override_the_shipped_ones_file_by_file(tmp_path):
+    from yc_reports.render.wording import export_templates, template_dirs_for
+
+    result = export_templates(tmp_path)
+    assert "summary.j2" in result.written and result.kept == ()
+    (tmp_path / "templates" / "indicator.j2").write_text("办公室的说法：{{ ind.name }}", encoding="utf-8")
+    (tmp_path / "templates" / "action.j2").unlink()          # not there: the shipped one is used
+    office = Wording(template_dirs_for(tmp_path))
+    assert office.indicator_sentence(indicator(), Q3) == "办公室的说法：新增绿色工厂数量"
+    from yc_reports.render.wording import default_template_dir
+
+    assert Path(office.env.get_template("action.j2").filename).parent == default_template_dir()
+    again = export_templates(tmp_path)
+    assert "indicator.j2" in again.kept and "action.j2" in again.written
+    assert (tmp_path / "templates" / "indicator.j2").read_text(encoding="utf-8") == "办公室的说法：{{ ind.name }}"
+
+
+def test_a_broken_office_template_is_named_before_anything_is_written(tmp_path):
+    from yc_reports.render.wording import template_dirs_for
+
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "summary.j2").write_text("{% if %}", encoding="utf-8")
+    with pytest.raises(WordingError, match="summary.j2"):
+        Wording(template_dirs_for(tmp_path)).check()

@@ -24,9 +24,10 @@ from typing import Iterable, Sequence
 from yc_reports.analysis import checks
 from yc_reports.analysis.history import History, consistency_issues
 from yc_reports.issues import Issue, IssueCode, Severity, has_errors, make_issue, sort_key
-from yc_reports.analysis.model import ActionResult, IndicatorResult, QuarterReport
+from yc_reports.analysis.model import ActionResult, FigureState, IndicatorResult, QuarterReport, ReasonKind
 from yc_reports.plan.quarter import Quarter
-from yc_reports.intake.records import ParseResult, Submission
+from yc_reports.intake.records import IndicatorEntry, ParseResult, Submission
+from yc_reports.workbook.layout import SHEET_INDICATORS
 from yc_reports.plan.registry import Action, Registry
 
 _ACTION_NUMBER_RE = re.compile(r"第\s*0*(\d{1,2})\s*项")
@@ -38,10 +39,6 @@ class _Received:
 
     usable: tuple[ParseResult, ...] = ()      # readable, this plan and quarter
     unreadable: tuple[ParseResult, ...] = ()  # no submission; the file name names the action
-
-
-def pending_reason_for_errors(error_count: int) -> str:
-    return f"报送数据存在{error_count}处错误，已退回牵头单位修改"
 
 
 def guess_action_id(file_name: str, registry: Registry) -> int | None:
@@ -64,21 +61,16 @@ def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[Pars
     current = sorted(current, key=lambda r: r.file)
     issues: list[Issue] = list(extra_issues) + [i for r in current for i in r.issues]
     received = _sort_received(registry, quarter, current, issues)
-    actions: list[ActionResult] = []
-    pending: dict[int, str] = {}
-    for action in registry.actions:
-        result, reason = _action_result(registry, quarter, action, received.get(action.id, _Received()),
-                                        history, issues)
-        actions.append(result)
-        if reason:
-            pending[action.id] = reason
+    actions = [_action_result(registry, quarter, action, received.get(action.id, _Received()), history, issues)
+               for action in registry.actions]
     issues = _unique(sorted(issues, key=sort_key))
     actions = [_with_counts(a, issues) for a in actions]
     report = QuarterReport(
         plan=registry.plan, quarter=quarter, time_progress=quarter.year_progress,
         report_date=report_date or checks.default_report_date(quarter), issue_number=quarter.q,
         actions=tuple(actions), issues=tuple(issues), commendations=checks.commendations(actions),
-        supervision=checks.supervision(actions, quarter, pending), history_quarters=history.quarters)
+        supervision=checks.supervision(actions), attention=checks.attention(actions),
+        history_quarters=history.quarters)
     return _with_ledger(registry, report, received, history) if with_ledger else report
 
 
@@ -123,70 +115,90 @@ def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[Parse
 
 
 def _action_result(registry: Registry, quarter: Quarter, action: Action, received: _Received,
-                   history: History, issues: list[Issue]) -> tuple[ActionResult, str]:
-    """One action's result and, when its data is pending, the sentence that says why."""
+                   history: History, issues: list[Issue]) -> ActionResult:
+    """One action's result from what arrived for it."""
     if len(received.usable) > 1:
         names = [r.file for r in received.usable]
         for name in names:
             issues.append(make_issue(IssueCode.DUPLICATE_WORKBOOK, name, found=action.cn_number,
                                      detail="、".join(names)))
-        return (_unused(registry, quarter, action, names, checks.REASON_DUPLICATE, history),
-                checks.REASON_DUPLICATE)
+        return _unused(registry, quarter, action, names, ReasonKind.DUPLICATE, history)
     if received.usable:
         result = received.usable[0]
         issues.extend(consistency_issues(registry, result.submission, history))
         return _from_submission(registry, quarter, action, result, history)
     if received.unreadable:
         names = [r.file for r in received.unreadable]
-        return (_unused(registry, quarter, action, names, checks.REASON_UNREADABLE, history),
-                checks.REASON_UNREADABLE)
+        return _unused(registry, quarter, action, names, ReasonKind.NO_VALID_DATA, history)
     issues.append(make_issue(IssueCode.NOT_SUBMITTED, "", found=action.cn_number, detail=action.name))
-    decision = checks.action_light((), (), submitted=False)
+    decision = checks.not_submitted()
     return ActionResult(action=action, submitted=False, data_pending=False, light=decision.light,
-                        light_reasons=decision.reasons,
-                        indicators=_no_data(registry, quarter, action, history)), ""
+                        light_reasons=decision.reasons, grey_reason=decision.grey_reason,
+                        indicators=_no_data(registry, quarter, action, history, FigureState.NOT_SUBMITTED))
 
 
-def _unused(registry: Registry, quarter: Quarter, action: Action, names: list[str], reason: str,
+def _unused(registry: Registry, quarter: Quarter, action: Action, names: list[str], kind: ReasonKind,
             history: History) -> ActionResult:
-    """Submitted, but no figure can be trusted: red, data pending, every indicator no_data."""
-    decision = checks.action_light((), (), figures_usable=False, pending_reason=reason)
+    """Submitted, but no figure can be trusted: every indicator without a usable figure."""
+    decision = checks.unusable(kind)
     return ActionResult(action=action, submitted=True, data_pending=True, light=decision.light,
-                        light_reasons=decision.reasons,
-                        indicators=_no_data(registry, quarter, action, history), files=tuple(names))
+                        light_reasons=decision.reasons, grey_reason=decision.grey_reason,
+                        indicators=_no_data(registry, quarter, action, history, FigureState.UNREADABLE),
+                        files=tuple(names))
 
 
-def _no_data(registry: Registry, quarter: Quarter, action: Action,
-             history: History | None) -> tuple[IndicatorResult, ...]:
-    return tuple(_indicator(registry, quarter, ind, None, history) for ind in action.indicators)
+def _no_data(registry: Registry, quarter: Quarter, action: Action, history: History | None,
+             figure: FigureState) -> tuple[IndicatorResult, ...]:
+    return tuple(_indicator(registry, quarter, ind, None, history, figure=figure) for ind in action.indicators)
+
+
+def _figure_state(entry: IndicatorEntry | None, file_issues: Sequence[Issue]) -> FigureState:
+    """Reported, or why not: an error at the figure's cell means something unusable was written."""
+    if entry is not None and entry.value is not None:
+        return FigureState.REPORTED
+    if entry is not None and entry.cell and any(
+            i.severity is Severity.ERROR and i.cell == entry.cell and i.sheet == SHEET_INDICATORS
+            for i in file_issues):
+        return FigureState.INVALID
+    return FigureState.BLANK
 
 
 def _indicator(registry: Registry, quarter: Quarter, indicator, submission: Submission | None,
-               history: History | None) -> IndicatorResult:
+               history: History | None, *, figure: FigureState | None = None,
+               file_issues: Sequence[Issue] = ()) -> IndicatorResult:
     entry = submission.indicator(indicator.key) if submission is not None else None
     actual: Decimal | None = entry.value if entry is not None else None
     trend = tuple(history.trend(indicator.key)) if history is not None else ()
     if actual is not None:
         trend += ((quarter, actual),)
+    note = entry.note if entry is not None else ""
     return checks.indicator_result(
         indicator, quarter, plan_start_year=registry.plan.start_year, thresholds=registry.thresholds,
-        actual=actual, note=entry.note if entry is not None else "", cell=entry.cell if entry is not None else "",
+        actual=actual, note="" if registry.is_placeholder(note) else note,
+        cell=entry.cell if entry is not None else "",
         previous=history.previous(indicator.key) if history is not None else None,
-        last_year=history.last_year(indicator.key) if history is not None else None, trend=trend)
+        last_year=history.last_year(indicator.key) if history is not None else None, trend=trend,
+        figure=figure or _figure_state(entry, file_issues))
 
 
 def _from_submission(registry: Registry, quarter: Quarter, action: Action, result: ParseResult,
-                     history: History) -> tuple[ActionResult, str]:
+                     history: History) -> ActionResult:
     s = result.submission
     errors = sum(1 for i in result.issues if i.severity is Severity.ERROR)
-    reason = pending_reason_for_errors(errors) if errors else ""
-    indicators = tuple(_indicator(registry, quarter, ind, s, history) for ind in action.indicators)
-    tasks = checks.task_results(action.tasks, s.tasks, quarter)
-    projects = tuple(checks.project_result(p, quarter, registry.thresholds) for p in s.projects)
-    decision = checks.action_light(indicators, tasks, pending_reason=reason)
+    indicators = tuple(_indicator(registry, quarter, ind, s, history, file_issues=result.issues)
+                       for ind in action.indicators)
+    before = history.submission(quarter.previous(), action.id)
+    first = quarter == registry.first_quarter
+    tasks = checks.task_results(action.tasks, s.tasks, quarter,
+                                previous=before.tasks if before is not None else (() if first else None),
+                                is_placeholder=registry.is_placeholder)
+    projects = tuple(checks.project_result(p, quarter, registry.thresholds, is_placeholder=registry.is_placeholder)
+                     for p in s.projects)
+    decision = checks.action_light(indicators, tasks, projects, error_count=errors, quarter=quarter)
     return ActionResult(action=action, submitted=True, data_pending=has_errors(result.issues),
                         light=decision.light, light_reasons=decision.reasons, indicators=indicators,
-                        tasks=tasks, projects=projects, info=s.info, files=(result.file,)), reason
+                        tasks=tasks, projects=projects, info=s.info, files=(result.file,),
+                        grey_reason=decision.grey_reason, data_complete=decision.data_complete)
 
 
 def _with_counts(result: ActionResult, issues: Sequence[Issue]) -> ActionResult:

@@ -1,51 +1,60 @@
 """Checks: pure functions from the plan and one quarter's records to statuses, lights and lists.
 
-No I/O here. Figures stay Decimal, ratios are exact Fractions; text is rounded only where a sentence
-is written (light reasons, commendations, supervision), with ROUND_HALF_UP.
+No I/O and no sentences here: the checks return facts (`IndicatorResult`, `TaskResult`, `Reason`,
+`SupervisionItem`, `Commendation` in `analysis/model.py`); the wording layer (`render/wording.py`,
+`templates/*.j2`) says them. Figures stay Decimal, ratios exact Fractions.
 
-The rules (decided by the lead; the tests compute them by hand):
+The rules (PRODUCT.md, first version as amended by "Second version"; the tests compute them by hand):
 
 Indicators. Let q be the quarter, Y = indicator.target_year_for(q), T = indicator.target_value(Y).
 
-- T is None (left to the province or the office): status ``no_data``; completion, time progress and
-  gap are None (reported as 目标待定). An unreported figure (actual None) is ``no_data`` as well.
+- T is None (left to the province or the office, 待下达): status ``not_rated`` (null in summary.json);
+  it carries no status and does not affect the light. An annual-only figure (frequency "annual") in
+  Q1–Q3 is ``not_rated`` as well: it is not due.
+- A set target without a usable figure (blank, invalid, unreadable workbook, no workbook): ``no_data``.
 - Positions are in years (`Quarter.position`: the end of 2024 is 2025, the end of 2025Q3 is 2025.75).
-  expected(q) is the value the path asks for at q.position; time_progress = expected / T and
-  completion = actual / T.
 
-  * flow (a total within one year): expected = T × q/4, so time_progress = q/4.
-  * cumulative (a count since the plan began): linear from (plan start year, 0), or from the previous
-    target year's point (Yp + 1, Tp) when an earlier target year has a value, to (Y + 1, T).
-    新增绿色工厂 12 by 2025, at 2025Q3: time_progress = 3.75 / 4 = 0.9375.
-  * level (a rate or a stock at the quarter's end): with a baseline whose value is set, linear from
-    (baseline.year + 1, baseline.value), or the previous target's point if later, to (Y + 1, T);
-    without one the floor applies at once, time_progress = 1.
-  * gap_points = (completion − time_progress) × 100 for a floor; for a ceiling (用水总量) it is
-    (time_progress − completion) × 100, since using more than the pro-rata ceiling is behind.
-  * status from the gap and the registry thresholds (default ahead=10, on_track=−10, watch=−30):
-    gap ≥ ahead → ahead; on_track ≤ gap < ahead → on_track; watch ≤ gap < on_track → watch;
-    gap < watch → lagging. Comparisons are exact: a gap of exactly −10 is on_track, −30 is watch.
-  * In the last quarter of the target year (q.year == Y and q.q == 4), and in any quarter after the
-    last target year (q.year > Y): met when actual ≥ T (floor) or actual ≤ T (ceiling), else not_met.
+  * flow (a total within one year): time_progress = q/4, completion = actual / T.
+  * cumulative (a count since the plan began): expected on the line from (plan start year, 0), or from
+    the previous target year's point (Yp + 1, Tp), to (Y + 1, T); time_progress = expected / T,
+    completion = actual / T. 新增绿色工厂 12 by 2025, at 2025Q3: time_progress = 3.75 / 4 = 0.9375.
+  * level with a baseline B set (the figure at the end of year b): the path runs from the end of the
+    baseline year (b + 1, B) — or a later previous target point — to (Y + 1, T). time_progress is the
+    elapsed share of that path counted in quarters, (position − (b + 1)) / (Y + 1 − (b + 1)), and
+    completion is the share of the path achieved, (actual − B) / (T − B).
+  * level without a baseline: the floor applies at once, time_progress = 1, completion = actual / T.
+  * gap_points = (completion − time_progress) × 100 for a floor, (time_progress − completion) × 100
+    for a ceiling (using more than the pro-rata ceiling is behind).
+  * Judged as printed: the gap is rounded half up to one decimal (the figure printed) before the
+    thresholds apply (default ahead=10, on_track=−10, watch=−30): gap ≥ ahead → ahead;
+    on_track ≤ gap < ahead → on_track; watch ≤ gap < on_track → watch; gap < watch → lagging.
+    −30.0 printed is watch; −30.04 prints −30.0 and is watch; −30.05 prints −30.1 and is lagging.
+  * A ceiling whose year-to-date figure already exceeds the whole year's ceiling before Q4 is lagging.
+  * In the target year's Q4: met when actual ≥ T (floor) or actual ≤ T (ceiling), else not_met.
+  * Expired (q.year > the last target year): a stage result (current False), judged once, met /
+    not_met, on the figure of the last target year's Q4 where the history has it, else on the latest
+    figure. It no longer affects the light, the 表扬 list or the 督办 list.
+  * Signed rates (增速, 降低率) may be negative; the same rules judge them.
 
-Tasks. overdue = deadline set, deadline ≤ the quarter's last day and the unit did not report 已完成
-(whatever else it wrote); behind = reported 滞后, or overdue. A registry task missing from the
-workbook is judged with reported None.
+Tasks. overdue = deadline set, deadline ≤ the quarter's last day and the unit did not report 已完成;
+behind = reported 滞后, or overdue. A task without a state is unreported (missing data).
 
-Projects. completion = ytd / annual plan (None when either is missing or the plan is 0);
-time_progress = q/4; gap and status as for indicators; in Q4 met / not_met (ytd ≥ annual plan).
-late_start = 未开工 and planned start ≤ the quarter's last day. Projects never change the light, but a
-late start or a lagging / not_met project goes on the supervision list.
+Projects. completion = ytd / annual plan; time_progress = q/4; status as for indicators; in Q4 met /
+not_met. A late start (未开工 past its planned start), or a lagging / not_met project, is a yellow
+reason (关注) for its action, and an item of the 督办 list when the action is red.
 
-Lights. grey when no workbook; red when any indicator is lagging or not_met or any task is behind;
-else yellow when any indicator is watch; else green. Duplicate workbooks: red, "收到多份报送材料，数据待核实",
-no figures used. An unreadable workbook: red, "报送文件无法读取，数据待核实". A readable workbook with
-errors: its valid cells are used, the light is computed normally, and the data is marked pending.
+Lights. grey when no workbook (grey_reason not_submitted), when the workbook could not be read, when
+none of its current indicators with a set, due target has a usable figure, or (an action without such
+indicators) when no task has a state (grey_reason no_valid_data); red when two differing workbooks arrived (数据待核实), any current indicator
+is lagging or not_met, or any task is behind; else yellow when any current indicator is watch or
+no_data, any task is unreported or any project is behind; else green. Errors in a readable workbook are
+named among the reasons and make the data incomplete.
 
-Commendations (通报表扬): green actions with at least one indicator ahead or met, whose data is not
-pending (figures still to be verified are not praised). Supervision (督促整改): every red action's
-lagging / not_met indicators, behind tasks and pending-data reason; every grey action; every late-start
-or lagging / not_met project; ordered by action id, then indicators, tasks, projects.
+Lists. 通报表扬: green, data complete, every current rated indicator on_track / ahead / met with at least
+one ahead or met, and no task late; an action without current rated indicators only when every task is
+on time and at least one was completed this quarter. 督促整改: every grey action, every red action with
+every red reason (and its projects behind). 关注（提醒）: every yellow action with its reasons, and a red
+action's other reasons (an indicator to watch, figures to 补报, errors).
 """
 
 from __future__ import annotations
@@ -56,27 +65,20 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Iterable, Sequence
 
-from yc_reports.analysis.model import (ActionResult, Commendation, IndicatorResult, Light, ProjectResult, Status,
-                    SupervisionItem, TaskResult)
-from yc_reports.render.numfmt import cn_date, fmt_percent, gap_phrase, with_unit
+from yc_reports.analysis.model import (ActionResult, Commendation, FigureState, GreyReason, IndicatorResult,
+                                       Light, ProjectResult, Reason, ReasonKind, Status, SupervisionItem,
+                                       TaskResult, printed_points)
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ProjectEntry, ProjectStatus, TaskEntry, TaskStatus
-from yc_reports.plan.registry import Direction, Indicator, Kind, Task, Thresholds
+from yc_reports.plan.registry import Direction, Frequency, Indicator, Kind, Task, Thresholds
 
 HUNDRED = Fraction(100)
-INVESTMENT_PLACES = 0  # 万元 shown whole in sentences
 
-REASON_DUPLICATE = "收到多份报送材料，数据待核实"
-REASON_UNREADABLE = "报送文件无法读取，数据待核实"
-REASON_NOT_SUBMITTED = "未按时报送本季度调度数据"
-REASON_ALL_ON_TRACK = "各项指标和重点任务均按时序进度推进"
-REASON_TASKS_ON_TRACK = "各项重点任务均按计划推进"   # an action whose plan sets no indicator
-ITEM_WHOLE_ACTION = "本季度调度数据"
-ITEM_DATA = "报送数据"
-
-# Worse to better, for comparing statuses (no_data is not ranked).
+# Worse to better, for comparing statuses (no_data and not_rated are not ranked).
 STATUS_RANK = {Status.LAGGING: 0, Status.NOT_MET: 0, Status.WATCH: 1, Status.ON_TRACK: 2,
                Status.AHEAD: 3, Status.MET: 3}
+GOOD = (Status.ON_TRACK, Status.AHEAD, Status.MET)
+PRAISED = (Status.AHEAD, Status.MET)
 
 
 # ------------------------------------------------------------------------------------ time progress
@@ -114,6 +116,12 @@ def path_start(indicator: Indicator, target_year: int, plan_start_year: int) -> 
     return None  # flow: judged within the year
 
 
+def _elapsed_share(start: PathPoint, end: PathPoint, quarter: Quarter) -> Fraction:
+    """The share of the path from start to end elapsed at the quarter's end (whole quarters)."""
+    position = min(max(quarter.position, start.position), end.position)
+    return (position - start.position) / (end.position - start.position)
+
+
 def expected_value(indicator: Indicator, quarter: Quarter, plan_start_year: int) -> Fraction | None:
     """The value the indicator's path asks for at the quarter's end (None when the target is not set)."""
     year = indicator.target_year_for(quarter)
@@ -126,13 +134,29 @@ def expected_value(indicator: Indicator, quarter: Quarter, plan_start_year: int)
     start = path_start(indicator, year, plan_start_year)
     if start is None or end.position <= start.position:
         return end.value
-    position = min(max(quarter.position, start.position), end.position)
-    share = (position - start.position) / (end.position - start.position)
-    return start.value + (end.value - start.value) * share
+    return start.value + (end.value - start.value) * _elapsed_share(start, end, quarter)
+
+
+def baseline_path(indicator: Indicator, quarter: Quarter, plan_start_year: int) -> tuple[PathPoint, PathPoint] | None:
+    """A level measured from its baseline: the path's (start, end), or None."""
+    if indicator.kind is not Kind.LEVEL:
+        return None
+    year = indicator.target_year_for(quarter)
+    target = indicator.target_value(year)
+    start = path_start(indicator, year, plan_start_year)
+    if target is None or start is None:
+        return None
+    end = PathPoint(Fraction(year + 1), Fraction(target))
+    if end.position <= start.position or end.value == start.value:
+        return None
+    return start, end
 
 
 def time_progress(indicator: Indicator, quarter: Quarter, plan_start_year: int) -> Fraction | None:
-    """时序进度 = expected / target; None when the target is not set or is zero."""
+    """时序进度; None when the target is not set or is zero. With a baseline: the elapsed share of the path."""
+    path = baseline_path(indicator, quarter, plan_start_year)
+    if path is not None:
+        return _elapsed_share(*path, quarter)
     year = indicator.target_year_for(quarter)
     target = indicator.target_value(year)
     if target is None or target == 0:
@@ -140,9 +164,31 @@ def time_progress(indicator: Indicator, quarter: Quarter, plan_start_year: int) 
     return expected_value(indicator, quarter, plan_start_year) / Fraction(target)
 
 
+def completion_of(indicator: Indicator, quarter: Quarter, plan_start_year: int, actual: Decimal,
+                  target: Decimal) -> Fraction | None:
+    """actual / target, or with a baseline the share of the path achieved: (actual − B) / (T − B)."""
+    path = baseline_path(indicator, quarter, plan_start_year)
+    if path is not None:
+        start, end = path
+        return (Fraction(actual) - start.value) / (end.value - start.value)
+    if target == 0:
+        return None
+    return Fraction(actual) / Fraction(target)
+
+
 def is_final_check(quarter: Quarter, target_year: int) -> bool:
     """The target year's last quarter, or any quarter after the last target year: met or not."""
     return (quarter.year == target_year and quarter.q == 4) or quarter.year > target_year
+
+
+def is_expired(indicator: Indicator, quarter: Quarter) -> bool:
+    """The indicator's last target year has passed: from now on a stage result (阶段性目标)."""
+    return quarter.year > indicator.final_year
+
+
+def is_due(indicator: Indicator, quarter: Quarter) -> bool:
+    """An annual-only figure is asked for in Q4 only."""
+    return indicator.frequency is not Frequency.ANNUAL or quarter.q == 4
 
 
 def gap_points(completion: Fraction, progress: Fraction, direction: Direction) -> Fraction:
@@ -153,12 +199,13 @@ def gap_points(completion: Fraction, progress: Fraction, direction: Direction) -
 
 
 def status_from_gap(gap: Fraction, thresholds: Thresholds) -> Status:
-    """Exact comparison against the registry's thresholds (percentage points)."""
-    if gap >= Fraction(thresholds.ahead):
+    """The gap as printed (one decimal, half up) against the registry's thresholds (percentage points)."""
+    shown = printed_points(Fraction(gap))
+    if shown >= thresholds.ahead:
         return Status.AHEAD
-    if gap >= Fraction(thresholds.on_track):
+    if shown >= thresholds.on_track:
         return Status.ON_TRACK
-    if gap >= Fraction(thresholds.watch):
+    if shown >= thresholds.watch:
         return Status.WATCH
     return Status.LAGGING
 
@@ -174,69 +221,118 @@ def change_ratio(current: Decimal | None, base: Decimal | None) -> Fraction | No
     return (Fraction(current) - Fraction(base)) / Fraction(base)
 
 
+def stage_figure(indicator: Indicator, actual: Decimal | None,
+                 trend: Sequence[tuple[Quarter, Decimal | None]]) -> tuple[Quarter | None, Decimal | None]:
+    """The figure an expired target is judged on: its last target year's Q4, else the latest one."""
+    final = Quarter(indicator.final_year, 4)
+    known = [(q, v) for q, v in trend if v is not None]
+    at_final = [(q, v) for q, v in known if q == final]
+    if at_final:
+        return at_final[-1]
+    if known:
+        return max(known, key=lambda p: p[0].position)
+    return None, actual
+
+
 def indicator_result(indicator: Indicator, quarter: Quarter, *, plan_start_year: int,
                      thresholds: Thresholds, actual: Decimal | None, note: str = "", cell: str = "",
                      previous: Decimal | None = None, last_year: Decimal | None = None,
-                     trend: Sequence[tuple[Quarter, Decimal | None]] = ()) -> IndicatorResult:
-    """One indicator judged at the quarter's end (see the module docstring for the rules)."""
+                     trend: Sequence[tuple[Quarter, Decimal | None]] = (),
+                     figure: FigureState | None = None) -> IndicatorResult:
+    """One indicator judged at the quarter's end (see the module docstring for the rules).
+
+    `trend` holds the known figures oldest first, this quarter's included; `figure` says why a
+    figure is missing (blank when not given)."""
+    if figure is None:
+        figure = FigureState.REPORTED if actual is not None else FigureState.BLANK
     year = indicator.target_year_for(quarter)
     target = indicator.target_value(year)
+    expired = is_expired(indicator, quarter)
+    judged_on = None
+    if expired:
+        judged_on, actual = stage_figure(indicator, actual, trend)
+    elif not is_due(indicator, quarter):
+        figure = FigureState.NOT_DUE
     progress = time_progress(indicator, quarter, plan_start_year)
     completion = gap = None
-    if target is None or actual is None:
+    if target is None or figure is FigureState.NOT_DUE:
+        status = Status.NOT_RATED
+    elif actual is None:
         status = Status.NO_DATA
-    elif is_final_check(quarter, year):
-        status = Status.MET if target_reached(actual, target, indicator.direction) else Status.NOT_MET
-        if target != 0:
-            completion = Fraction(actual) / Fraction(target)
-            gap = gap_points(completion, progress, indicator.direction)
-    elif target == 0:
-        # Nothing to measure a share of: on track while the figure keeps to the target.
-        status = Status.ON_TRACK if target_reached(actual, target, indicator.direction) else Status.LAGGING
     else:
-        completion = Fraction(actual) / Fraction(target)
-        gap = gap_points(completion, progress, indicator.direction)
-        status = status_from_gap(gap, thresholds)
+        completion = completion_of(indicator, quarter, plan_start_year, actual, target)
+        if completion is not None and progress is not None:
+            gap = gap_points(completion, progress, indicator.direction)
+        status = _status(indicator, quarter, year, actual, target, gap, thresholds)
     if target is None:
         progress = None
+    path = baseline_path(indicator, quarter, plan_start_year)
     return IndicatorResult(
         key=indicator.key, name=indicator.name, unit=indicator.unit, kind=indicator.kind,
         direction=indicator.direction, decimals=indicator.decimals, target_year=year, target=target,
         target_note=indicator.target_note, actual=actual, completion=completion, time_progress=progress,
         gap_points=gap, status=status, note=note, previous=previous, last_year=last_year,
         qoq=change_ratio(actual, previous), yoy=change_ratio(actual, last_year), trend=tuple(trend),
-        cell=cell)
+        cell=cell, figure=figure, current=not expired, judged_on=judged_on,
+        baseline=Decimal(path[0].value.numerator) / Decimal(path[0].value.denominator) if path else None,
+        signed=indicator.signed)
+
+
+def _status(indicator: Indicator, quarter: Quarter, year: int, actual: Decimal, target: Decimal,
+            gap: Fraction | None, thresholds: Thresholds) -> Status:
+    if is_final_check(quarter, year):
+        return Status.MET if target_reached(actual, target, indicator.direction) else Status.NOT_MET
+    if indicator.kind is Kind.FLOW and indicator.direction is Direction.CEILING and actual > target:
+        return Status.LAGGING  # the whole year's ceiling is already broken
+    if gap is None:
+        # Nothing to measure a share of (a zero target): on track while the figure keeps to it.
+        return Status.ON_TRACK if target_reached(actual, target, indicator.direction) else Status.LAGGING
+    return status_from_gap(gap, thresholds)
 
 
 # ------------------------------------------------------------------------------------ tasks, projects
 
 
-def task_result(task: Task | None, entry: TaskEntry | None, quarter: Quarter) -> TaskResult:
-    """A key task: the registry's content and deadline win; the unit's entry gives status and text."""
+def task_result(task: Task | None, entry: TaskEntry | None, quarter: Quarter, *,
+                previous: TaskStatus | None = None, known_before: bool = False,
+                is_placeholder=lambda text: not text.strip()) -> TaskResult:
+    """A key task: the registry's content and deadline win; the unit's entry gives status and text.
+
+    previous / known_before: last quarter's reported state, and whether last quarter's workbook is
+    known at all (a task is completed this quarter only when it was not 已完成 before)."""
     if task is None and entry is None:
         raise ValueError("task_result needs a registry task or a workbook entry")
     content = task.content if task is not None else entry.content
     deadline = task.deadline if task is not None else entry.deadline
     reported = entry.status if entry is not None else None
     overdue = deadline is not None and deadline <= quarter.end_date and reported is not TaskStatus.DONE
+    problems = entry.problems if entry is not None else ""
     return TaskResult(
         key=task.key if task is not None else entry.key,
         content=content, deadline=deadline, reported=reported, overdue=overdue,
         behind=reported is TaskStatus.BEHIND or overdue,
         progress=entry.progress if entry is not None else "",
-        problems=entry.problems if entry is not None else "")
+        problems="" if is_placeholder(problems) else problems,
+        done_this_quarter=reported is TaskStatus.DONE and known_before and previous is not TaskStatus.DONE)
 
 
-def task_results(tasks: Sequence[Task], entries: Sequence[TaskEntry], quarter: Quarter) -> tuple[TaskResult, ...]:
-    """Registry tasks in registry order (missing ones with reported None), then the unit's own tasks."""
+def task_results(tasks: Sequence[Task], entries: Sequence[TaskEntry], quarter: Quarter, *,
+                 previous: Sequence[TaskEntry] | None = None,
+                 is_placeholder=lambda text: not text.strip()) -> tuple[TaskResult, ...]:
+    """Registry tasks in registry order (missing ones with reported None), then the unit's own tasks.
+    `previous`: last quarter's entries of the same action (None when that workbook is not known)."""
     by_key = {e.key: e for e in entries if e.key}
+    before = {e.key or e.content: e.status for e in previous or ()}
     known = {t.key for t in tasks}
-    out = [task_result(t, by_key.get(t.key), quarter) for t in tasks]
-    out += [task_result(None, e, quarter) for e in entries if e.key not in known]
+    kw = dict(known_before=previous is not None, is_placeholder=is_placeholder)
+    out = [task_result(t, by_key.get(t.key), quarter, previous=before.get(t.key), **kw) for t in tasks]
+    out += [task_result(None, e, quarter, previous=before.get(e.content), **kw)
+            for e in entries if e.key not in known]
     return tuple(out)
 
 
-def project_result(entry: ProjectEntry, quarter: Quarter, thresholds: Thresholds) -> ProjectResult:
+def project_result(entry: ProjectEntry, quarter: Quarter, thresholds: Thresholds, *,
+                   is_placeholder=lambda text: not text.strip()) -> ProjectResult:
     """Investment completed against the annual plan and q/4; a late start when 未开工 past its start."""
     progress = quarter.year_progress
     completion = gap = None
@@ -255,55 +351,11 @@ def project_result(entry: ProjectEntry, quarter: Quarter, thresholds: Thresholds
         name=entry.name, total_investment=entry.total_investment, annual_plan=entry.annual_plan,
         ytd_completed=entry.ytd_completed, completion=completion, time_progress=progress,
         gap_points=gap, status=status, project_status=entry.status, late_start=late,
-        image_progress=entry.image_progress, problems=entry.problems)
+        image_progress=entry.image_progress, problems="" if is_placeholder(entry.problems) else entry.problems)
 
 
-# ------------------------------------------------------------------------------------ sentences
-
-
-def indicator_sentence(r: IndicatorResult) -> str:
-    """A short sentence with figures: '新增绿色工厂数量完成目标的41.7%，低于时序进度52.1个百分点'."""
-    if r.status is Status.NO_DATA:
-        return f"{r.name}目标待定" if r.target is None else f"{r.name}暂无数据"
-    actual = with_unit(r.actual, r.unit, r.decimals)
-    target = with_unit(r.target, r.unit, r.decimals)
-    ceiling = r.direction is Direction.CEILING
-    if r.status is Status.MET:
-        if ceiling:
-            return f"{r.name}为{actual}，控制在{r.target_year}年目标{target}以内"
-        return f"{r.name}为{actual}，已完成{r.target_year}年目标{target}"
-    if r.status is Status.NOT_MET:
-        if ceiling:
-            return f"{r.name}为{actual}，超过{r.target_year}年控制目标{target}"
-        share = f"，完成目标的{fmt_percent(r.completion)}" if r.completion is not None else ""
-        return f"{r.name}为{actual}，未完成{r.target_year}年目标{target}{share}"
-    if r.completion is None:  # a zero target: no share to state
-        return f"{r.name}为{actual}，目标为{target}"
-    if ceiling:
-        return (f"{r.name}为{actual}，占控制目标的{fmt_percent(r.completion)}，"
-                f"{gap_phrase(r.gap_points, ceiling=True)}")
-    return f"{r.name}完成目标的{fmt_percent(r.completion)}，{gap_phrase(r.gap_points)}"
-
-
-def task_reason(t: TaskResult) -> str:
-    if t.overdue:
-        return f"已超过完成时限（{cn_date(t.deadline)}）仍未完成"
-    if t.reported is TaskStatus.BEHIND:
-        return "牵头单位报告进度滞后"
-    return ""
-
-
-def project_reasons(p: ProjectResult, quarter: Quarter) -> list[str]:
-    reasons = []
-    if p.late_start:
-        reasons.append(f"已过计划开工时间，截至{quarter.end_month_label}仍未开工")
-    if p.status is Status.NOT_MET:
-        reasons.append(f"本年累计完成投资{with_unit(p.ytd_completed, '万元', INVESTMENT_PLACES)}，"
-                       f"未完成年度计划投资{with_unit(p.annual_plan, '万元', INVESTMENT_PLACES)}")
-    elif p.status is Status.LAGGING:
-        reasons.append(f"本年累计完成投资{with_unit(p.ytd_completed, '万元', INVESTMENT_PLACES)}，为年度计划的"
-                       f"{fmt_percent(p.completion)}，{gap_phrase(p.gap_points)}")
-    return reasons
+def project_behind(p: ProjectResult) -> bool:
+    return p.late_start or p.status in (Status.LAGGING, Status.NOT_MET)
 
 
 # ------------------------------------------------------------------------------------ lights
@@ -312,82 +364,119 @@ def project_reasons(p: ProjectResult, quarter: Quarter) -> list[str]:
 @dataclass(frozen=True)
 class LightDecision:
     light: Light
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
+    grey_reason: GreyReason | None = None
+    data_complete: bool = False
 
 
 def is_red_indicator(r: IndicatorResult) -> bool:
-    return r.status in (Status.LAGGING, Status.NOT_MET)
+    return r.current and r.status in (Status.LAGGING, Status.NOT_MET)
 
 
-def action_light(indicators: Sequence[IndicatorResult], tasks: Sequence[TaskResult], *,
-                 submitted: bool = True, pending_reason: str = "",
-                 figures_usable: bool = True) -> LightDecision:
-    """An action's light and the sentences that explain it.
+def not_submitted() -> LightDecision:
+    return LightDecision(Light.GREY, (Reason(ReasonKind.NOT_SUBMITTED),), GreyReason.NOT_SUBMITTED)
 
-    submitted False → grey. figures_usable False (duplicate or unreadable workbooks) → red with the
-    pending reason. Otherwise red / yellow / green from the indicators and tasks; a pending reason
-    (errors in a readable workbook) is added to the reasons without changing the colour.
-    """
-    if not submitted:
-        return LightDecision(Light.GREY, (REASON_NOT_SUBMITTED,))
-    if not figures_usable:
-        return LightDecision(Light.RED, (pending_reason,))
-    red = [indicator_sentence(r) for r in indicators if is_red_indicator(r)]
-    red += [f"重点任务“{t.content}”{task_reason(t)}" for t in tasks if t.behind]
-    watch = [indicator_sentence(r) for r in indicators if r.status is Status.WATCH]
-    extra = (pending_reason,) if pending_reason else ()
+
+def unusable(kind: ReasonKind) -> LightDecision:
+    """Workbooks whose figures cannot be used: unreadable (grey, no valid data) or two differing
+    copies (red, 数据待核实)."""
+    if kind is ReasonKind.NO_VALID_DATA:
+        return LightDecision(Light.GREY, (Reason(kind),), GreyReason.NO_VALID_DATA)
+    return LightDecision(Light.RED, (Reason(kind),))
+
+
+def action_light(indicators: Sequence[IndicatorResult], tasks: Sequence[TaskResult],
+                 projects: Sequence[ProjectResult] = (), *, error_count: int = 0,
+                 quarter: Quarter | None = None) -> LightDecision:
+    """A submitted, readable workbook's light and the facts that explain it (red reasons first)."""
+    current = [r for r in indicators if r.current and r.status.rated]
+    usable = [r for r in current if r.status is not Status.NO_DATA]
+    unreported = tuple(t for t in tasks if t.unreported)
+    if (current and not usable) or (not current and tasks and len(unreported) == len(tasks)):
+        return LightDecision(Light.GREY, (Reason(ReasonKind.NO_VALID_DATA),), GreyReason.NO_VALID_DATA)
+    red = [Reason(ReasonKind.INDICATOR, indicator=r) for r in current if is_red_indicator(r)]
+    red += [Reason(ReasonKind.TASK_BEHIND, task=t, quarter=quarter) for t in tasks if t.behind]
+    yellow = [Reason(ReasonKind.INDICATOR, indicator=r) for r in current if r.status is Status.WATCH]
+    missing = tuple(r for r in current if r.status is Status.NO_DATA)
+    if missing:
+        yellow.append(Reason(ReasonKind.MISSING_FIGURES, indicators=missing))
+    if unreported:
+        yellow.append(Reason(ReasonKind.TASKS_UNREPORTED, tasks=unreported))
+    yellow += [Reason(ReasonKind.PROJECT, project=p, quarter=quarter) for p in projects if project_behind(p)]
+    if error_count:
+        yellow.append(Reason(ReasonKind.ERRORS, count=error_count))
+    complete = not missing and not unreported and not error_count
     if red:
-        return LightDecision(Light.RED, tuple(red) + extra)
-    if watch:
-        return LightDecision(Light.YELLOW, tuple(watch) + extra)
-    quiet = REASON_ALL_ON_TRACK if indicators else REASON_TASKS_ON_TRACK
-    return LightDecision(Light.GREEN, (quiet,) + extra)
+        return LightDecision(Light.RED, tuple(red + yellow), data_complete=complete)
+    if yellow:
+        return LightDecision(Light.YELLOW, tuple(yellow), data_complete=complete)
+    return LightDecision(Light.GREEN, (Reason(ReasonKind.ON_TRACK, indicators=tuple(current), tasks=tuple(tasks)),),
+                         data_complete=complete)
 
 
 # ------------------------------------------------------------------------------------ lists
 
 
+def achievements(a: ActionResult) -> tuple[Reason, ...]:
+    """What a green action achieved: indicators ahead or met, tasks completed this quarter."""
+    good = [Reason(ReasonKind.INDICATOR, indicator=r) for r in a.current_indicators if r.status in PRAISED]
+    good += [Reason(ReasonKind.TASK_DONE, task=t) for t in a.tasks if t.done_this_quarter]
+    return tuple(good)
+
+
+def is_commendable(a: ActionResult) -> bool:
+    """通报表扬 (PRODUCT "Lists"): green, data complete, no late task; every current rated indicator on
+    track, ahead or met with at least one ahead or met; without such indicators, every task on time
+    and at least one completed this quarter."""
+    if a.light is not Light.GREEN or not a.data_complete or a.data_pending:
+        return False
+    if any(t.behind for t in a.tasks):
+        return False
+    rated = [r for r in a.current_indicators if r.status.rated]
+    if rated:
+        return all(r.status in GOOD for r in rated) and any(r.status in PRAISED for r in rated)
+    return bool(a.tasks) and any(t.done_this_quarter for t in a.tasks)
+
+
 def commendations(actions: Iterable[ActionResult]) -> tuple[Commendation, ...]:
-    """通报表扬: green, data not pending, at least one indicator ahead or met; figures in the reason."""
-    out = []
-    for a in actions:
-        if a.light is not Light.GREEN or a.data_pending:
-            continue
-        good = [indicator_sentence(r) for r in a.indicators if r.status in (Status.AHEAD, Status.MET)]
-        if good:
-            out.append(Commendation(action_id=a.action.id, action_name=a.action.name,
-                                    lead_units=a.action.lead_units_text, reason="；".join(good)))
+    out = [Commendation(action_id=a.action.id, action_name=a.action.name, lead_units=a.action.lead_units_text,
+                        achievements=achievements(a))
+           for a in actions if is_commendable(a)]
     return tuple(sorted(out, key=lambda c: c.action_id))
 
 
-def supervision(actions: Iterable[ActionResult], quarter: Quarter,
-                pending_reasons: dict[int, str] | None = None) -> tuple[SupervisionItem, ...]:
-    """督促整改, in action order: grey actions; for red actions the pending-data reason, lagging / not_met
-    indicators and behind tasks; for every action late-start and lagging / not_met projects.
+def _unit_problem(reason: Reason) -> str:
+    if reason.indicator is not None:
+        return reason.indicator.note
+    if reason.task is not None:
+        return reason.task.problems
+    if reason.project is not None:
+        return reason.project.problems
+    return ""
 
-    pending_reasons maps action id → the data-pending sentence for red actions whose data is pending.
-    """
-    pending_reasons = pending_reasons or {}
-    out: list[SupervisionItem] = []
-    for a in sorted(actions, key=lambda a: a.action.id):
-        def item(what: str, reason: str, problem: str = "") -> SupervisionItem:
-            return SupervisionItem(action_id=a.action.id, action_name=a.action.name,
-                                   lead_units=a.action.lead_units_text, item=what, reason=reason,
-                                   unit_problem=problem)
 
-        if a.light is Light.GREY:
-            out.append(item(ITEM_WHOLE_ACTION, REASON_NOT_SUBMITTED))
-            continue
-        if a.light is Light.RED:
-            if a.action.id in pending_reasons:
-                out.append(item(ITEM_DATA, pending_reasons[a.action.id]))
-            out += [item(r.name, indicator_sentence(r), r.note) for r in a.indicators if is_red_indicator(r)]
-            out += [item(t.content, task_reason(t), t.problems) for t in a.tasks if t.behind]
-        for p in a.projects:
-            reasons = project_reasons(p, quarter)
-            if reasons:
-                out.append(item(p.name, "；".join(reasons), p.problems))
-    return tuple(out)
+def _items(a: ActionResult, keep) -> list[SupervisionItem]:
+    return [SupervisionItem(action_id=a.action.id, action_name=a.action.name, lead_units=a.action.lead_units_text,
+                            reason=r, unit_problem=_unit_problem(r))
+            for r in a.light_reasons if r.kind is not ReasonKind.ON_TRACK and keep(r)]
+
+
+def is_supervised(a: ActionResult, r) -> bool:
+    """督促整改: every reason of a grey action; of a red action its red reasons and its projects behind."""
+    return a.light is Light.GREY or (a.light is Light.RED and (r.red or r.kind is ReasonKind.PROJECT))
+
+
+def supervision(actions: Iterable[ActionResult]) -> tuple[SupervisionItem, ...]:
+    """督促整改, in action order: every grey action, and every red action with every red reason."""
+    return tuple(i for a in sorted(actions, key=lambda a: a.action.id)
+                 for i in _items(a, lambda r, a=a: is_supervised(a, r)))
+
+
+def attention(actions: Iterable[ActionResult]) -> tuple[SupervisionItem, ...]:
+    """关注（提醒）, in action order: every reason of a yellow action, and a red action's reasons that are
+    not red (an indicator to watch, figures to 补报, errors to correct)."""
+    return tuple(i for a in sorted(actions, key=lambda a: a.action.id) if a.light in (Light.YELLOW, Light.RED)
+                 for i in _items(a, lambda r, a=a: not is_supervised(a, r)))
 
 
 def default_report_date(quarter: Quarter) -> dt.date:

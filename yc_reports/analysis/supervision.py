@@ -32,7 +32,6 @@ from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 
 RECTIFY_DAYS = 15   # 整改反馈时限: days after the report date
-NOT_LEDGER_ITEMS = (checks.ITEM_WHOLE_ACTION, checks.ITEM_DATA)
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def item_id(quarter: Quarter, action_id: int, n: int) -> str:
 
 
 def is_ledger_item(s: SupervisionItem) -> bool:
-    return s.item not in NOT_LEDGER_ITEMS
+    return not s.about_the_data
 
 
 def reports_of(submissions: Iterable[Submission]) -> tuple[RectificationEntry, ...]:
@@ -71,7 +70,7 @@ def derive_ledger(listings: Sequence[QuarterListing], as_of: Quarter) -> tuple[L
             continue
         _apply_reports(items, listing)
         listed = [s for s in listing.listed if is_ledger_item(s)]
-        _close_or_keep(items, listing.quarter, {(s.action_id, s.item) for s in listed})
+        _close_or_keep(items, listing.quarter, {(s.action_id, s.item_text) for s in listed})
         _open_new(items, listing.quarter, listed)
     today = checks.default_report_date(as_of)
     return tuple(_with_state(item, today) for item in sorted(items.values(), key=_order))
@@ -101,15 +100,15 @@ def _open_new(items: dict[str, LedgerItem], quarter: Quarter, listed: Sequence[S
     open_matters = {(i.action_id, i.item) for i in items.values() if i.closed_in is None}
     counts: dict[int, int] = {}
     for s in listed:
-        if (s.action_id, s.item) in open_matters:
+        if (s.action_id, s.item_text) in open_matters:
             continue
         counts[s.action_id] = counts.get(s.action_id, 0) + 1
         new = LedgerItem(id=item_id(quarter, s.action_id, counts[s.action_id]), action_id=s.action_id,
-                         action_name=s.action_name, lead_units=s.lead_units, item=s.item, reason=s.reason,
+                         action_name=s.action_name, lead_units=s.lead_units, item=s.item_text, reason=s.reason_text,
                          unit_problem=s.unit_problem, since=quarter, deadline=rectify_deadline(quarter),
                          state=LedgerState.OPEN, listed_now=True)
         items[new.id] = new
-        open_matters.add((s.action_id, s.item))
+        open_matters.add((s.action_id, s.item_text))
 
 
 def _with_state(item: LedgerItem, today: dt.date) -> LedgerItem:

@@ -144,6 +144,26 @@ def templates_command(
                       f"{sum(len(rows) for rows in rectifications.values())}项。", markup=False)
 
 
+@app.command("templates-export", cls=_Command)
+def templates_export_command(
+    inputs: Path = typer.Option(Path("inputs"), "--inputs", help="办公室配置所在文件夹（与 plan.toml、document.toml 同处）"),
+    force: bool = typer.Option(False, "--force", help="覆盖文件夹中已有的同名文字模板（默认保留办公室已改的文件）"),
+) -> None:
+    """把内置的报告文字模板复制到 inputs/templates/，供办公室修改措辞；其中的文件逐个替代内置模板。"""
+    from yc_reports.render.wording import export_templates
+
+    result = export_templates(inputs, overwrite=force)
+    console = _console()
+    console.print(f"报告文字模板文件夹：{result.folder}")
+    for name in result.written:
+        console.print(f"  已复制 {name}")
+    for name in result.replaced:
+        console.print(f"  已覆盖 {name}（原文件的修改已被内置模板替换）")
+    for name in result.kept:
+        console.print(f"  已保留 {name}（文件夹中已有此文件，未覆盖；如需恢复内置版本，请加 --force）")
+    console.print("修改其中任一文件后重新运行 yc-reports build，通报和各行动报告即采用修改后的文字。")
+
+
 @app.command("check", cls=_Command)
 def check_command(
     paths: list[Path] = typer.Argument(..., help="要校验的工作簿或文件夹（可多个）"),

@@ -15,6 +15,7 @@ from yc_reports.issues import Severity
 from yc_reports.analysis.model import Light
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
+from yc_reports.render.wording import Wording, cached_wording
 
 LIGHT_STYLE = {Light.GREEN: "bold green", Light.YELLOW: "bold yellow", Light.RED: "bold red", Light.GREY: "dim"}
 
@@ -56,7 +57,9 @@ def print_build_result(console: Console, result: BuildResult) -> None:
         console.print(f"  {_relative(path, result.out_dir)}")
 
 
-def actions_table(result: BuildResult) -> Table:
+def actions_table(result: BuildResult, wording: Wording | None = None) -> Table:
+    """Every action with its light and every reason, in the reports' words (render/wording.py)."""
+    wording = wording or cached_wording()
     table = Table(header_style="bold", expand=False)
     table.add_column("行动", overflow="fold")
     table.add_column("牵头单位", overflow="fold")
@@ -66,13 +69,8 @@ def actions_table(result: BuildResult) -> Table:
     for a in result.report.actions:
         submitted = "未报送" if not a.submitted else ("已报送（数据待核实）" if a.data_pending else "已报送")
         table.add_row(f"{a.action.cn_number}、{a.action.name}", a.action.lead_units_text, submitted,
-                      Text(a.light.label, style=LIGHT_STYLE[a.light]), short_reason(a.light_reasons))
+                      Text(a.light.label, style=LIGHT_STYLE[a.light]), wording.reasons(a))
     return table
-
-
-def short_reason(reasons: tuple[str, ...]) -> str:
-    """Every reason, as the reports give them."""
-    return "；".join(reasons)
 
 
 def _relative(path: Path, root: Path) -> str:

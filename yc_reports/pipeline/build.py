@@ -64,7 +64,8 @@ def build_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
         with helper_process():  # started now, so that its imports overlap the reading
             report = read_quarter(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
                                   progress=progress)
-            files = write_outputs(report, out_dir, pdf=pdf, progress=progress, settings=settings)
+            files = write_outputs(report, out_dir, pdf=pdf, progress=progress, settings=settings,
+                                  wording=office_wording(inputs_dir.parent))
     except BuildError as exc:
         return BuildResult(ok=False, out_dir=out_dir, report=report,
                            issues=report.issues if report else (), error=str(exc))
@@ -79,6 +80,18 @@ def document_settings(inputs_root: Path):
         return resolve_document_settings(None, inputs_root)
     except DocumentSettingsError as exc:
         raise BuildError(str(exc)) from None
+
+
+def office_wording(inputs_root: Path):
+    """The office's inputs/templates/ over the shipped templates (file by file); a broken one is named."""
+    from yc_reports.render.wording import Wording, WordingError
+
+    wording = Wording.for_inputs(inputs_root)
+    try:
+        wording.check()
+    except WordingError as exc:
+        raise BuildError(str(exc)) from None
+    return wording
 
 
 def cache_root(out_dir: Path) -> Path:
@@ -122,7 +135,7 @@ def read_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, cache_d
 
 
 def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
-                  progress: Progress | None = None, settings=None) -> tuple[Path, ...]:
+                  progress: Progress | None = None, settings=None, wording=None) -> tuple[Path, ...]:
     """Write every output into a staging folder, then swap it in for `out_dir`; return the final paths."""
     parent = out_dir.parent
     try:
@@ -145,7 +158,7 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
 
         if progress:
             progress(STAGE_REPORTS, 0, 1)
-        written = reports.write_reports(report, staging, pdf=pdf, settings=settings)
+        written = reports.write_reports(report, staging, pdf=pdf, settings=settings, wording=wording)
         if progress:
             progress(STAGE_REPORTS, 1, 1)
         files = {
@@ -154,7 +167,7 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
             "workbook": _relative(workbook, staging),
             "pdfs": [_relative(p, staging) for p in written.extra],
         }
-        write_summary_json(report, files, staging / SUMMARY_JSON)  # last: it lists the others
+        write_summary_json(report, files, staging / SUMMARY_JSON, wording)  # last: it lists the others
         if progress:
             progress(STAGE_SUMMARY, 1, 1)
         produced = [written.summary_report, *written.action_reports, *written.extra, workbook,

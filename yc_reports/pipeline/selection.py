@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from yc_reports.render.wording import cached_wording
 from yc_reports.analysis.model import Light, QuarterReport
 from yc_reports.intake.cache import ParseCache
 from yc_reports.intake.selection import FileChoice, Selection
@@ -84,7 +85,8 @@ def selection_of(report: QuarterReport, judged: Selection) -> QuarterSelection:
         placed.update(mine)
         actions.append(ActionSelection(
             action_id=result.action.id, files=files, choices=choices, submitted=result.submitted,
-            data_pending=result.data_pending, light=result.light, reasons=tuple(result.light_reasons),
+            data_pending=result.data_pending, light=result.light,
+            reasons=tuple(cached_wording().fact(r) for r in result.light_reasons),   # the reports' words
             issues=tuple(mine)))
     return QuarterSelection(
         quarter=report.quarter, actions=tuple(actions),

@@ -172,6 +172,12 @@ class Registry:
     thresholds: Thresholds
     actions: tuple[Action, ...]
     source_path: str = field(default="", compare=False)
+    placeholders: frozenset[str] = frozenset()  # fillers ("无", "暂无", "/") that are not a problem
+
+    def is_placeholder(self, text: str) -> bool:
+        """True for an empty text or a filler from the plan's [texts] placeholders list."""
+        cleaned = normalise_placeholder(text)
+        return not cleaned or cleaned in self.placeholders
     assessment: Assessment = field(default_factory=Assessment)   # 年度考核 rules, [assessment]
 
     def action(self, action_id: int) -> Action:
@@ -205,6 +211,11 @@ def cn_numeral(n: int) -> str:
     tens, ones = divmod(n, 10)
     head = "" if tens == 1 else _CN_DIGITS[tens]
     return head + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def normalise_placeholder(text: str) -> str:
+    """How a clerk's filler is compared: without spaces and closing punctuation."""
+    return "".join(text.split()).strip("。；;.,，、！!")
 
 
 # ---------------------------------------------------------------------------------------- loading
@@ -247,7 +258,20 @@ def _parse_registry(raw: dict[str, Any], where: str) -> Registry:
     if dupes:
         reader.fail("actions", f"指标或任务代码（key）重复：{'、'.join(dupes)}")
     return Registry(plan=plan, thresholds=thresholds, actions=actions, source_path=where,
+                    placeholders=_parse_placeholders(reader, raw),
                     assessment=_parse_assessment(reader, raw.get("assessment", {})))
+
+
+def _parse_placeholders(r: "_Reader", raw: dict[str, Any]) -> frozenset[str]:
+    """[texts] placeholders; an office plan without the table takes the shipped plan's list."""
+    texts = raw.get("texts")
+    if texts is None:
+        shipped = resources.files("yc_reports.plan").joinpath(SHIPPED_PLAN).read_text("utf-8")
+        texts = tomllib.loads(shipped).get("texts", {})
+    values = texts.get("placeholders", []) if isinstance(texts, dict) else None
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        r.fail("texts.placeholders", "应为文字列表，如 [\"无\", \"暂无\"]")
+    return frozenset(normalise_placeholder(v) for v in values if normalise_placeholder(v))
 
 
 def _parse_assessment(r: _Reader, t: Any) -> Assessment:

@@ -75,13 +75,13 @@ def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     Inside `parallel.helper_process()` (as `yc-reports build` runs it) a helper process writes some
     of the documents; each document is still written whole by one process, so the files are the same."""
     settings = settings or resolve_document_settings(None)
-    template_dir = wording.template_dir if wording else default_template_dir()
+    template_dirs = wording.template_dirs if wording else (default_template_dir(),)
     out_dir = Path(out_dir)
     (out_dir / ACTION_REPORTS_DIR).mkdir(parents=True, exist_ok=True)
     summary_path = out_dir / summary_file_name(report)
     action_paths = [out_dir / ACTION_REPORTS_DIR / action_file_name(result, report) for result in report.actions]
-    jobs = [(report, None, settings, template_dir, summary_path)]
-    jobs += [(report, i, settings, template_dir, path) for i, path in enumerate(action_paths)]
+    jobs = [(report, None, settings, template_dirs, summary_path)]
+    jobs += [(report, i, settings, template_dirs, path) for i, path in enumerate(action_paths)]
     weights = [SUMMARY_WEIGHT] + [_document_weight(result) for result in report.actions]
     parallel.run_jobs(write_document, jobs, weights)
     extra: tuple[Path, ...] = ()
@@ -94,18 +94,18 @@ def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
 
 
 def write_document(report: QuarterReport, action_index: int | None, settings: DocumentSettings,
-                   template_dir: Path, path: Path) -> Path:
+                   template_dirs: tuple[Path, ...], path: Path) -> Path:
     """Compose and save one document: the summary (action_index None) or one action's report.
     Module-level with picklable arguments: the helper process runs it too."""
-    wording = _wording(Path(template_dir))
+    wording = _wording(tuple(Path(d) for d in template_dirs))
     if action_index is None:
         return compose_summary(report, settings, wording).save(path)
     return compose_action(report.actions[action_index], report, settings, wording).save(path)
 
 
 @lru_cache(maxsize=4)
-def _wording(template_dir: Path) -> Wording:
-    return Wording(template_dir)
+def _wording(template_dirs: tuple[Path, ...]) -> Wording:
+    return Wording(template_dirs)
 
 
 SUMMARY_WEIGHT = 4   # two charts and four tables: about as much work as four charts
@@ -153,8 +153,8 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         "报送情况": lambda: [charts.submission_chart(report)],
     }
     tables = {
-        "行动总览": lambda: overview_table(report),
-        "督办清单": lambda: supervision_table(report),
+        "行动总览": lambda: overview_table(report, wording),
+        "督办清单": lambda: supervision_table(report, wording),
     }
     lay_out(doc, blocks, figures, tables, {"说明": lambda: note_blocks(report, wording)})
     attachments = ["十大行动报送情况表"] + (["十大行动推进情况"] if kind.reports_attached else [])
@@ -192,27 +192,20 @@ def _captioned(chart: charts.Chart, wording: Wording, name: str, report: Quarter
     return dataclasses.replace(chart, caption=wording.label(name, r=report, q=report.quarter))
 
 
-def overview_table(report: QuarterReport) -> Table:
+def overview_table(report: QuarterReport, wording: Wording) -> Table:
     rows, fills = [], {}
     for i, a in enumerate(report.actions):
-        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, a.light.label,
-                     "；".join(a.light_reasons) or _quiet_reason(a)))
+        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, wording.light_label(a),
+                     wording.reasons(a)))
         fills[(i, 3)] = light_shade(a.light)
     return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
                  (10.5, 36, 28, 14, 67.5), ("center", "left", "left", "center", "left"), fills,
                  font_pt=WIDE_TABLE_FONT_PT, names=(2,))
 
 
-def _quiet_reason(a: ActionResult) -> str:
-    if not a.submitted:
-        return "未报送"
-    if a.light is Light.GREEN:
-        return "各项指标和任务按序时推进"
-    return ""
-
-
-def supervision_table(report: QuarterReport) -> Table:
-    rows = tuple((str(i), f"第{cn_numeral(s.action_id)}项", s.lead_units, s.item, s.reason, s.unit_problem or "—")
+def supervision_table(report: QuarterReport, wording: Wording) -> Table:
+    rows = tuple((str(i), f"第{cn_numeral(s.action_id)}项", s.lead_units, wording.item(s.reason),
+                  wording.detail(s.reason), s.unit_problem or "—")
                  for i, s in enumerate(report.supervision, start=1))
     return Table(("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题"), rows,
                  (10.5, 14, 25, 35, 40, 31.5), ("center", "center", "left", "left", "left", "left"), names=(2,))
@@ -277,7 +270,7 @@ def lay_out_action(doc: OfficialDocument, result: ActionResult, report: QuarterR
                          if not _has_figures(result) and any(t.deadline for t in result.tasks) else []),
     }
     tables = {
-        "指标进展": lambda: indicator_table(result),
+        "指标进展": lambda: indicator_table(result, wording),
         "重点任务": lambda: task_table(result),
         "重大项目": lambda: project_table(result),
     }
@@ -313,7 +306,7 @@ INDICATOR_HEADERS = ("指标（单位）", "目标值\n（年份）", "完成值
                      "环比", "状态")
 
 
-def indicator_table(result: ActionResult) -> Table:
+def indicator_table(result: ActionResult, wording: Wording) -> Table:
     """指标进展: figures without units (the unit stands by the name), so the columns stay narrow.
     同比/环比 follow the sentences' rules: a rate (%) changes by percentage points, and a year-to-date
     flow has no 环比 (its quarters add up)."""
@@ -326,7 +319,7 @@ def indicator_table(result: ActionResult) -> Table:
             numfmt.fmt_number(ind.actual, ind.decimals),
             numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
             _signed_points(ind), _change_cell(ind, ind.last_year, ind.yoy),
-            "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), ind.status.label,
+            "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), wording.status_label(ind),
         ))
         fills[(i, 8)] = light_shade(ind.status.light)
     return Table(INDICATOR_HEADERS, tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),

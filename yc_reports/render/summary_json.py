@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from yc_reports.analysis.model import (ActionResult, Commendation, IndicatorResult, Light, ProjectResult, QuarterReport,
-                    SupervisionItem, TaskResult)
+                                       Status, SupervisionItem, TaskResult)
 from yc_reports.analysis.ledger import LedgerItem
 from yc_reports.render.numfmt import to_decimal
+from yc_reports.render.wording import Wording, cached_wording
 
 SCHEMA_VERSION = 1
 RATIO_PLACES = 4
@@ -47,14 +48,15 @@ def _date(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
+def indicator_dict(r: IndicatorResult, wording: Wording) -> dict[str, Any]:
     return {
         "name": r.name,
         "unit": r.unit,
         "target": figure(r.target),
         "actual": figure(r.actual),
         "completion": ratio(r.completion),
-        "status": r.status.value,
+        "status": None if r.status is Status.NOT_RATED else r.status.value,
+        "current": r.current,
         "key": r.key,
         "kind": r.kind.value,
         "direction": r.direction.value,
@@ -62,7 +64,11 @@ def indicator_dict(r: IndicatorResult) -> dict[str, Any]:
         "target_note": r.target_note,
         "time_progress": ratio(r.time_progress),
         "gap_points": ratio(r.gap_points, GAP_PLACES),
-        "status_label": r.status.label,
+        "status_label": wording.status_label(r),
+        "figure": r.figure.value,
+        "judged_on": str(r.judged_on) if r.judged_on else None,
+        "baseline": figure(r.baseline),
+        "distance_points": ratio(r.distance_points, GAP_PLACES),
         "previous": figure(r.previous),
         "last_year": figure(r.last_year),
         "qoq": None if r.kind.value == "flow" else ratio(r.qoq),   # a year-to-date flow has no 环比
@@ -83,6 +89,7 @@ def task_dict(t: TaskResult) -> dict[str, Any]:
         "behind": t.behind,
         "progress": t.progress,
         "problems": t.problems,
+        "done_this_quarter": t.done_this_quarter,
     }
 
 
@@ -103,7 +110,7 @@ def project_dict(p: ProjectResult) -> dict[str, Any]:
     }
 
 
-def action_dict(a: ActionResult) -> dict[str, Any]:
+def action_dict(a: ActionResult, wording: Wording) -> dict[str, Any]:
     info = a.info
     return {
         "id": a.action.id,
@@ -111,10 +118,12 @@ def action_dict(a: ActionResult) -> dict[str, Any]:
         "lead_units": list(a.action.lead_units),
         "submitted": a.submitted,
         "light": a.light.value,
-        "indicators": [indicator_dict(r) for r in a.indicators],
-        "light_label": a.light.label,
-        "light_reasons": list(a.light_reasons),
+        "indicators": [indicator_dict(r, wording) for r in a.indicators],
+        "light_label": wording.light_label(a),
+        "light_reasons": [wording.fact(r) for r in a.light_reasons],
         "data_pending": a.data_pending,
+        "data_complete": a.data_complete,
+        **({"grey_reason": a.grey_reason.value} if a.grey_reason is not None else {}),
         "files": list(a.files),
         "error_count": a.error_count,
         "warning_count": a.warning_count,
@@ -129,14 +138,15 @@ def action_dict(a: ActionResult) -> dict[str, Any]:
     }
 
 
-def commendation_dict(c: Commendation) -> dict[str, Any]:
+def commendation_dict(c: Commendation, wording: Wording) -> dict[str, Any]:
     return {"action_id": c.action_id, "action_name": c.action_name, "lead_units": c.lead_units,
-            "reason": c.reason}
+            "reason": "；".join(wording.fact(f) for f in c.achievements)}
 
 
-def supervision_dict(s: SupervisionItem) -> dict[str, Any]:
+def supervision_dict(s: SupervisionItem, wording: Wording) -> dict[str, Any]:
     return {"action_id": s.action_id, "action_name": s.action_name, "lead_units": s.lead_units,
-            "item": s.item, "reason": s.reason, "unit_problem": s.unit_problem}
+            "item": wording.item(s.reason), "reason": wording.detail(s.reason), "kind": s.reason.kind.value,
+            "unit_problem": s.unit_problem}
 
 
 def ledger_item_dict(i: LedgerItem) -> dict[str, Any]:
@@ -174,8 +184,9 @@ def files_dict(files: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def summary_dict(report: QuarterReport, files: Mapping[str, Any]) -> dict[str, Any]:
-    """The whole summary as plain JSON-ready data, in a stable order."""
+def summary_dict(report: QuarterReport, files: Mapping[str, Any], wording: Wording | None = None) -> dict[str, Any]:
+    """The whole summary as plain JSON-ready data, in a stable order; sentences from `wording`."""
+    wording = wording or cached_wording()
     return {
         "quarter": str(report.quarter),
         "time_progress": ratio(report.time_progress),
@@ -187,21 +198,23 @@ def summary_dict(report: QuarterReport, files: Mapping[str, Any]) -> dict[str, A
         "issue_number": report.issue_number,
         "history_quarters": [str(q) for q in report.history_quarters],
         "counts": {light.value: report.count(light) for light in Light},
-        "actions": with_projections(report, [action_dict(a) for a in report.actions]),
-        "commendations": [commendation_dict(c) for c in report.commendations],
+        "actions": with_projections(report, [action_dict(a, wording) for a in report.actions]),
+        "commendations": [commendation_dict(c, wording) for c in report.commendations],
         "supervision": [ledger_item_dict(i) for i in report.ledger],
-        "supervision_list": [supervision_dict(s) for s in report.supervision],
+        "supervision_list": [supervision_dict(s, wording) for s in report.supervision],
+        "attention": [supervision_dict(s, wording) for s in report.attention],
         "issues": [i.to_dict() for i in report.issues],
         "files": files_dict(files),
     }
 
 
-def summary_text(report: QuarterReport, files: Mapping[str, Any]) -> str:
-    return json.dumps(summary_dict(report, files), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def summary_text(report: QuarterReport, files: Mapping[str, Any], wording: Wording | None = None) -> str:
+    return json.dumps(summary_dict(report, files, wording), ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
 
-def write_summary_json(report: QuarterReport, files: Mapping[str, Any], path: Path) -> Path:
+def write_summary_json(report: QuarterReport, files: Mapping[str, Any], path: Path,
+                       wording: Wording | None = None) -> Path:
     """Write summary.json (UTF-8, LF line ends) and return its path."""
     path = Path(path)
-    path.write_bytes(summary_text(report, files).encode("utf-8"))
+    path.write_bytes(summary_text(report, files, wording).encode("utf-8"))
     return path

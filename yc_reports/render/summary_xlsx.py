@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from yc_reports.render.wording import cached_wording
 from yc_reports.analysis.model import ActionResult, Light, QuarterReport, Status
 from yc_reports.plan.registry import Kind
 from yc_reports.render.numfmt import to_decimal
@@ -103,8 +104,8 @@ def _overview(ws: Worksheet, report: QuarterReport, title: str) -> None:
     rows = []
     for a in report.actions:
         counts = [sum(1 for r in a.indicators if r.status is s) for s in STATUS_ORDER]
-        rows.append([a.action.id, a.action.name, a.action.lead_units_text, _submitted_text(a), a.light.label,
-                     *counts, sum(1 for t in a.tasks if t.behind), "；".join(a.light_reasons)])
+        rows.append([a.action.id, a.action.name, a.action.lead_units_text, _submitted_text(a), cached_wording().light_label(a),
+                     *counts, sum(1 for t in a.tasks if t.behind), cached_wording().reasons(a)])
     _table(ws, cols, rows, title)
     for i, a in enumerate(report.actions, start=2):
         cell = ws.cell(row=i, column=5)
@@ -154,7 +155,9 @@ def _supervision(ws: Worksheet, report: QuarterReport, title: str) -> None:
     cols = [Col("序号", center=True), Col("行动序号", center=True), Col("行动"), Col("牵头单位"),
             Col("督办事项", wrap=True),
             Col("原因", wrap=True), Col("单位反映的问题", wrap=True)]
-    rows = [[n, s.action_id, s.action_name, s.lead_units, s.item, s.reason, s.unit_problem]
+    wording = cached_wording()
+    rows = [[n, s.action_id, s.action_name, s.lead_units, wording.item(s.reason), wording.detail(s.reason),
+             s.unit_problem]
             for n, s in enumerate(report.supervision, start=1)]
     _table(ws, cols, rows, title)
 

@@ -1,4 +1,20 @@
-"""Report wording from jinja2 templates in `templates/`, editable by the office without code.
+"""The one wording layer: every sentence printed is rendered here from facts, by jinja2 templates.
+
+The templates live in `templates/` (shipped inside the package as `yc_reports/_templates`); the office's
+own copies in `inputs/templates/` override them file by file (`office_template_dir`, `Wording(dirs)`).
+
+Public API (reports, summary.json, 汇总表, CLI and portal all use these):
+
+- `Wording(template_dirs)` — the environment; `Wording.for_inputs(inputs_root)` with the office's override.
+- `Wording.fact(fact)` — one fact (a `Reason`, an `IndicatorResult` with its quarter) as a sentence,
+  without closing punctuation: the light reasons, 督办 and 关注 reasons, 表扬 achievements.
+- `Wording.item(reason)` — what a 督办 item is about (the indicator, task, project or the data);
+  `Wording.detail(reason)` — its situation without the subject (the 督办 table's 滞后情况 column).
+- `Wording.light_label(action)`, `Wording.status_label(indicator)` — the short labels of tables.
+- `Wording.reasons(action)` — an action's light reasons joined with "；".
+- `Wording.indicator_sentence(ind, q)` — the standard sentence of an indicator (templates/indicator.j2).
+- `Wording.outline(name, **ctx)` — a document template rendered to blocks for the docx composer.
+- `render_fact(fact, template_dirs=None)` — module-level shortcut over a cached Wording.
 
 A template renders to lines; `parse_outline` turns them into blocks (title, headings, paragraphs,
 chart and table placeholders) that the document composer lays out. See templates/README.md.
@@ -15,10 +31,61 @@ from pathlib import Path
 import jinja2
 
 from yc_reports.render import numfmt
-from yc_reports.analysis.model import IndicatorResult
+from functools import lru_cache
+from typing import Sequence
+
+from yc_reports.analysis.model import ActionResult, IndicatorResult, Reason
+from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import cn_numeral
 
+FACTS_TEMPLATE = "facts.j2"
+
 TEMPLATE_DIR_NAME = "templates"
+OFFICE_TEMPLATE_DIR = "templates"   # inputs/templates/, beside inputs/plan.toml and inputs/document.toml
+
+
+def office_template_dir(inputs_root: Path | str) -> Path:
+    """Where the office keeps its own copies of the templates."""
+    return Path(inputs_root) / OFFICE_TEMPLATE_DIR
+
+
+def template_dirs_for(inputs_root: Path | str | None) -> tuple[Path, ...]:
+    """The search path: the office's folder first (when it exists), then the shipped templates."""
+    dirs = []
+    if inputs_root is not None and office_template_dir(inputs_root).is_dir():
+        dirs.append(office_template_dir(inputs_root))
+    dirs.append(default_template_dir())
+    return tuple(dirs)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What `export_templates` did: files written, and the office's files left as they were."""
+
+    folder: Path
+    written: tuple[str, ...]
+    kept: tuple[str, ...]
+    replaced: tuple[str, ...]
+
+
+def export_templates(inputs_root: Path | str, *, overwrite: bool = False) -> ExportResult:
+    """Copy the shipped templates into inputs/templates/ for the office to edit. Existing files are
+    kept unless `overwrite`; either way the result names them."""
+    source = default_template_dir()
+    target = office_template_dir(inputs_root)
+    target.mkdir(parents=True, exist_ok=True)
+    written, kept, replaced = [], [], []
+    for path in sorted(p for p in source.iterdir() if p.is_file() and p.suffix in (".j2", ".md")):
+        destination = target / path.name
+        if destination.exists():
+            if not overwrite:
+                kept.append(path.name)
+                continue
+            replaced.append(path.name)
+        else:
+            written.append(path.name)
+        destination.write_bytes(path.read_bytes())
+    return ExportResult(target, tuple(written), tuple(kept), tuple(replaced))
 LABELS_TEMPLATE = "labels.j2"
 
 
@@ -64,10 +131,17 @@ def parse_outline(text: str) -> list[Block]:
 class Wording:
     """The jinja2 environment with the office's number filters."""
 
-    def __init__(self, template_dir: Path | None = None) -> None:
-        self.template_dir = Path(template_dir) if template_dir else default_template_dir()
+    def __init__(self, template_dir: Path | Sequence[Path] | None = None) -> None:
+        if template_dir is None:
+            dirs: tuple[Path, ...] = (default_template_dir(),)
+        elif isinstance(template_dir, (str, Path)):
+            dirs = (Path(template_dir),)
+        else:
+            dirs = tuple(Path(d) for d in template_dir)
+        self.template_dirs = dirs
+        self.template_dir = dirs[0]
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.template_dir)),
+            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=False,  # a block tag line leaves a blank line, which the outline skips
@@ -77,8 +151,57 @@ class Wording:
         self.env.filters.update(
             pct=_pct, num=_num, points=numfmt.fmt_points, value=_indicator_value,
             target_value=_indicator_target, gap=_indicator_gap, change=_change, cndate=numfmt.cn_date,
-            cn=cn_numeral, sentence=self.indicator_sentence,
+            cn=cn_numeral, sentence=self.indicator_sentence, fact=self.fact, item=self.item, brief=self.brief,
+            gapwords=numfmt.gap_phrase,
         )
+        self._facts = None
+
+    @classmethod
+    def for_inputs(cls, inputs_root: Path | str | None) -> "Wording":
+        """The wording a build uses: the office's `inputs/templates/` over the shipped templates."""
+        return cls(template_dirs_for(inputs_root))
+
+    def _facts_module(self):
+        if self._facts is None:
+            try:
+                self._facts = self.env.get_template(FACTS_TEMPLATE).module
+            except jinja2.TemplateNotFound:
+                raise WordingError(f"找不到报告文字模板 {FACTS_TEMPLATE}") from None
+            except jinja2.TemplateError as exc:
+                raise WordingError(f"报告文字模板 {FACTS_TEMPLATE} 有误：{exc}") from None
+        return self._facts
+
+    def fact(self, fact: Reason | IndicatorResult, q: Quarter | None = None) -> str:
+        """One fact as a sentence (no closing punctuation). An IndicatorResult needs its quarter."""
+        if isinstance(fact, str):   # already words (a text kept by the ledger)
+            return fact
+        if isinstance(fact, IndicatorResult):
+            return self.indicator_sentence(fact, q).rstrip("。")
+        return str(self._facts_module().reason(fact)).strip()
+
+    def brief(self, fact: Reason) -> str:
+        """The short phrase of a fact for the 通报's lead paragraph."""
+        return str(self._facts_module().brief(fact)).strip()
+
+    def item(self, fact: Reason) -> str:
+        """What a 督办 / 关注 item is about."""
+        return str(self._facts_module().item(fact)).strip()
+
+    def detail(self, fact: Reason) -> str:
+        """A 督办 item's situation without its subject (the 督办事项 column names the item)."""
+        return str(self._facts_module().detail(fact)).strip()
+
+    def light_label(self, action: ActionResult) -> str:
+        """绿灯 / 黄灯 / 红灯 / 未报送, or 无有效数据 for a grey light over unusable data."""
+        return str(self._facts_module().light_label(action)).strip()
+
+    def status_label(self, ind: IndicatorResult) -> str:
+        """An indicator's status in a word or two (tables, summary.json status_label)."""
+        return str(self._facts_module().status_label(ind)).strip()
+
+    def reasons(self, action: ActionResult) -> str:
+        """An action's light reasons, joined with "；"."""
+        return "；".join(self.fact(r) for r in action.light_reasons)
 
     def render(self, name: str, **context: object) -> str:
         try:
@@ -87,6 +210,14 @@ class Wording:
             raise WordingError(f"找不到报告文字模板 {self.template_dir / name}") from None
         except jinja2.TemplateError as exc:
             raise WordingError(f"报告文字模板 {name} 有误：{exc}") from None
+
+    def check(self) -> None:
+        """Compile every template on the search path: a broken office copy is named before a build writes."""
+        for name in sorted({n for d in self.template_dirs for n in (p.name for p in Path(d).glob("*.j2"))}):
+            try:
+                self.env.get_template(name)
+            except jinja2.TemplateError as exc:
+                raise WordingError(f"报告文字模板 {name} 有误：{exc}") from None
 
     def outline(self, name: str, **context: object) -> list[Block]:
         return parse_outline(self.render(name, **context))
@@ -111,6 +242,17 @@ class Wording:
 
 class WordingError(RuntimeError):
     """A wording template that is missing or broken (message in Chinese, names the template)."""
+
+
+@lru_cache(maxsize=8)
+def cached_wording(template_dirs: tuple[Path, ...] | None = None) -> Wording:
+    return Wording(template_dirs)
+
+
+def render_fact(fact: Reason | IndicatorResult, template_dirs: tuple[Path, ...] | None = None,
+                q: Quarter | None = None) -> str:
+    """A fact as a sentence with the shipped (or the given) templates: for charts, 汇总表, portal."""
+    return cached_wording(template_dirs).fact(fact, q)
 
 
 def _pct(value: Fraction | Decimal | None, places: int = 1) -> str:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from yc_reports.workbook import layout as L
 from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ProjectEntry, RectificationEntry, Submission, TaskEntry
-from yc_reports.plan.registry import Action, Direction, Indicator, Kind, Registry
+from yc_reports.plan.registry import Action, Direction, Frequency, Indicator, Kind, Registry
 from yc_reports.workbook.xlsx_io import BORDER, HEADER_FILL, LINE_HEIGHT, save_workbook, set_text, wrapped_lines
 from yc_reports.workbook.xlsx_io import FONT_NAME as FONT
 from yc_reports.workbook.xlsx_io import TITLE_FONT_NAME as TITLE_FONT
@@ -119,6 +119,14 @@ def action_name_line(action: Action) -> str:
 # ------------------------------------------------------------------------------------------ indicator text
 
 
+ANNUAL_BASIS_SUFFIX = "；年度统计数据，仅第四季度填报"
+
+
+def not_due_yet(indicator: Indicator, quarter: Quarter) -> bool:
+    """An annual-only figure before Q4: the row is shown, its value cell is locked."""
+    return indicator.frequency is Frequency.ANNUAL and quarter.q != 4
+
+
 def basis_text(indicator: Indicator, quarter: Quarter, start_year: int) -> str:
     """填报口径 of an indicator row, with the target's wording where a number alone says less."""
     year = indicator.target_year_for(quarter)
@@ -130,6 +138,8 @@ def basis_text(indicator: Indicator, quarter: Quarter, start_year: int) -> str:
         basis = L.BASIS_CUMULATIVE.format(start=start_year)
     else:
         basis = L.BASIS_LEVEL
+    if indicator.frequency is Frequency.ANNUAL:
+        basis += ANNUAL_BASIS_SUFFIX
     if indicator.target_value(year) is None:
         pending = f"目标值待定（{indicator.target_note}）" if indicator.target_note else L.TARGET_PENDING
         return f"{basis}；{pending}"
@@ -171,6 +181,11 @@ def _write_indicators(ws: Worksheet, c: _Context) -> None:
             _style(cell, fill=READONLY_FILL if column is L.IND_PREVIOUS else None,
                    wrap=column in (L.IND_NAME, L.IND_BASIS),
                    center=column in (L.IND_SEQ, L.IND_UNIT, L.IND_TARGET_YEAR))
+        if not_due_yet(indicator, c.quarter):  # an annual figure: asked for in Q4 only
+            _style(ws.cell(row, col[L.IND_VALUE]), fill=READONLY_FILL)
+            _input(ws.cell(row, col[L.IND_NOTE]), wrap=True)
+            _fit_row(ws, row, columns, minimum=MIN_INPUT_ROW_HEIGHT)
+            continue
         for column in (L.IND_VALUE, L.IND_NOTE):
             _input(ws.cell(row, col[column]), wrap=column is L.IND_NOTE)
         value_ref = f"{get_column_letter(col[L.IND_VALUE])}{row}"
