@@ -10,9 +10,17 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, ProjectResult, QuarterReport, Status, TaskResult
-from yc_reports.plan.quarter import Quarter
+from yc_reports.analysis.model import (
+    ActionResult,
+    IndicatorResult,
+    Light,
+    ProjectResult,
+    QuarterReport,
+    Status,
+    TaskResult,
+)
 from yc_reports.intake.records import ProjectStatus, TaskStatus
+from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Direction, Kind, load_registry
 
 Q = Quarter(2025, 3)

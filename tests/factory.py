@@ -10,17 +10,17 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
 from openpyxl import Workbook
 
-from yc_reports.workbook import layout as L
-from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import Submission
+from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry, load_registry
+from yc_reports.workbook import layout as L
 from yc_reports.workbook.fill import ExtraTask, ProjectFill, TaskUpdate, UnitFill, fill_workbook
 from yc_reports.workbook.writer import build_template
 from yc_reports.workbook.xlsx_io import save_workbook

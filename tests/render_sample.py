@@ -13,8 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from yc_reports.render.docx.settings import DocumentSettings, load_document_settings
 from yc_reports.render.docx.document import OfficialDocument, Span
+from yc_reports.render.docx.settings import DocumentSettings, load_document_settings
 from yc_reports.render.docx.xml import tint
 
 REPORT_DATE = dt.date(2025, 10, 8)
@@ -98,10 +98,9 @@ def build_notice_sample(settings: DocumentSettings | None = None) -> OfficialDoc
 
 
 def render(out_dir: Path) -> list[Path]:
-    from yc_reports.render.pdf import convert_to_pdf
-
     from chart_fixtures import green_manufacturing
     from yc_reports.render.charts import indicator_progress_chart
+    from yc_reports.render.pdf import convert_to_pdf
 
     out_dir.mkdir(parents=True, exist_ok=True)
     chart = indicator_progress_chart(green_manufacturing()).png

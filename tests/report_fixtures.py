@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Iterable, Mapping
 
+from yc_reports.intake.records import (
+    BasicInfo,
+    IndicatorEntry,
+    ParseResult,
+    ProjectEntry,
+    ProjectStatus,
+    Submission,
+    TaskEntry,
+    TaskStatus,
+)
 from yc_reports.issues import Issue
 from yc_reports.plan.quarter import Quarter
-from yc_reports.intake.records import (BasicInfo, IndicatorEntry, ParseResult, ProjectEntry, ProjectStatus,
-                                Submission, TaskEntry, TaskStatus)
 from yc_reports.plan.registry import Registry
 
 FIRST_VALUE_ROW = 4  # 指标进展: title, hint, header, then one row per indicator

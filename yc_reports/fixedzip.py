@@ -6,7 +6,7 @@ import datetime as dt
 import io
 import re
 import zipfile
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 

@@ -6,9 +6,9 @@ never the run. Messages are Chinese, built from one table of templates, and tell
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import Enum
-from typing import Iterable, Sequence
 
 
 class Severity(str, Enum):

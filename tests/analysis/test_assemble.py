@@ -8,16 +8,15 @@ from fractions import Fraction
 
 import pytest
 
+from report_fixtures import FIXTURE_QUARTER, file_name, fixture_quarter, project, result, submission
 from yc_reports.analysis.assemble import assemble_report, guess_action_id
 from yc_reports.analysis.history import history_from_submissions
-from yc_reports.issues import IssueCode, Severity, flatten, make_issue
 from yc_reports.analysis.model import FigureState, GreyReason, Light, Reason, ReasonKind, Status
-from yc_reports.render.wording import Wording
-from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ProjectStatus, TaskStatus
+from yc_reports.issues import IssueCode, Severity, flatten, make_issue
+from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
-
-from report_fixtures import FIXTURE_QUARTER, file_name, fixture_quarter, project, result, submission
+from yc_reports.render.wording import Wording
 
 REGISTRY = load_registry()
 Q = FIXTURE_QUARTER

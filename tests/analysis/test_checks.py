@@ -12,13 +12,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from report_fixtures import D, project
 from yc_reports.analysis import checks
 from yc_reports.analysis.model import GreyReason, Light, Reason, ReasonKind, Status
-from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ProjectStatus, TaskEntry, TaskStatus
+from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Baseline, Direction, Registry, load_registry
-
-from report_fixtures import D, project
 
 REGISTRY = load_registry()
 START = REGISTRY.plan.start_year

@@ -9,12 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from report_fixtures import D, submission
 from yc_reports.analysis import history as H
 from yc_reports.issues import flatten
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
-
-from report_fixtures import D, submission
 
 REGISTRY = load_registry()
 Q = Quarter(2025, 3)

@@ -12,6 +12,7 @@ import dataclasses
 from decimal import Decimal
 from fractions import Fraction
 
+from report_fixtures import D, result, submission
 from yc_reports.analysis import checks
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.history import history_from_submissions
@@ -21,8 +22,6 @@ from yc_reports.issues import IssueCode, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Baseline, Frequency, cn_numeral, load_registry
 from yc_reports.render.wording import Wording
-
-from report_fixtures import D, result, submission
 
 REGISTRY = load_registry()
 START = REGISTRY.plan.start_year

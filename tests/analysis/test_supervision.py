@@ -7,8 +7,8 @@ import openpyxl
 from yc_reports.analysis.ledger import LedgerState
 from yc_reports.analysis.model import Reason, ReasonKind, SupervisionItem, TaskResult
 from yc_reports.analysis.supervision import QuarterListing, as_rectification_rows, derive_ledger, open_items
-from yc_reports.intake.records import RectificationEntry, RectificationState, TaskStatus
 from yc_reports.intake.reader import parse_bytes
+from yc_reports.intake.records import RectificationEntry, RectificationState, TaskStatus
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
 from yc_reports.workbook import layout as L

@@ -15,6 +15,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from report_fixtures import FIRST_VALUE_ROW, VALUE_COLUMN, file_name, result, submission
 from yc_reports.analysis import checks
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.history import history_from_submissions
@@ -22,8 +23,6 @@ from yc_reports.intake.records import TaskStatus
 from yc_reports.issues import IssueCode, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Direction, load_registry
-
-from report_fixtures import FIRST_VALUE_ROW, VALUE_COLUMN, file_name, result, submission
 
 REGISTRY = load_registry()
 START = REGISTRY.plan.start_year

@@ -8,15 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from consistency_cases import GAPS, PLACEHOLDERS, REAL_PROBLEMS, REGISTRY, ActionSpec, Case, assemble, write_case
+from consistency_claims import check
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from report_fixtures import fixture_quarter
 from yc_reports.intake.records import TaskStatus
 from yc_reports.plan.quarter import Quarter
-
-from consistency_cases import GAPS, PLACEHOLDERS, REAL_PROBLEMS, REGISTRY, ActionSpec, Case, assemble, write_case
-from consistency_claims import check
-from report_fixtures import fixture_quarter
 
 TOTAL = {"claims": 0, "cases": 0}
 

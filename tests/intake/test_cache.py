@@ -6,13 +6,11 @@ import dataclasses
 from decimal import Decimal
 from pathlib import Path
 
-
+import factory
 from yc_reports.intake import cache as C
 from yc_reports.issues import flatten
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
-
-import factory
 
 REGISTRY = load_registry()
 Q = Quarter(2025, 3)

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from yc_reports.issues import IssueCode
 from yc_reports.intake.numbers import format_decimal, read_number
+from yc_reports.issues import IssueCode
 
 INVALID = IssueCode.NUMBER_INVALID
 

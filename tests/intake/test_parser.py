@@ -10,11 +10,10 @@ from decimal import Decimal
 import pytest
 
 from factory import REGISTRY, clean_fill, extra_task, filled, save, template, write_filled
-from yc_reports.issues import flatten
 from yc_reports.intake.reader import parse_bytes, parse_workbook, read_date
+from yc_reports.intake.records import BasicInfo, IndicatorEntry, ProjectEntry, ProjectStatus, TaskEntry, TaskStatus
+from yc_reports.issues import flatten
 from yc_reports.plan.quarter import Quarter
-from yc_reports.intake.records import (BasicInfo, IndicatorEntry, ProjectEntry, ProjectStatus, TaskEntry,
-                                TaskStatus)
 
 
 def test_clean_workbook_parses_to_the_expected_records(tmp_path):

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from factory import (REGISTRY, add_junk_cells, clean_fill, extra_task, patch_sheet_xml, template,
-                     write_filled)
+from factory import REGISTRY, add_junk_cells, clean_fill, extra_task, patch_sheet_xml, template, write_filled
 from yc_reports.intake.discovery import check_paths
 from yc_reports.intake.reader import parse_bytes, parse_workbook
 from yc_reports.intake.records import RectificationState

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-
+from report_fixtures import result, submission
 from yc_reports.intake import selection as S
+from yc_reports.intake.records import BasicInfo
 from yc_reports.issues import IssueCode, make_issue
 from yc_reports.plan.quarter import Quarter
-from yc_reports.intake.records import BasicInfo
 from yc_reports.plan.registry import load_registry
-
-from report_fixtures import result, submission
 
 REGISTRY = load_registry()
 Q = Quarter(2025, 3)

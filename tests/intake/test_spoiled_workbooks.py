@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from factory import REGISTRY, clean_fill, extra_task, patch_sheet_xml, set_meta, write_filled
-from yc_reports.issues import flatten
 from yc_reports.intake.reader import parse_workbook
+from yc_reports.issues import flatten
 from yc_reports.workbook.fill import ProjectFill
 
 FCT = "green_factories"   # 新增绿色工厂数量, 指标进展 row 5, unit 家

@@ -24,15 +24,14 @@ import openpyxl
 import pytest
 from rich.console import Console
 
+import factory
 import yc_reports.render
-from yc_reports.pipeline import build as B
-from yc_reports.intake import cache as C
 from yc_reports.analysis.model import Light
+from yc_reports.intake import cache as C
+from yc_reports.pipeline import build as B
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
 from yc_reports.workbook.fill import TaskUpdate
-
-import factory
 
 REGISTRY = load_registry()
 Q = Quarter(2025, 3)

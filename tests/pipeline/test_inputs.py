@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
+import factory
+from report_fixtures import D
 from yc_reports.intake import cache as C
 from yc_reports.pipeline import inputs as P
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
-
-import factory
-from report_fixtures import D
 
 REGISTRY = load_registry()
 Q = Quarter(2025, 3)

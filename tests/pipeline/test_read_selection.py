@@ -8,7 +8,6 @@ import shutil
 from pathlib import Path
 
 import factory
-
 from yc_reports.intake.selection import Use
 from yc_reports.issues import IssueCode
 from yc_reports.pipeline.build import build_quarter

@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from yc_reports.plan.quarter import Quarter, QuarterError
-from yc_reports.plan.registry import (SHIPPED_PLAN, Direction, Kind, RegistryError, cn_numeral, load_registry,
-                                 resolve_registry)
+from yc_reports.plan.registry import (
+    SHIPPED_PLAN,
+    Direction,
+    Kind,
+    RegistryError,
+    cn_numeral,
+    load_registry,
+    resolve_registry,
+)
 
 # A copy of the plan's text (shared/seed/000_51bba1c74e8458d3.txt), so the quotes are checked on any clone.
 SEED = Path(__file__).resolve().parents[1] / "data" / "plan_seed.txt"
@@ -194,8 +201,9 @@ def test_quarters():
 
 
 def _plan_with(extra: str, tmp_path):
-    from yc_reports.plan.registry import SHIPPED_PLAN
     from importlib import resources
+
+    from yc_reports.plan.registry import SHIPPED_PLAN
 
     text = resources.files("yc_reports.plan").joinpath(SHIPPED_PLAN).read_text("utf-8")
     start = text.index("[assessment]")

@@ -16,6 +16,7 @@ import pytest
 
 from yc_reports.intake.reader import parse_workbook
 from yc_reports.issues import IssueCode, flatten
+from yc_reports.pipeline.supervision import template_rectifications
 from yc_reports.plan.quarter import Quarter
 from yc_reports.portal.service import (
     ActionState,
@@ -30,7 +31,6 @@ from yc_reports.portal.service import (
 )
 from yc_reports.workbook.fill import TaskUpdate
 from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
-from yc_reports.pipeline.supervision import template_rectifications
 from yc_reports.workbook.writer import build_template
 from yc_reports.workbook.xlsx_io import save_workbook
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
+from yc_reports.fixedzip import normalise_zip
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 from yc_reports.workbook.fill import TaskUpdate, UnitFill, fill_workbook
 from yc_reports.workbook.writer import build_template
-from yc_reports.fixedzip import normalise_zip
 
 CN = dt.timezone(dt.timedelta(hours=8))
 Q3 = Quarter(2025, 3)

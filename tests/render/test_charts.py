@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import struct
-from fractions import Fraction
 
 import pytest
 from matplotlib import ft2font
@@ -13,11 +12,10 @@ from matplotlib.text import Text
 from PIL import Image
 
 import chart_fixtures as fx
-from yc_reports.render import charts
-from yc_reports.render import fonts
+from yc_reports.analysis.model import Light
+from yc_reports.render import charts, fonts
 from yc_reports.render.charts import Chart
 from yc_reports.render.palette import LIGHT_STYLES, MIN_GREY_STEP, grey_level
-from yc_reports.analysis.model import Light
 
 WIDTH_PX = round(156 / 25.4 * charts.DPI)
 

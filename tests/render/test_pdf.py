@@ -69,8 +69,8 @@ def test_a_stale_pdf_does_not_pass_for_a_failed_conversion(monkeypatch, tmp_path
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")
 def test_real_conversion(tmp_path: Path):
-    from yc_reports.render.docx.settings import load_document_settings
     from yc_reports.render.docx.document import OfficialDocument
+    from yc_reports.render.docx.settings import load_document_settings
 
     doc = OfficialDocument(load_document_settings())
     doc.paragraph("本季度各项工作有序推进。")

@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from report_fixtures import FIXTURE_QUARTER, fixture_quarter
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.history import history_from_submissions
 from yc_reports.plan.registry import load_registry
 from yc_reports.render.summary_json import figure, ratio, summary_dict, summary_text, write_summary_json
-
-from report_fixtures import FIXTURE_QUARTER, fixture_quarter
 
 REGISTRY = load_registry()
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "summary_2025Q3.json"

@@ -7,17 +7,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
+from report_fixtures import FIXTURE_QUARTER, fixture_quarter
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.history import history_from_submissions
 from yc_reports.analysis.model import Light
 from yc_reports.plan.registry import load_registry
-from openpyxl.utils import get_column_letter
-
 from yc_reports.render.palette import LIGHT_STYLES
 from yc_reports.render.summary_xlsx import figure_format, write_summary_workbook
-
-from report_fixtures import FIXTURE_QUARTER, fixture_quarter
 
 REGISTRY = load_registry()
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 from yc_reports.analysis.model import IndicatorResult, Status
 from yc_reports.plan.quarter import Quarter

@@ -11,9 +11,9 @@ import openpyxl
 import pytest
 
 from factory import REGISTRY, clean_fill, extra_task, save, template, write_filled
-from yc_reports.workbook import layout as L
 from yc_reports.intake.reader import parse_workbook
 from yc_reports.plan.quarter import Quarter, quarters_between
+from yc_reports.workbook import layout as L
 from yc_reports.workbook.fill import ProjectFill
 from yc_reports.workbook.writer import basis_text, write_templates
 

@@ -17,18 +17,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Iterable, Sequence
 
 from yc_reports.analysis import checks
 from yc_reports.analysis.history import History, consistency_issues
-from yc_reports.issues import Issue, IssueCode, Severity, has_errors, make_issue, sort_key
 from yc_reports.analysis.model import ActionResult, FigureState, IndicatorResult, QuarterReport, ReasonKind
-from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import IndicatorEntry, ParseResult, Submission
-from yc_reports.workbook.layout import SHEET_INDICATORS
+from yc_reports.issues import Issue, IssueCode, Severity, has_errors, make_issue, sort_key
+from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Registry
+from yc_reports.workbook.layout import SHEET_INDICATORS
 
 _ACTION_NUMBER_RE = re.compile(r"第\s*0*(\d{1,2})\s*项")
 
@@ -78,7 +78,7 @@ def _with_ledger(registry: Registry, report: QuarterReport, received: dict[int, 
                  history: History) -> QuarterReport:
     """The 督办 ledger up to this quarter (issue #12; yc_reports.analysis.supervision). The units'
     整改落实 reports come from the workbook used for each action (none while duplicates are pending)."""
-    from yc_reports.analysis.supervision import quarter_ledger   # it assembles earlier quarters: imported late
+    from yc_reports.analysis.supervision import quarter_ledger  # it assembles earlier quarters: imported late
 
     used = [r.usable[0].submission for r in received.values() if len(r.usable) == 1]
     return replace(report, ledger=quarter_ledger(registry, report.quarter, report.supervision, used, history))

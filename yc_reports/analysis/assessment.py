@@ -18,11 +18,11 @@ totals (to one decimal, as printed) share a rank.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
-from typing import Mapping
 
 from yc_reports.analysis.ledger import LedgerState
 from yc_reports.analysis.model import ActionResult, QuarterReport, Status

@@ -60,16 +60,28 @@ action's other reasons (an indicator to watch, figures to 补报, errors).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable, Sequence
 
-from yc_reports.analysis.model import (ActionResult, Commendation, FigureState, GreyReason, IndicatorResult,
-                                       Light, ProjectResult, Reason, ReasonKind, Status, SupervisionItem,
-                                       TaskResult, printed_points)
-from yc_reports.plan.quarter import Quarter
+from yc_reports.analysis.model import (
+    ActionResult,
+    Commendation,
+    FigureState,
+    GreyReason,
+    IndicatorResult,
+    Light,
+    ProjectResult,
+    Reason,
+    ReasonKind,
+    Status,
+    SupervisionItem,
+    TaskResult,
+    printed_points,
+)
 from yc_reports.intake.records import ProjectEntry, ProjectStatus, TaskEntry, TaskStatus
+from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Direction, Frequency, Indicator, Kind, Task, Thresholds
 
 HUNDRED = Fraction(100)

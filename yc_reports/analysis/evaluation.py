@@ -13,11 +13,11 @@ Pure: the caller reads the quarters (pipeline/evaluation.py).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from fractions import Fraction
-from typing import Mapping
 
 from yc_reports.analysis.checks import target_reached
 from yc_reports.analysis.model import Light, QuarterReport

@@ -8,17 +8,17 @@ Pure rules over submissions already read: which workbook of an earlier quarter c
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Iterable
 
-from yc_reports.issues import Issue, IssueCode, make_issue
-from yc_reports.workbook.layout import SHEET_INDICATORS
-from yc_reports.render.numfmt import with_unit
-from yc_reports.plan.quarter import Quarter, quarters_between
 from yc_reports.intake.records import Submission
+from yc_reports.issues import Issue, IssueCode, make_issue
+from yc_reports.plan.quarter import Quarter, quarters_between
 from yc_reports.plan.registry import Kind, Registry
+from yc_reports.render.numfmt import with_unit
+from yc_reports.workbook.layout import SHEET_INDICATORS
 
 JUMP_FACTOR = 5           # a figure more than 5× (or under 1/5 of) its own median is suspicious
 JUMP_MIN_HISTORY = 2      # earlier non-zero figures needed before judging a jump

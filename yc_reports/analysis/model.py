@@ -12,9 +12,9 @@ from enum import Enum
 from fractions import Fraction
 
 from yc_reports.analysis.ledger import LedgerItem
+from yc_reports.intake.records import BasicInfo, ProjectStatus, TaskStatus
 from yc_reports.issues import Issue
 from yc_reports.plan.quarter import Quarter
-from yc_reports.intake.records import BasicInfo, ProjectStatus, TaskStatus
 from yc_reports.plan.registry import Action, Direction, Kind, PlanInfo
 
 
@@ -38,7 +38,7 @@ class Status(str, Enum):
         return _STATUS_LABELS[self]
 
     @property
-    def light(self) -> "Light":
+    def light(self) -> Light:
         """The light colour a status is drawn in (charts, report tables)."""
         return _STATUS_LIGHTS[self]
 
@@ -232,7 +232,7 @@ class SupervisionItem:
     # The words, for modules that keep text (the 督办 ledger): rendered by the one wording layer.
     @property
     def item_text(self) -> str:
-        from yc_reports.render.wording import cached_wording   # render imports the model: imported late
+        from yc_reports.render.wording import cached_wording  # render imports the model: imported late
 
         return cached_wording().item(self.reason)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+
 from yc_reports.analysis.model import IndicatorResult, QuarterReport
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Direction, Kind

@@ -20,8 +20,8 @@ Rules (PRODUCT.md, 考核督办):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Iterable, Sequence
 
 from yc_reports.analysis import checks
 from yc_reports.analysis.history import History, history_from_submissions
@@ -145,7 +145,7 @@ def earlier_listings(registry: Registry, history: History) -> list[QuarterListin
 
     The earlier quarter is assembled again as its own build would have done from the same
     workbooks; its 督促整改 list about substance does not depend on which duplicate was chosen."""
-    from yc_reports.analysis.assemble import assemble_report   # assemble calls this module: imported late
+    from yc_reports.analysis.assemble import assemble_report  # assemble calls this module: imported late
 
     everything = [s for q in history.quarters for s in history.submissions[q].values()]
     out = []

@@ -11,7 +11,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import click
 import typer
@@ -102,7 +102,7 @@ def _quarter(text: str):
         raise UsageProblem(str(exc)) from None
 
 
-def _registry(plan: Optional[Path], inputs_root: Path = Path("inputs")):
+def _registry(plan: Path | None, inputs_root: Path = Path("inputs")):
     from yc_reports.plan.registry import RegistryError, resolve_registry
 
     try:
@@ -121,9 +121,9 @@ def _require_in_plan(registry, quarter) -> None:
 @app.command("templates", cls=_Command)
 def templates_command(
     quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/templates/", show_default=False),
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/templates/", show_default=False),
     inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹（用于预填上季度数据）"),
-    plan: Optional[Path] = PlanOption,
+    plan: Path | None = PlanOption,
 ) -> None:
     """生成本季度各行动的填报模板（已预填目标和上季度数据）。"""
     q = _quarter(quarter)
@@ -168,7 +168,7 @@ def templates_export_command(
 def check_command(
     paths: list[Path] = typer.Argument(..., help="要校验的工作簿或文件夹（可多个）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出问题清单"),
-    plan: Optional[Path] = PlanOption,
+    plan: Path | None = PlanOption,
 ) -> None:
     """校验填报工作簿，列出每个问题所在的工作表和单元格。无错误时退出码为 0，有错误时为 1。"""
     registry = _registry(plan)
@@ -192,10 +192,10 @@ def check_command(
 @app.command("build", cls=_Command)
 def build_command(
     quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
-    inputs: Optional[Path] = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
-    plan: Optional[Path] = PlanOption,
-    date: Optional[str] = typer.Option(None, "--date", help="印发日期，如 2025-10-10；默认为季度结束后次月10日",
+    inputs: Path | None = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    plan: Path | None = PlanOption,
+    date: str | None = typer.Option(None, "--date", help="印发日期，如 2025-10-10；默认为季度结束后次月10日",
                                        show_default=False),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）"),
 ) -> None:
@@ -240,9 +240,9 @@ def demo_command(
 @app.command("notices", cls=_Command)
 def notices_command(
     quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
-    inputs: Optional[Path] = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
-    plan: Optional[Path] = PlanOption,
+    inputs: Path | None = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    plan: Path | None = PlanOption,
 ) -> None:
     """生成本季度催报、督办通知（每条不超过300字，可直接用短信、微信发送），写入 outputs/季度/催报督办/ 并显示。"""
     q = _quarter(quarter)
@@ -272,8 +272,8 @@ def assess_command(
     year: int = typer.Argument(..., help="考核年度，如 2025（需已有该年第四季度报送数据）"),
     inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹"),
     out: Path = typer.Option(Path("outputs"), "--out", help="输出文件夹；结果写入其下的“年度考核”文件夹"),
-    plan: Optional[Path] = PlanOption,
-    date: Optional[str] = typer.Option(None, "--date", help="报告日期，如 2026-01-20；默认为次年1月20日",
+    plan: Path | None = PlanOption,
+    date: str | None = typer.Option(None, "--date", help="报告日期，如 2026-01-20；默认为次年1月20日",
                                        show_default=False),
 ) -> None:
     """年度考核：按计划配置中的考核规则为各行动牵头单位评分、排名，列出每一处扣分依据（.docx 和 .xlsx）。"""
@@ -281,9 +281,9 @@ def assess_command(
     from yc_reports.plan.quarter import Quarter
 
     _require_in_plan(registry, Quarter(year, 4))
+    from yc_reports.analysis.assessment import Part
     from yc_reports.pipeline.assessment import make_assessment
     from yc_reports.render.assessment_doc import part_text, total_text
-    from yc_reports.analysis.assessment import Part
 
     result = make_assessment(registry, year, inputs, out, date=_date(date))
     if not result.ok:
@@ -308,8 +308,8 @@ def assess_command(
 def evaluate_command(
     inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹"),
     out: Path = typer.Option(Path("outputs"), "--out", help="输出文件夹；结果写入其下的“终期评估_起止年份”文件夹"),
-    plan: Optional[Path] = PlanOption,
-    date: Optional[str] = typer.Option(None, "--date", help="报告日期，如 2026-01-31；默认为最后一个季度结束后次月月末",
+    plan: Path | None = PlanOption,
+    date: str | None = typer.Option(None, "--date", help="报告日期，如 2026-01-31；默认为最后一个季度结束后次月月末",
                                        show_default=False),
 ) -> None:
     """终期评估：方案实施期内各量化目标的最终完成情况、指标走势、各行动逐季度亮灯、重点任务按期完成情况（.docx 和 .xlsx）。"""
@@ -342,7 +342,7 @@ ForceOption = typer.Option(False, "--force", help="目标文件已存在时覆�
 @plan_app.command("export", cls=_Command)
 def plan_export_command(
     file: Path = typer.Argument(..., help="要写出的表格，如 计划配置.xlsx"),
-    plan: Optional[Path] = PlanOption,
+    plan: Path | None = PlanOption,
     force: bool = ForceOption,
 ) -> None:
     """把计划配置导出为表格（行动、指标和各年目标、重点任务、评价阈值、考核规则），供在 WPS 或 Excel 中修改。"""
@@ -390,9 +390,9 @@ def plan_import_command(
 def plan_new_command(
     start: int = typer.Argument(..., help="新一期方案的开始年份，如 2026"),
     end: int = typer.Argument(..., help="结束年份，如 2030"),
-    out: Optional[Path] = typer.Option(None, "--out", help="写出的计划配置表；默认 计划配置_开始-结束.xlsx",
+    out: Path | None = typer.Option(None, "--out", help="写出的计划配置表；默认 计划配置_开始-结束.xlsx",
                                        show_default=False),
-    plan: Optional[Path] = PlanOption,
+    plan: Path | None = PlanOption,
     force: bool = ForceOption,
 ) -> None:
     """以当前方案为基础开始新一期方案：保留行动、牵头单位和指标，年份改为新实施期，各年目标和重点任务留待办公室填写。"""
@@ -429,12 +429,12 @@ def serve_command(
                              help="监听地址；默认只允许本机访问。供各单位通过局域网访问时，设为本机的局域网地址"),
     port: int = typer.Option(8000, "--port", help="监听端口"),
     data: Path = typer.Option(Path("portal-data"), "--data", help="数据文件夹：数据库、各单位上传的工作簿、汇总结果"),
-    plan: Optional[Path] = PlanOption,
+    plan: Path | None = PlanOption,
     new_admin_link: bool = typer.Option(False, "--new-admin-link", help="重新生成管理页面链接（原链接随即失效）"),
-    public_url: Optional[str] = typer.Option(None, "--public-url",
+    public_url: str | None = typer.Option(None, "--public-url",
                                              help="各单位访问本系统的地址（如 https://10.1.2.3:8443），发给单位的链接按此生成"),
-    certfile: Optional[Path] = typer.Option(None, "--certfile", help="HTTPS 证书文件（PEM）；与 --keyfile 一起使用"),
-    keyfile: Optional[Path] = typer.Option(None, "--keyfile", help="HTTPS 私钥文件（PEM）"),
+    certfile: Path | None = typer.Option(None, "--certfile", help="HTTPS 证书文件（PEM）；与 --keyfile 一起使用"),
+    keyfile: Path | None = typer.Option(None, "--keyfile", help="HTTPS 私钥文件（PEM）"),
 ) -> None:
     """启动报送系统网站：各单位下载预填模板、上传工作簿并即时校验；办公室查看报送情况、催报、汇总。"""
     import errno
@@ -491,7 +491,7 @@ def _pdf_possible(wanted: bool) -> bool:
     return True
 
 
-def _date(text: Optional[str]):
+def _date(text: str | None):
     if text is None:
         return None
     import datetime as dt

@@ -10,9 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
-from yc_reports.pipeline.build import BuildResult, build_quarter
-from yc_reports.issues import Severity
 from yc_reports.analysis.model import Light
+from yc_reports.issues import Severity
+from yc_reports.pipeline.build import BuildResult, build_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 from yc_reports.render.wording import Wording, cached_wording

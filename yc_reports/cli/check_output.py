@@ -3,15 +3,15 @@ build would use it (the judgement of `intake.selection.select_workbooks`), then 
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from yc_reports.issues import IssueCode, Severity, has_errors, sort_key
 from yc_reports.intake.records import ParseResult
 from yc_reports.intake.selection import FileChoice, Use
+from yc_reports.issues import IssueCode, Severity, has_errors, sort_key
 from yc_reports.plan.registry import cn_numeral
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}

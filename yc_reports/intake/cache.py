@@ -19,14 +19,15 @@ import os
 import tempfile
 import types
 import typing
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
-from yc_reports.issues import IssueCode, make_issue
 from yc_reports.intake.records import ParseResult
+from yc_reports.issues import IssueCode, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 

@@ -12,13 +12,13 @@ office's own configuration files (and a `templates` folder of blank templates) a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
-from yc_reports.issues import Issue, IssueCode, make_issue
 from yc_reports.intake.records import ParseResult
 from yc_reports.intake.selection import FileChoice, select_workbooks
+from yc_reports.issues import Issue, IssueCode, make_issue
 from yc_reports.plan.quarter import Quarter, QuarterError
 from yc_reports.plan.registry import Registry
 

@@ -12,22 +12,32 @@ import datetime as dt
 import io
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
 
-from yc_reports.workbook import layout as L
-from yc_reports.issues import Issue, IssueCode, Severity, make_issue
 from yc_reports.intake import xlsx_parts
 from yc_reports.intake.numbers import format_decimal, read_number
+from yc_reports.intake.records import (
+    BasicInfo,
+    IndicatorEntry,
+    ParseResult,
+    ProjectEntry,
+    ProjectStatus,
+    RectificationEntry,
+    RectificationState,
+    Submission,
+    TaskEntry,
+    TaskStatus,
+)
+from yc_reports.intake.safe_open import Inspection, inspect_bytes, inspect_file
 from yc_reports.intake.text import clean_text, visible
 from yc_reports.intake.xlsx_scan import ref_text, scan_sheet
+from yc_reports.issues import Issue, IssueCode, Severity, make_issue
 from yc_reports.plan.quarter import Quarter, QuarterError
-from yc_reports.intake.records import (BasicInfo, IndicatorEntry, ParseResult, ProjectEntry, ProjectStatus,
-                                       RectificationEntry, RectificationState, Submission, TaskEntry, TaskStatus)
 from yc_reports.plan.registry import Action, Indicator, Registry
-from yc_reports.intake.safe_open import Inspection, inspect_bytes, inspect_file
+from yc_reports.workbook import layout as L
 
 DATA_SHEETS = (L.SHEET_INFO, L.SHEET_INDICATORS, L.SHEET_TASKS, L.SHEET_PROJECTS)
 PROJECT_UNIT = "万元"

@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
-from typing import Iterable, Sequence
 
-from yc_reports.issues import Issue, IssueCode, has_errors, make_issue
 from yc_reports.intake.numbers import format_decimal
 from yc_reports.intake.records import ParseResult, Submission
 from yc_reports.intake.xlsx_scan import column_letter
+from yc_reports.issues import Issue, IssueCode, has_errors, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 from yc_reports.workbook import layout as L

@@ -12,7 +12,7 @@ import io
 import posixpath
 import re
 import zipfile
-from typing import Iterable
+from collections.abc import Iterable
 
 WORKBOOK = "xl/workbook.xml"
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")

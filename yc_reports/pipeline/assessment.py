@@ -39,8 +39,13 @@ def year_assessment(registry: Registry, year: int, inputs_root: Path, cache_dir:
 
 def make_assessment(registry: Registry, year: int, inputs_root: Path, out_root: Path, *,
                     date: dt.date | None = None) -> AssessResult:
-    from yc_reports.render.assessment_doc import (compose_assessment, default_date, report_file_name,
-                                                  workbook_file_name, write_assessment_workbook)
+    from yc_reports.render.assessment_doc import (
+        compose_assessment,
+        default_date,
+        report_file_name,
+        workbook_file_name,
+        write_assessment_workbook,
+    )
     from yc_reports.render.wording import Wording
 
     target = assessment_folder(out_root, year)

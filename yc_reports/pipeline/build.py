@@ -12,15 +12,15 @@ import datetime as dt
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
-from yc_reports.pipeline import collector
 from yc_reports.analysis.assemble import assemble_report
+from yc_reports.analysis.model import QuarterReport
 from yc_reports.intake.cache import ParseCache
 from yc_reports.issues import Issue
-from yc_reports.analysis.model import QuarterReport
+from yc_reports.pipeline import collector
 from yc_reports.pipeline.inputs import read_history, read_quarter_folder
 from yc_reports.pipeline.parallel import helper_process
 from yc_reports.plan.quarter import Quarter
@@ -146,7 +146,7 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
         raise BuildError(f"无法在 {parent} 中写入（{_os_error(exc)}），本次未生成任何结果。") from None
     try:
         with collector.paused():
-            from yc_reports.render.summary_xlsx import WORKBOOK_NAME   # openpyxl
+            from yc_reports.render.summary_xlsx import WORKBOOK_NAME  # openpyxl
 
         if progress:
             progress(STAGE_SUMMARY, 0, 1)

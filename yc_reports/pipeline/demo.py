@@ -24,7 +24,6 @@ from yc_reports.workbook.fill import ProjectFill, TaskUpdate, UnitFill, fill_wor
 from yc_reports.workbook.writer import write_templates
 from yc_reports.workbook.xlsx_io import save_workbook
 
-
 DEMO_MARKER = ".yc-reports-demo"   # written into inputs/ by the demo: only such a folder is written again
 KEPT_NAMES = {".gitkeep", DEMO_MARKER}
 

@@ -33,8 +33,14 @@ def plan_evaluation(registry: Registry, inputs_root: Path, cache_dir: Path | Non
 
 def make_evaluation(registry: Registry, inputs_root: Path, out_root: Path, *,
                     date: dt.date | None = None) -> EvaluateResult:
-    from yc_reports.render.evaluation_doc import (compose_evaluation, default_date, folder_name, report_file_name,
-                                                  workbook_file_name, write_evaluation_workbook)
+    from yc_reports.render.evaluation_doc import (
+        compose_evaluation,
+        default_date,
+        folder_name,
+        report_file_name,
+        workbook_file_name,
+        write_evaluation_workbook,
+    )
     from yc_reports.render.wording import Wording
 
     target = Path(out_root) / folder_name(registry.plan)

@@ -8,9 +8,9 @@ the series are built by `analysis.history`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable
 
 from yc_reports.analysis.history import History, earlier_quarters, history_from_submissions
 from yc_reports.intake.cache import ParseCache

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from yc_reports.render.wording import cached_wording
 from yc_reports.analysis.model import Light, QuarterReport
 from yc_reports.intake.cache import ParseCache
 from yc_reports.intake.selection import FileChoice, Selection
@@ -20,6 +19,7 @@ from yc_reports.pipeline.build import read_quarter
 from yc_reports.pipeline.inputs import read_quarter_folder
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
+from yc_reports.render.wording import cached_wording
 
 
 @dataclass(frozen=True)

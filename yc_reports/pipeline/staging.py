@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from yc_reports.pipeline.build import BuildError, swap_into_place
 

@@ -17,8 +17,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from yc_reports.plan.registry import (ASSESSMENT_LABELS, Direction, Frequency, Kind, Registry, RegistryError,
-                                      _parse_registry)
+from yc_reports.plan.registry import (
+    ASSESSMENT_LABELS,
+    Direction,
+    Frequency,
+    Kind,
+    Registry,
+    RegistryError,
+    _parse_registry,
+)
 
 SHEET_GUIDE = "填写说明"
 SHEET_PLAN = "方案信息"
@@ -275,7 +282,7 @@ class _PlanReader:
             return None
         return int(number)
 
-    def number(self, sheet, row, col, values, *, pending_ok: bool, required: bool) -> Decimal | None | str:
+    def number(self, sheet, row, col, values, *, pending_ok: bool, required: bool) -> Decimal | str | None:
         """A Decimal, PENDING ("待定"), or None for blank."""
         value = values[col - 1] if col - 1 < len(values) else None
         if value in (None, ""):

@@ -262,7 +262,7 @@ def _parse_registry(raw: dict[str, Any], where: str) -> Registry:
                     assessment=_parse_assessment(reader, raw.get("assessment", {})))
 
 
-def _parse_placeholders(r: "_Reader", raw: dict[str, Any]) -> frozenset[str]:
+def _parse_placeholders(r: _Reader, raw: dict[str, Any]) -> frozenset[str]:
     """[texts] placeholders; an office plan without the table takes the shipped plan's list."""
     texts = raw.get("texts")
     if texts is None:
@@ -304,7 +304,7 @@ class _Reader:
         raise RegistryError(f"计划配置文件 {self.where} 中 {key}：{what}")
 
     def str_(self, table: dict, key: str, ctx: str, required: bool = True, default: str = "") -> str:
-        value = table.get(key, None)
+        value = table.get(key)
         if value is None:
             if required:
                 self.fail(f"{ctx}.{key}", "缺少此项")

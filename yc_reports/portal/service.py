@@ -21,6 +21,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from yc_reports.fixedzip import zip_bytes
 from yc_reports.intake.records import ParseResult, Submission
 from yc_reports.intake.safe_open import Refusal, inspect_bytes
 from yc_reports.intake.selection import FileChoice, Use
@@ -34,7 +35,6 @@ from yc_reports.pipeline.selection import (
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Registry, cn_numeral
 from yc_reports.workbook.layout import template_file_name
-from yc_reports.fixedzip import zip_bytes
 from yc_reports.workbook.xlsx_io import save_workbook
 
 from .store import AuditEntry, BuildRecord, Contact, Store, UploadRecord, hash_token

@@ -9,9 +9,9 @@ no timestamps or software names in the PNG.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -19,12 +19,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from yc_reports.render.fonts import cjk_font
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, ProjectResult, QuarterReport, Status
-from yc_reports.render.numfmt import fmt_number, fmt_percent
-from yc_reports.render.palette import PATTERN_INK, grey_level, light_style
 from yc_reports.plan.quarter import CN_QUARTER
 from yc_reports.plan.registry import Kind
+from yc_reports.render.fonts import cjk_font
+from yc_reports.render.numfmt import fmt_number, fmt_percent
+from yc_reports.render.palette import PATTERN_INK, grey_level, light_style
 from yc_reports.textwidth import text_width_em
 
 DPI = 200

@@ -7,7 +7,7 @@ grid that also reads printed in black and white: each cell carries the light's f
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from matplotlib.patches import Patch, Rectangle
 

@@ -12,8 +12,8 @@ from pathlib import Path
 from yc_reports.analysis.evaluation import Evaluation, Outcome, TaskOutcome
 from yc_reports.render import charts, numfmt
 from yc_reports.render.docx.document import OfficialDocument
-from yc_reports.render.docx.xml import tint
 from yc_reports.render.docx.settings import DocumentSettings
+from yc_reports.render.docx.xml import tint
 from yc_reports.render.evaluation_charts import lights_grid_chart
 from yc_reports.render.reports import Table, lay_out
 from yc_reports.render.wording import Wording

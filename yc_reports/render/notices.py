@@ -7,9 +7,9 @@ reasons give way to a count (“……等5个事项”), never a cut sentence.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from yc_reports.analysis.model import QuarterReport
 from yc_reports.analysis.notices import NoticeFacts, NoticeKind, notice_facts

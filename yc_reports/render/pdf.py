@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 TIMEOUT_SECONDS = 300
 UNAVAILABLE = "未安装 LibreOffice，无法生成 PDF。可安装 libreoffice-writer 后重试，或直接使用 .docx 文件。"

@@ -10,23 +10,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
 
-from yc_reports.render import charts
-from yc_reports.render import numfmt
-from yc_reports.pipeline import parallel
-from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
-from yc_reports.issues import Severity
+from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from yc_reports.analysis.projection import at_risk
 from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
-from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
+from yc_reports.issues import Severity
+from yc_reports.pipeline import parallel
+from yc_reports.plan.registry import Kind, cn_numeral
+from yc_reports.render import charts, numfmt
 from yc_reports.render.docx.document import OfficialDocument
+from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
 from yc_reports.render.docx.xml import Shade
 from yc_reports.render.palette import PATTERN_INK, light_style
-from yc_reports.plan.registry import Kind, cn_numeral
 from yc_reports.render.wording import Block, Wording, default_template_dir
 from yc_reports.textwidth import text_width_em
 

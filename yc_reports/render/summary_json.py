@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from yc_reports.analysis.model import (ActionResult, Commendation, IndicatorResult, Light, ProjectResult, QuarterReport,
-                                       Status, SupervisionItem, TaskResult)
 from yc_reports.analysis.ledger import LedgerItem
+from yc_reports.analysis.model import (
+    ActionResult,
+    Commendation,
+    IndicatorResult,
+    Light,
+    ProjectResult,
+    QuarterReport,
+    Status,
+    SupervisionItem,
+    TaskResult,
+)
 from yc_reports.render.numfmt import to_decimal
 from yc_reports.render.wording import Wording, cached_wording
 

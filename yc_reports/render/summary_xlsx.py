@@ -9,26 +9,33 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from yc_reports.render.wording import cached_wording
 from yc_reports.analysis.model import ActionResult, Light, QuarterReport, Status
 from yc_reports.plan.registry import Kind
 from yc_reports.render.numfmt import to_decimal
 from yc_reports.render.palette import PATTERN_INK, light_style
-from yc_reports.render.wording import Wording
+from yc_reports.render.wording import Wording, cached_wording
 from yc_reports.textwidth import display_width
 from yc_reports.workbook.xlsx_io import (
-    BODY_FONT, BORDER, HEADER_FILL, HEADER_FONT, LINE_HEIGHT, save_workbook, set_text, wrapped_lines,
+    BODY_FONT,
+    BORDER,
+    HEADER_FILL,
+    HEADER_FONT,
+    LINE_HEIGHT,
+    save_workbook,
+    set_text,
+    wrapped_lines,
 )
 
 WORKBOOK_NAME = "汇总表.xlsx"

@@ -23,20 +23,19 @@ chart and table placeholders) that the document composer lays out. See templates
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
 
-from yc_reports.render import numfmt
-from functools import lru_cache
-from typing import Sequence
-
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Reason
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import cn_numeral
+from yc_reports.render import numfmt
 
 FACTS_TEMPLATE = "facts.j2"
 
@@ -157,7 +156,7 @@ class Wording:
         self._facts = None
 
     @classmethod
-    def for_inputs(cls, inputs_root: Path | str | None) -> "Wording":
+    def for_inputs(cls, inputs_root: Path | str | None) -> Wording:
         """The wording a build uses: the office's `inputs/templates/` over the shipped templates."""
         return cls(template_dirs_for(inputs_root))
 

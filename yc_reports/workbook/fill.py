@@ -7,9 +7,9 @@ indicator name and task content. A str value is written as typed text (so "ï¼‘ï¼
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Mapping
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet

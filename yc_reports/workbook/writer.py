@@ -8,10 +8,10 @@ protection without a password, which stops accidents, not people (the parser not
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
@@ -20,10 +20,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from yc_reports.workbook import layout as L
-from yc_reports.plan.quarter import Quarter
 from yc_reports.intake.records import ProjectEntry, RectificationEntry, Submission, TaskEntry
+from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Direction, Frequency, Indicator, Kind, Registry
+from yc_reports.workbook import layout as L
 from yc_reports.workbook.xlsx_io import BORDER, HEADER_FILL, LINE_HEIGHT, save_workbook, set_text, wrapped_lines
 from yc_reports.workbook.xlsx_io import FONT_NAME as FONT
 from yc_reports.workbook.xlsx_io import TITLE_FONT_NAME as TITLE_FONT

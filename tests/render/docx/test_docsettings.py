@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from yc_reports.render.docx.settings import DocumentSettingsError, load_document_settings, resolve_document_settings
 from yc_reports.plan.registry import load_registry
+from yc_reports.render.docx.settings import DocumentSettingsError, load_document_settings, resolve_document_settings
 
 
 def test_shipped_settings_carry_the_standard_figures():

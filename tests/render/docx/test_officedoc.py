@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import io
 import zipfile
 from fractions import Fraction
@@ -16,11 +16,15 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from render_sample import REPORT_DATE, build_sample, sample_png
-from yc_reports.render.docx.settings import load_document_settings
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.gbt9704 import (
-    column_twips, fit_masthead, geometry, signature_indents, title_lines,
+    column_twips,
+    fit_masthead,
+    geometry,
+    signature_indents,
+    title_lines,
 )
+from yc_reports.render.docx.settings import load_document_settings
 from yc_reports.render.docx.xml import mm_to_twips
 from yc_reports.textwidth import text_width_em
 
@@ -468,7 +472,7 @@ def test_python_docx_reads_the_document_back(sample: Package):
 def test_an_empty_document_is_valid(settings):
     data = OfficialDocument(settings, stamp=dt.date(2025, 1, 2)).to_bytes()
     created = docx.Document(io.BytesIO(data)).core_properties.created
-    assert created == dt.datetime(2025, 1, 2, tzinfo=dt.timezone.utc)
+    assert created == dt.datetime(2025, 1, 2, tzinfo=dt.UTC)
 
 
 def test_sample_png_is_a_png():

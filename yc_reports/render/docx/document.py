@@ -16,10 +16,10 @@ import dataclasses
 import datetime as dt
 import io
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import docx
 from docx.oxml.ns import qn
@@ -27,17 +27,26 @@ from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
+from yc_reports.fixedzip import normalise_zip
 from yc_reports.render.docx import xml as wml
 from yc_reports.render.docx.gbt9704 import (
-    COLOPHON_THICK, COLOPHON_THIN, NUMBER_RULE_GAP_MM, column_twips, end_with_stop, fit_masthead,
-    footer_line_twips, geometry, sealed_signature_indents, signature_indents, title_lines,
+    COLOPHON_THICK,
+    COLOPHON_THIN,
+    NUMBER_RULE_GAP_MM,
+    column_twips,
+    end_with_stop,
+    fit_masthead,
+    footer_line_twips,
+    geometry,
+    sealed_signature_indents,
+    signature_indents,
+    title_lines,
 )
 from yc_reports.render.docx.package import build_template
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import BLACK, Align, Face, Para, mm_to_twips, pt_to_twips
 from yc_reports.render.numfmt import cn_date
 from yc_reports.textwidth import text_width_em
-from yc_reports.fixedzip import normalise_zip
 
 AUTHOR = "yc-reports"
 MIN_PRINTER_SCALE = 70   # % : the narrowest the 印发机关 is condensed to keep the 印发日期 on its line

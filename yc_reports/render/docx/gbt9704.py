@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
 
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import mm_to_twips, pt_to_twips
@@ -161,7 +161,7 @@ def _best_split(text: str, n_lines: int, capacity: int) -> tuple[float, list[str
             return None
         return (width - ideal) ** 2 + (0 if end == len(text) or quality[end] else _BAD_BREAK_COST)
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def cheapest(start: int, lines_left: int) -> tuple[float, tuple[int, ...]] | None:
         if lines_left == 1:
             cost = line_cost(start, len(text))

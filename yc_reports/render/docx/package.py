@@ -11,10 +11,10 @@ import docx
 from docx.oxml.ns import qn
 from lxml import etree
 
+from yc_reports.fixedzip import zip_bytes
 from yc_reports.render.docx import xml as wml
 from yc_reports.render.docx.gbt9704 import NO_BREAK_AFTER, NO_BREAK_BEFORE, Geometry, footer_line_twips, geometry
 from yc_reports.render.docx.settings import DocumentSettings
-from yc_reports.fixedzip import zip_bytes
 from yc_reports.render.docx.xml import A_NS, MC_NS, R_NS, W_NS, WP_NS, WPS_NS, Face, Para
 
 # Names by which Word can find a face when the office PC lacks the exact one (w:altName).

@@ -10,10 +10,11 @@ import dataclasses
 import re
 import string
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from yc_reports.plan.registry import PlanInfo
 
@@ -249,7 +250,7 @@ class DocumentSettings:
         """印发机关 with the plan's names filled in."""
         return fill_placeholders(self.colophon.printer, plan)
 
-    def resolved(self, plan: PlanInfo) -> "DocumentSettings":
+    def resolved(self, plan: PlanInfo) -> DocumentSettings:
         """A copy with every {office}/{headquarters}/{city} placeholder filled in from the plan."""
         masthead = dataclasses.replace(
             self.masthead, name=fill_placeholders(self.masthead.name, plan), issuer=self.issuer_for(plan))

@@ -6,9 +6,10 @@ No layout rules here (see gbt9704.py) and no document state (see document.py): v
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Literal
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -65,13 +66,8 @@ def tint(rgb: str, strength: float = 0.3) -> str:
 
 # Child order WordprocessingML requires inside w:pPr and w:rPr (ECMA-376 §17.3); table properties are
 # written in schema order directly.
-PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
-              "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
-              "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
-              "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr").split()
-RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof "
-              "snapToGrid vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd "
-              "fitText vertAlign rtl cs em lang eastAsianLayout").split()
+PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr"]
+RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout"]
 
 
 def w(tag: str, **attrs: object) -> etree._Element:
