@@ -24,7 +24,7 @@ from yc_reports.plan.registry import (
     Kind,
     Registry,
     RegistryError,
-    _parse_registry,
+    parse_registry,
 )
 
 SHEET_GUIDE = "填写说明"
@@ -227,7 +227,7 @@ def read_plan_workbook(path: Path) -> Registry:
     if reader.problems:
         raise PlanWorkbookError(reader.problems)
     try:
-        return _parse_registry(raw, Path(path).name)
+        return parse_registry(raw, Path(path).name)
     except RegistryError as exc:   # a rule only the registry checks (duplicate keys, target years …)
         raise PlanWorkbookError([PlanProblem(SHEET_PLAN, "", str(exc))]) from None
 
