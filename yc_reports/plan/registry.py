@@ -18,8 +18,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-from annotated_types import MinLen
-from pydantic import AfterValidator, BaseModel, ConfigDict, PlainValidator, Strict, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    Strict,
+    TypeAdapter,
+    ValidationError,
+    with_config,
+)
 from pydantic_core import PydanticCustomError
 
 from yc_reports.plan.quarter import Quarter
@@ -117,9 +125,9 @@ Pending = Annotated[Decimal | None, PlainValidator(_pending)]
 Target = Annotated[Decimal | None, PlainValidator(_target)]
 Points = Annotated[Decimal, PlainValidator(_points)]
 Day = Annotated[dt.date, PlainValidator(_date)]
-Targets = Annotated[dict[Annotated[int, PlainValidator(_year)], Target], MinLen(1),
+Targets = Annotated[dict[Annotated[int, PlainValidator(_year)], Target], Field(min_length=1),
                     AfterValidator(lambda targets: dict(sorted(targets.items())))]
-Names = Annotated[tuple[Annotated[str, Strict(), MinLen(1)], ...], MinLen(1)]
+Names = Annotated[tuple[Annotated[str, Strict(), Field(min_length=1)], ...], Field(min_length=1)]
 
 @dataclass(frozen=True)
 class Baseline:
@@ -202,12 +210,11 @@ class Thresholds:
     watch: Number = Decimal(-30)
 
 
+@with_config(ConfigDict(extra="forbid"))   # a misspelt rule is named, not ignored
 @dataclass(frozen=True)
 class Assessment:
     """年度考核 rules ([assessment] in the plan; issue #12): the weights of the three parts (points out of
     their sum, scaled to 100 over the parts that apply) and the points deducted per finding."""
-
-    __pydantic_config__ = ConfigDict(extra="forbid")   # a misspelt rule is named, not ignored
 
     weight_indicators: Points = Decimal(50)    # 指标完成
     weight_tasks: Points = Decimal(30)         # 重点任务和督办整改
@@ -306,18 +313,20 @@ def normalise_placeholder(text: str) -> str:
 # ---------------------------------------------------------------------------------------- loading
 
 
-class _Texts(BaseModel):
+@dataclass(frozen=True)
+class _Texts:
     placeholders: tuple[Text, ...] = ()
 
 
-class _PlanFile(BaseModel):
+@dataclass(frozen=True)
+class _PlanFile:
     """The file's shape: its tables, each one of the records above."""
 
     plan: PlanInfo
+    actions: Annotated[tuple[Action, ...], Field(min_length=1)]
     thresholds: Thresholds = Thresholds()
     texts: _Texts | None = None          # absent: the shipped plan's list
     assessment: Assessment = Assessment()
-    actions: Annotated[tuple[Action, ...], MinLen(1)]
 
 
 _PLAN_FILE = TypeAdapter(_PlanFile)
@@ -334,7 +343,7 @@ _MESSAGES = {
     "missing": "缺少此项", "string_type": "应为文字，实际为 {input!r}", "int_type": "应为整数，实际为 {input!r}",
     "bool_type": "应为 true 或 false，实际为 {input!r}", "unexpected_keyword_argument":
     "不是考核规则的项目，可用的有：" + "、".join(ASSESSMENT_LABELS), "negative": "{label}不能为负数，实际为 {input!r}",
-    "dataclass_type": "应为表", "model_type": "应为表",
+    "dataclass_type": "应为表",
 }
 
 Loc = tuple[int | str, ...]
