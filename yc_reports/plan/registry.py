@@ -28,7 +28,6 @@ from pydantic import (
     ValidationError,
     with_config,
 )
-from pydantic_core import PydanticCustomError
 
 from yc_reports.plan.quarter import Quarter
 
@@ -56,12 +55,19 @@ class Direction(str, Enum):
 
 
 # ------------------------------------------------------------------------------ field types (the schema)
-# Each raises a PydanticCustomError whose message is the Chinese complaint; pydantic's own error types
-# (missing key, wrong type) are worded in `_MESSAGES`.
+# Each raises a _Fault whose text is the Chinese complaint (pydantic reports it as a value_error);
+# pydantic's own error types (missing key, wrong type) are worded in `_MESSAGES`.
 
 
-def _fault(message: str) -> PydanticCustomError:
-    return PydanticCustomError("zh", message)
+class _Fault(ValueError):
+    """A field's fault, in Chinese."""
+
+
+class _Negative(_Fault):
+    """A negative 考核 figure: worded with the rule's label in `_message`."""
+
+
+_fault = _Fault
 
 
 def _number(value: Any) -> Decimal:
@@ -113,7 +119,7 @@ def _choice(enum: type[Enum], expected: str) -> Callable[[Any], Any]:
 def _points(value: Any) -> Decimal:
     number = _number(value)
     if number < 0:
-        raise PydanticCustomError("negative", "不能为负数")   # worded with the rule's label in _message
+        raise _Negative("不能为负数")
     return number
 
 
@@ -342,7 +348,7 @@ _HINTS = {
 _MESSAGES = {
     "missing": "缺少此项", "string_type": "应为文字，实际为 {input!r}", "int_type": "应为整数，实际为 {input!r}",
     "bool_type": "应为 true 或 false，实际为 {input!r}", "unexpected_keyword_argument":
-    "不是考核规则的项目，可用的有：" + "、".join(ASSESSMENT_LABELS), "negative": "{label}不能为负数，实际为 {input!r}",
+    "不是考核规则的项目，可用的有：" + "、".join(ASSESSMENT_LABELS),
     "dataclass_type": "应为表",
 }
 
@@ -398,14 +404,17 @@ def _shipped_raw() -> dict[str, Any]:
 def _message(error: Any) -> tuple[Loc, str]:
     """(where, what) of one pydantic error: a hint for a table or list of the wrong shape, else the message."""
     loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
-    if error["type"] not in ("zh", "negative"):
-        for depth in range(len(loc), 0, -1):   # a list of texts is named as a whole
-            if loc[depth - 1] in _HINTS and (depth == len(loc) or loc[depth - 1] in ("lead_units", "placeholders")):
-                return loc[:depth], _HINTS[str(loc[depth - 1])]
+    fault = error.get("ctx", {}).get("error")
+    if isinstance(fault, _Fault):
+        label = ASSESSMENT_LABELS.get(str(loc[-1]), "")
+        return loc, f"{label}不能为负数，实际为 {error['input']!r}" if isinstance(fault, _Negative) else str(fault)
+    for depth in range(len(loc), 0, -1):   # a list of texts is named as a whole
+        if loc[depth - 1] in _HINTS and (depth == len(loc) or loc[depth - 1] in ("lead_units", "placeholders")):
+            return loc[:depth], _HINTS[str(loc[depth - 1])]
     template = _MESSAGES.get(error["type"])
     if template is None:
-        return loc, error["msg"] if error["type"] == "zh" else "格式不正确"
-    return loc, template.format(input=error.get("input"), label=ASSESSMENT_LABELS.get(str(loc[-1]), ""))
+        return loc, "格式不正确"
+    return loc, template.format(input=error.get("input"))
 
 
 def _key(loc: Loc, raw: Any) -> str:

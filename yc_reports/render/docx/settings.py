@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Annotated, Any, get_type_hints
 
 from pydantic import ConfigDict, PlainValidator, TypeAdapter, ValidationError, with_config
-from pydantic_core import PydanticCustomError
 
 from yc_reports.plan.registry import PlanInfo
 
@@ -40,12 +39,16 @@ class DocumentSettingsError(ValueError):
 # int: the same file gives the same bytes).
 
 
+class _Fault(ValueError):
+    """A value's fault, in Chinese."""
+
+
 def _check(test: Callable[[Any], str]) -> Any:
     """A pydantic validator from a test: the complaint becomes the error's (Chinese) message."""
     def validate(value: Any) -> Any:
         problem = test(value)
         if problem:
-            raise PydanticCustomError("zh", problem)
+            raise _Fault(problem)
         return value
     return PlainValidator(validate)
 
@@ -320,8 +323,8 @@ def load_document_settings(path: str | Path | None = None) -> DocumentSettings:
 def _message(error: Any) -> str:
     """pydantic's error types in Chinese; the field checks' own messages as they stand."""
     section = error["loc"][0]
-    if error["type"] == "zh":
-        return str(error["msg"])
+    if isinstance(error.get("ctx", {}).get("error"), _Fault):
+        return str(error["ctx"]["error"])
     if error["type"] == "missing":
         return "缺少此项"
     if error["type"] == "unexpected_keyword_argument" and len(error["loc"]) == 1:
