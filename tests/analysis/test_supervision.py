@@ -6,11 +6,13 @@ import openpyxl
 
 from yc_reports.analysis.ledger import LedgerState
 from yc_reports.analysis.model import Reason, ReasonKind, SupervisionItem, TaskResult
-from yc_reports.analysis.supervision import QuarterListing, as_rectification_rows, derive_ledger, open_items
+from yc_reports.analysis.supervision import QuarterListing, derive_ledger, open_items
 from yc_reports.intake.reader import parse_bytes
 from yc_reports.intake.records import RectificationEntry, RectificationState, TaskStatus
+from yc_reports.pipeline.supervision import rectification_rows
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
+from yc_reports.render.wording import Wording
 from yc_reports.workbook import layout as L
 from yc_reports.workbook.writer import build_template
 
@@ -77,7 +79,7 @@ def test_a_report_on_an_unknown_or_not_yet_listed_number_changes_nothing():
 def test_rectification_sheet_prefilled_locked_with_dropdown_and_read_back():
     registry = load_registry()
     q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量"),))
-    rows = as_rectification_rows(open_items(derive_ledger([q3], Q3), 3))
+    rows = rectification_rows(open_items(derive_ledger([q3], Q3), 3), Wording())
     wb = build_template(registry, registry.action(3), Q4, None, rectifications=rows)
     ws = wb[L.SHEET_RECTIFICATION]
     headers = [ws.cell(L.HEADER_ROW, c).value for c in range(1, 7)]

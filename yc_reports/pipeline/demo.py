@@ -149,6 +149,8 @@ def unit_fill(registry: Registry, action_id: int, quarter: Quarter, index: int) 
 
 
 def _task_state(key: str, deadline: dt.date, quarter: Quarter) -> tuple[str, str, str]:
+    if f"{key}@{quarter}" in D.TASKS_IN_QUARTER:
+        return D.TASKS_IN_QUARTER[f"{key}@{quarter}"]
     status, progress, problems = D.TASKS[key]
     if quarter == D.FINAL and deadline <= quarter.end_date and key not in D.UNFINISHED_AT_END:
         return "已完成", progress, ""
