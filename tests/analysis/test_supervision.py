@@ -85,7 +85,8 @@ def test_rectification_sheet_prefilled_locked_with_dropdown_and_read_back():
     headers = [ws.cell(L.HEADER_ROW, c).value for c in range(1, 7)]
     assert headers == ["督办编号", "督办事项", "整改时限", "整改措施", "整改进展", "整改状态"]
     first = L.FIRST_DATA_ROW
-    assert ws.cell(first, 1).value == "2025Q3-03-1" and ws.cell(first, 2).value == "建设绿色园区数量：牵头单位报告进度滞后"
+    assert ws.cell(first, 1).value == "2025Q3-03-1"
+    assert ws.cell(first, 2).value == "建设绿色园区数量：牵头单位报告进度滞后"
     assert ws.cell(first, 1).protection.locked and not ws.cell(first, 4).protection.locked
     assert ws.protection.sheet
     [dv] = [dv for dv in ws.data_validations.dataValidation if "F" in str(dv.sqref)]

@@ -56,5 +56,6 @@ def make_evaluation(registry: Registry, inputs_root: Path, out_root: Path, *,
     except (BuildError, EvaluationError) as exc:
         return EvaluateResult(ok=False, error=str(exc))
     except Exception as exc:  # the writers are many; none may leave half a result behind
-        return EvaluateResult(ok=False, error=f"生成终期评估时出错（{type(exc).__name__}：{exc}），本次未写出任何结果。")
+        why = f"{type(exc).__name__}：{exc}"
+        return EvaluateResult(ok=False, error=f"生成终期评估时出错（{why}），本次未写出任何结果。")
     return EvaluateResult(ok=True, evaluation=ev, files=tuple(target / n for n in names))
