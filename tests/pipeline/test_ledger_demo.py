@@ -91,6 +91,8 @@ def test_notices_within_300_characters_name_the_right_units(demo):
     assert got == [("催报", 6, ("市交通运输局", "市发改委")), ("督办", 3, ("市经信局",)),
                    ("督办", 7, ("市发改委",)), ("督办", 9, ("市住建局",))]
     assert all(len(n.text) <= MAX_CHARS for n in result.notices)
+    # a red action's notice names its 督办 items only: 第三项's green factories (关注, yellow) are not among them
+    assert "建设绿色园区数量" in result.notices[1].text and "新增绿色工厂" not in result.notices[1].text
     assert all(n.text.startswith(f"【{n.kind.value}】{'、'.join(n.recipients)}：") for n in result.notices)
     # 第九项 is yellow (关注), not red: its notice escalates the overdue items only, naming what each was listed for
     assert result.notices[3].text.startswith("【督办】市住建局：第九项行动前期督办的“全市城乡绿色人居环境显著提升，"
