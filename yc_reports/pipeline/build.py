@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.model import QuarterReport
@@ -26,6 +27,9 @@ from yc_reports.pipeline.parallel import helper_process
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 from yc_reports.render.summary_json import write_summary_json
+
+if TYPE_CHECKING:
+    from yc_reports.render.wording import Wording
 
 SUMMARY_JSON = "summary.json"
 KEPT_FOLDERS = ("templates", "催报督办")   # written by `templates` and `notices`; a build never removes them
@@ -183,7 +187,7 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     return tuple(out_dir / p for p in relative)
 
 
-def write_summary_workbook(report: QuarterReport, path: Path, wording=None) -> Path:
+def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording | None = None) -> Path:
     """汇总表.xlsx (openpyxl is imported here, not before: a build starts its helper process sooner)."""
     from yc_reports.render.summary_xlsx import write_summary_workbook as write
 
