@@ -374,7 +374,7 @@ def plan_import_command(
         err.print(f"[bold red]计划配置表有 {len(exc.problems)} 处问题，未写出计划配置文件：[/]")
         for problem in exc.problems:
             err.print(f"  {problem.text}", markup=False, soft_wrap=True)
-        raise typer.Exit(EXIT_PROBLEMS)
+        raise typer.Exit(EXIT_PROBLEMS) from None
     _refuse_overwrite(out, force)
     from yc_reports.pipeline.staging import write_text_whole
 

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -528,7 +529,7 @@ def _attachment(file_name: str, fallback: str) -> str:
 class _SecurityHeaders:
     """No caching of pages that carry links, no referrer leaking the token, no framing, no foreign resources."""
 
-    HEADERS = [
+    HEADERS: ClassVar[list[tuple[bytes, bytes]]] = [
         (b"referrer-policy", b"no-referrer"),
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),
