@@ -22,7 +22,7 @@ from yc_reports.intake.cache import ParseCache
 from yc_reports.issues import Issue
 from yc_reports.pipeline import collector
 from yc_reports.pipeline.inputs import read_history, read_quarter_folder
-from yc_reports.pipeline.parallel import helper_process
+from yc_reports.pipeline.parallel import helper_process, run_jobs
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 from yc_reports.render.summary_json import write_summary_json
@@ -158,7 +158,8 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
 
         if progress:
             progress(STAGE_REPORTS, 0, 1)
-        written = reports.write_reports(report, staging, pdf=pdf, settings=settings, wording=wording)
+        written = reports.write_reports(report, staging, pdf=pdf, settings=settings, wording=wording,
+                                        run_jobs=run_jobs)
         if progress:
             progress(STAGE_REPORTS, 1, 1)
         files = {
