@@ -348,7 +348,7 @@ def plan_export_command(
     """把计划配置导出为表格（行动、指标和各年目标、重点任务、评价阈值、考核规则），供在 WPS 或 Excel 中修改。"""
     registry = _registry(plan)
     _refuse_overwrite(file, force)
-    from yc_reports.plan.plan_workbook import write_plan_workbook
+    from yc_reports.workbook.plan_workbook import write_plan_workbook
 
     write_plan_workbook(registry, file)
     _console().print(f"已导出《{registry.plan.name}》的计划配置表：{file}", markup=False, soft_wrap=True)
@@ -364,7 +364,7 @@ def plan_import_command(
     """检查计划配置表，逐一指出有问题的工作表和单元格；无误时写出计划配置文件（默认 inputs/plan.toml）。"""
     if not file.is_file():
         raise UsageProblem(f"找不到文件：{file}")
-    from yc_reports.plan.plan_workbook import PlanWorkbookError, read_plan_workbook
+    from yc_reports.workbook.plan_workbook import PlanWorkbookError, read_plan_workbook
     from yc_reports.plan.toml_text import registry_toml
 
     try:
@@ -404,7 +404,7 @@ def plan_new_command(
                            f"{start}年不在其后")
     file = out or Path(f"计划配置_{start}-{end}.xlsx")
     _refuse_overwrite(file, force)
-    from yc_reports.plan.plan_workbook import new_period, write_plan_workbook
+    from yc_reports.workbook.plan_workbook import new_period, write_plan_workbook
 
     fresh = new_period(registry, start, end)
     write_plan_workbook(fresh, file)
