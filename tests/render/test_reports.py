@@ -21,11 +21,11 @@ import docx
 import pytest
 from lxml import etree
 
+from yc_reports.numfmt import fmt_number
 from yc_reports.pipeline.build import build_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import cn_numeral, resolve_registry
 from yc_reports.render.docx.settings import resolve_document_settings
-from yc_reports.render.numfmt import fmt_number
 from yc_reports.render.reports import INDICATOR_HEADERS
 
 Q = Quarter(2025, 3)
