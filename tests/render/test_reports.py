@@ -21,11 +21,11 @@ import docx
 import pytest
 from lxml import etree
 
+from yc_reports.numfmt import fmt_number
 from yc_reports.pipeline.build import build_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import cn_numeral, resolve_registry
 from yc_reports.render.docx.settings import resolve_document_settings
-from yc_reports.render.numfmt import fmt_number
 from yc_reports.render.reports import INDICATOR_HEADERS
 
 Q = Quarter(2025, 3)
@@ -36,7 +36,7 @@ NS = {
     "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
 }
-W = "{%s}" % NS["w"]
+W = f"{{{NS['w']}}}"
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
 OVERVIEW_HEADERS = ("序号", "行动", "牵头单位", "亮灯", "主要情况")
 SUPERVISION_HEADERS = ("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题")
@@ -303,7 +303,7 @@ def test_indicator_table_equals_summary_json(built: Built, action_id: int):
     rows = body_rows(table_with(docx.Document(built.action_docx(action_id)), INDICATOR_HEADERS))
     indicators = built.action(action_id)["indicators"]
     assert len(rows) == len(indicators) > 0
-    for row, ind in zip(rows, indicators):
+    for row, ind in zip(rows, indicators, strict=True):
         name, target_year, actual, completion, progress, gap, yoy, qoq, status = row
         target, year = target_year.split("\n")
         assert name == f"{ind['name']}（{ind['unit']}）"
