@@ -267,11 +267,19 @@ def test_overview_table_lights_equal_summary_json(built: Built):
     assert [r[4] for r in rows] == ["；".join(a["light_reasons"]) for a in built.summary["actions"]]
 
 
-def test_tables_are_kept_on_one_page(built: Built):
-    """Every row but the last keeps with the next (w:keepNext), so a table that fits a page is not split."""
-    overview = table_with(docx.Document(built.summary_docx), OVERVIEW_HEADERS)
-    keeps = [all(p.find("w:pPr/w:keepNext", NS) is not None for p in row._tr.iter(W + "p")) for row in overview.rows]
-    assert keeps == [True] * 10 + [False]
+def keeps_with_next(table) -> list[bool]:
+    return [all(p.find("w:pPr/w:keepNext", NS) is not None for p in row._tr.iter(W + "p")) for row in table.rows]
+
+
+def test_short_tables_are_kept_on_one_page_and_the_overview_may_run_over(built: Built):
+    """A short table keeps every row but the last with the next (w:keepNext), so it is not split; the ten-row
+    overview may run over to the next page (kept whole it left most of page 2 blank), its header repeated."""
+    document = docx.Document(built.summary_docx)
+    supervision = table_with(document, SUPERVISION_HEADERS)
+    assert keeps_with_next(supervision) == [True] * (len(supervision.rows) - 1) + [False]
+    overview = table_with(document, OVERVIEW_HEADERS)
+    assert not any(keeps_with_next(overview)[1:])
+    assert overview.rows[0]._tr.find("w:trPr/w:tblHeader", NS) is not None
 
 
 def test_supervision_table_equals_summary_json(built: Built):
