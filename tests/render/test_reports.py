@@ -297,7 +297,8 @@ def test_attachments_list_every_action_and_every_issue(built: Built):
                                                 "数据审核")))
     assert [r[3] for r in submitted] == ["已报送"] * 5 + ["未报送", "已报送", "已报送", "数据待核实", "已报送"]
     assert submitted[2][4:] == ("刘芳\n0717-6441035", "10月8日", "无误")
-    assert submitted[8][6] == "错误1处"
+    # 九: the wrong project figure (an error), and the 整改状态 of 督办 item 2024Q3-09-2 left blank (a warning)
+    assert submitted[8][6] == "错误1处\n警告1处"
     # no list of file names and cells in front of the leadership: those go to the units and to 汇总表
     with pytest.raises(AssertionError):
         table_with(document, ("序号", "文件", "位置", "级别", "问题说明"))

@@ -229,19 +229,6 @@ class SupervisionItem:
     reason: Reason
     unit_problem: str = ""  # what the unit itself wrote as the problem (placeholders removed)
 
-    # The words, for modules that keep text (the 督办 ledger): rendered by the one wording layer.
-    @property
-    def item_text(self) -> str:
-        from yc_reports.render.wording import cached_wording  # render imports the model: imported late
-
-        return cached_wording().item(self.reason)
-
-    @property
-    def reason_text(self) -> str:
-        from yc_reports.render.wording import cached_wording
-
-        return cached_wording().detail(self.reason)
-
     @property
     def about_the_data(self) -> bool:
         """Not submitted, no valid data, differing copies, errors: 催报 and 补报, not a 督办 ledger item."""

@@ -218,7 +218,7 @@ def build_command(
 
     result = run_with_progress(_console(), registry, q, inputs_dir, out or Path("outputs") / str(q),
                                report_date=report_date, pdf=_pdf_possible(pdf))
-    print_build_result(_console(), result)
+    print_build_result(_console(), result, inputs_dir.parent)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 
@@ -240,7 +240,7 @@ def demo_command(
     registry = _registry(None, root / "inputs")
     result = run_with_progress(console, registry, demo.latest, root / "inputs" / str(demo.latest),
                                root / "outputs" / str(demo.latest), report_date=None, pdf=_pdf_possible(pdf))
-    print_build_result(console, result)
+    print_build_result(console, result, root / "inputs")
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
 

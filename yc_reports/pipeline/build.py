@@ -158,7 +158,7 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
             progress(STAGE_SUMMARY, 0, 1)
         # The workbook first: meanwhile the helper process (parallel.py) finishes starting up, and
         # then both processes write reports until none is left.
-        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME)
+        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME, wording)
         with collector.paused():
             from yc_reports.render import reports
 
@@ -190,11 +190,11 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     return tuple(out_dir / p for p in relative)
 
 
-def write_summary_workbook(report: QuarterReport, path: Path) -> Path:
+def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording | None = None) -> Path:
     """汇总表.xlsx (openpyxl is imported here, not before: a build starts its helper process sooner)."""
     from yc_reports.render.summary_xlsx import write_summary_workbook as write
 
-    return write(report, path)
+    return write(report, path, wording)
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:

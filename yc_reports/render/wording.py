@@ -9,7 +9,8 @@ Public API (reports, summary.json, 汇总表, CLI and portal all use these):
 - `Wording.fact(fact)` — one fact (a `Reason`, an `IndicatorResult` with its quarter) as a sentence,
   without closing punctuation: the light reasons, 督办 and 关注 reasons, 表扬 achievements.
 - `Wording.item(reason)` — what a 督办 item is about (the indicator, task, project or the data);
-  `Wording.detail(reason)` — its situation without the subject (the 督办 table's 滞后情况 column).
+  `Wording.detail(reason)` — its situation without the subject (the 督办 table's 滞后情况 column);
+  `Wording.matter(reason)` — both, as the 督办台账 and the 整改落实 sheet print a ledger item.
 - `Wording.light_label(action)`, `Wording.status_label(indicator)` — the short labels of tables.
 - `Wording.reasons(action)` — an action's light reasons joined with "；".
 - `Wording.indicator_sentence(ind, q)` — the standard sentence of an indicator (templates/indicator.j2).
@@ -151,6 +152,7 @@ class Wording:
             pct=_pct, num=_num, points=numfmt.fmt_points, value=_indicator_value,
             target_value=_indicator_target, gap=_indicator_gap, change=_change, cndate=numfmt.cn_date,
             cn=cn_numeral, sentence=self.indicator_sentence, fact=self.fact, item=self.item, brief=self.brief,
+            matter=self.matter,
             gapwords=numfmt.gap_phrase,
         )
         self._facts = None
@@ -172,8 +174,6 @@ class Wording:
 
     def fact(self, fact: Reason | IndicatorResult, q: Quarter | None = None) -> str:
         """One fact as a sentence (no closing punctuation). An IndicatorResult needs its quarter."""
-        if isinstance(fact, str):   # already words (a text kept by the ledger)
-            return fact
         if isinstance(fact, IndicatorResult):
             return self.indicator_sentence(fact, q).rstrip("。")
         return str(self._facts_module().reason(fact)).strip()
@@ -189,6 +189,10 @@ class Wording:
     def detail(self, fact: Reason) -> str:
         """A 督办 item's situation without its subject (the 督办事项 column names the item)."""
         return str(self._facts_module().detail(fact)).strip()
+
+    def matter(self, fact: Reason) -> str:
+        """A 督办 ledger item's 督办事项: the item and its situation when first listed."""
+        return str(self._facts_module().matter(fact)).strip()
 
     def light_label(self, action: ActionResult) -> str:
         """绿灯 / 黄灯 / 红灯 / 未报送, or 无有效数据 for a grey light over unusable data."""
