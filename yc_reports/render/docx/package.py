@@ -5,6 +5,7 @@ settings, font table, theme and every style, generated from the settings (no tem
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -30,7 +31,7 @@ ALT_FONT_NAMES = {
 def build_template(settings: DocumentSettings) -> bytes:
     """A minimal .docx carrying the page setup, styles, theme and font table for these settings."""
     geo = geometry(settings)
-    parts = {
+    parts: dict[str, str | bytes] = {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _PACKAGE_RELS,
         "docProps/core.xml": _CORE,
@@ -56,14 +57,14 @@ _CONTENT_TYPES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml"/>
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
 <Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/>
-</Types>"""
+</Types>"""  # noqa: E501 (part text as Word writes it, one element a line)
 
 _PACKAGE_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
 <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
 <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/>
-</Relationships>"""
+</Relationships>"""  # noqa: E501 (part text as Word writes it, one element a line)
 
 _DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -71,14 +72,14 @@ _DOCUMENT_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/>
 <Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable" Target="fontTable.xml"/>
 <Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml"/>
-</Relationships>"""
+</Relationships>"""  # noqa: E501 (part text as Word writes it, one element a line)
 
 _CORE = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <dc:title/><dc:creator>yc-reports</dc:creator><cp:lastModifiedBy>yc-reports</cp:lastModifiedBy><cp:revision>1</cp:revision>
 <dcterms:created xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:created>
 <dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:modified>
-</cp:coreProperties>"""
+</cp:coreProperties>"""  # noqa: E501 (part text as Word writes it)
 
 _APP = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">
@@ -144,11 +145,11 @@ def _theme_xml(settings: DocumentSettings) -> bytes:
     with zipfile.ZipFile(template) as z:
         theme = etree.fromstring(z.read("word/theme/theme1.xml"))
     a = "http://schemas.openxmlformats.org/drawingml/2006/main"
-    scheme = theme.find(f".//{{{a}}}fontScheme")
+    scheme = wml.required(theme, f".//{{{a}}}fontScheme")
     scheme.set("name", "yc-reports")
     fonts = settings.fonts
     for tag, east_asian in (("majorFont", fonts.heading1), ("minorFont", fonts.body)):
-        holder = scheme.find(f"{{{a}}}{tag}")
+        holder = wml.required(scheme, f"{{{a}}}{tag}")
         for child in list(holder):
             holder.remove(child)
         for kind, face in (("latin", fonts.latin), ("ea", east_asian), ("cs", fonts.latin)):
@@ -195,15 +196,15 @@ def styles_element(settings: DocumentSettings) -> etree._Element:
         if face is not None:
             style.append(wml.rpr(face))
 
-    grid = dict(line_twips=pitch, char_pt=s.body)
+    grid = Para(line_twips=pitch, char_pt=s.body)
     body = Face(f.body, latin, s.body, spacing=geo.char_spacing)
-    add("paragraph", "Normal", "Normal", Para(align="justify", line_breaking=True, **grid), body, based_on=None,
+    add("paragraph", "Normal", "Normal", replace(grid, align="justify", line_breaking=True), body, based_on=None,
         default=True)
-    add("paragraph", "BodyText", "Body Text", Para(align="justify", first_line_chars=2, **grid), body)
+    add("paragraph", "BodyText", "Body Text", replace(grid, align="justify", first_line_chars=2), body)
     for level in (1, 2, 3, 4):
         bold = level == 3 and settings.bold_level3
         add("paragraph", f"Heading{level}", f"heading {level}",
-            Para(align="justify", first_line_chars=2, keep_next=True, outline_level=level - 1, **grid),
+            replace(grid, align="justify", first_line_chars=2, keep_next=True, outline_level=level - 1),
             Face(f.heading(level), latin, s.body, bold=bold, spacing=geo.char_spacing), next_="BodyText")
     add("paragraph", "Title", "Title", Para(align="center", line_twips=pitch),
         Face(f.title, latin, s.title))
@@ -214,14 +215,14 @@ def styles_element(settings: DocumentSettings) -> etree._Element:
     colour = settings.masthead.colour.upper()
     add("paragraph", "YCMasthead", "YC 报头", Para(align="center"),
         Face(f.masthead, latin, s.masthead, colour=colour))
-    add("paragraph", "YCMastheadIssue", "YC 期号", Para(align="center", **grid), body)
-    add("paragraph", "YCMastheadMeta", "YC 编发单位", Para(**grid), body)
-    add("paragraph", "YCDocumentNumber", "YC 发文字号", Para(align="center", **grid), body)
+    add("paragraph", "YCMastheadIssue", "YC 期号", replace(grid, align="center"), body)
+    add("paragraph", "YCMastheadMeta", "YC 编发单位", grid, body)
+    add("paragraph", "YCDocumentNumber", "YC 发文字号", replace(grid, align="center"), body)
     add("paragraph", "YCTableText", "YC 表格正文", Para(align="center"), Face(f.table_body, latin, s.table))
     add("paragraph", "YCTableHeading", "YC 表格表头", Para(align="center"),
         Face(f.table_header, latin, s.table))
     add("paragraph", "YCFigure", "YC 图片", Para(align="center"), body)
-    add("paragraph", "YCAttachmentLabel", "YC 附件标识", Para(align="left", page_break_before=True, **grid),
+    add("paragraph", "YCAttachmentLabel", "YC 附件标识", replace(grid, align="left", page_break_before=True),
         Face(f.heading1, latin, s.body, spacing=geo.char_spacing))
     add("paragraph", "YCColophon", "YC 版记", Para(line_twips=pitch), Face(f.body, latin, s.colophon))
 
