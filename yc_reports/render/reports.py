@@ -204,7 +204,8 @@ def overview_table(report: QuarterReport, wording: Wording) -> Table:
         fills[(i, 3)] = light_shade(a.light)
     return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
                  (10.5, 36, 28, 14, 67.5), ("center", "left", "left", "center", "left"), fills,
-                 font_pt=WIDE_TABLE_FONT_PT, names=(2,))
+                 font_pt=WIDE_TABLE_FONT_PT, names=(2,),
+                 keep_together=False)   # ten rows: kept whole it leaves most of page 2 blank; the header repeats
 
 
 def supervision_table(report: QuarterReport, wording: Wording) -> Table:
