@@ -17,10 +17,8 @@ def to_decimal(value: Number, places: int) -> Decimal:
     """Round exactly, half up (an office's 四舍五入), to `places` decimals."""
     with localcontext() as ctx:
         ctx.prec = 50
-        if isinstance(value, Fraction):
-            exact = Decimal(value.numerator) / Decimal(value.denominator)
-        else:
-            exact = Decimal(value)
+        exact = (Decimal(value.numerator) / Decimal(value.denominator) if isinstance(value, Fraction)
+                 else Decimal(value))
         quantum = Decimal(1).scaleb(-places)
         return exact.quantize(quantum, rounding=ROUND_HALF_UP)
 

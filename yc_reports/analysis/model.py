@@ -215,7 +215,7 @@ class Reason:
     @property
     def red(self) -> bool:
         if self.kind is ReasonKind.INDICATOR:
-            return self.indicator.status in (Status.LAGGING, Status.NOT_MET)
+            return self.indicator is not None and self.indicator.status in (Status.LAGGING, Status.NOT_MET)
         return self.kind in RED_KINDS
 
 

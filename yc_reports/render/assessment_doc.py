@@ -10,9 +10,9 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+from yc_reports import numfmt
 from yc_reports.analysis.assessment import ActionScore, Deduction, Part, YearAssessment, printed_total
 from yc_reports.plan.registry import PlanInfo
-from yc_reports.render import numfmt
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.reports import Table, lay_out

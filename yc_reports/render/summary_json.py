@@ -29,7 +29,7 @@ from yc_reports.analysis.model import (
     SupervisionItem,
     TaskResult,
 )
-from yc_reports.render.numfmt import to_decimal
+from yc_reports.numfmt import to_decimal
 from yc_reports.render.wording import Wording, cached_wording
 
 SCHEMA_VERSION = 1
