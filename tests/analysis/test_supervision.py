@@ -5,12 +5,14 @@ import datetime as dt
 import openpyxl
 
 from yc_reports.analysis.ledger import LedgerState
-from yc_reports.analysis.model import Reason, ReasonKind, SupervisionItem, TaskResult
-from yc_reports.analysis.supervision import QuarterListing, as_rectification_rows, derive_ledger, open_items
+from yc_reports.analysis.model import Reason, ReasonKind, Status, SupervisionItem, TaskResult
+from yc_reports.analysis.supervision import QuarterListing, derive_ledger, open_items
 from yc_reports.intake.reader import parse_bytes
 from yc_reports.intake.records import RectificationEntry, RectificationState, TaskStatus
+from yc_reports.pipeline.supervision import rectification_rows
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
+from yc_reports.render.wording import Wording
 from yc_reports.workbook import layout as L
 from yc_reports.workbook.writer import build_template
 
@@ -67,6 +69,30 @@ def test_unreported_item_goes_overdue_only_after_its_deadline():
     assert derive_ledger([q3, QuarterListing(Q4, ())], Q4)[0].state is LedgerState.OVERDUE
 
 
+def lagging_parks(actual: str) -> SupervisionItem:
+    """建设绿色园区数量 behind, at a given figure: the same matter whatever the figure says this quarter."""
+    from decimal import Decimal
+
+    from yc_reports.analysis.checks import indicator_result
+
+    registry = load_registry()
+    parks = next(i for i in registry.action(3).indicators if i.key == "green_parks")
+    fact = indicator_result(parks, Q3, plan_start_year=2022, thresholds=registry.thresholds, actual=Decimal(actual))
+    assert fact.status is Status.LAGGING
+    return SupervisionItem(action_id=3, action_name="行动", lead_units="市经信局",
+                           reason=Reason(ReasonKind.INDICATOR, indicator=fact))
+
+
+def test_the_same_indicator_listed_again_with_other_figures_is_the_same_item_and_keeps_its_first_fact():
+    first, again = lagging_parks("0"), lagging_parks("1")
+    assert first.reason != again.reason
+    [item] = derive_ledger([QuarterListing(Q3, (first,)), QuarterListing(Q4, (again,))], Q4)
+    assert (item.id, item.listed_now, item.reason) == ("2025Q3-03-1", True, first.reason)
+    [row] = rectification_rows([item], Wording())
+    # as first listed: 0 of 2 parks, while 3.75 of the 4 years from 2022 to the end of 2025 have passed
+    assert row.text == Wording().matter(first.reason) == "建设绿色园区数量完成2025年目标的0%，低于时序进度93.8个百分点"
+
+
 def test_a_report_on_an_unknown_or_not_yet_listed_number_changes_nothing():
     q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量"),), (report("2025Q3-03-1", RectificationState.DONE),
                                                         report("2025Q2-03-9", RectificationState.DONE)))
@@ -77,13 +103,14 @@ def test_a_report_on_an_unknown_or_not_yet_listed_number_changes_nothing():
 def test_rectification_sheet_prefilled_locked_with_dropdown_and_read_back():
     registry = load_registry()
     q3 = QuarterListing(Q3, (listed(3, "建设绿色园区数量"),))
-    rows = as_rectification_rows(open_items(derive_ledger([q3], Q3), 3))
+    rows = rectification_rows(open_items(derive_ledger([q3], Q3), 3), Wording())
     wb = build_template(registry, registry.action(3), Q4, None, rectifications=rows)
     ws = wb[L.SHEET_RECTIFICATION]
     headers = [ws.cell(L.HEADER_ROW, c).value for c in range(1, 7)]
     assert headers == ["督办编号", "督办事项", "整改时限", "整改措施", "整改进展", "整改状态"]
     first = L.FIRST_DATA_ROW
-    assert ws.cell(first, 1).value == "2025Q3-03-1" and ws.cell(first, 2).value == "建设绿色园区数量：牵头单位报告进度滞后"
+    assert ws.cell(first, 1).value == "2025Q3-03-1"
+    assert ws.cell(first, 2).value == "建设绿色园区数量：牵头单位报告进度滞后"
     assert ws.cell(first, 1).protection.locked and not ws.cell(first, 4).protection.locked
     assert ws.protection.sheet
     [dv] = [dv for dv in ws.data_validations.dataValidation if "F" in str(dv.sqref)]

@@ -39,15 +39,22 @@ def test_three_units_scored_by_hand_from_the_default_rules(assessed):
     third = score(result, 3)
     assert parts(third) == {Part.INDICATORS: (True, 30), Part.TASKS: (True, 22), Part.REPORTING: (True, 20)}
     assert third.total == 72 and third.rank == 10
-    # 第九项 市住建局: no indicators (part not scored); 督办 2024Q3-09-1 overdue (−3 of 30); 2025Q3's
-    # workbook had an error (−2 of 20): (27 + 18) / (30 + 20) × 100 = 90.
+    # 第九项 市住建局: no indicators (part not scored); red in 2024Q3 (its 2025 task reported 滞后, and the
+    # 城乡生活垃圾焚烧发电二期 project at 0 of its annual plan), so two 督办 items, 2024Q3-09-1 and 2024Q3-09-2,
+    # both overdue at the year's end (−3 −3 of 30); 2025Q3's workbook had an error (−2 of 20):
+    # (24 + 18) / (30 + 20) × 100 = 84.
     ninth = score(result, 9)
-    assert parts(ninth)[Part.INDICATORS][0] is False
-    assert ninth.total == Fraction(45 * 100, 50) == 90
+    assert parts(ninth) == {Part.INDICATORS: (False, 0), Part.TASKS: (True, 24), Part.REPORTING: (True, 18)}
+    assert [d.rule for d in ninth.deductions] == ["overdue_item", "overdue_item", "report_errors"]
+    assert ninth.total == Fraction(42 * 100, 50) == 84
     # 第六项 市交通运输局、市发改委: 2025Q3 not reported (−5 of 20); tasks all done: (30 + 15) / 50 = 90.
     sixth = score(result, 6)
     assert [d.rule for d in sixth.deductions] == ["report_missing"] and sixth.total == 90
-    assert sixth.rank == ninth.rank == 5    # equal totals share a rank
+    # 第一项 市发改委: 二氧化碳排放降低率 19.2 of 19.5 未完成 (−10 of 50), tasks and reporting full: 90 as well.
+    first = score(result, 1)
+    assert first.total == 90
+    # 第二、五、七项 100 (1), 第八项 95 (4), 第一、六项 90 share 5, so 第九项 is 7th
+    assert first.rank == sixth.rank == 5 and ninth.rank == 7    # equal totals share a rank
 
 
 def test_every_deduction_has_its_basis_in_the_report_and_the_workbook(assessed):

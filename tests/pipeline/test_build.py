@@ -44,7 +44,8 @@ class FakeReportFiles:
     extra: tuple[Path, ...] = ()
 
 
-def fake_write_reports(report, out_dir: Path, *, pdf: bool = False, settings=None, wording=None) -> FakeReportFiles:
+def fake_write_reports(report, out_dir: Path, *, pdf: bool = False, settings=None, wording=None,
+                       run_jobs=None) -> FakeReportFiles:
     out_dir = Path(out_dir)
     (out_dir / "各行动报告").mkdir()
     summary = out_dir / "通报.docx"
@@ -230,7 +231,7 @@ def test_failed_build_leaves_previous_outputs_intact(root: Path, fake_reports, m
 
 
 def test_failure_after_the_reports_also_leaves_nothing(root: Path, fake_reports, monkeypatch):
-    def broken(report, path):
+    def broken(report, path, wording=None):
         Path(path).write_bytes(b"half")
         raise OSError(28, "No space left on device")
 
@@ -335,6 +336,26 @@ def test_console_shows_lights_and_files(root: Path, fake_reports):
     assert "六、推进综合交通绿色发展" in text and "未报送" in text
     assert "汇总表.xlsx" in text and "summary.json" in text
     assert re.search(r"绿灯\d+项，黄灯\d+项，红灯\d+项，未报送1项", text)
+
+
+def test_console_table_speaks_in_the_offices_own_templates(root: Path, fake_reports):
+    from yc_reports.cli.build_output import print_build_result
+    from yc_reports.render.wording import default_template_dir, office_template_dir
+
+    shipped = (default_template_dir() / "facts.j2").read_text("utf-8")
+    assert shipped.count("未按时报送本季度调度数据") == 1
+    office = office_template_dir(root / "inputs")
+    office.mkdir()
+    own = shipped.replace("未按时报送本季度调度数据", "本季度调度数据尚未报送办公室")
+    (office / "facts.j2").write_text(own, "utf-8")
+    result = run(root)
+    assert result.ok, result.error
+    shipped_console, office_console = Console(record=True, width=200), Console(record=True, width=200)
+    print_build_result(shipped_console, result)
+    print_build_result(office_console, result, root / "inputs")
+    assert "未按时报送本季度调度数据" in shipped_console.export_text()
+    text = office_console.export_text()
+    assert "本季度调度数据尚未报送办公室" in text and "未按时报送本季度调度数据" not in text
 
 
 def test_console_shows_the_error(root: Path, fake_reports, monkeypatch):

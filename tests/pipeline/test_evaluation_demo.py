@@ -59,7 +59,7 @@ def test_tasks_on_time_late_and_unfinished(evaluated):
 
 
 def test_documents_written_with_the_grid_and_trends(evaluated):
-    root, ev, _ = evaluated
+    root, _, _ = evaluated
     folder = root / "outputs" / "终期评估_2022-2025"
     [report] = folder.glob("*.docx")
     document = docx.Document(report)

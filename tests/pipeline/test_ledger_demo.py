@@ -1,8 +1,8 @@
 """The demo's five quarters through the 督办 ledger, the notices and the projections (issue #12).
 
-Story (pipeline/demo_data.RECTIFICATIONS): items are listed from 2024Q3 on; the units report on them in
-the next quarters' 整改落实 sheets; in 2025Q3 the 屈原文化公园 item is closed and three 2024Q3 items are
-overdue.
+Story (pipeline/demo_data.RECTIFICATIONS): items are the red actions' red reasons (and their projects
+behind), listed from 2024Q3 on; the units report on them in the next quarters' 整改落实 sheets; in 2025Q3
+the 屈原文化公园 item is closed and four 2024Q3 items are overdue, two of them (第九项's) no longer listed.
 """
 
 import json
@@ -42,7 +42,12 @@ def test_summary_supervision_has_closed_and_overdue_items_with_product_fields(de
     assert found["2024Q4-10-1"] == ("closed", "2025Q3")       # reported 已完成 in 2025Q3, no longer listed
     assert found["2025Q1-03-1"] == ("closed", "2025Q2")
     assert found["2024Q3-03-1"] == ("overdue", None)          # 整改中, still listed, deadline 2024-10-25
-    assert found["2024Q3-09-1"] == ("overdue", None)          # 未启动
+    assert found["2024Q3-09-1"] == ("overdue", None)          # 未启动, though the task is on schedule again
+    assert found["2024Q3-09-2"] == ("overdue", None)          # the red action's project behind, never reported on
+    listed = {i["id"]: i["listed_now"] for i in summary["supervision"]}
+    assert (listed["2024Q3-03-1"], listed["2024Q3-09-1"], listed["2024Q3-09-2"]) == (True, False, False)
+    # 2024Q4: 第三、五、九项's projects missed their annual plans, but those actions were yellow (关注, not 督办)
+    assert sorted(i for i in found if i.startswith("2024Q4")) == ["2024Q4-10-1"]
     first = summary["supervision"][0]
     assert list(first)[:6] == ["id", "action", "text", "deadline", "state", "since"]
     assert (first["action"], first["deadline"], first["since"]) == (3, "2024-10-25", "2024Q3")
@@ -64,7 +69,7 @@ def test_summary_document_names_overdue_items_and_counts_closed_ones(demo):
     [path] = out.glob("*通报.docx")
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
     assert "1项经牵头单位整改到位，本季度予以销号" in text
-    assert "3项逾期未整改" in text
+    assert "4项逾期未整改" in text
     assert "第三项（市经信局）“建设绿色园区数量”（2024年第三季度督办，整改时限2024年10月25日" in text
     assert "2024Q3-03-1" not in text   # no codes in front of the leadership
 
@@ -74,7 +79,7 @@ def test_2025q3_templates_carry_the_open_items_and_the_units_answers(demo):
     [path] = (root / "inputs" / "2025Q3").glob("2025Q3_第03项_*.xlsx")
     ws = openpyxl.load_workbook(path)[L.SHEET_RECTIFICATION]
     rows = [r for r in ws.iter_rows(min_row=L.FIRST_DATA_ROW, values_only=True) if r[0]]
-    assert [r[0] for r in rows] == ["2024Q3-03-1"]   # 2024Q4-03-x and 2025Q1-03-1 were closed before
+    assert [r[0] for r in rows] == ["2024Q3-03-1"]   # 2025Q1-03-1 was closed in 2025Q2
     assert rows[0][5] == "整改中"
 
 
@@ -86,8 +91,13 @@ def test_notices_within_300_characters_name_the_right_units(demo):
     assert got == [("催报", 6, ("市交通运输局", "市发改委")), ("督办", 3, ("市经信局",)),
                    ("督办", 7, ("市发改委",)), ("督办", 9, ("市住建局",))]
     assert all(len(n.text) <= MAX_CHARS for n in result.notices)
+    # a red action's notice names its 督办 items only: 第三项's green factories (关注, yellow) are not among them
+    assert "建设绿色园区数量" in result.notices[1].text and "新增绿色工厂" not in result.notices[1].text
     assert all(n.text.startswith(f"【{n.kind.value}】{'、'.join(n.recipients)}：") for n in result.notices)
-    assert "城乡生活垃圾焚烧发电二期" in result.notices[3].text
+    # 第九项 is yellow (关注), not red: its notice escalates the overdue items only, naming what each was listed for
+    assert result.notices[3].text.startswith("【督办】市住建局：第九项行动前期督办的“全市城乡绿色人居环境显著提升，"
+                                             "绿色建筑规模大幅增加”、“城乡生活垃圾焚烧发电二期”已超过整改时限")
+    assert "亮红灯" not in result.notices[3].text
     names = sorted(p.name for p in result.files)
     assert names == ["催报督办通知.txt", "催报督办通知.xlsx"]
     again = build_quarter(registry, Q3, root / "inputs" / "2025Q3", out)   # a build keeps the notices

@@ -2,7 +2,9 @@
 
 import datetime as dt
 
+from yc_reports.analysis.model import Reason, ReasonKind, TaskResult
 from yc_reports.analysis.notices import NoticeFacts, NoticeKind
+from yc_reports.intake.records import TaskStatus
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
 from yc_reports.render.notices import MAX_CHARS, render_notice
@@ -12,7 +14,10 @@ REGISTRY = load_registry()
 
 
 def test_long_red_reasons_give_way_to_a_count_within_300_characters():
-    reasons = tuple(f"重点任务“第{i}项需要较长文字描述的重点任务内容，用于检验通知长度控制”已超过完成时限仍未完成" for i in range(1, 9))
+    tasks = [TaskResult(key=f"t{i}", content=f"第{i}项需要较长文字描述的重点任务内容，用于检验通知长度控制",
+                        deadline=dt.date(2023, 12, 31), reported=TaskStatus.ON_SCHEDULE, overdue=True, behind=True,
+                        progress="", problems="") for i in range(1, 9)]
+    reasons = tuple(Reason(ReasonKind.TASK_BEHIND, task=t, quarter=Quarter(2025, 3)) for t in tasks)
     facts = NoticeFacts(NoticeKind.SUPERVISE, REGISTRY.action(7), Quarter(2025, 3), "办公室",
                         dt.date(2025, 10, 25), reasons=reasons, red=True)
     notice = render_notice(facts, Wording())

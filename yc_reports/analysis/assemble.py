@@ -27,17 +27,25 @@ from yc_reports.analysis.model import ActionResult, FigureState, IndicatorResult
 from yc_reports.intake.records import IndicatorEntry, ParseResult, Submission
 from yc_reports.issues import Issue, IssueCode, Severity, has_errors, make_issue, sort_key
 from yc_reports.plan.quarter import Quarter
-from yc_reports.plan.registry import Action, Registry
+from yc_reports.plan.registry import Action, Indicator, Registry
 from yc_reports.workbook.layout import SHEET_INDICATORS
 
 _ACTION_NUMBER_RE = re.compile(r"第\s*0*(\d{1,2})\s*项")
 
 
 @dataclass(frozen=True)
+class _Usable:
+    """A readable workbook of this plan and quarter: the file's outcome and its submission."""
+
+    result: ParseResult
+    submission: Submission
+
+
+@dataclass(frozen=True)
 class _Received:
     """What arrived for one action."""
 
-    usable: tuple[ParseResult, ...] = ()      # readable, this plan and quarter
+    usable: tuple[_Usable, ...] = ()          # readable, this plan and quarter
     unreadable: tuple[ParseResult, ...] = ()  # no submission; the file name names the action
 
 
@@ -88,12 +96,13 @@ def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[Parse
                    issues: list[Issue]) -> dict[int, _Received]:
     """Group the results by action; report (into `issues`) the ones that cannot be used."""
     known = {a.id for a in registry.actions}
-    usable: dict[int, list[ParseResult]] = {}
+    usable: dict[int, list[_Usable]] = {}
     unreadable: dict[int, list[ParseResult]] = {}
 
-    def refuse(result: ParseResult, code: IssueCode, **params: object) -> None:
-        if not any(i.code is code and i.file == result.file for i in result.issues):
-            issues.append(make_issue(code, result.file, **params))
+    def refuse(result: ParseResult, issue: Issue) -> None:
+        """Report `issue` unless the reader already reported its kind for this file."""
+        if not any(i.code is issue.code and i.file == result.file for i in result.issues):
+            issues.append(issue)
 
     for result in current:
         s = result.submission
@@ -103,13 +112,15 @@ def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[Parse
             if guessed is not None:
                 unreadable.setdefault(guessed, []).append(result)
         elif s.plan_id != registry.plan.id:
-            refuse(result, IssueCode.TEMPLATE_OTHER_PLAN, found=s.plan_id, expected=registry.plan.id)
+            refuse(result, make_issue(IssueCode.TEMPLATE_OTHER_PLAN, result.file, found=s.plan_id,
+                                      expected=registry.plan.id))
         elif s.action_id not in known:
-            refuse(result, IssueCode.TEMPLATE_UNKNOWN_ACTION, found=s.action_id)
+            refuse(result, make_issue(IssueCode.TEMPLATE_UNKNOWN_ACTION, result.file, found=s.action_id))
         elif s.quarter != quarter:
-            refuse(result, IssueCode.TEMPLATE_OTHER_QUARTER, found=s.quarter.label, expected=quarter.label)
+            refuse(result, make_issue(IssueCode.TEMPLATE_OTHER_QUARTER, result.file, found=s.quarter.label,
+                                      expected=quarter.label))
         else:
-            usable.setdefault(s.action_id, []).append(result)
+            usable.setdefault(s.action_id, []).append(_Usable(result, s))
     return {aid: _Received(tuple(usable.get(aid, ())), tuple(unreadable.get(aid, ())))
             for aid in sorted(set(usable) | set(unreadable))}
 
@@ -118,15 +129,15 @@ def _action_result(registry: Registry, quarter: Quarter, action: Action, receive
                    history: History, issues: list[Issue]) -> ActionResult:
     """One action's result from what arrived for it."""
     if len(received.usable) > 1:
-        names = [r.file for r in received.usable]
+        names = [u.result.file for u in received.usable]
         for name in names:
             issues.append(make_issue(IssueCode.DUPLICATE_WORKBOOK, name, found=action.cn_number,
                                      detail="、".join(names)))
         return _unused(registry, quarter, action, names, ReasonKind.DUPLICATE, history)
     if received.usable:
-        result = received.usable[0]
-        issues.extend(consistency_issues(registry, result.submission, history))
-        return _from_submission(registry, quarter, action, result, history)
+        used = received.usable[0]
+        issues.extend(consistency_issues(registry, used.submission, history))
+        return _from_submission(registry, quarter, action, used, history)
     if received.unreadable:
         names = [r.file for r in received.unreadable]
         return _unused(registry, quarter, action, names, ReasonKind.NO_VALID_DATA, history)
@@ -163,7 +174,7 @@ def _figure_state(entry: IndicatorEntry | None, file_issues: Sequence[Issue]) ->
     return FigureState.BLANK
 
 
-def _indicator(registry: Registry, quarter: Quarter, indicator, submission: Submission | None,
+def _indicator(registry: Registry, quarter: Quarter, indicator: Indicator, submission: Submission | None,
                history: History | None, *, figure: FigureState | None = None,
                file_issues: Sequence[Issue] = ()) -> IndicatorResult:
     entry = submission.indicator(indicator.key) if submission is not None else None
@@ -181,9 +192,9 @@ def _indicator(registry: Registry, quarter: Quarter, indicator, submission: Subm
         figure=figure or _figure_state(entry, file_issues))
 
 
-def _from_submission(registry: Registry, quarter: Quarter, action: Action, result: ParseResult,
+def _from_submission(registry: Registry, quarter: Quarter, action: Action, used: _Usable,
                      history: History) -> ActionResult:
-    s = result.submission
+    result, s = used.result, used.submission
     errors = sum(1 for i in result.issues if i.severity is Severity.ERROR)
     indicators = tuple(_indicator(registry, quarter, ind, s, history, file_issues=result.issues)
                        for ind in action.indicators)

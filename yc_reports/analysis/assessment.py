@@ -2,9 +2,9 @@
 the basis of every deduction.
 
 Three parts, each worth its weight and deducted per finding down to zero:
-- 指标完成: at the year's Q4, each current indicator with a set target that is 未完成 (its target of
-  this year), 滞后 or 关注 (a later target year), or has no usable figure. Stage results (target
-  years already past before this year) and targets not yet set do not count.
+- 指标完成: at the year's Q4, each current indicator (`IndicatorResult.current`) with a set target that
+  is 未完成 (its target of this year), 滞后 or 关注 (a later target year), or has no usable figure.
+  Stage results (target years already past before this year) and targets not yet set do not count.
 - 重点任务和督办整改: at Q4, each key task 滞后 or past its deadline unfinished, and each 督办 item
   逾期未整改 at the year's end.
 - 按时准确报送: for each quarter of the year, a workbook not received, received after the due date
@@ -25,11 +25,10 @@ from enum import Enum
 from fractions import Fraction
 
 from yc_reports.analysis.ledger import LedgerState
-from yc_reports.analysis.model import ActionResult, QuarterReport, Status
+from yc_reports.analysis.model import ActionResult, QuarterReport, Reason, Status, printed_points
 from yc_reports.analysis.notices import REPORT_WITHIN_DAYS
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Assessment
-from yc_reports.render.numfmt import to_decimal
 
 
 class Part(str, Enum):
@@ -43,10 +42,11 @@ class Deduction:
     part: Part
     rule: str            # the [assessment] key, e.g. "indicator_not_met"
     points: Decimal
-    subject: str         # the indicator, task, 督办 item or quarter concerned
+    subject: str         # the indicator, task or quarter concerned ("" for a 督办 item: see `reason`)
     quarter: Quarter     # the quarter judged (督办 item: the quarter that listed it)
     date: dt.date | None = None       # the task's deadline, the item's 整改时限, the late fill date
     status: Status | None = None      # an indicator's status at Q4
+    reason: Reason | None = None      # a 督办 item: the fact it was listed for (the wording names it)
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,8 @@ def assess(rules: Assessment, year: int, reports: Mapping[Quarter, QuarterReport
 
 
 def printed_total(score: ActionScore) -> Decimal:
-    return to_decimal(score.total, 1)
+    """The total as printed (one decimal, half up): ranks compare what the reader sees."""
+    return printed_points(score.total)
 
 
 def _ranked(scores: list[ActionScore]) -> tuple[ActionScore, ...]:
@@ -123,7 +124,7 @@ _INDICATOR_RULES = {Status.NOT_MET: "indicator_not_met", Status.LAGGING: "indica
 
 
 def _indicator_part(rules: Assessment, result: ActionResult, quarter: Quarter) -> PartScore:
-    judged = [r for r in result.indicators if r.target is not None and r.target_year >= quarter.year]
+    judged = [r for r in result.current_indicators if r.target_set]
     deductions = []
     for r in judged:
         rule = _INDICATOR_RULES.get(r.status)
@@ -137,7 +138,7 @@ def _task_part(rules: Assessment, result: ActionResult, report: QuarterReport) -
     deductions = [Deduction(Part.TASKS, "task_behind", rules.task_behind, t.content, report.quarter, t.deadline)
                   for t in result.tasks if t.behind]
     items = [i for i in report.ledger if i.action_id == result.action.id]
-    deductions += [Deduction(Part.TASKS, "overdue_item", rules.overdue_item, i.item, i.since, i.deadline)
+    deductions += [Deduction(Part.TASKS, "overdue_item", rules.overdue_item, "", i.since, i.deadline, reason=i.reason)
                    for i in items if i.state is LedgerState.OVERDUE]
     applies = bool(result.action.tasks or result.tasks or items)
     return PartScore(Part.TASKS, rules.weight_tasks, applies, tuple(deductions))

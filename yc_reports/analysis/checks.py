@@ -45,10 +45,10 @@ reason (关注) for its action, and an item of the 督办 list when the action i
 
 Lights. grey when no workbook (grey_reason not_submitted), when the workbook could not be read, when
 none of its current indicators with a set, due target has a usable figure, or (an action without such
-indicators) when no task has a state (grey_reason no_valid_data); red when two differing workbooks arrived (数据待核实), any current indicator
-is lagging or not_met, or any task is behind; else yellow when any current indicator is watch or
-no_data, any task is unreported or any project is behind; else green. Errors in a readable workbook are
-named among the reasons and make the data incomplete.
+indicators) when no task has a state (grey_reason no_valid_data); red when two differing workbooks arrived
+(数据待核实), any current indicator is lagging or not_met, or any task is behind; else yellow when any
+current indicator is watch or no_data, any task is unreported or any project is behind; else green.
+Errors in a readable workbook are named among the reasons and make the data incomplete.
 
 Lists. 通报表扬: green, data complete, every current rated indicator on_track / ahead / met with at least
 one ahead or met, and no task late; an action without current rated indicators only when every task is
@@ -60,7 +60,7 @@ action's other reasons (an indicator to watch, figures to 补报, errors).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -92,6 +92,13 @@ STATUS_RANK = {Status.LAGGING: 0, Status.NOT_MET: 0, Status.WATCH: 1, Status.ON_
 GOOD = (Status.ON_TRACK, Status.AHEAD, Status.MET)
 PRAISED = (Status.AHEAD, Status.MET)
 
+Placeholder = Callable[[str], bool]   # whether a unit's text only holds the place of an answer (无, 暂无 …)
+
+
+def is_blank(text: str) -> bool:
+    """The default placeholder test: nothing but whitespace."""
+    return not text.strip()
+
 
 # ------------------------------------------------------------------------------------ time progress
 
@@ -105,11 +112,11 @@ class PathPoint:
 
 
 def _previous_target_point(indicator: Indicator, target_year: int) -> PathPoint | None:
-    earlier = [y for y in indicator.targets if y < target_year and indicator.target_value(y) is not None]
+    earlier = {y: v for y in indicator.targets if y < target_year and (v := indicator.target_value(y)) is not None}
     if not earlier:
         return None
     year = max(earlier)
-    return PathPoint(Fraction(year + 1), Fraction(indicator.target_value(year)))
+    return PathPoint(Fraction(year + 1), Fraction(earlier[year]))
 
 
 def path_start(indicator: Indicator, target_year: int, plan_start_year: int) -> PathPoint | None:
@@ -140,6 +147,12 @@ def expected_value(indicator: Indicator, quarter: Quarter, plan_start_year: int)
     target = indicator.target_value(year)
     if target is None:
         return None
+    return _expected_at(indicator, quarter, plan_start_year, year, target)
+
+
+def _expected_at(indicator: Indicator, quarter: Quarter, plan_start_year: int, year: int,
+                 target: Decimal) -> Fraction:
+    """`expected_value` for the target `target` of `year`, the one that applies to `quarter`."""
     end = PathPoint(Fraction(year + 1), Fraction(target))
     if indicator.kind is Kind.FLOW:
         return end.value * quarter.year_progress
@@ -173,7 +186,7 @@ def time_progress(indicator: Indicator, quarter: Quarter, plan_start_year: int) 
     target = indicator.target_value(year)
     if target is None or target == 0:
         return None
-    return expected_value(indicator, quarter, plan_start_year) / Fraction(target)
+    return _expected_at(indicator, quarter, plan_start_year, year, target) / Fraction(target)
 
 
 def completion_of(indicator: Indicator, quarter: Quarter, plan_start_year: int, actual: Decimal,
@@ -307,20 +320,23 @@ def _status(indicator: Indicator, quarter: Quarter, year: int, actual: Decimal, 
 
 def task_result(task: Task | None, entry: TaskEntry | None, quarter: Quarter, *,
                 previous: TaskStatus | None = None, known_before: bool = False,
-                is_placeholder=lambda text: not text.strip()) -> TaskResult:
+                is_placeholder: Placeholder = is_blank) -> TaskResult:
     """A key task: the registry's content and deadline win; the unit's entry gives status and text.
 
     previous / known_before: last quarter's reported state, and whether last quarter's workbook is
     known at all (a task is completed this quarter only when it was not 已完成 before)."""
-    if task is None and entry is None:
+    deadline: dt.date | None
+    if task is not None:
+        key, content, deadline = task.key, task.content, task.deadline
+    elif entry is not None:
+        key, content, deadline = entry.key, entry.content, entry.deadline
+    else:
         raise ValueError("task_result needs a registry task or a workbook entry")
-    content = task.content if task is not None else entry.content
-    deadline = task.deadline if task is not None else entry.deadline
     reported = entry.status if entry is not None else None
     overdue = deadline is not None and deadline <= quarter.end_date and reported is not TaskStatus.DONE
     problems = entry.problems if entry is not None else ""
     return TaskResult(
-        key=task.key if task is not None else entry.key,
+        key=key,
         content=content, deadline=deadline, reported=reported, overdue=overdue,
         behind=reported is TaskStatus.BEHIND or overdue,
         progress=entry.progress if entry is not None else "",
@@ -330,33 +346,37 @@ def task_result(task: Task | None, entry: TaskEntry | None, quarter: Quarter, *,
 
 def task_results(tasks: Sequence[Task], entries: Sequence[TaskEntry], quarter: Quarter, *,
                  previous: Sequence[TaskEntry] | None = None,
-                 is_placeholder=lambda text: not text.strip()) -> tuple[TaskResult, ...]:
+                 is_placeholder: Placeholder = is_blank) -> tuple[TaskResult, ...]:
     """Registry tasks in registry order (missing ones with reported None), then the unit's own tasks.
     `previous`: last quarter's entries of the same action (None when that workbook is not known)."""
     by_key = {e.key: e for e in entries if e.key}
     before = {e.key or e.content: e.status for e in previous or ()}
     known = {t.key for t in tasks}
-    kw = dict(known_before=previous is not None, is_placeholder=is_placeholder)
-    out = [task_result(t, by_key.get(t.key), quarter, previous=before.get(t.key), **kw) for t in tasks]
-    out += [task_result(None, e, quarter, previous=before.get(e.content), **kw)
+    known_before = previous is not None
+    out = [task_result(t, by_key.get(t.key), quarter, previous=before.get(t.key), known_before=known_before,
+                       is_placeholder=is_placeholder) for t in tasks]
+    out += [task_result(None, e, quarter, previous=before.get(e.content), known_before=known_before,
+                        is_placeholder=is_placeholder)
             for e in entries if e.key not in known]
     return tuple(out)
 
 
 def project_result(entry: ProjectEntry, quarter: Quarter, thresholds: Thresholds, *,
-                   is_placeholder=lambda text: not text.strip()) -> ProjectResult:
+                   is_placeholder: Placeholder = is_blank) -> ProjectResult:
     """Investment completed against the annual plan and q/4; a late start when 未开工 past its start."""
     progress = quarter.year_progress
-    completion = gap = None
-    if entry.ytd_completed is not None and entry.annual_plan is not None and entry.annual_plan != 0:
-        completion = Fraction(entry.ytd_completed) / Fraction(entry.annual_plan)
-        gap = (completion - progress) * HUNDRED
-    if completion is None:
+    completion: Fraction | None = None
+    gap: Fraction | None = None
+    ytd, plan = entry.ytd_completed, entry.annual_plan
+    if ytd is None or plan is None or plan == 0:
         status = Status.NO_DATA
-    elif quarter.is_year_end:
-        status = Status.MET if entry.ytd_completed >= entry.annual_plan else Status.NOT_MET
     else:
-        status = status_from_gap(gap, thresholds)
+        completion = Fraction(ytd) / Fraction(plan)
+        gap = (completion - progress) * HUNDRED
+        if quarter.is_year_end:
+            status = Status.MET if ytd >= plan else Status.NOT_MET
+        else:
+            status = status_from_gap(gap, thresholds)
     late = (entry.status is ProjectStatus.NOT_STARTED and entry.planned_start is not None
             and entry.planned_start <= quarter.end_date)
     return ProjectResult(
@@ -467,13 +487,14 @@ def _unit_problem(reason: Reason) -> str:
     return ""
 
 
-def _items(a: ActionResult, keep) -> list[SupervisionItem]:
+def _items(a: ActionResult, *, supervised: bool) -> list[SupervisionItem]:
+    """The action's reasons other than on track: those under supervision, or (`supervised` False) the others."""
     return [SupervisionItem(action_id=a.action.id, action_name=a.action.name, lead_units=a.action.lead_units_text,
                             reason=r, unit_problem=_unit_problem(r))
-            for r in a.light_reasons if r.kind is not ReasonKind.ON_TRACK and keep(r)]
+            for r in a.light_reasons if r.kind is not ReasonKind.ON_TRACK and is_supervised(a, r) is supervised]
 
 
-def is_supervised(a: ActionResult, r) -> bool:
+def is_supervised(a: ActionResult, r: Reason) -> bool:
     """督促整改: every reason of a grey action; of a red action its red reasons and its projects behind."""
     return a.light is Light.GREY or (a.light is Light.RED and (r.red or r.kind is ReasonKind.PROJECT))
 
@@ -481,14 +502,14 @@ def is_supervised(a: ActionResult, r) -> bool:
 def supervision(actions: Iterable[ActionResult]) -> tuple[SupervisionItem, ...]:
     """督促整改, in action order: every grey action, and every red action with every red reason."""
     return tuple(i for a in sorted(actions, key=lambda a: a.action.id)
-                 for i in _items(a, lambda r, a=a: is_supervised(a, r)))
+                 for i in _items(a, supervised=True))
 
 
 def attention(actions: Iterable[ActionResult]) -> tuple[SupervisionItem, ...]:
     """关注（提醒）, in action order: every reason of a yellow action, and a red action's reasons that are
     not red (an indicator to watch, figures to 补报, errors to correct)."""
     return tuple(i for a in sorted(actions, key=lambda a: a.action.id) if a.light in (Light.YELLOW, Light.RED)
-                 for i in _items(a, lambda r, a=a: not is_supervised(a, r)))
+                 for i in _items(a, supervised=False))
 
 
 def default_report_date(quarter: Quarter) -> dt.date:

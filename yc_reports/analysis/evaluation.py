@@ -23,7 +23,7 @@ from yc_reports.analysis.checks import target_reached
 from yc_reports.analysis.model import Light, QuarterReport
 from yc_reports.intake.records import TaskStatus
 from yc_reports.plan.quarter import Quarter, quarters_between
-from yc_reports.plan.registry import Action, Indicator, Registry
+from yc_reports.plan.registry import Action, Indicator, Registry, Task
 
 
 class Outcome(str, Enum):
@@ -88,7 +88,7 @@ class Evaluation:
     tasks: tuple[TaskResultOverPlan, ...]
     final: QuarterReport                                    # the last quarter read
 
-    def count(self, outcome) -> int:
+    def count(self, outcome: Outcome | TaskOutcome) -> int:
         pool = self.targets if isinstance(outcome, Outcome) else self.tasks
         return sum(1 for t in pool if t.outcome is outcome)
 
@@ -99,7 +99,8 @@ class EvaluationError(ValueError):
 
 def evaluate(registry: Registry, reports: Mapping[Quarter, QuarterReport]) -> Evaluation:
     if not reports:
-        raise EvaluationError(f"输入中没有{registry.plan.start_year}—{registry.plan.end_year}年任何季度的报送数据，无法开展终期评估。")
+        period = f"{registry.plan.start_year}—{registry.plan.end_year}年"
+        raise EvaluationError(f"输入中没有{period}任何季度的报送数据，无法开展终期评估。")
     read = tuple(sorted(reports))
     last = read[-1]
     quarters = tuple(quarters_between(registry.first_quarter, last))
@@ -123,7 +124,8 @@ def _figures(reports: Mapping[Quarter, QuarterReport]) -> dict[str, dict[Quarter
     return out
 
 
-def _target(action: Action, indicator: Indicator, year: int, figures, last: Quarter) -> TargetResult:
+def _target(action: Action, indicator: Indicator, year: int, figures: Mapping[str, Mapping[Quarter, Decimal]],
+            last: Quarter) -> TargetResult:
     target = indicator.target_value(year)
     in_year = sorted((q, v) for q, v in figures.get(indicator.key, {}).items() if q.year == year)
     q4 = next(((q, v) for q, v in in_year if q.q == 4), None)
@@ -144,7 +146,7 @@ def _quarter_of(day: dt.date) -> Quarter:
     return Quarter(day.year, (day.month - 1) // 3 + 1)
 
 
-def _task(action: Action, task, reports: Mapping[Quarter, QuarterReport], last: Quarter) -> TaskResultOverPlan:
+def _task(action: Action, task: Task, reports: Mapping[Quarter, QuarterReport], last: Quarter) -> TaskResultOverPlan:
     done_in = None
     for q in sorted(reports):
         result = next((t for t in reports[q].action(action.id).tasks if t.key == task.key), None)

@@ -15,9 +15,9 @@ from fractions import Fraction
 
 from yc_reports.intake.records import Submission
 from yc_reports.issues import Issue, IssueCode, make_issue
+from yc_reports.numfmt import with_unit
 from yc_reports.plan.quarter import Quarter, quarters_between
-from yc_reports.plan.registry import Kind, Registry
-from yc_reports.render.numfmt import with_unit
+from yc_reports.plan.registry import Indicator, Kind, Registry
 from yc_reports.workbook.layout import SHEET_INDICATORS
 
 JUMP_FACTOR = 5           # a figure more than 5× (or under 1/5 of) its own median is suspicious
@@ -97,28 +97,35 @@ def consistency_issues(registry: Registry, submission: Submission, history: Hist
     out: list[Issue] = []
     for indicator in action.indicators:
         entry = submission.indicator(indicator.key)
-        if entry is None or entry.value is None:
-            continue
-
-        def fmt(value: Decimal | Fraction) -> str:
-            return with_unit(value, indicator.unit, indicator.decimals)
-
-        def warn(code: IssueCode, **params: object) -> None:
-            out.append(make_issue(code, submission.file, SHEET_INDICATORS, entry.cell,
-                                  detail=indicator.name, value=fmt(entry.value), **params))
-
-        if indicator.kind is Kind.CUMULATIVE:
-            prior = history.latest(indicator.key)
-            if prior is not None and entry.value < prior[1]:
-                warn(IssueCode.CUMULATIVE_DECREASE, expected=fmt(prior[1]))
-        if indicator.kind is Kind.FLOW and submission.quarter.q > 1:
-            prior = history.latest(indicator.key, year=submission.quarter.year)
-            if prior is not None and entry.value < prior[1]:
-                warn(IssueCode.FLOW_DECREASE, expected=fmt(prior[1]))
-        earlier = [Fraction(v) for _, v in history.trend(indicator.key) if v != 0]
-        if len(earlier) >= JUMP_MIN_HISTORY:
-            median = Fraction(statistics.median(earlier))
-            value = Fraction(entry.value)
-            if value > median * JUMP_FACTOR or value < median / JUMP_FACTOR:
-                warn(IssueCode.VALUE_JUMP, expected=f"中位数为{fmt(median)}")
+        if entry is not None and entry.value is not None:
+            out += _indicator_warnings(indicator, entry.value, entry.cell, submission, history)
     return tuple(out)
+
+
+def _indicator_warnings(indicator: Indicator, value: Decimal, cell: str, submission: Submission,
+                        history: History) -> list[Issue]:
+    """`consistency_issues` for one indicator's figure `value`, written at `cell`."""
+    out: list[Issue] = []
+
+    def fmt(figure: Decimal | Fraction) -> str:
+        return with_unit(figure, indicator.unit, indicator.decimals)
+
+    def warn(code: IssueCode, expected: str) -> None:
+        out.append(make_issue(code, submission.file, SHEET_INDICATORS, cell,
+                              detail=indicator.name, value=fmt(value), expected=expected))
+
+    if indicator.kind is Kind.CUMULATIVE:
+        prior = history.latest(indicator.key)
+        if prior is not None and value < prior[1]:
+            warn(IssueCode.CUMULATIVE_DECREASE, expected=fmt(prior[1]))
+    if indicator.kind is Kind.FLOW and submission.quarter.q > 1:
+        prior = history.latest(indicator.key, year=submission.quarter.year)
+        if prior is not None and value < prior[1]:
+            warn(IssueCode.FLOW_DECREASE, expected=fmt(prior[1]))
+    earlier = [Fraction(v) for _, v in history.trend(indicator.key) if v != 0]
+    if len(earlier) >= JUMP_MIN_HISTORY:
+        median = Fraction(statistics.median(earlier))
+        exact = Fraction(value)
+        if exact > median * JUMP_FACTOR or exact < median / JUMP_FACTOR:
+            warn(IssueCode.VALUE_JUMP, expected=f"中位数为{fmt(median)}")
+    return out

@@ -1,7 +1,8 @@
 """The 督办 ledger's records: one item per 督办 matter, numbered once and followed until it is closed.
 
 Records only (no logic), so that the report model can carry them without an import cycle; the
-ledger is derived in `yc_reports.analysis.supervision`.
+ledger is derived in `yc_reports.analysis.supervision`. An item keeps the fact it was listed for (a
+`Reason`), never words: the wording layer says it (`Wording.matter`, templates/facts.j2).
 """
 
 from __future__ import annotations
@@ -9,9 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from yc_reports.intake.records import RectificationState
 from yc_reports.plan.quarter import Quarter
+
+if TYPE_CHECKING:   # the report model carries ledger items: the fact's type is imported for the checker only
+    from yc_reports.analysis.model import Reason
 
 
 class LedgerState(str, Enum):
@@ -32,8 +37,7 @@ class LedgerItem:
     action_id: int
     action_name: str
     lead_units: str
-    item: str                   # what is behind: an indicator, a task or a project
-    reason: str                 # why, in figures, as first listed
+    reason: Reason              # what is behind (an indicator, a task or a project) and why, as first listed
     unit_problem: str           # what the unit wrote as the problem when first listed
     since: Quarter              # the quarter of the 通报 that first listed it
     deadline: dt.date           # 整改时限 set in that 通报
@@ -43,11 +47,6 @@ class LedgerItem:
     reported: RectificationState | None = None  # the unit's latest 整改状态
     measures: str = ""                        # the unit's latest 整改措施
     progress: str = ""                        # the unit's latest 整改进展
-
-    @property
-    def text(self) -> str:
-        """督办事项 as printed in the 整改落实 sheet and 督办台账."""
-        return self.reason if self.reason.startswith(self.item) else f"{self.item}：{self.reason}"
 
     @property
     def is_open(self) -> bool:

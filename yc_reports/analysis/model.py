@@ -215,7 +215,7 @@ class Reason:
     @property
     def red(self) -> bool:
         if self.kind is ReasonKind.INDICATOR:
-            return self.indicator.status in (Status.LAGGING, Status.NOT_MET)
+            return self.indicator is not None and self.indicator.status in (Status.LAGGING, Status.NOT_MET)
         return self.kind in RED_KINDS
 
 
@@ -228,19 +228,6 @@ class SupervisionItem:
     lead_units: str
     reason: Reason
     unit_problem: str = ""  # what the unit itself wrote as the problem (placeholders removed)
-
-    # The words, for modules that keep text (the 督办 ledger): rendered by the one wording layer.
-    @property
-    def item_text(self) -> str:
-        from yc_reports.render.wording import cached_wording  # render imports the model: imported late
-
-        return cached_wording().item(self.reason)
-
-    @property
-    def reason_text(self) -> str:
-        from yc_reports.render.wording import cached_wording
-
-        return cached_wording().detail(self.reason)
 
     @property
     def about_the_data(self) -> bool:

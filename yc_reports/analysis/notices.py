@@ -1,7 +1,8 @@
 """Facts for the 催报 and 督办 notices (issue #12): who is to be sent what, and why, for one quarter.
 
 A 催报 notice for every action whose workbook did not arrive (grey), addressed to its lead units; a
-督办 notice for every red action, with its red reasons and its overdue 督办 items, and for every other
+督办 notice for every red action, with its items on the quarter's 督促整改 list (its red reasons and its
+projects behind, as the 通报 names them) and its overdue 督办 items, and for every other
 submitted action with 督办 items past their 整改时限 (escalation: 逾期未整改). The sentences
 are rendered by render/notices.py from templates/notices.j2.
 """
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from yc_reports.analysis.ledger import LedgerItem, LedgerState
-from yc_reports.analysis.model import Light, QuarterReport
+from yc_reports.analysis.model import Light, QuarterReport, Reason
 from yc_reports.analysis.supervision import RECTIFY_DAYS
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action
@@ -33,7 +34,7 @@ class NoticeFacts:
     quarter: Quarter
     office: str                          # who signs: the plan's 指挥部办公室
     due: dt.date                         # 催报: when the workbook was due; 督办: the 整改 reply date
-    reasons: tuple[str, ...] = ()        # 督办: the red reasons, as the 通报 states them
+    reasons: tuple[Reason, ...] = ()     # 督办: the action's items on the 督促整改 list, as the 通报 names them
     overdue: tuple[LedgerItem, ...] = ()  # 督办: the action's items past their 整改时限
     red: bool = False                    # 督办: the action is red this quarter (else: overdue items only)
 
@@ -51,5 +52,10 @@ def notice_facts(report: QuarterReport) -> tuple[NoticeFacts, ...]:
         red = a.light is Light.RED
         if red or (overdue and a.light is not Light.GREY):
             supervise.append(NoticeFacts(NoticeKind.SUPERVISE, a.action, report.quarter, office, reply_by,
-                                         reasons=tuple(a.light_reasons) if red else (), overdue=overdue, red=red))
+                                         reasons=_listed(report, a.action.id) if red else (), overdue=overdue,
+                                         red=red))
     return tuple(chase + supervise)
+
+
+def _listed(report: QuarterReport, action_id: int) -> tuple[Reason, ...]:
+    return tuple(s.reason for s in report.supervision if s.action_id == action_id)

@@ -8,7 +8,7 @@ its target year, whether that meets the target, and the pace the remaining quart
   is shorter, none without an earlier figure), carried on to the target year's Q4.
 - `on_pace` is whether the projection meets the target (at most the target for a ceiling); in the
   target year's Q4 the projection is the figure itself. No figure, no target, or a stage result
-  whose target year has passed: nothing is projected (null).
+  (`IndicatorResult.current` false: its last target year has passed): nothing is projected (null).
 Exact arithmetic throughout (Fraction); the renderers round.
 """
 
@@ -41,7 +41,7 @@ def quarters_left(quarter: Quarter, target_year: int) -> int:
 
 def project(r: IndicatorResult, quarter: Quarter) -> Projection:
     """The indicator's projection at the end of `quarter` (see the module docstring)."""
-    if r.actual is None or r.target is None or quarter.year > r.target_year:
+    if not r.current or r.actual is None or r.target is None:
         return Projection(key=r.key, projected=None, on_pace=None)
     actual, target = Fraction(r.actual), Fraction(r.target)
     left = quarters_left(quarter, r.target_year)
@@ -109,7 +109,7 @@ def at_risk(report: QuarterReport) -> tuple[AtRisk, ...]:
     projection misses it, in action order."""
     out = []
     for a in report.actions:
-        for r in a.indicators:
+        for r in a.current_indicators:
             if r.target_year != report.quarter.year or report.quarter.q == 4:
                 continue
             p = project(r, report.quarter)

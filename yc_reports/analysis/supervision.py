@@ -10,7 +10,7 @@ Rules (PRODUCT.md, 考核督办):
   催报 notices and 补报, not 整改, and are not ledger items.
 - An item first listed in quarter Q is numbered ``Q-AA-N`` (``2025Q3-03-1``): Q, the action, and N
   counting that action's new items of Q in list order. While it stays open, the same matter listed
-  again (same action, same 督办事项) is the same item, not a new one.
+  again (same action, same indicator, task or project: `matter`) is the same item, not a new one.
 - Its 整改时限 is the one the 通报 of Q set: the default report date plus RECTIFY_DAYS.
 - The unit reports on each open item in the next quarter's 整改落实 sheet. An item is closed
   (已销号) in the quarter whose report says 已完成 while the matter is no longer on that quarter's
@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from yc_reports.analysis import checks
 from yc_reports.analysis.history import History, history_from_submissions
 from yc_reports.analysis.ledger import LedgerItem, LedgerState
-from yc_reports.analysis.model import SupervisionItem
+from yc_reports.analysis.model import Reason, SupervisionItem
 from yc_reports.intake.records import ParseResult, RectificationEntry, RectificationState, Submission
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
@@ -56,6 +56,21 @@ def is_ledger_item(s: SupervisionItem) -> bool:
     return not s.about_the_data
 
 
+Matter = tuple[int, str, str]
+
+
+def matter(action_id: int, reason: Reason) -> Matter:
+    """What a 督办 item is about, from its fact: the action and its indicator, task or project (a matter
+    listed again while open is the same item, whatever its figures say now)."""
+    if reason.indicator is not None:
+        return (action_id, "indicator", reason.indicator.key)
+    if reason.task is not None:
+        return (action_id, "task", reason.task.key or reason.task.content)
+    if reason.project is not None:
+        return (action_id, "project", reason.project.name)
+    return (action_id, reason.kind.value, "")
+
+
 def reports_of(submissions: Iterable[Submission]) -> tuple[RectificationEntry, ...]:
     """Every 整改落实 row of a quarter's submissions, in action order."""
     return tuple(e for s in sorted(submissions, key=lambda s: s.action_id) for e in s.rectifications)
@@ -70,7 +85,7 @@ def derive_ledger(listings: Sequence[QuarterListing], as_of: Quarter) -> tuple[L
             continue
         _apply_reports(items, listing)
         listed = [s for s in listing.listed if is_ledger_item(s)]
-        _close_or_keep(items, listing.quarter, {(s.action_id, s.item_text) for s in listed})
+        _close_or_keep(items, listing.quarter, {matter(s.action_id, s.reason) for s in listed})
         _open_new(items, listing.quarter, listed)
     today = checks.default_report_date(as_of)
     return tuple(_with_state(item, today) for item in sorted(items.values(), key=_order))
@@ -85,11 +100,11 @@ def _apply_reports(items: dict[str, LedgerItem], listing: QuarterListing) -> Non
                                  progress=entry.progress or item.progress)
 
 
-def _close_or_keep(items: dict[str, LedgerItem], quarter: Quarter, listed: set[tuple[int, str]]) -> None:
+def _close_or_keep(items: dict[str, LedgerItem], quarter: Quarter, listed: set[Matter]) -> None:
     for key, item in list(items.items()):
         if item.closed_in is not None:
             continue
-        still_listed = (item.action_id, item.item) in listed
+        still_listed = matter(item.action_id, item.reason) in listed
         if item.reported is RectificationState.DONE and not still_listed:
             items[key] = replace(item, closed_in=quarter, listed_now=False)
         else:
@@ -97,18 +112,19 @@ def _close_or_keep(items: dict[str, LedgerItem], quarter: Quarter, listed: set[t
 
 
 def _open_new(items: dict[str, LedgerItem], quarter: Quarter, listed: Sequence[SupervisionItem]) -> None:
-    open_matters = {(i.action_id, i.item) for i in items.values() if i.closed_in is None}
+    open_matters = {matter(i.action_id, i.reason) for i in items.values() if i.closed_in is None}
     counts: dict[int, int] = {}
     for s in listed:
-        if (s.action_id, s.item_text) in open_matters:
+        key = matter(s.action_id, s.reason)
+        if key in open_matters:
             continue
         counts[s.action_id] = counts.get(s.action_id, 0) + 1
         new = LedgerItem(id=item_id(quarter, s.action_id, counts[s.action_id]), action_id=s.action_id,
-                         action_name=s.action_name, lead_units=s.lead_units, item=s.item_text, reason=s.reason_text,
+                         action_name=s.action_name, lead_units=s.lead_units, reason=s.reason,
                          unit_problem=s.unit_problem, since=quarter, deadline=rectify_deadline(quarter),
                          state=LedgerState.OPEN, listed_now=True)
         items[new.id] = new
-        open_matters.add((s.action_id, s.item_text))
+        open_matters.add(key)
 
 
 def _with_state(item: LedgerItem, today: dt.date) -> LedgerItem:
@@ -121,7 +137,7 @@ def _with_state(item: LedgerItem, today: dt.date) -> LedgerItem:
     return replace(item, state=state)
 
 
-def _order(item: LedgerItem) -> tuple:
+def _order(item: LedgerItem) -> tuple[Quarter, int, int]:
     n = int(item.id.rsplit("-", 1)[1])
     return (item.since, item.action_id, n)
 
@@ -129,12 +145,6 @@ def _order(item: LedgerItem) -> tuple:
 def open_items(ledger: Iterable[LedgerItem], action_id: int) -> tuple[LedgerItem, ...]:
     """An action's items still to be rectified (open or overdue): the rows of its next 整改落实 sheet."""
     return tuple(i for i in ledger if i.action_id == action_id and i.is_open)
-
-
-def as_rectification_rows(items: Iterable[LedgerItem]) -> tuple[RectificationEntry, ...]:
-    """The pre-filled rows of a 整改落实 sheet: number, matter, deadline, and the unit's last words."""
-    return tuple(RectificationEntry(row=0, item_id=i.id, text=i.text, deadline=i.deadline, measures=i.measures,
-                                    progress=i.progress, state=i.reported) for i in items)
 
 
 # ------------------------------------------------------------------------------------ from inputs

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 from rich.text import Text
 
@@ -15,7 +15,7 @@ from yc_reports.issues import Severity
 from yc_reports.pipeline.build import BuildResult, build_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
-from yc_reports.render.wording import Wording, cached_wording
+from yc_reports.render.wording import Wording
 
 LIGHT_STYLE = {Light.GREEN: "bold green", Light.YELLOW: "bold yellow", Light.RED: "bold red", Light.GREY: "dim"}
 
@@ -25,7 +25,7 @@ def run_with_progress(console: Console, registry: Registry, quarter: Quarter, in
     """Run the build with a progress bar that disappears when it is done."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -36,11 +36,12 @@ def run_with_progress(console: Console, registry: Registry, quarter: Quarter, in
                              pdf=pdf, progress=progress)
 
 
-def print_build_result(console: Console, result: BuildResult) -> None:
-    """The actions with their lights, the counts, the issues found and the files written (or the error)."""
+def print_build_result(console: Console, result: BuildResult, inputs_root: Path | None = None) -> None:
+    """The actions with their lights, the counts, the issues found and the files written (or the error);
+    the reasons in the office's words (its inputs/templates/ under `inputs_root`, as the documents)."""
     report = result.report
     if report is not None:
-        console.print(actions_table(result))
+        console.print(actions_table(result, Wording.for_inputs(inputs_root)))
         counts = "，".join(f"{light.label}{report.count(light)}项" for light in Light)
         console.print(f"{report.quarter.label}：{counts}。")
         errors = sum(1 for i in result.issues if i.severity is Severity.ERROR)
@@ -57,16 +58,18 @@ def print_build_result(console: Console, result: BuildResult) -> None:
         console.print(f"  {_relative(path, result.out_dir)}")
 
 
-def actions_table(result: BuildResult, wording: Wording | None = None) -> Table:
+def actions_table(result: BuildResult, wording: Wording) -> Table:
     """Every action with its light and every reason, in the reports' words (render/wording.py)."""
-    wording = wording or cached_wording()
+    report = result.report
+    if report is None:
+        raise ValueError("a build without a report has no table of lights")
     table = Table(header_style="bold", expand=False)
     table.add_column("行动", overflow="fold")
     table.add_column("牵头单位", overflow="fold")
     table.add_column("报送", no_wrap=True)
     table.add_column("亮灯", no_wrap=True)
     table.add_column("说明", overflow="fold", ratio=1)
-    for a in result.report.actions:
+    for a in report.actions:
         submitted = "未报送" if not a.submitted else ("已报送（数据待核实）" if a.data_pending else "已报送")
         table.add_row(f"{a.action.cn_number}、{a.action.name}", a.action.lead_units_text, submitted,
                       Text(a.light.label, style=LIGHT_STYLE[a.light]), wording.reasons(a))

@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yc_reports.analysis.assessment import AssessmentError, YearAssessment, assess
-from yc_reports.pipeline.build import BuildError, cache_root, check_folders, document_settings, read_quarter
+from yc_reports.pipeline.build import (
+    BuildError,
+    cache_root,
+    check_folders,
+    document_settings,
+    office_wording,
+    read_quarter,
+)
 from yc_reports.pipeline.staging import staged
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
@@ -46,8 +53,6 @@ def make_assessment(registry: Registry, year: int, inputs_root: Path, out_root: 
         workbook_file_name,
         write_assessment_workbook,
     )
-    from yc_reports.render.wording import Wording
-
     target = assessment_folder(out_root, year)
     try:
         q4_folder = Path(inputs_root) / str(Quarter(year, 4))
@@ -57,7 +62,7 @@ def make_assessment(registry: Registry, year: int, inputs_root: Path, out_root: 
         check_folders(registry, Quarter(year, 4), q4_folder, target)
         settings = document_settings(Path(inputs_root))
         result = year_assessment(registry, year, inputs_root, cache_root(out_root))
-        wording = Wording()
+        wording = office_wording(Path(inputs_root))
         date = date or default_date(year)
         with staged(target) as staging:
             compose_assessment(result, registry.plan, settings, wording, date).save(

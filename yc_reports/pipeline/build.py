@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.model import QuarterReport
@@ -22,10 +23,14 @@ from yc_reports.intake.cache import ParseCache
 from yc_reports.issues import Issue
 from yc_reports.pipeline import collector
 from yc_reports.pipeline.inputs import read_history, read_quarter_folder
-from yc_reports.pipeline.parallel import helper_process
+from yc_reports.pipeline.parallel import helper_process, run_jobs
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 from yc_reports.render.summary_json import write_summary_json
+
+if TYPE_CHECKING:   # at run time imported where used, as below: they are not needed to read and check
+    from yc_reports.render.docx.settings import DocumentSettings
+    from yc_reports.render.wording import Wording
 
 SUMMARY_JSON = "summary.json"
 KEPT_FOLDERS = ("templates", "催报督办")   # written by `templates` and `notices`; a build never removes them
@@ -72,7 +77,7 @@ def build_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
     return BuildResult(ok=True, out_dir=out_dir, report=report, files=files, issues=report.issues)
 
 
-def document_settings(inputs_root: Path):
+def document_settings(inputs_root: Path) -> DocumentSettings:
     """The office's inputs/document.toml beside the quarter folders, else the shipped settings."""
     from yc_reports.render.docx.settings import DocumentSettingsError, resolve_document_settings
 
@@ -82,7 +87,7 @@ def document_settings(inputs_root: Path):
         raise BuildError(str(exc)) from None
 
 
-def office_wording(inputs_root: Path):
+def office_wording(inputs_root: Path) -> Wording:
     """The office's inputs/templates/ over the shipped templates (file by file); a broken one is named."""
     from yc_reports.render.wording import Wording, WordingError
 
@@ -135,7 +140,8 @@ def read_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, cache_d
 
 
 def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
-                  progress: Progress | None = None, settings=None, wording=None) -> tuple[Path, ...]:
+                  progress: Progress | None = None, settings: DocumentSettings | None = None,
+                  wording: Wording | None = None) -> tuple[Path, ...]:
     """Write every output into a staging folder, then swap it in for `out_dir`; return the final paths."""
     parent = out_dir.parent
     try:
@@ -152,13 +158,14 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
             progress(STAGE_SUMMARY, 0, 1)
         # The workbook first: meanwhile the helper process (parallel.py) finishes starting up, and
         # then both processes write reports until none is left.
-        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME)
+        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME, wording)
         with collector.paused():
             from yc_reports.render import reports
 
         if progress:
             progress(STAGE_REPORTS, 0, 1)
-        written = reports.write_reports(report, staging, pdf=pdf, settings=settings, wording=wording)
+        written = reports.write_reports(report, staging, pdf=pdf, settings=settings, wording=wording,
+                                        run_jobs=run_jobs)
         if progress:
             progress(STAGE_REPORTS, 1, 1)
         files = {
@@ -183,11 +190,11 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     return tuple(out_dir / p for p in relative)
 
 
-def write_summary_workbook(report: QuarterReport, path: Path) -> Path:
+def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording | None = None) -> Path:
     """汇总表.xlsx (openpyxl is imported here, not before: a build starts its helper process sooner)."""
     from yc_reports.render.summary_xlsx import write_summary_workbook as write
 
-    return write(report, path)
+    return write(report, path, wording)
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:

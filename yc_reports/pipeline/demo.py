@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 import openpyxl
+from openpyxl import Workbook
 
 from yc_reports.pipeline import demo_data as D
 from yc_reports.pipeline.supervision import template_rectifications
@@ -97,7 +98,7 @@ def write_quarter(registry: Registry, quarter: Quarter, index: int, inputs_root:
             save_workbook(wb, folder / template.name, stamp=dt.datetime.combine(fill_date(quarter), dt.time()))
 
 
-def fill_rectifications(wb, quarter: Quarter) -> None:
+def fill_rectifications(wb: Workbook, quarter: Quarter) -> None:
     """The unit's answers in its 整改落实 sheet, by 督办编号 (demo_data.RECTIFICATIONS); others left blank."""
     from yc_reports.workbook import layout as L
 
@@ -115,12 +116,12 @@ def fill_rectifications(wb, quarter: Quarter) -> None:
             ws.cell(row, col[L.RECT_PROGRESS]).value = progress
 
 
-def _action_id(wb) -> int:
+def _action_id(wb: Workbook) -> int:
     from yc_reports.workbook import layout as L
 
     for key, value in wb[L.SHEET_META].iter_rows(min_row=1, max_col=2, values_only=True):
         if key == L.META_ACTION_ID:
-            return int(value)
+            return int(str(value))
     raise RuntimeError("template without action id")
 
 
@@ -149,6 +150,8 @@ def unit_fill(registry: Registry, action_id: int, quarter: Quarter, index: int) 
 
 
 def _task_state(key: str, deadline: dt.date, quarter: Quarter) -> tuple[str, str, str]:
+    if f"{key}@{quarter}" in D.TASKS_IN_QUARTER:
+        return D.TASKS_IN_QUARTER[f"{key}@{quarter}"]
     status, progress, problems = D.TASKS[key]
     if quarter == D.FINAL and deadline <= quarter.end_date and key not in D.UNFINISHED_AT_END:
         return "已完成", progress, ""

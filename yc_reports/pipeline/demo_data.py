@@ -2,7 +2,8 @@
 
 2025Q3 is the quarter the demo builds. In it: 第四项 and 第八项 run ahead (commended), 第三项 lags on
 green parks and 第七项 has a 2023 task still unfinished (red), 第十项 trails on tourism revenue (yellow),
-第六项's units did not report (grey), and 第九项's workbook carries a wrong figure (an error).
+第六项's units did not report (grey), and 第九项's workbook carries a wrong figure and its incinerator has
+not started (yellow: 关注, not 督办). The 督办 ledger's story is told at RECTIFICATIONS.
 2025Q4, the plan's last quarter, is in the inputs too (for `assess 2025` and `evaluate`): some 2025 targets
 are met (绿色产品, 绿色供应链, 单位GDP能耗, 用水总量, 绿色融资规模), others not (绿色工厂 10 of 12, 绿色园区, 综合收入).
 """
@@ -56,7 +57,8 @@ NOTES: dict[str, str] = {
     "green_finance_scale": "含绿色贷款余额和绿色债券存量。",
 }
 
-# Task states by registry key: (status, progress, problems), the same in every quarter unless listed.
+# Task states by registry key: (status, progress, problems), the same in every quarter unless listed in
+# TASKS_IN_QUARTER.
 TASKS: dict[str, tuple[str, str, str]] = {
     "hq_projects_control": ("正常推进", "严格落实“两高”项目会商联审，本年否决“两高”项目2个。", ""),
     "carbon_peak_start": ("已完成", "2023年度节能减排目标考核结果为“超额完成”等次。", ""),
@@ -82,6 +84,12 @@ TASKS: dict[str, tuple[str, str, str]] = {
     "inbound_tourism": ("正常推进", "入境游客人数同比增长35%。", ""),
 }
 
+# A task's state in one quarter only ("key@quarter"): 第九项 reports its 2025 task behind in 2024Q3 (red: a
+# 督办 item), and on schedule again from 2024Q4.
+TASKS_IN_QUARTER: dict[str, tuple[str, str, str]] = {
+    "living_env_2025@2024Q3": ("滞后", "本年新增绿色建筑面积186万平方米，低于年度计划。", "部分项目施工图审查滞后。"),
+}
+
 
 @dataclass(frozen=True)
 class DemoProject:
@@ -105,12 +113,13 @@ PROJECTS: tuple[DemoProject, ...] = (
     DemoProject(5, "黄柏河流域水资源配置工程", "128000", "40000",
                 ("26000", "38500", "7800", "18600", "29900", "40600"), ("在建",) * 6, "2023-06-01", "输水隧洞贯通"),
     DemoProject(9, "中心城区污水处理厂提标扩能工程", "64000", "24000",
-                ("15500", "23800", "4900", "11800", "约1.8亿", "24100"), ("在建",) * 6, "2024-01-01", "二期土建完成70%"),
+                ("15500", "23800", "4900", "11800", "约1.8亿", "24100"), ("在建",) * 6, "2024-01-01",
+                "二期土建完成70%"),
     DemoProject(9, "城乡生活垃圾焚烧发电二期", "52000", "15000",
                 ("0", "0", "0", "0", "0", "0"), ("未开工",) * 6, "2025-05-01", "用地手续办理中",
                 "项目用地预审尚未批复，未能按计划开工。"),
     DemoProject(9, "伍家岗地下综合管廊", "38000", "12000",
-                ("9000", "12100", "2600", "6100", "9300", "12000"), ("在建", "已竣工", "已竣工", "已竣工", "已竣工", "已竣工"),
+                ("9000", "12100", "2600", "6100", "9300", "12000"), ("在建",) + ("已竣工",) * 5,
                 "2023-04-01", "主体完工"),
     DemoProject(10, "屈原文化公园核心区建设", "150000", "45000",
                 ("28000", "41000", "6500", "16800", "27200", "45200"), ("在建",) * 6, "2023-09-01",
@@ -118,20 +127,22 @@ PROJECTS: tuple[DemoProject, ...] = (
 )
 
 # Units' answers on 督办 items in their 整改落实 sheet: 督办编号 (or 督办编号@quarter, for that quarter only)
-# -> (整改状态, 整改措施, 整改进展).
-# The story: 第十项 reports its 2024Q3 revenue item done at once, closed in 2025Q1 (still behind in 2024Q4); the 2024Q4 project items are closed in
-# 2025Q1 except 屈原文化公园 (整改中, overdue, until 2025Q3 closes it); 第三项 closes its supply-chain item in 2025Q2
-# but not the green-park one, nor 第七项 its 2023 task, nor 第九项 the incinerator: overdue in 2025Q3;
-# 第七项 finishes the task and closes its item in 2025Q4.
+# -> (整改状态, 整改措施, 整改进展). Items are the red actions' red reasons and their projects behind
+# (PRODUCT "Lists"); a yellow action is 关注, never a 督办 item. The story:
+# - 2024Q3 lists 第三项's green parks (2024Q3-03-1), 第七项's 2023 task (2024Q3-07-1), 第九项's 2025 task
+#   reported behind (2024Q3-09-1) and 第十项's revenue (2024Q3-10-1).
+# - 第十项 reports its revenue item done at once; still red in 2024Q4 it is not closed then, but is closed in
+#   2025Q1 (yellow: no longer listed). 2024Q4 adds 第十项's 屈原文化公园 project (red action, project not met:
+#   2024Q4-10-1): 整改中 and overdue until 2025Q3 reports it done (已销号 in 2025Q3).
+# - 2025Q1 lists 第三项's supply chains (2025Q1-03-1), closed in 2025Q2.
+# - 第三项 (green parks, 整改中) and 第七项 (整改中) stay overdue in 2025Q3; 第九项 is back on schedule from
+#   2024Q4 but never reports the item done (未启动): overdue though no longer listed — a 督办 notice escalates it.
+# - 第七项 finishes the task and closes its item in 2025Q4.
 RECTIFICATIONS: dict[str, tuple[str, str, str]] = {
     "2024Q3-03-1": ("整改中", "指导猇亭化工园区按绿色园区评价要求整改。", "宜都化工园区材料已报省经信厅。"),
     "2024Q3-07-1": ("整改中", "加强与省直部门对接，逐项推动剩余事项。", "剩余3项事项正在协调。"),
     "2024Q3-09-1": ("未启动", "", ""),
     "2024Q3-10-1": ("已完成", "开展秋季文旅消费季活动。", "综合收入增速回升，已达到时序进度。"),
-    "2024Q4-03-1": ("已完成", "调整年度投资计划，主体装置加快安装。", "2025年投资按月足额完成。"),
-    "2024Q4-03-2": ("已完成", "一期工程完成结算，二期资金已落实。", "本年投资计划按季度推进。"),
-    "2024Q4-05-1": ("已完成", "输水隧洞施工加大投入。", "本年投资进度符合计划。"),
-    "2024Q4-09-1": ("已完成", "二期土建提速。", "本年投资进度符合计划。"),
     "2024Q4-10-1": ("整改中", "成立征地拆迁专班。", "征地拆迁仍在推进。"),
     "2024Q4-10-1@2025Q3": ("已完成", "成立征地拆迁专班，调整年度投资计划。", "本年投资进度已符合计划。"),
     "2024Q3-07-1@2025Q4": ("已完成", "剩余事项经省直部门协调全部完成。", "省域副中心城市建设重点事项已全部完成。"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yc_reports.analysis.evaluation import Evaluation, EvaluationError, evaluate
-from yc_reports.pipeline.build import BuildError, cache_root, document_settings, read_quarter
+from yc_reports.pipeline.build import BuildError, cache_root, document_settings, office_wording, read_quarter
 from yc_reports.pipeline.staging import staged
 from yc_reports.plan.quarter import quarters_between
 from yc_reports.plan.registry import Registry
@@ -41,21 +41,21 @@ def make_evaluation(registry: Registry, inputs_root: Path, out_root: Path, *,
         workbook_file_name,
         write_evaluation_workbook,
     )
-    from yc_reports.render.wording import Wording
-
     target = Path(out_root) / folder_name(registry.plan)
     try:
         if not Path(inputs_root).is_dir():
             raise BuildError(f"找不到报送工作簿文件夹：{inputs_root}")
         settings = document_settings(Path(inputs_root))
+        wording = office_wording(Path(inputs_root))
         ev = plan_evaluation(registry, inputs_root, cache_root(target))
         date = date or default_date(ev)
         with staged(target) as staging:
-            compose_evaluation(ev, settings, Wording(), date).save(staging / report_file_name(registry.plan))
+            compose_evaluation(ev, settings, wording, date).save(staging / report_file_name(registry.plan))
             write_evaluation_workbook(ev, staging / workbook_file_name(registry.plan))
             names = sorted(p.name for p in staging.iterdir())
     except (BuildError, EvaluationError) as exc:
         return EvaluateResult(ok=False, error=str(exc))
     except Exception as exc:  # the writers are many; none may leave half a result behind
-        return EvaluateResult(ok=False, error=f"生成终期评估时出错（{type(exc).__name__}：{exc}），本次未写出任何结果。")
+        why = f"{type(exc).__name__}：{exc}"
+        return EvaluateResult(ok=False, error=f"生成终期评估时出错（{why}），本次未写出任何结果。")
     return EvaluateResult(ok=True, evaluation=ev, files=tuple(target / n for n in names))

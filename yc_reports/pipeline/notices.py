@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from yc_reports.pipeline.build import BuildError, cache_root, check_folders, read_quarter
+from yc_reports.pipeline.build import BuildError, cache_root, check_folders, office_wording, read_quarter
 from yc_reports.pipeline.staging import staged
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
@@ -28,17 +28,18 @@ class NoticesResult:
 def notices_for_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path,
                         cache_dir: Path | None = None) -> tuple[Notice, ...]:
     """The quarter's notices read from `inputs_dir` (the portal calls this, or quarter_notices on a report)."""
-    return quarter_notices(read_quarter(registry, quarter, Path(inputs_dir), cache_dir))
+    report = read_quarter(registry, quarter, Path(inputs_dir), cache_dir)
+    return quarter_notices(report, office_wording(Path(inputs_dir).parent))
 
 
 def make_notices(registry: Registry, quarter: Quarter, inputs_dir: Path, out_dir: Path) -> NoticesResult:
-    """Read the quarter, write the notices into out_dir/催报督办/, return them."""
+    """Read the quarter, write the notices into out_dir/催报督办/ (in the office's words), return them."""
     inputs_dir, out_dir = Path(inputs_dir), Path(out_dir)
     target = out_dir / NOTICES_DIR
     try:
         check_folders(registry, quarter, inputs_dir, out_dir)
         report = read_quarter(registry, quarter, inputs_dir, cache_root(out_dir))
-        notices = quarter_notices(report)
+        notices = quarter_notices(report, office_wording(inputs_dir.parent))
         with staged(target) as staging:
             written = write_notices(report, notices, staging)
     except BuildError as exc:

@@ -7,17 +7,19 @@ deduction, shared by the report and the workbook); this module lays them out.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
+from yc_reports import numfmt
 from yc_reports.analysis.assessment import ActionScore, Deduction, Part, YearAssessment, printed_total
 from yc_reports.plan.registry import PlanInfo
-from yc_reports.render import numfmt
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.reports import Table, lay_out
 from yc_reports.render.wording import Wording
 
 PARTS = (Part.INDICATORS, Part.TASKS, Part.REPORTING)
+BASIS_TEMPLATE, BASIS_MACRO = "assessment_basis.j2", "basis"
 
 
 def report_file_name(plan: PlanInfo, year: int) -> str:
@@ -33,7 +35,7 @@ def default_date(year: int) -> dt.date:
     return dt.date(year + 1, 1, 20)
 
 
-def points_text(value) -> str:
+def points_text(value: Decimal | int) -> str:
     """Points as an office writes them: 95, 72.5 (one decimal at most, no trailing .0)."""
     text = numfmt.fmt_number(value, 1)
     return text[:-2] if text.endswith(".0") else text
@@ -55,7 +57,9 @@ def _part_value(score: ActionScore, part: Part) -> float | str:
 
 
 def basis(deduction: Deduction, wording: Wording) -> str:
-    return wording.env.get_template("assessment_basis.j2").module.basis(deduction, points_text)
+    """The deduction's basis in one sentence (templates/assessment_basis.j2, macro basis)."""
+    macro = getattr(wording.env.get_template(BASIS_TEMPLATE).module, BASIS_MACRO)
+    return str(macro(deduction, points_text))
 
 
 def score_table(a: YearAssessment) -> Table:
@@ -89,8 +93,8 @@ def write_assessment_workbook(a: YearAssessment, plan: PlanInfo, wording: Wordin
 
     title = f"{plan.short_name}{a.year}年度考核得分表"
     wb = Workbook()
-    scores = wb.active
-    scores.title = "得分"
+    wb.remove(wb.worksheets[0])
+    scores = wb.create_sheet("得分")
     cols = [Col("名次", center=True), Col("行动序号", center=True), Col("行动"), Col("牵头单位")]
     cols += [Col(p.value, center=True) for p in PARTS] + [Col("总分", center=True), Col("扣分事项数", center=True)]
     rows = [[s.rank, s.action.id, s.action.name, s.action.lead_units_text, *(_part_value(s, p) for p in PARTS),

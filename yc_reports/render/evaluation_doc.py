@@ -7,13 +7,17 @@ report charts' trend_chart (one per indicator with two figures or more).
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from yc_reports.analysis.evaluation import Evaluation, Outcome, TaskOutcome
+from yc_reports.analysis.model import IndicatorResult
+from yc_reports.plan.registry import PlanInfo
 from yc_reports.render import charts, numfmt
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings
-from yc_reports.render.docx.xml import tint
+from yc_reports.render.docx.xml import Shade, tint
 from yc_reports.render.evaluation_charts import lights_grid_chart
 from yc_reports.render.reports import Table, lay_out
 from yc_reports.render.wording import Wording
@@ -21,16 +25,15 @@ from yc_reports.render.wording import Wording
 OUTCOME_LIGHTS = {Outcome.MET: "2E8B57", Outcome.NOT_MET: "C0392B"}
 
 
-def folder_name(ev_or_plan) -> str:
-    plan = getattr(ev_or_plan, "plan", ev_or_plan)
+def folder_name(plan: PlanInfo) -> str:
     return f"终期评估_{plan.start_year}-{plan.end_year}"
 
 
-def report_file_name(plan) -> str:
+def report_file_name(plan: PlanInfo) -> str:
     return f"{plan.city}{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估报告.docx"
 
 
-def workbook_file_name(plan) -> str:
+def workbook_file_name(plan: PlanInfo) -> str:
     return f"{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估表.xlsx"
 
 
@@ -40,12 +43,13 @@ def default_date(ev: Evaluation) -> dt.date:
     return dt.date(last.year + 1, 1, 31) if last.month == 12 else dt.date(last.year, last.month + 1, 28)
 
 
-def _figure(value, decimals: int) -> str:
+def _figure(value: Decimal | None, decimals: int) -> str:
     return numfmt.fmt_number(value, decimals) if value is not None else "—"
 
 
 def targets_table(ev: Evaluation) -> Table:
-    rows, fills = [], {}
+    rows: list[tuple[str, ...]] = []
+    fills: dict[tuple[int, int], Shade] = {}
     shown = [t for t in ev.targets if t.outcome is not Outcome.NOT_SET]
     for i, t in enumerate(shown):
         ind = t.indicator
@@ -53,24 +57,25 @@ def targets_table(ev: Evaluation) -> Table:
                      ("≤" if ind.direction.value == "ceiling" else "") + _figure(t.target, ind.decimals),
                      _figure(t.figure, ind.decimals), numfmt.fmt_percent(t.completion), t.outcome.label))
         if t.outcome in OUTCOME_LIGHTS:
-            fills[(i, 6)] = tint(OUTCOME_LIGHTS[t.outcome])
+            fills[(i, 6)] = Shade(tint(OUTCOME_LIGHTS[t.outcome]))
     return Table(("行动", "指标（单位）", "目标\n年份", "目标值", "完成值", "完成率", "结果"), tuple(rows),
                  (19, 50, 14, 19, 19, 17, 18), ("center", "left", "center", "right", "right", "right", "center"),
                  fills, keep_together=False)
 
 
 def tasks_table(ev: Evaluation) -> Table:
-    rows, fills = [], {}
+    rows: list[tuple[str, ...]] = []
+    fills: dict[tuple[int, int], Shade] = {}
     for i, t in enumerate(ev.tasks):
         rows.append((f"第{t.action.cn_number}项", t.content, numfmt.cn_date(t.deadline),
                      t.done_in.label if t.done_in else "—", t.outcome.label))
         if t.outcome in (TaskOutcome.UNFINISHED, TaskOutcome.LATE):
-            fills[(i, 4)] = tint("C0392B")
+            fills[(i, 4)] = Shade(tint("C0392B"))
     return Table(("行动", "任务内容", "完成时限", "报告完成\n的季度", "结果"), tuple(rows), (19, 62, 27, 24, 24),
                  ("center", "left", "center", "center", "center"), fills, keep_together=False)
 
 
-def trend_indicators(ev: Evaluation):
+def trend_indicators(ev: Evaluation) -> list[IndicatorResult]:
     return [r for a in ev.final.actions for r in a.indicators if sum(1 for _, v in r.trend if v is not None) >= 2]
 
 
@@ -100,8 +105,8 @@ def write_evaluation_workbook(ev: Evaluation, path: Path) -> Path:
     plan = ev.registry.plan
     title = f"{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估表"
     wb = Workbook()
-    ws = wb.active
-    ws.title = "目标完成"
+    wb.remove(wb.worksheets[0])
+    ws = wb.create_sheet("目标完成")
     table_sheet(ws, [Col("行动序号", center=True), Col("指标名称", wrap=True), Col("单位", center=True),
                      Col("目标年份", center=True), Col("目标值"), Col("完成值"), Col("数据季度", center=True),
                      Col("完成率", "0.0%"), Col("结果", center=True)],
@@ -124,11 +129,11 @@ def write_evaluation_workbook(ev: Evaluation, path: Path) -> Path:
     return Path(path)
 
 
-def _num(value):
+def _num(value: Decimal | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _ratio(value):
+def _ratio(value: Fraction | None) -> float | None:
     return None if value is None else float(numfmt.to_decimal(value, 4))

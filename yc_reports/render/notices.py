@@ -79,8 +79,8 @@ def write_notices(report: QuarterReport, notices: Sequence[Notice], folder: Path
     text_path = folder / TEXT_FILE
     text_path.write_bytes(notices_text(report, notices).encode("utf-8"))
     wb = Workbook()
-    ws = wb.active
-    ws.title = "催报督办通知"
+    wb.remove(wb.worksheets[0])
+    ws = wb.create_sheet("催报督办通知")
     cols = [Col("序号", center=True), Col("类型", center=True), Col("行动序号", center=True), Col("发送对象"),
             Col("通知内容", wrap=True), Col("字数", center=True)]
     rows = [[i, n.kind.value, n.action_id, "、".join(n.recipients), n.text, len(n.text)]

@@ -10,21 +10,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, TypeVar
 
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from yc_reports.analysis.projection import at_risk
 from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
 from yc_reports.issues import Severity
-from yc_reports.pipeline import parallel
 from yc_reports.plan.registry import Kind, cn_numeral
 from yc_reports.render import charts, numfmt
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
-from yc_reports.render.docx.xml import Shade
+from yc_reports.render.docx.xml import Align, Shade
 from yc_reports.render.palette import PATTERN_INK, light_style
 from yc_reports.render.wording import Block, Wording, default_template_dir
 from yc_reports.textwidth import text_width_em
@@ -32,6 +34,17 @@ from yc_reports.textwidth import text_width_em
 ACTION_REPORTS_DIR = "各行动报告"
 TABLE_FONT_PT = 12        # 小四
 WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
+T = TypeVar("T")
+
+# Runs `function(*job)` for each job and returns the results in job order, given each job's weight (about how long
+# it takes). The build passes pipeline.parallel.run_jobs, which shares the jobs with a helper process.
+JobRunner = Callable[[Callable[..., Any], Sequence[tuple[Any, ...]], Sequence[float]], list[Any]]
+
+
+def run_in_order(function: Callable[..., Any], jobs: Sequence[tuple[Any, ...]],
+                 weights: Sequence[float]) -> list[Any]:
+    """The plain JobRunner: every job here, one after another."""
+    return [function(*job) for job in jobs]
 
 
 @dataclass(frozen=True)
@@ -46,7 +59,7 @@ class Table:
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     widths_mm: tuple[float, ...]
-    align: tuple[str, ...]                       # per column: "left" | "center" | "right"
+    align: tuple[Align, ...]                     # per column: "left" | "center" | "right"
     fills: dict[tuple[int, int], Shade] = field(default_factory=dict)  # (row, col) -> cell shading
     font_pt: float | None = None                 # None: 小四, or 五号 for six columns or more
     keep_together: bool = True                   # never split over two pages when it fits on one
@@ -68,21 +81,24 @@ def action_file_name(result: ActionResult, report: QuarterReport) -> str:
 
 
 def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
-                  settings: DocumentSettings | None = None, wording: Wording | None = None) -> ReportFiles:
+                  settings: DocumentSettings | None = None, wording: Wording | None = None,
+                  run_jobs: JobRunner = run_in_order) -> ReportFiles:
     """Write every .docx for the quarter into out_dir (a staging folder); return their paths.
 
-    Inside `parallel.helper_process()` (as `yc-reports build` runs it) a helper process writes some
-    of the documents; each document is still written whole by one process, so the files are the same."""
+    With `run_jobs` = pipeline.parallel.run_jobs inside its `helper_process()` (as `yc-reports build` runs it)
+    a helper process writes some of the documents; each document is still written whole by one process, so
+    the files are the same."""
     settings = settings or resolve_document_settings(None)
     template_dirs = wording.template_dirs if wording else (default_template_dir(),)
     out_dir = Path(out_dir)
     (out_dir / ACTION_REPORTS_DIR).mkdir(parents=True, exist_ok=True)
     summary_path = out_dir / summary_file_name(report)
     action_paths = [out_dir / ACTION_REPORTS_DIR / action_file_name(result, report) for result in report.actions]
-    jobs = [(report, None, settings, template_dirs, summary_path)]
+    jobs: list[tuple[QuarterReport, int | None, DocumentSettings, tuple[Path, ...], Path]] = [
+        (report, None, settings, template_dirs, summary_path)]
     jobs += [(report, i, settings, template_dirs, path) for i, path in enumerate(action_paths)]
     weights = [SUMMARY_WEIGHT] + [_document_weight(result) for result in report.actions]
-    parallel.run_jobs(write_document, jobs, weights)
+    run_jobs(write_document, jobs, weights)
     extra: tuple[Path, ...] = ()
     if pdf:
         from yc_reports.render.pdf import convert_to_pdf
@@ -326,7 +342,7 @@ def indicator_table(result: ActionResult, wording: Wording) -> Table:
                  ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
 
 
-def _change_cell(ind: IndicatorResult, base, ratio) -> str:
+def _change_cell(ind: IndicatorResult, base: Decimal | None, ratio: Fraction | None) -> str:
     """'+12.3%', or for a rate '+2.9个百分点'; '—' without a base."""
     if ind.unit == "%":
         if base is None or ind.actual is None:
@@ -337,7 +353,7 @@ def _change_cell(ind: IndicatorResult, base, ratio) -> str:
     return _signed(ratio * 100, 1) + "%"
 
 
-def _signed(value, places: int) -> str:
+def _signed(value: numfmt.Number, places: int) -> str:
     text = numfmt.fmt_number(value, places)
     return text if text.startswith("-") or float(text) == 0 else "+" + text
 
@@ -372,8 +388,8 @@ def project_table(result: ActionResult) -> Table:
         rows.append((str(i + 1), p.name, numfmt.fmt_number(p.total_investment, 0),
                      numfmt.fmt_number(p.annual_plan, 0), numfmt.fmt_number(p.ytd_completed, 0),
                      numfmt.fmt_percent(p.completion), state, p.image_progress or "—"))
-    return Table(("序号", "项目名称", "总投资\n（万元）", "年度计划\n（万元）", "累计完成\n（万元）", "完成率", "项目\n状态",
-                  "形象进度"),
+    return Table(("序号", "项目名称", "总投资\n（万元）", "年度计划\n（万元）", "累计完成\n（万元）", "完成率",
+                  "项目\n状态", "形象进度"),
                  tuple(rows), (10.5, 35, 18, 18, 18, 15, 18, 23.5),
                  ("center", "left", "right", "right", "right", "right", "center", "left"), fills)
 
@@ -468,8 +484,8 @@ def fit_widths(table: Table, size_pt: float, total_mm: float) -> tuple[float, ..
     # A single character carried onto a cell's last line (“……协同增/效”): one em more where there is room.
     for c in range(len(widths)):
         if any(_orphan(line, widths[c], em_mm) for row in cells[1:] for line in str(row[c]).split("\n")):
-            wider = minimum[:c] + [widths[c] + em_mm] + minimum[c + 1:]
-            trial = _rebalance(widths[:c] + [widths[c] + em_mm] + widths[c + 1:], wider, total_mm)
+            wider = [*minimum[:c], widths[c] + em_mm, *minimum[c + 1:]]
+            trial = _rebalance([*widths[:c], widths[c] + em_mm, *widths[c + 1:]], wider, total_mm)
             if trial[c] >= widths[c] + em_mm - 1e-6:
                 widths = trial
                 minimum[c] = widths[c]
@@ -484,12 +500,12 @@ def _orphan(line: str, width_mm: float, em_mm: float) -> bool:
 
 def _rebalance(widths: list[float], minimum: list[float], total_mm: float) -> list[float]:
     """Widen every column to its minimum; take the difference from the others in proportion to their room."""
-    out = [max(w, m) for w, m in zip(widths, minimum)]
+    out = [max(w, m) for w, m in zip(widths, minimum, strict=True)]
     excess = sum(out) - total_mm
-    room = [max(0.0, w - m) for w, m in zip(out, minimum)]
+    room = [max(0.0, w - m) for w, m in zip(out, minimum, strict=True)]
     if excess > 0 and sum(room) > 0:
         share = min(1.0, excess / sum(room))
-        out = [w - r * share for w, r in zip(out, room)]
+        out = [w - r * share for w, r in zip(out, room, strict=True)]
     if sum(out) > total_mm:   # more pieces than room: every column gives up its share (best effort)
         out = [w * total_mm / sum(out) for w in out]
     return out
@@ -502,7 +518,7 @@ def put_table(doc: OfficialDocument, table: Table) -> None:
               header_repeat=True, cell_fills=table.fills, font_size_pt=size, keep_together=table.keep_together)
 
 
-def _lookup(registry: dict, name: str, what: str):
+def _lookup(registry: Mapping[str, T], name: str, what: str) -> T:
     try:
         return registry[name]
     except KeyError:

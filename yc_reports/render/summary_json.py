@@ -29,7 +29,7 @@ from yc_reports.analysis.model import (
     SupervisionItem,
     TaskResult,
 )
-from yc_reports.render.numfmt import to_decimal
+from yc_reports.numfmt import to_decimal
 from yc_reports.render.wording import Wording, cached_wording
 
 SCHEMA_VERSION = 1
@@ -159,12 +159,12 @@ def supervision_dict(s: SupervisionItem, wording: Wording) -> dict[str, Any]:
             "unit_problem": s.unit_problem}
 
 
-def ledger_item_dict(i: LedgerItem) -> dict[str, Any]:
+def ledger_item_dict(i: LedgerItem, wording: Wording) -> dict[str, Any]:
     """One 督办 item (issue #12): PRODUCT's fields first, then the ledger's own."""
-    return {"id": i.id, "action": i.action_id, "text": i.text, "deadline": _date(i.deadline),
+    return {"id": i.id, "action": i.action_id, "text": wording.matter(i.reason), "deadline": _date(i.deadline),
             "state": i.state.value, "since": str(i.since),
             "state_label": i.state.label, "closed_in": str(i.closed_in) if i.closed_in else None,
-            "listed_now": i.listed_now, "lead_units": i.lead_units, "item": i.item,
+            "listed_now": i.listed_now, "lead_units": i.lead_units, "item": wording.item(i.reason),
             "reported": i.reported.value if i.reported else None, "measures": i.measures, "progress": i.progress}
 
 
@@ -210,7 +210,7 @@ def summary_dict(report: QuarterReport, files: Mapping[str, Any], wording: Wordi
         "counts": {light.value: report.count(light) for light in Light},
         "actions": with_projections(report, [action_dict(a, wording) for a in report.actions]),
         "commendations": [commendation_dict(c, wording) for c in report.commendations],
-        "supervision": [ledger_item_dict(i) for i in report.ledger],
+        "supervision": [ledger_item_dict(i, wording) for i in report.ledger],
         "supervision_list": [supervision_dict(s, wording) for s in report.supervision],
         "attention": [supervision_dict(s, wording) for s in report.attention],
         "issues": [i.to_dict() for i in report.issues],

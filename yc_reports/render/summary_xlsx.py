@@ -94,7 +94,7 @@ def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording |
     _overview(wb.create_sheet(SHEET_OVERVIEW), report, title)
     _indicators(wb.create_sheet(SHEET_INDICATORS), report, title)
     _supervision(wb.create_sheet(SHEET_SUPERVISION), report, title)
-    ledger_sheet(wb.create_sheet(SHEET_LEDGER), report, title)
+    ledger_sheet(wb.create_sheet(SHEET_LEDGER), report, title, wording)
     _submissions(wb.create_sheet(SHEET_SUBMISSIONS), report, title)
     _issues(wb.create_sheet(SHEET_ISSUES), report, title, wording)
     save_workbook(wb, Path(path))
@@ -172,13 +172,13 @@ def _supervision(ws: Worksheet, report: QuarterReport, title: str) -> None:
 SHEET_LEDGER = "督办台账"
 
 
-def ledger_sheet(ws: Worksheet, report: QuarterReport, title: str) -> None:
+def ledger_sheet(ws: Worksheet, report: QuarterReport, title: str, wording: Wording) -> None:
     """督办台账 (issue #12): every 督办 item up to this quarter with its state and the unit's last report."""
     cols = [Col("督办编号", center=True), Col("通报季度", center=True), Col("行动序号", center=True), Col("牵头单位"),
             Col("督办事项", wrap=True), Col("整改时限", DATE), Col("状态", center=True), Col("销号季度", center=True),
             Col("本季度仍在督办清单", center=True), Col("单位填报整改状态", center=True), Col("整改措施", wrap=True),
             Col("整改进展", wrap=True)]
-    rows = [[i.id, i.since.label, i.action_id, i.lead_units, i.text, i.deadline, i.state.label,
+    rows = [[i.id, i.since.label, i.action_id, i.lead_units, wording.matter(i.reason), i.deadline, i.state.label,
              i.closed_in.label if i.closed_in else "", "是" if i.listed_now else "否",
              i.reported.value if i.reported else "未填报", i.measures, i.progress] for i in report.ledger]
     _table(ws, cols, rows, title)

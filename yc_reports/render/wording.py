@@ -9,7 +9,8 @@ Public API (reports, summary.json, 汇总表, CLI and portal all use these):
 - `Wording.fact(fact)` — one fact (a `Reason`, an `IndicatorResult` with its quarter) as a sentence,
   without closing punctuation: the light reasons, 督办 and 关注 reasons, 表扬 achievements.
 - `Wording.item(reason)` — what a 督办 item is about (the indicator, task, project or the data);
-  `Wording.detail(reason)` — its situation without the subject (the 督办 table's 滞后情况 column).
+  `Wording.detail(reason)` — its situation without the subject (the 督办 table's 滞后情况 column);
+  `Wording.matter(reason)` — both, as the 督办台账 and the 整改落实 sheet print a ledger item.
 - `Wording.light_label(action)`, `Wording.status_label(indicator)` — the short labels of tables.
 - `Wording.reasons(action)` — an action's light reasons joined with "；".
 - `Wording.indicator_sentence(ind, q)` — the standard sentence of an indicator (templates/indicator.j2).
@@ -31,11 +32,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from jinja2.environment import TemplateModule
 
+from yc_reports import numfmt
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Reason
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import cn_numeral
-from yc_reports.render import numfmt
 
 FACTS_TEMPLATE = "facts.j2"
 
@@ -151,16 +153,17 @@ class Wording:
             pct=_pct, num=_num, points=numfmt.fmt_points, value=_indicator_value,
             target_value=_indicator_target, gap=_indicator_gap, change=_change, cndate=numfmt.cn_date,
             cn=cn_numeral, sentence=self.indicator_sentence, fact=self.fact, item=self.item, brief=self.brief,
+            matter=self.matter,
             gapwords=numfmt.gap_phrase,
         )
-        self._facts = None
+        self._facts: TemplateModule | None = None
 
     @classmethod
     def for_inputs(cls, inputs_root: Path | str | None) -> Wording:
         """The wording a build uses: the office's `inputs/templates/` over the shipped templates."""
         return cls(template_dirs_for(inputs_root))
 
-    def _facts_module(self):
+    def _facts_module(self) -> TemplateModule:
         if self._facts is None:
             try:
                 self._facts = self.env.get_template(FACTS_TEMPLATE).module
@@ -172,31 +175,40 @@ class Wording:
 
     def fact(self, fact: Reason | IndicatorResult, q: Quarter | None = None) -> str:
         """One fact as a sentence (no closing punctuation). An IndicatorResult needs its quarter."""
-        if isinstance(fact, str):   # already words (a text kept by the ledger)
-            return fact
         if isinstance(fact, IndicatorResult):
+            if q is None:
+                raise ValueError("an indicator's sentence needs its quarter")
             return self.indicator_sentence(fact, q).rstrip("。")
-        return str(self._facts_module().reason(fact)).strip()
+        return self._from_facts("reason", fact)
 
     def brief(self, fact: Reason) -> str:
         """The short phrase of a fact for the 通报's lead paragraph."""
-        return str(self._facts_module().brief(fact)).strip()
+        return self._from_facts("brief", fact)
 
     def item(self, fact: Reason) -> str:
         """What a 督办 / 关注 item is about."""
-        return str(self._facts_module().item(fact)).strip()
+        return self._from_facts("item", fact)
 
     def detail(self, fact: Reason) -> str:
         """A 督办 item's situation without its subject (the 督办事项 column names the item)."""
-        return str(self._facts_module().detail(fact)).strip()
+        return self._from_facts("detail", fact)
+
+    def matter(self, fact: Reason) -> str:
+        """A 督办 ledger item's 督办事项: the item and its situation when first listed."""
+        return str(self._facts_module().matter(fact)).strip()
 
     def light_label(self, action: ActionResult) -> str:
         """绿灯 / 黄灯 / 红灯 / 未报送, or 无有效数据 for a grey light over unusable data."""
-        return str(self._facts_module().light_label(action)).strip()
+        return self._from_facts("light_label", action)
 
     def status_label(self, ind: IndicatorResult) -> str:
         """An indicator's status in a word or two (tables, summary.json status_label)."""
-        return str(self._facts_module().status_label(ind)).strip()
+        return self._from_facts("status_label", ind)
+
+    def _from_facts(self, macro: str, fact: object) -> str:
+        """The macro `macro` of the facts template applied to `fact`, stripped."""
+        rendered: object = getattr(self._facts_module(), macro)(fact)
+        return str(rendered).strip()
 
     def reasons(self, action: ActionResult) -> str:
         """An action's light reasons, joined with "；"."""
@@ -234,7 +246,7 @@ class Wording:
         except jinja2.TemplateError as exc:
             raise WordingError(f"报告文字模板 {LABELS_TEMPLATE} 有误：{exc}") from None
 
-    def indicator_sentence(self, ind: IndicatorResult, q) -> str:
+    def indicator_sentence(self, ind: IndicatorResult, q: Quarter) -> str:
         """The standard sentence for one indicator in quarter q (templates/indicator.j2)."""
         return self.render("indicator.j2", ind=ind, q=q).strip()
 
@@ -258,7 +270,7 @@ def _pct(value: Fraction | Decimal | None, places: int = 1) -> str:
     return numfmt.fmt_percent(value, places)
 
 
-def _num(value, places: int = 1) -> str:
+def _num(value: numfmt.Number | None, places: int = 1) -> str:
     return numfmt.fmt_number(value, places)
 
 

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from yc_reports.workbook import layout as L
-from yc_reports.workbook.xlsx_io import set_text
+from yc_reports.workbook.xlsx_io import set_text, writable
 
 Value = Decimal | int | float | str | dt.date | None
 
@@ -76,15 +77,17 @@ def fill_workbook(wb: Workbook, fill: UnitFill) -> Workbook:
 
 def _registry_names(wb: Workbook) -> dict[str, str]:
     """Registry key -> indicator name or task content, as the hidden sheet records them."""
-    names = {}
+    names: dict[str, str] = {}
     for key, value in wb[L.SHEET_META].iter_rows(min_row=1, max_col=2, values_only=True):
-        if isinstance(key, str) and key.startswith((L.META_INDICATOR_PREFIX, L.META_TASK_PREFIX)):
+        if (isinstance(key, str) and key.startswith((L.META_INDICATOR_PREFIX, L.META_TASK_PREFIX))
+                and isinstance(value, str)):
             names[key] = value
     return names
 
 
-def _write(cell, value: Value) -> None:
+def _write(cell: Cell | MergedCell, value: Value) -> None:
     """Text as typed text (never a formula), dates with a date format, numbers as numbers."""
+    cell = writable(cell)
     if isinstance(value, str):
         set_text(cell, value)
         return
@@ -98,7 +101,7 @@ def _fill_info(ws: Worksheet, fill: UnitFill) -> None:
               L.INFO_DATE: fill.fill_date, L.INFO_SUMMARY: fill.summary, L.INFO_NEXT: fill.next_steps}
     for row in range(1, L.INFO_SEARCH_ROWS + 1):
         label = ws.cell(row, 1).value
-        if label in values:
+        if isinstance(label, str) and label in values:
             _write(ws.cell(row, 2), values[label] if values[label] != "" else None)
 
 
@@ -142,7 +145,8 @@ def _fill_tasks(ws: Worksheet, fill: UnitFill, names: dict[str, str]) -> None:
         row += 1
 
 
-def _write_task_inputs(ws: Worksheet, row: int, cols: dict, status, progress: str, problems: str) -> None:
+def _write_task_inputs(ws: Worksheet, row: int, cols: dict[L.Column, int], status: str | None, progress: str,
+                       problems: str) -> None:
     _write(ws.cell(row, cols[L.TASK_STATUS]), status)
     _write(ws.cell(row, cols[L.TASK_PROGRESS]), progress or None)
     _write(ws.cell(row, cols[L.TASK_PROBLEMS]), problems or None)

@@ -12,9 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -24,7 +25,15 @@ from yc_reports.intake.records import ProjectEntry, RectificationEntry, Submissi
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Direction, Frequency, Indicator, Kind, Registry
 from yc_reports.workbook import layout as L
-from yc_reports.workbook.xlsx_io import BORDER, HEADER_FILL, LINE_HEIGHT, save_workbook, set_text, wrapped_lines
+from yc_reports.workbook.xlsx_io import (
+    BORDER,
+    HEADER_FILL,
+    LINE_HEIGHT,
+    save_workbook,
+    set_text,
+    wrapped_lines,
+    writable,
+)
 from yc_reports.workbook.xlsx_io import FONT_NAME as FONT
 from yc_reports.workbook.xlsx_io import TITLE_FONT_NAME as TITLE_FONT
 
@@ -83,6 +92,8 @@ def build_template(registry: Registry, action: Action, quarter: Quarter,
     `rectifications`, the action's open 督办 items, add a 整改落实 sheet."""
     wb = Workbook()
     guide = wb.active
+    if not isinstance(guide, Worksheet):   # a new Workbook's one sheet; the stub allows None and chart sheets
+        raise TypeError("a new workbook has no worksheet")
     guide.title = L.SHEET_GUIDE
     context = _Context(registry, action, quarter, previous)
     _write_guide(guide, context)
@@ -190,7 +201,8 @@ def _write_indicators(ws: Worksheet, c: _Context) -> None:
             _input(ws.cell(row, col[column]), wrap=column is L.IND_NOTE)
         value_ref = f"{get_column_letter(col[L.IND_VALUE])}{row}"
         if indicator.signed:   # a rate of change may be negative
-            dv = _decimal_validation("between", "-1000", "1000", "请填写 -1000—1000 之间的数字（可为负数，如 -5 表示下降5%）。")
+            dv = _decimal_validation("between", "-1000", "1000",
+                                     "请填写 -1000—1000 之间的数字（可为负数，如 -5 表示下降5%）。")
         elif indicator.is_percent:
             dv = _decimal_validation("between", "0", "1000", "请填写 0—1000 之间的百分数（如 85 表示 85%）。")
         else:
@@ -497,7 +509,8 @@ def _guide_line(ws: Worksheet, row: int, text: str, bold: bool = False) -> int:
 def _column_meanings(c: _Context) -> list[tuple[str, str, str]]:
     start = c.registry.plan.start_year
     return [
-        (L.SHEET_INDICATORS, L.IND_TARGET.header, "方案确定的目标值（最近一个尚未到期的目标年份）；空白表示目标待省或指挥部办公室确定。"),
+        (L.SHEET_INDICATORS, L.IND_TARGET.header,
+         "方案确定的目标值（最近一个尚未到期的目标年份）；空白表示目标待省或指挥部办公室确定。"),
         (L.SHEET_INDICATORS, L.IND_BASIS.header,
          f"该指标的统计口径：“{L.BASIS_FLOW.format(year=c.quarter.year)}”为年内累计数，"
          f"“{L.BASIS_CUMULATIVE.format(start=start)}”为方案实施以来的累计数，“{L.BASIS_LEVEL}”为季度末的比率或存量。"),
@@ -533,8 +546,9 @@ def _column_numbers(columns: Sequence[L.Column]) -> dict[L.Column, int]:
     return {column: i + 1 for i, column in enumerate(columns)}
 
 
-def _put(cell: Cell, value: object) -> None:
+def _put(cell: Cell | MergedCell, value: object) -> None:
     """Write a value: text never becomes a formula; Decimals stay exact; dates get a date format."""
+    cell = writable(cell)
     if isinstance(value, str):
         set_text(cell, value)
     elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -542,11 +556,13 @@ def _put(cell: Cell, value: object) -> None:
         cell.number_format = DATE_FORMAT
     elif isinstance(value, Decimal):
         cell.value = int(value) if value == value.to_integral_value() else value
-    else:
+    elif value is None or isinstance(value, int | float | dt.datetime):
         cell.value = value
+    else:
+        raise TypeError(f"cannot write {type(value).__name__} to {cell.coordinate}")
 
 
-def _style(cell: Cell, *, bold: bool = False, size: float = 11, font: str = FONT, color: str | None = None,
+def _style(cell: Cell | MergedCell, *, bold: bool = False, size: float = 11, font: str = FONT, color: str | None = None,
            fill: PatternFill | None = None, wrap: bool = False, center: bool = False, left: bool = False,
            border: bool = True) -> None:
     cell.font = Font(name=font, size=size, bold=bold, color=color)
@@ -558,7 +574,7 @@ def _style(cell: Cell, *, bold: bool = False, size: float = 11, font: str = FONT
         cell.border = BORDER
 
 
-def _input(cell: Cell, wrap: bool = False, center: bool = False, left: bool = False) -> None:
+def _input(cell: Cell | MergedCell, wrap: bool = False, center: bool = False, left: bool = False) -> None:
     _style(cell, fill=INPUT_FILL, wrap=wrap, center=center, left=left)
     cell.protection = UNLOCKED
 
@@ -595,7 +611,8 @@ def _print_setup(ws: Worksheet, title_rows: str | None, landscape: bool) -> None
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    # The stub allows None; WorksheetProperties() always makes one.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_options.horizontalCentered = True
@@ -612,7 +629,8 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.selectUnlockedCells = False
 
 
-def _decimal_validation(operator: str, low: str, high: str | None, message: str) -> DataValidation:
+def _decimal_validation(operator: Literal["between", "greaterThanOrEqual"], low: str, high: str | None,
+                        message: str) -> DataValidation:
     dv = DataValidation(type="decimal", operator=operator, formula1=low, formula2=high, allow_blank=True,
                         showErrorMessage=True, showInputMessage=True, errorStyle="stop")
     dv.errorTitle = "数值有误"

@@ -13,13 +13,14 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Border, Font, PatternFill, Side
 
 from yc_reports.fixedzip import normalise_zip
 from yc_reports.textwidth import display_width
 
 if TYPE_CHECKING:
-    from openpyxl.cell.cell import Cell
+    from openpyxl import Workbook
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
@@ -35,7 +36,7 @@ BORDER = Border(left=EDGE, right=EDGE, top=EDGE, bottom=EDGE)
 LINE_HEIGHT = 14.25   # points per line of 11-point CJK text
 
 
-def save_workbook(wb, path: Path, stamp: dt.datetime | None = None) -> None:
+def save_workbook(wb: Workbook, path: Path, stamp: dt.datetime | None = None) -> None:
     """Save `wb` to `path` with fixed document and zip timestamps (written whole: temp file, then rename)."""
     stamp = stamp or dt.datetime(2000, 1, 1)
     wb.properties.created = stamp
@@ -49,6 +50,13 @@ def save_workbook(wb, path: Path, stamp: dt.datetime | None = None) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(path)
+
+
+def writable(cell: Cell | MergedCell) -> Cell:
+    """`cell`, to write a value into; a cell covered by a merged range (not its top-left one) holds none."""
+    if isinstance(cell, MergedCell):
+        raise ValueError(f"{cell.coordinate} lies inside a merged range")
+    return cell
 
 
 def set_text(cell: Cell, value: object) -> None:

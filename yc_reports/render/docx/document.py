@@ -20,14 +20,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import cast
 
 import docx
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.shared import Mm
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
 from yc_reports.fixedzip import normalise_zip
+from yc_reports.numfmt import cn_date
 from yc_reports.render.docx import xml as wml
 from yc_reports.render.docx.gbt9704 import (
     COLOPHON_THICK,
@@ -45,7 +48,6 @@ from yc_reports.render.docx.gbt9704 import (
 from yc_reports.render.docx.package import build_template
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import BLACK, Align, Face, Para, mm_to_twips, pt_to_twips
-from yc_reports.render.numfmt import cn_date
 from yc_reports.textwidth import text_width_em
 
 AUTHOR = "yc-reports"
@@ -96,11 +98,10 @@ class OfficialDocument:
     def _body_face(self) -> Face:
         return self._face(self.settings.fonts.body)
 
-    def _grid_para(self, **kw: object) -> Para:
-        """A paragraph on the line grid: exact line height = line pitch."""
-        kw.setdefault("line_twips", self.geo.line_pitch)
-        kw.setdefault("char_pt", self.settings.sizes.body)
-        return Para(**kw)  # type: ignore[arg-type]
+    @property
+    def _grid(self) -> Para:
+        """A paragraph on the line grid: exact line height = line pitch (`dataclasses.replace` for the rest)."""
+        return Para(line_twips=self.geo.line_pitch, char_pt=self.settings.sizes.body)
 
     def _append(self, element: etree._Element) -> etree._Element:
         self._sectPr.addprevious(element)
@@ -114,18 +115,19 @@ class OfficialDocument:
         s = self.settings
         colour = s.masthead.colour.upper()
         self._red_name(briefing_name)
-        self._append(wml.paragraph(self._grid_para(style="YCMastheadIssue", align="center"),
+        self._append(wml.paragraph(dataclasses.replace(self._grid, style="YCMastheadIssue", align="center"),
                                    [(issue_label, self._body_face)]))
-        rule = dict(border_bottom=round(s.masthead.rule_width * 8), border_colour=colour, border_space=8)
+        ruled = dataclasses.replace(self._grid, style="YCMastheadMeta", border_bottom=round(s.masthead.rule_width * 8),
+                                    border_colour=colour, border_space=8)
         date_text = cn_date(date)
         if text_width_em(issuer) + text_width_em(date_text) + 1 <= s.page.chars_per_line:
             self._append(wml.paragraph(
-                self._grid_para(style="YCMastheadMeta", align="left", tab_right_twips=self.geo.text_w, **rule),
+                dataclasses.replace(ruled, align="left", tab_right_twips=self.geo.text_w),
                 [(f"{issuer}\t{date_text}", self._body_face)]))
         else:  # a long 编发单位: the date goes to the next line, right-aligned, above the rule
-            self._append(wml.paragraph(self._grid_para(style="YCMastheadMeta", align="left"),
+            self._append(wml.paragraph(dataclasses.replace(self._grid, style="YCMastheadMeta", align="left"),
                                        [(issuer, self._body_face)]))
-            self._append(wml.paragraph(self._grid_para(style="YCMastheadMeta", align="right", **rule),
+            self._append(wml.paragraph(dataclasses.replace(ruled, align="right"),
                                        [(date_text, self._body_face)]))
         self._after_masthead = True
 
@@ -137,10 +139,10 @@ class OfficialDocument:
         self._red_name(organ)
         self.blank_line()
         self.blank_line()
-        rule = dict(border_bottom=round(s.masthead.rule_width * 8), border_colour=colour,
-                    border_space=round(NUMBER_RULE_GAP_MM * 72 / 25.4))
-        self._append(wml.paragraph(self._grid_para(style="YCDocumentNumber", align="center", **rule),
-                                   [(number, self._body_face)]))
+        para = dataclasses.replace(self._grid, style="YCDocumentNumber", align="center",
+                                   border_bottom=round(s.masthead.rule_width * 8), border_colour=colour,
+                                   border_space=round(NUMBER_RULE_GAP_MM * 72 / 25.4))
+        self._append(wml.paragraph(para, [(number, self._body_face)]))
         self._after_masthead = True
 
     def _red_name(self, name: str) -> None:
@@ -168,14 +170,14 @@ class OfficialDocument:
             self.blank_line()
             self.blank_line()
         face = self._face(self.settings.fonts.title, self.settings.sizes.title)
-        self._append(wml.paragraph(self._grid_para(style="Title", align="center"), [(joined, face)]))
+        self._append(wml.paragraph(dataclasses.replace(self._grid, style="Title", align="center"), [(joined, face)]))
         self.blank_line()
         if not self._title:
             self._title = joined.replace("\n", "")
 
     def main_recipient(self, text: str) -> None:
         """主送机关 line, flush left, ending with a full-width colon as given."""
-        self._append(wml.paragraph(self._grid_para(align="justify"), [(text, self._body_face)]))
+        self._append(wml.paragraph(dataclasses.replace(self._grid, align="justify"), [(text, self._body_face)]))
 
     # -------------------------------------------------------------------------------- body
 
@@ -185,8 +187,8 @@ class OfficialDocument:
             raise ValueError(f"heading level must be 1..4, not {level}")
         bold = level == 3 and self.settings.bold_level3
         face = self._face(self.settings.fonts.heading(level), bold=bold)
-        para = self._grid_para(style=f"Heading{level}", align="justify", first_line_chars=2,
-                               keep_next=True, outline_level=level - 1)
+        para = dataclasses.replace(self._grid, style=f"Heading{level}", align="justify", first_line_chars=2,
+                                   keep_next=True, outline_level=level - 1)
         self._append(wml.paragraph(para, [(text, face)]))
 
     def run_in_heading(self, level: int, heading: str, rest: str) -> None:
@@ -198,8 +200,8 @@ class OfficialDocument:
         runs = [(heading, self._face(self.settings.fonts.heading(level), bold=bold))]
         if rest:
             runs.append((rest, self._body_face))
-        para = self._grid_para(style=f"Heading{level}", align="justify", first_line_chars=2,
-                               outline_level=level - 1, keep_next=None)   # a paragraph of text: it may end a page
+        para = dataclasses.replace(self._grid, style=f"Heading{level}", align="justify", first_line_chars=2,
+                                   outline_level=level - 1, keep_next=None)   # a paragraph of text: it may end a page
         self._append(wml.paragraph(para, runs))
 
     def paragraph(self, text: str | Sequence[Span], *, first_line_indent: bool = True,
@@ -207,15 +209,16 @@ class OfficialDocument:
         """Body text, 三号仿宋, first line indented two characters; digits and Latin in the Latin face."""
         spans = [Span(text)] if isinstance(text, str) else list(text)
         runs = [(span.text, self._face(span.font or self.settings.fonts.body, bold=span.bold)) for span in spans]
-        para = self._grid_para(style="BodyText", align=align, first_line_chars=2 if first_line_indent else 0)
+        para = dataclasses.replace(self._grid, style="BodyText", align=align,
+                                   first_line_chars=2 if first_line_indent else 0)
         self._append(wml.paragraph(para, runs))
 
     def blank_line(self) -> None:
-        self._append(wml.paragraph(self._grid_para()))
+        self._append(wml.paragraph(self._grid))
 
     def page_break(self) -> None:
         """Start the next element on a new page (the next paragraph carries the break)."""
-        self._append(wml.paragraph(self._grid_para(page_break_before=True, line_twips=20)))
+        self._append(wml.paragraph(dataclasses.replace(self._grid, page_break_before=True, line_twips=20)))
 
     # -------------------------------------------------------------------------------- tables
 
@@ -226,8 +229,8 @@ class OfficialDocument:
         """A ruled table centred in the text block.
 
         `widths_mm` per column (their sum at most the text width); `align` per column for the body rows
-        (headers are centred); `cell_fills` maps (body row, column), both from 0, to RRGGBB or a `Shade` (fill and pattern);
-        header rows repeat on every page. `title` is set above the table in the caption face.
+        (headers are centred); `cell_fills` maps (body row, column), both from 0, to RRGGBB or a `Shade` (fill
+        and pattern); header rows repeat on every page. `title` is set above the table in the caption face.
         `keep_together` keeps every row on the page of the next one (w:keepNext in each row but the
         last), so a table that fits on a page is not split; Word, WPS and LibreOffice honour it."""
         n = len(headers)
@@ -257,7 +260,7 @@ class OfficialDocument:
         if keep_together:
             for tr in tbl.findall(qn("w:tr"))[:-1]:
                 for p_pr in tr.iter(qn("w:pPr")):
-                    p_pr.find(qn("w:pStyle")).addnext(wml.w("keepNext"))
+                    wml.required(p_pr, qn("w:pStyle")).addnext(wml.w("keepNext"))
         self._append(tbl)
         # A table may not end the document, and two tables must not touch: a small spacer follows.
         self._append(wml.paragraph(Para(style="YCTableText", line_twips=pt_to_twips(size))))
@@ -266,7 +269,7 @@ class OfficialDocument:
         """A centred caption line (table titles above tables, figure captions below figures)."""
         s = self.settings
         self._append(wml.paragraph(
-            self._grid_para(style="Caption", align="center", keep_next=keep_next),
+            dataclasses.replace(self._grid, style="Caption", align="center", keep_next=keep_next),
             [(text, self._face(s.fonts.table_header, s.sizes.caption))]))
 
     # -------------------------------------------------------------------------------- figures
@@ -275,7 +278,8 @@ class OfficialDocument:
         """An image centred in the text block, with alt text (wp:docPr descr) and an optional caption."""
         width_mm = min(width_mm, self.settings.page.text_width)
         p = self._append(wml.paragraph(Para(style="YCFigure", align="center", keep_next=bool(caption))))
-        run = Paragraph(p, self._doc._body).add_run()
+        # wml builds w:p through python-docx's OxmlElement, so the element is its CT_P class.
+        run = Paragraph(cast(CT_P, p), self._doc._body).add_run()
         run.add_picture(io.BytesIO(png), width=Mm(width_mm))
         for prop in run._r.iter(qn("wp:docPr"), "{http://schemas.openxmlformats.org/drawingml/2006/picture}cNvPr"):
             prop.set("descr", alt_text)
@@ -289,13 +293,14 @@ class OfficialDocument:
         if not names:
             return
         self._keep_last_with_next()
-        self._append(wml.paragraph(self._grid_para(keep_next=True)))
+        self._append(wml.paragraph(dataclasses.replace(self._grid, keep_next=True)))
         numbered = len(names) > 1
         for i, name in enumerate(names, start=1):
             label = f"{i}. {name}" if numbered else name
             text = f"附件：{label}" if i == 1 else label
             # Second and later names align with the first name, after “附件：”.
-            para = self._grid_para(align="left", left_chars=5, hanging_chars=3 if i == 1 else 0, keep_next=True)
+            para = dataclasses.replace(self._grid, align="left", left_chars=5, hanging_chars=3 if i == 1 else 0,
+                                       keep_next=True)
             self._append(wml.paragraph(para, [(text, self._body_face)]))
 
     def signature(self, org: str, date: dt.date, *, seal_lines: int = 0) -> None:
@@ -310,13 +315,14 @@ class OfficialDocument:
         if seal_lines:
             org_right, date_right = sealed_signature_indents(org, date_text)
             for _ in range(seal_lines):
-                self._append(wml.paragraph(self._grid_para(keep_next=True)))
+                self._append(wml.paragraph(dataclasses.replace(self._grid, keep_next=True)))
         else:
             org_right, date_right = signature_indents(org, date_text)
-            self._append(wml.paragraph(self._grid_para(keep_next=True)))
-        self._append(wml.paragraph(self._grid_para(align="right", right_chars=org_right, keep_next=True),
+            self._append(wml.paragraph(dataclasses.replace(self._grid, keep_next=True)))
+        self._append(wml.paragraph(dataclasses.replace(self._grid, align="right", right_chars=org_right,
+                                                       keep_next=True),
                                    [(org, self._body_face)]))
-        self._append(wml.paragraph(self._grid_para(align="right", right_chars=date_right),
+        self._append(wml.paragraph(dataclasses.replace(self._grid, align="right", right_chars=date_right),
                                    [(date_text, self._body_face)]))
 
     def _keep_last_with_next(self) -> None:
@@ -329,7 +335,7 @@ class OfficialDocument:
             return
         keep = p_pr.find(qn("w:keepNext"))
         if keep is None:
-            p_pr.find(qn("w:pStyle")).addnext(wml.w("keepNext"))
+            wml.required(p_pr, qn("w:pStyle")).addnext(wml.w("keepNext"))
         else:
             keep.attrib.pop(qn("w:val"), None)   # a run-in heading's explicit "off"
 
@@ -337,11 +343,12 @@ class OfficialDocument:
         """A new page: “附件N” (黑体) on line 1, the attachment's title (小标宋) on line 3, a blank line."""
         s = self.settings
         label = "附件" if n is None else f"附件{n}"
-        self._append(wml.paragraph(self._grid_para(style="YCAttachmentLabel", align="left", page_break_before=True),
+        self._append(wml.paragraph(dataclasses.replace(self._grid, style="YCAttachmentLabel", align="left",
+                                                       page_break_before=True),
                                 [(label, self._face(s.fonts.heading1))]))
         self.blank_line()
         face = self._face(s.fonts.title, s.sizes.title)
-        self._append(wml.paragraph(self._grid_para(style="Title", align="center"), [(title, face)]))
+        self._append(wml.paragraph(dataclasses.replace(self._grid, style="Title", align="center"), [(title, face)]))
         self.blank_line()
 
     def colophon(self, *, cc: str | None = None, printer: str | None = None, print_date: dt.date | None = None,
@@ -378,7 +385,7 @@ class OfficialDocument:
         inner = width - 2 * char_twips
         per_line = inner / char_twips   # ems between the one-character margins
         face = self._face(s.fonts.body, char)
-        base = dict(style="YCColophon", line_twips=line, char_pt=char)
+        base = Para(style="YCColophon", line_twips=line, char_pt=char)
         tbl = wml.w("tbl")
         tbl_pr = wml.sub(tbl, "tblPr")
         wml.sub(tbl_pr, "tblStyle", val="TableNormal")
@@ -404,16 +411,16 @@ class OfficialDocument:
                     scale = min(100, math.floor(room / max(text_width_em(head), 1) * 100))
                     if scale >= MIN_PRINTER_SCALE:
                         name_face = dataclasses.replace(face, scale=scale) if scale < 100 else face
-                        paragraphs = [wml.paragraph(Para(**base, tab_right_twips=inner),
+                        paragraphs = [wml.paragraph(dataclasses.replace(base, tab_right_twips=inner),
                                                     [(head, name_face), (f"\t{tail}", face)])]
                     else:
-                        paragraphs = [wml.paragraph(Para(**base, align="left"), [(head, face)]),
-                                      wml.paragraph(Para(**base, align="right"), [(tail, face)])]
+                        paragraphs = [wml.paragraph(dataclasses.replace(base, align="left"), [(head, face)]),
+                                      wml.paragraph(dataclasses.replace(base, align="right"), [(tail, face)])]
                 else:
                     # Second lines of a long list align with the first name, after the colon.
                     head_em = text_width_em(head)
                     text = head + tail
-                    para = Para(**base, left_chars=head_em, hanging_chars=head_em, align="justify")
+                    para = dataclasses.replace(base, left_chars=head_em, hanging_chars=head_em, align="justify")
                     paragraphs = [wml.paragraph(para, [(text, face)])]
                 wml.colophon_row(tbl, width, paragraphs, top, bottom)
         # A table is followed by a paragraph; one point high, it takes no room on the page.
@@ -428,13 +435,13 @@ class OfficialDocument:
         s = self.settings
         face = Face(s.fonts.page_number, s.fonts.page_number, s.sizes.page_number)
         line = footer_line_twips(s)
-        for footer, side in ((section.footer, "right"), (section.even_page_footer, "left")):
+        odd = Para(style="Footer", align="right", line_twips=line, char_pt=s.sizes.page_number, right_chars=1)
+        even = dataclasses.replace(odd, align="left", right_chars=0, left_chars=1)
+        for footer, para in ((section.footer, odd), (section.even_page_footer, even)):
             footer.is_linked_to_previous = False
             ftr = footer._element
             for child in list(ftr):
                 ftr.remove(child)
-            para = Para(style="Footer", align=side, line_twips=line, char_pt=s.sizes.page_number,
-                        **{f"{side}_chars": 1})
             p = wml.paragraph(para)
             p.append(wml.run("— ", face))
             for r in wml.field_runs("PAGE", "1", face):

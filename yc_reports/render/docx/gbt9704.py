@@ -11,6 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import mm_to_twips, pt_to_twips
@@ -117,9 +118,7 @@ def _break_quality(text: str, i: int) -> bool | None:
         return None
     if before.isdigit() or after in ".%" or after in _NO_LINE_START or before in _NO_LINE_END:
         return None
-    if before in _GOOD_AFTER or text.startswith(_GOOD_BEFORE, i) or (after.isdigit() and not before.isascii()):
-        return True
-    return False
+    return before in _GOOD_AFTER or text.startswith(_GOOD_BEFORE, i) or (after.isdigit() and not before.isascii())
 
 
 def title_lines(text: str, size: float, text_width_pt: Fraction) -> list[str]:
@@ -143,7 +142,7 @@ def _greedy_lines(text: str, capacity: int) -> list[str]:
         if text_width_em(text[start:i]) > capacity:
             lines.append(text[start:i - 1])
             start = i - 1
-    return lines + [text[start:]]
+    return [*lines, text[start:]]
 
 
 def _best_split(text: str, n_lines: int, capacity: int) -> tuple[float, list[str]] | None:
@@ -179,7 +178,7 @@ def _best_split(text: str, n_lines: int, capacity: int) -> tuple[float, list[str
         return best
 
     if n_lines == 2:
-        options = []
+        options: list[tuple[float, tuple[int, ...]]] = []
         for end in quality:
             first, second = line_cost(0, end), line_cost(end, len(text))
             if first is not None and second is not None:
@@ -192,7 +191,7 @@ def _best_split(text: str, n_lines: int, capacity: int) -> tuple[float, list[str
         return None
     cost, breaks = found
     bounds = [0, *breaks, len(text)]
-    return cost + _EXTRA_LINE_COST * (n_lines - 1), [text[a:b] for a, b in zip(bounds, bounds[1:])]
+    return cost + _EXTRA_LINE_COST * (n_lines - 1), [text[a:b] for a, b in pairwise(bounds)]
 
 
 def signature_indents(org: str, date_text: str) -> tuple[float, float]:

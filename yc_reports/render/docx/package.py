@@ -5,6 +5,7 @@ settings, font table, theme and every style, generated from the settings (no tem
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -30,7 +31,7 @@ ALT_FONT_NAMES = {
 def build_template(settings: DocumentSettings) -> bytes:
     """A minimal .docx carrying the page setup, styles, theme and font table for these settings."""
     geo = geometry(settings)
-    parts = {
+    parts: dict[str, str | bytes] = {
         "[Content_Types].xml": _CONTENT_TYPES,
         "_rels/.rels": _PACKAGE_RELS,
         "docProps/core.xml": _CORE,
@@ -144,11 +145,11 @@ def _theme_xml(settings: DocumentSettings) -> bytes:
     with zipfile.ZipFile(template) as z:
         theme = etree.fromstring(z.read("word/theme/theme1.xml"))
     a = "http://schemas.openxmlformats.org/drawingml/2006/main"
-    scheme = theme.find(f".//{{{a}}}fontScheme")
+    scheme = wml.required(theme, f".//{{{a}}}fontScheme")
     scheme.set("name", "yc-reports")
     fonts = settings.fonts
     for tag, east_asian in (("majorFont", fonts.heading1), ("minorFont", fonts.body)):
-        holder = scheme.find(f"{{{a}}}{tag}")
+        holder = wml.required(scheme, f"{{{a}}}{tag}")
         for child in list(holder):
             holder.remove(child)
         for kind, face in (("latin", fonts.latin), ("ea", east_asian), ("cs", fonts.latin)):
@@ -195,15 +196,15 @@ def styles_element(settings: DocumentSettings) -> etree._Element:
         if face is not None:
             style.append(wml.rpr(face))
 
-    grid = dict(line_twips=pitch, char_pt=s.body)
+    grid = Para(line_twips=pitch, char_pt=s.body)
     body = Face(f.body, latin, s.body, spacing=geo.char_spacing)
-    add("paragraph", "Normal", "Normal", Para(align="justify", line_breaking=True, **grid), body, based_on=None,
+    add("paragraph", "Normal", "Normal", replace(grid, align="justify", line_breaking=True), body, based_on=None,
         default=True)
-    add("paragraph", "BodyText", "Body Text", Para(align="justify", first_line_chars=2, **grid), body)
+    add("paragraph", "BodyText", "Body Text", replace(grid, align="justify", first_line_chars=2), body)
     for level in (1, 2, 3, 4):
         bold = level == 3 and settings.bold_level3
         add("paragraph", f"Heading{level}", f"heading {level}",
-            Para(align="justify", first_line_chars=2, keep_next=True, outline_level=level - 1, **grid),
+            replace(grid, align="justify", first_line_chars=2, keep_next=True, outline_level=level - 1),
             Face(f.heading(level), latin, s.body, bold=bold, spacing=geo.char_spacing), next_="BodyText")
     add("paragraph", "Title", "Title", Para(align="center", line_twips=pitch),
         Face(f.title, latin, s.title))
@@ -214,14 +215,14 @@ def styles_element(settings: DocumentSettings) -> etree._Element:
     colour = settings.masthead.colour.upper()
     add("paragraph", "YCMasthead", "YC 报头", Para(align="center"),
         Face(f.masthead, latin, s.masthead, colour=colour))
-    add("paragraph", "YCMastheadIssue", "YC 期号", Para(align="center", **grid), body)
-    add("paragraph", "YCMastheadMeta", "YC 编发单位", Para(**grid), body)
-    add("paragraph", "YCDocumentNumber", "YC 发文字号", Para(align="center", **grid), body)
+    add("paragraph", "YCMastheadIssue", "YC 期号", replace(grid, align="center"), body)
+    add("paragraph", "YCMastheadMeta", "YC 编发单位", grid, body)
+    add("paragraph", "YCDocumentNumber", "YC 发文字号", replace(grid, align="center"), body)
     add("paragraph", "YCTableText", "YC 表格正文", Para(align="center"), Face(f.table_body, latin, s.table))
     add("paragraph", "YCTableHeading", "YC 表格表头", Para(align="center"),
         Face(f.table_header, latin, s.table))
     add("paragraph", "YCFigure", "YC 图片", Para(align="center"), body)
-    add("paragraph", "YCAttachmentLabel", "YC 附件标识", Para(align="left", page_break_before=True, **grid),
+    add("paragraph", "YCAttachmentLabel", "YC 附件标识", replace(grid, align="left", page_break_before=True),
         Face(f.heading1, latin, s.body, spacing=geo.char_spacing))
     add("paragraph", "YCColophon", "YC 版记", Para(line_twips=pitch), Face(f.body, latin, s.colophon))
 

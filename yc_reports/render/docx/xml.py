@@ -66,8 +66,19 @@ def tint(rgb: str, strength: float = 0.3) -> str:
 
 # Child order WordprocessingML requires inside w:pPr and w:rPr (ECMA-376 §17.3); table properties are
 # written in schema order directly.
-PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr"]
-RPR_ORDER = ["rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout"]
+PPR_ORDER = [
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct",
+    "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing",
+    "mirrorIndents", "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl",
+    "divId", "cnfStyle", "rPr", "sectPr",
+]
+RPR_ORDER = [
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
+    "lang", "eastAsianLayout",
+]
 
 
 def w(tag: str, **attrs: object) -> etree._Element:
@@ -82,6 +93,14 @@ def sub(parent: etree._Element, tag: str, **attrs: object) -> etree._Element:
     el = w(tag, **attrs)
     parent.append(el)
     return el
+
+
+def required(parent: etree._Element, path: str) -> etree._Element:
+    """`parent.find(path)` for an element known to be there (written by this package); an error if it is not."""
+    found = parent.find(path)
+    if found is None:
+        raise LookupError(f"no {path} in {parent.tag}")
+    return found
 
 
 def ordered(tag: str, order: Sequence[str], children: Iterable[etree._Element]) -> etree._Element:
@@ -289,19 +308,20 @@ def table_row(tbl: etree._Element, widths: Sequence[int], values: Sequence[str],
     if header:
         sub(tr_pr, "tblHeader")
     pad = pt_to_twips(size * 0.25)
-    for c, (width, value, align) in enumerate(zip(widths, values, aligns)):
+    for c, (width, value, align) in enumerate(zip(widths, values, aligns, strict=True)):
         tc = sub(tr, "tc")
         tc_pr = sub(tc, "tcPr")
         sub(tc_pr, "tcW", w=width, type="dxa")
         if c in fills:
-            shade = fills[c] if isinstance(fills[c], Shade) else Shade(str(fills[c]))
+            fill = fills[c]
+            shade = fill if isinstance(fill, Shade) else Shade(str(fill))
             sub(tc_pr, "shd", val=shade.pattern, color=shade.colour.upper() if shade.colour != "auto" else "auto",
                 fill=shade.fill.upper())
         sub(tc_pr, "vAlign", val="center")
         para = Para(style=style, align=align, char_pt=size)
         p = paragraph(para, [(value, face)] if value else [])
         # A little air above and below the text inside the cell.
-        spacing = p.find(qn("w:pPr")).find(qn("w:spacing"))
+        spacing = required(required(p, qn("w:pPr")), qn("w:spacing"))
         spacing.set(qn("w:before"), str(pad))
         spacing.set(qn("w:after"), str(pad))
         tc.append(p)
