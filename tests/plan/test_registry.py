@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import tomllib
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,7 @@ from yc_reports.plan.registry import (
     RegistryError,
     cn_numeral,
     load_registry,
+    parse_registry,
     resolve_registry,
 )
 
@@ -235,3 +238,92 @@ def test_assessment_negative_deduction_named_in_chinese(tmp_path):
 
     with pytest.raises(RegistryError, match=r"assessment\.report_late：季度逾期报送，每次扣分不能为负数"):
         load_registry(_plan_with("[assessment]\nreport_late = -2", tmp_path))
+
+
+# ------------------------------------------------------------------ the schema's Chinese messages (issue #10)
+
+
+def _indicator(raw):
+    return raw["actions"][2]["indicators"][1]   # action 3's second indicator: green_factories
+
+
+GREEN = "actions[id=3].indicators[1](key=green_factories)"
+
+SCHEMA_FAULTS = [
+    ("kind", lambda r: _indicator(r).update(kind="x"),
+     f"{GREEN}.kind：应为 flow / cumulative / level 之一，实际为 'x'"),
+    ("direction", lambda r: _indicator(r).update(direction=3), f"{GREEN}.direction：应为 floor 或 ceiling，实际为 3"),
+    ("frequency", lambda r: _indicator(r).update(frequency="monthly"),
+     f"{GREEN}.frequency：应为 quarterly（按季度）或 annual（按年度）之一，实际为 'monthly'"),
+    ("signed", lambda r: _indicator(r).update(signed="yes"), f"{GREEN}.signed：应为 true 或 false，实际为 'yes'"),
+    ("decimals", lambda r: _indicator(r).update(decimals=1.5), f"{GREEN}.decimals：应为整数，实际为 1.5"),
+    ("name missing", lambda r: _indicator(r).pop("name"), f"{GREEN}.name：缺少此项"),
+    ("unit not text", lambda r: _indicator(r).update(unit=5), f"{GREEN}.unit：应为文字，实际为 5"),
+    ("no targets", lambda r: _indicator(r).update(targets={}),
+     f'{GREEN}.targets：应至少有一个目标年份，如 {{ "2025" = 12 }}'),
+    ("year not digits", lambda r: _indicator(r).update(targets={"20x5": 3}),
+     f"{GREEN}.targets.20x5：年份 '20x5' 不是四位数字"),
+    ("year outside the plan", lambda r: _indicator(r).update(targets={"2031": 3}),
+     f"{GREEN}.targets：目标年份 2031 不在计划期 2022—2025 年内"),
+    ("negative target", lambda r: _indicator(r).update(targets={"2025": -1}),
+     f"{GREEN}.targets.2025：目标值不能为负数"),
+    ("target not a number", lambda r: _indicator(r).update(targets={"2025": True}),
+     f'{GREEN}.targets.2025：应为数字（待定的目标写作 ""），实际为 True'),
+    ("multiple without baseline", lambda r: _indicator(r).update(target_multiple=2),
+     f"{GREEN}.target_multiple：按基期倍数设定目标时须同时填写 baseline"),
+    ("baseline not a table", lambda r: _indicator(r).update(baseline=2),
+     f"{GREEN}.baseline：应写作 {{ year = 2020, value = 100 }}"),
+    ("baseline value", lambda r: _indicator(r).update(baseline={"year": 2020, "value": "x"}),
+     f'{GREEN}.baseline.value：应为数字（待定的目标写作 ""），实际为 \'x\''),
+    ("task deadline", lambda r: r["actions"][2]["tasks"][0].update(deadline="2025-12-32"),
+     "actions[id=3].tasks[0](key=green_demo_units).deadline：应为日期，写作如 \"2025-12-31\"，实际为 '2025-12-32'"),
+    ("lead unit not text", lambda r: r["actions"][2].update(lead_units=["市经信局", 3]),
+     'actions[id=3].lead_units：应为牵头单位名称列表，如 ["市发改委"]'),
+    ("action id missing", lambda r: r["actions"][2].pop("id"), "actions[2].id：缺少此项"),
+    ("action not a table", lambda r: r["actions"].__setitem__(2, 5), "actions[2]：应为表"),
+    ("duplicate names", lambda r: _indicator(r).update(name=r["actions"][2]["indicators"][0]["name"]),
+     "actions[id=3].indicators：同一行动内指标名称重复"),
+    ("duplicate ids", lambda r: r["actions"][3].update(id=1), "actions：行动编号重复：[1, 2, 3, 1, 5, 6, 7, 8, 9, 10]"),
+    ("no actions", lambda r: r.update(actions=[]), "actions：缺少行动清单（[[actions]]）"),
+    ("no plan", lambda r: r.pop("plan"), "plan：缺少 [plan] 部分"),
+    ("end before start", lambda r: r["plan"].update(end_year=2021), "plan.end_year：结束年份 2021 早于开始年份 2022"),
+    ("year a boolean", lambda r: r["plan"].update(start_year=True), "plan.start_year：应为整数，实际为 True"),
+    ("issued a datetime", lambda r: r["plan"].update(issued=dt.datetime(2022, 11, 22, 9)),
+     "plan.issued：应为日期，写作如 \"2025-12-31\"，实际为 datetime.datetime(2022, 11, 22, 9, 0)"),
+    ("thresholds not a table", lambda r: r.update(thresholds=3), "thresholds：应为表（[thresholds]）"),
+    ("thresholds out of order", lambda r: r["thresholds"].update(watch=0),
+     "thresholds：应满足 ahead > on_track > watch（单位：百分点）"),
+    ("placeholders", lambda r: r.update(texts={"placeholders": ["无", 0]}),
+     'texts.placeholders：应为文字列表，如 ["无", "暂无"]'),
+    ("assessment not a table", lambda r: r.update(assessment=[]), "assessment：应为表（[assessment]）"),
+    ("assessment weights", lambda r: r.update(assessment={"weight_indicators": 0, "weight_tasks": 0,
+                                                         "weight_reporting": 0}), "assessment：三项分值之和应大于0"),
+    ("assessment a boolean", lambda r: r.update(assessment={"report_late": True}),
+     'assessment.report_late：应为数字（待定的目标写作 ""），实际为 True'),
+]
+
+
+@pytest.mark.parametrize("mutate, expected", [f[1:] for f in SCHEMA_FAULTS], ids=[f[0] for f in SCHEMA_FAULTS])
+def test_each_schema_fault_is_named_at_its_key_in_chinese(mutate, expected):
+    raw = tomllib.loads(SHIPPED_TEXT)
+    mutate(raw)
+    with pytest.raises(RegistryError) as caught:
+        parse_registry(raw, "plan.toml")
+    assert str(caught.value) == f"计划配置文件 plan.toml 中 {expected}"
+
+
+def test_a_pending_baseline_and_an_office_plan_without_texts_load():
+    raw = tomllib.loads(SHIPPED_TEXT)
+    del raw["texts"]
+    _indicator(raw)["baseline"] = {"year": 2020, "value": -3.5}   # a negative base of a signed rate is a fact
+    registry = parse_registry(raw, "plan.toml")
+    assert registry.placeholders == REGISTRY.placeholders and "暂无" in registry.placeholders
+    assert registry.action(3).indicators[1].baseline.value == Decimal("-3.5")
+    assert registry == REGISTRY.__class__(**{**REGISTRY.__dict__, "actions": registry.actions})
+
+
+def test_targets_are_sorted_by_year_and_floats_keep_their_written_digits():
+    raw = tomllib.loads(SHIPPED_TEXT)
+    _indicator(raw)["targets"] = {"2025": 12.1, "2023": 7}
+    indicator = parse_registry(raw, "plan.toml").action(3).indicators[1]
+    assert list(indicator.targets.items()) == [(2023, Decimal(7)), (2025, Decimal("12.1"))]

@@ -12,20 +12,29 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from yc_reports.plan.registry import (
     ASSESSMENT_LABELS,
     Direction,
     Frequency,
     Kind,
+    PlanInfo,
     Registry,
     RegistryError,
-    _parse_registry,
+    parse_registry,
 )
+
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook.workbook import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+Row = Sequence[Any]   # one row's cell values, as openpyxl reads them
 
 SHEET_GUIDE = "填写说明"
 SHEET_PLAN = "方案信息"
@@ -84,7 +93,7 @@ def write_plan_workbook(registry: Registry, path: Path) -> Path:
     from yc_reports.workbook.xlsx_io import save_workbook
 
     wb = Workbook()
-    _guide(wb.active, registry)
+    _guide(wb.worksheets[0], registry)
     p = registry.plan
     _sheet(wb, SHEET_PLAN, ("项目", "内容"),
            [(label, _cell_value(getattr(p, field))) for field, label in PLAN_FIELDS], widths=(16, 60))
@@ -106,7 +115,8 @@ def write_plan_workbook(registry: Registry, path: Path) -> Path:
                 whole=(1, 9, 12),
                 choices={5: tuple(KINDS.values()), 6: tuple(DIRECTIONS.values()), 7: tuple(FREQUENCIES.values()),
                          8: tuple(YES_NO.values())})
-    _hint_comment(ws, len(INDICATOR_HEADERS) + 1, "填数字；“待定”表示目标待省下达或待办公室确定；空白表示该年不设目标。")
+    _hint_comment(ws, len(INDICATOR_HEADERS) + 1,
+                  "填数字；“待定”表示目标待省下达或待办公室确定；空白表示该年不设目标。")
     _sheet(wb, SHEET_TASKS, TASK_HEADERS,
            [(a.id, t.key, t.content, t.deadline, t.source) for a in registry.actions for t in a.tasks],
            widths=(10, 26, 50, 14, 50), whole=(1,), dates=(4,))
@@ -130,11 +140,12 @@ def _target_cell(value: Decimal | None) -> Any:
     return PENDING if value is None else _cell_value(value)
 
 
-def _guide(ws, registry: Registry) -> None:
+def _guide(ws: Worksheet, registry: Registry) -> None:
     ws.title = SHEET_GUIDE
     lines = [
         f"{registry.plan.name}：计划配置表",
-        "本表由 yc-reports plan export 生成。修改后运行 yc-reports plan import 本文件，检查无误即生成计划配置文件 inputs/plan.toml。",
+        "本表由 yc-reports plan export 生成。修改后运行 yc-reports plan import 本文件，"
+        "检查无误即生成计划配置文件 inputs/plan.toml。",
         "“方案信息”：方案名称、实施期（开始、结束年份）等；方案代码写入各季度填报表，已下发填报表后请勿修改。",
         "“行动”：每行一项行动；多个牵头单位用顿号“、”分隔。",
         "“指标”：每行一项指标；“指标代码”为英文小写字母和下划线，同一方案内不得重复，下发填报表后请勿修改。"
@@ -149,16 +160,18 @@ def _guide(ws, registry: Registry) -> None:
     ws.column_dimensions["A"].width = 120
 
 
-def _sheet(wb, title: str, headers, rows, *, widths, whole=(), numbers=(), dates=(), choices=None):
+def _sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], *,
+           widths: Sequence[int], whole: Sequence[int] = (), numbers: Sequence[int] = (),
+           dates: Sequence[int] = (), choices: dict[int, tuple[str, ...]] | None = None) -> Worksheet:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from yc_reports.workbook.xlsx_io import set_text
 
-    ws = wb.create_sheet(title)
+    ws: Worksheet = wb.create_sheet(title)
     for c, header in enumerate(headers, start=1):
-        cell = ws.cell(1, c)
+        cell = cast("Cell", ws.cell(1, c))   # a new sheet has no merged cells
         set_text(cell, header)
         cell.font = Font(name="宋体", bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -166,7 +179,7 @@ def _sheet(wb, title: str, headers, rows, *, widths, whole=(), numbers=(), dates
         ws.column_dimensions[get_column_letter(c)].width = widths[c - 1] if c <= len(widths) else 12
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
-            cell = ws.cell(r, c)
+            cell = cast("Cell", ws.cell(r, c))
             if isinstance(value, str):
                 set_text(cell, value)
             else:
@@ -199,7 +212,7 @@ def _sheet(wb, title: str, headers, rows, *, widths, whole=(), numbers=(), dates
     return ws
 
 
-def _hint_comment(ws, first_col: int, text: str) -> None:
+def _hint_comment(ws: Worksheet, first_col: int, text: str) -> None:
     """An input message on the year columns (no comment boxes: they print and clutter)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -221,19 +234,20 @@ def read_plan_workbook(path: Path) -> Registry:
     try:
         wb = openpyxl.load_workbook(Path(path), data_only=True)
     except Exception as exc:  # not a workbook, damaged, or not xlsx
-        raise PlanWorkbookError([PlanProblem(Path(path).name, "", f"无法读取（{type(exc).__name__}），请确认是 .xlsx 文件")]) from None
+        problem = PlanProblem(Path(path).name, "", f"无法读取（{type(exc).__name__}），请确认是 .xlsx 文件")
+        raise PlanWorkbookError([problem]) from None
     reader = _PlanReader(wb)
     raw = reader.raw()
     if reader.problems:
         raise PlanWorkbookError(reader.problems)
     try:
-        return _parse_registry(raw, Path(path).name)
+        return parse_registry(raw, Path(path).name)
     except RegistryError as exc:   # a rule only the registry checks (duplicate keys, target years …)
         raise PlanWorkbookError([PlanProblem(SHEET_PLAN, "", str(exc))]) from None
 
 
 class _PlanReader:
-    def __init__(self, wb) -> None:
+    def __init__(self, wb: Workbook) -> None:
         self.wb = wb
         self.problems: list[PlanProblem] = []
 
@@ -242,7 +256,7 @@ class _PlanReader:
 
         self.problems.append(PlanProblem(sheet, f"{get_column_letter(col)}{row}" if row else "", message))
 
-    def rows(self, sheet: str, headers) -> tuple[dict[str, int], list[tuple[int, tuple]]] | None:
+    def rows(self, sheet: str, headers: Sequence[str]) -> tuple[dict[str, int], list[tuple[int, Row]]] | None:
         if sheet not in self.wb.sheetnames:
             self.problems.append(PlanProblem(sheet, "", "缺少此工作表，请用 yc-reports plan export 导出的表格修改"))
             return None
@@ -254,20 +268,21 @@ class _PlanReader:
             self.problems.append(PlanProblem(sheet, "", f"第1行缺少“{h}”列"))
         if missing:
             return None
-        body = [(r, row) for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
-                if any(v not in (None, "") for v in row)]
+        body: list[tuple[int, Row]] = [
+            (r, row) for r, row in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2)
+            if any(v not in (None, "") for v in row)]
         return found, body
 
     # typed cells ------------------------------------------------------------------------
 
-    def text(self, sheet, row, col, values, *, required=True) -> str:
+    def text(self, sheet: str, row: int, col: int, values: Row, *, required: bool = True) -> str:
         value = values[col - 1] if col - 1 < len(values) else None
         text = "" if value is None else str(value).strip()
         if required and not text:
             self.problem(sheet, row, col, "不能为空")
         return text
 
-    def integer(self, sheet, row, col, values, *, required=True) -> int | None:
+    def integer(self, sheet: str, row: int, col: int, values: Row, *, required: bool = True) -> int | None:
         value = values[col - 1] if col - 1 < len(values) else None
         if value in (None, ""):
             if required:
@@ -282,7 +297,8 @@ class _PlanReader:
             return None
         return int(number)
 
-    def number(self, sheet, row, col, values, *, pending_ok: bool, required: bool) -> Decimal | str | None:
+    def number(self, sheet: str, row: int, col: int, values: Row, *, pending_ok: bool,
+               required: bool) -> Decimal | str | None:
         """A Decimal, PENDING ("待定"), or None for blank."""
         value = values[col - 1] if col - 1 < len(values) else None
         if value in (None, ""):
@@ -298,7 +314,7 @@ class _PlanReader:
             self.problem(sheet, row, col, f"{hint}，实际为“{value}”")
             return None
 
-    def choice(self, sheet, row, col, values, options: dict, default):
+    def choice(self, sheet: str, row: int, col: int, values: Row, options: dict[Any, str], default: Any) -> Any:
         text = self.text(sheet, row, col, values, required=False)
         if not text:
             return default
@@ -308,7 +324,7 @@ class _PlanReader:
         self.problem(sheet, row, col, f"应为{'、'.join(options.values())}之一，实际为“{text}”")
         return default
 
-    def date(self, sheet, row, col, values) -> str | None:
+    def date(self, sheet: str, row: int, col: int, values: Row) -> str | None:
         value = values[col - 1] if col - 1 < len(values) else None
         if isinstance(value, dt.datetime):
             return value.date().isoformat()
@@ -371,7 +387,8 @@ class _PlanReader:
         for r, row in body:
             action_id = self.integer(SHEET_ACTIONS, r, col["行动序号"], row)
             name = self.text(SHEET_ACTIONS, r, col["行动名称"], row)
-            units = [u.strip() for u in re.split(r"[、，,]", self.text(SHEET_ACTIONS, r, col["牵头单位"], row)) if u.strip()]
+            units_text = self.text(SHEET_ACTIONS, r, col["牵头单位"], row)
+            units = [u.strip() for u in re.split(r"[、，,]", units_text) if u.strip()]
             if action_id is None:
                 continue
             if action_id in actions:
@@ -382,7 +399,7 @@ class _PlanReader:
             self.problems.append(PlanProblem(SHEET_ACTIONS, "", "没有任何行动"))
         return actions
 
-    def _owner(self, sheet: str, r: int, c: int, row, actions: dict[int, dict]) -> dict | None:
+    def _owner(self, sheet: str, r: int, c: int, row: Row, actions: dict[int, dict]) -> dict | None:
         action_id = self.integer(sheet, r, c, row)
         if action_id is not None and action_id not in actions:
             self.problem(sheet, r, c, f"行动序号 {action_id} 不在“{SHEET_ACTIONS}”表中")
@@ -407,7 +424,8 @@ class _PlanReader:
         s = SHEET_INDICATORS
         for r, row in body:
             action = self._owner(s, r, col["行动序号"], row, actions)
-            t: dict[str, Any] = {"key": self.text(s, r, col["指标代码"], row), "name": self.text(s, r, col["指标名称"], row),
+            t: dict[str, Any] = {"key": self.text(s, r, col["指标代码"], row),
+                                 "name": self.text(s, r, col["指标名称"], row),
                                  "unit": self.text(s, r, col["单位"], row, required=False)}
             if t["key"] and not re.fullmatch(r"[a-z][a-z0-9_]*", t["key"]):
                 self.problem(s, r, col["指标代码"], f"应为英文小写字母、数字和下划线，实际为“{t['key']}”")
@@ -457,11 +475,12 @@ class _PlanReader:
         for r, row in body:
             action = self._owner(s, r, col["行动序号"], row, actions)
             t = {"key": self.text(s, r, col["任务代码"], row), "content": self.text(s, r, col["任务内容"], row),
-                 "deadline": self.date(s, r, col["完成时限"], row), "source": self.text(s, r, col["依据"], row, required=False)}
+                 "deadline": self.date(s, r, col["完成时限"], row),
+                 "source": self.text(s, r, col["依据"], row, required=False)}
             if action is not None and t["deadline"]:
                 action["tasks"].append(t)
 
-    def _pairs(self, sheet: str, labels) -> dict:
+    def _pairs(self, sheet: str, labels: Sequence[tuple[str, str]]) -> dict:
         found = self._labelled(sheet)
         out = {}
         for key, label in labels:
@@ -503,6 +522,6 @@ def new_period(registry: Registry, start: int, end: int) -> Registry:
     return dataclasses.replace(registry, plan=plan, actions=tuple(actions), source_path="")
 
 
-def _moved(plan_id: str, old, start: int, end: int) -> str:
+def _moved(plan_id: str, old: PlanInfo, start: int, end: int) -> str:
     span = f"{old.start_year}-{old.end_year}"
     return plan_id.replace(span, f"{start}-{end}") if span in plan_id else f"{plan_id}-{start}-{end}"

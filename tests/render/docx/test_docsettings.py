@@ -84,3 +84,33 @@ def test_settings_are_frozen():
     s = load_document_settings()
     with pytest.raises(AttributeError):
         s.fonts.body = "宋体"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('[document]\nkind = "公告"\n', "document.kind：应为 '通报'、'简报' 之一，实际为 '公告'"),
+    ('[document]\naction_reports = "报告"\n', "document.action_reports：应为 '附件'、'情况报告' 之一，实际为 '报告'"),
+    ('[document]\nseal_lines = 7\n', "document.seal_lines：应为 0 到 6 的整数（空行数），实际为 7"),
+    ('[document]\nnumber = "{year}〔{quarter}〕号"\n',
+     "document.number：未知的占位符 {quarter}，可用的有：{office}、{headquarters}、{city}、{year}、{issue}"),
+    ('[document]\norgan = "{year}文件"\n',
+     "document.organ：未知的占位符 {year}，可用的有：{office}、{headquarters}、{city}"),
+    ('[colophon]\ncc = "{office"\n', "colophon.cc：花括号不成对：'{office'（占位符写作 {office}）"),
+    ('fonts = "仿宋"\n', "fonts：应为表（[fonts]）"),
+    ('[fonts]\nbodyy = 1\n', "fonts.bodyy：未知的配置项，[fonts] 可用的有：title、masthead、body、heading1、heading2、"
+                             "heading3、heading4、latin、page_number、table_body、table_header"),
+    ('[font]\n', "font：未知的配置部分，可用的有：document、fonts、sizes、headings、page、masthead、colophon"),
+    ('[page]\ntop = 150\nbottom = 150\n', "page.top：上下页边距之和不小于纸张高度"),
+    ('[page]\npage_number_gap = 35\n', "page.page_number_gap：页码与版心的距离应小于下页边距"),
+])
+def test_each_settings_fault_is_named_at_its_key_in_chinese(tmp_path: Path, text: str, expected: str):
+    path = tmp_path / "document.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(DocumentSettingsError) as caught:
+        load_document_settings(path)
+    assert str(caught.value) == f"文档格式配置文件 {path} 中 {expected}"
+
+
+def test_values_are_kept_as_written():
+    s = load_document_settings()
+    assert type(s.sizes.title) is int and type(s.page.line_pitch) is float   # 22 stays 22: same bytes
+    assert s.document.kind == "通报" and s.document.seal_lines == 3

@@ -1,7 +1,9 @@
 """Layout settings of the official reports: fonts, sizes, page geometry, 报头 and 版记 text.
 
-The shipped values live in data/document.toml; the office may keep its own copy (inputs/document.toml)
-that lists only what it changes. A malformed value raises `DocumentSettingsError` naming the key.
+The shipped values live in document.toml beside this module; the office may keep its own copy
+(inputs/document.toml) that lists only what it changes. The section records below are the schema (each
+field's type names its check; pydantic applies them); a malformed value raises `DocumentSettingsError`
+naming the key, in Chinese.
 """
 
 from __future__ import annotations
@@ -10,11 +12,13 @@ import dataclasses
 import re
 import string
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, get_type_hints
+
+from pydantic import ConfigDict, PlainValidator, TypeAdapter, ValidationError, with_config
 
 from yc_reports.plan.registry import PlanInfo
 
@@ -30,14 +34,27 @@ class DocumentSettingsError(ValueError):
     """A document settings file that cannot be used; the message (Chinese) names the key and the fault."""
 
 
-# ------------------------------------------------------------------------------------- checks
-# Each field names the check its value must pass; the check returns a Chinese complaint or "".
+# ------------------------------------------------------------------------------------- field types
+# Each test returns a Chinese complaint, or "" for a good value; the value is kept as written (22 stays an
+# int: the same file gives the same bytes).
+
+
+class _Fault(ValueError):
+    """A value's fault, in Chinese."""
+
+
+def _check(test: Callable[[Any], str]) -> Any:
+    """A pydantic validator from a test: the complaint becomes the error's (Chinese) message."""
+    def validate(value: Any) -> Any:
+        problem = test(value)
+        if problem:
+            raise _Fault(problem)
+        return value
+    return PlainValidator(validate)
 
 
 def _font(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        return f"应为字体名称（文字），实际为 {value!r}"
-    return ""
+    return "" if isinstance(value, str) and value.strip() else f"应为字体名称（文字），实际为 {value!r}"
 
 
 def _text(value: Any, allowed: tuple[str, ...] = PLACEHOLDERS) -> str:
@@ -54,16 +71,9 @@ def _text(value: Any, allowed: tuple[str, ...] = PLACEHOLDERS) -> str:
     return ""
 
 
-def _number_text(value: Any) -> str:
-    return _text(value, PLACEHOLDERS + NUMBER_PLACEHOLDERS)
-
-
 def _choice(*choices: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if value not in choices:
-            return f"应为 {'、'.join(repr(c) for c in choices)} 之一，实际为 {value!r}"
-        return ""
-    return check
+    expected = "、".join(repr(c) for c in choices)
+    return lambda value: "" if value in choices else f"应为 {expected} 之一，实际为 {value!r}"
 
 
 def _lines(value: Any) -> str:
@@ -80,11 +90,9 @@ def _number(value: Any) -> str:
 
 def _size(value: Any) -> str:
     problem = _number(value)
-    if problem:
-        return problem
-    if float(value * 2) != int(value * 2):
+    if not problem and float(value * 2) != int(value * 2):
         return f"字号应为 0.5 磅的整数倍（如 10.5、16），实际为 {value!r}"
-    return ""
+    return problem
 
 
 def _count(value: Any) -> str:
@@ -93,72 +101,79 @@ def _count(value: Any) -> str:
     return ""
 
 
-def _flag(value: Any) -> str:
-    return "" if isinstance(value, bool) else f"应为 true 或 false，实际为 {value!r}"
-
-
 def _colour(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
         return f"应为六位十六进制颜色（如 \"FF0000\"），实际为 {value!r}"
     return ""
 
 
-def _setting(check: Callable[[Any], str]) -> Any:
-    return field(metadata={"check": check})
+Font = Annotated[str, _check(_font)]
+Text = Annotated[str, _check(_text)]
+NumberText = Annotated[str, _check(lambda value: _text(value, PLACEHOLDERS + NUMBER_PLACEHOLDERS))]
+Size = Annotated[float, _check(_size)]
+Length = Annotated[float, _check(_number)]
+Count = Annotated[int, _check(_count)]
+Flag = Annotated[bool, _check(lambda value: "" if isinstance(value, bool) else f"应为 true 或 false，实际为 {value!r}")]
+Colour = Annotated[str, _check(_colour)]
+_FORBID = ConfigDict(extra="forbid")   # a misspelt key is named, never ignored
 
 
 # ------------------------------------------------------------------------------------- the settings
 
 
+@with_config(_FORBID)
 @dataclass(frozen=True)
 class Fonts:
-    title: str = _setting(_font)
-    masthead: str = _setting(_font)
-    body: str = _setting(_font)
-    heading1: str = _setting(_font)
-    heading2: str = _setting(_font)
-    heading3: str = _setting(_font)
-    heading4: str = _setting(_font)
-    latin: str = _setting(_font)
-    page_number: str = _setting(_font)
-    table_body: str = _setting(_font)
-    table_header: str = _setting(_font)
+    title: Font
+    masthead: Font
+    body: Font
+    heading1: Font
+    heading2: Font
+    heading3: Font
+    heading4: Font
+    latin: Font
+    page_number: Font
+    table_body: Font
+    table_header: Font
 
     def heading(self, level: int) -> str:
         return (self.heading1, self.heading2, self.heading3, self.heading4)[level - 1]
 
 
+@with_config(_FORBID)
 @dataclass(frozen=True)
 class Sizes:
     """Font sizes in points."""
 
-    title: float = _setting(_size)
-    masthead: float = _setting(_size)
-    body: float = _setting(_size)
-    page_number: float = _setting(_size)
-    table: float = _setting(_size)
-    caption: float = _setting(_size)
-    colophon: float = _setting(_size)
+    title: Size
+    masthead: Size
+    body: Size
+    page_number: Size
+    table: Size
+    caption: Size
+    colophon: Size
 
 
+@with_config(_FORBID)
 @dataclass(frozen=True)
 class Headings:
-    bold_level3: bool = _setting(_flag)
+    bold_level3: Flag
 
 
+@with_config(_FORBID)
 @dataclass(frozen=True)
 class PageSetup:
     """Lengths in millimetres, line pitch in points."""
 
-    width: float = _setting(_number)
-    height: float = _setting(_number)
-    top: float = _setting(_number)
-    bottom: float = _setting(_number)
-    left: float = _setting(_number)
-    right: float = _setting(_number)
-    line_pitch: float = _setting(_number)
-    chars_per_line: int = _setting(_count)
-    page_number_gap: float = _setting(_number)
+    width: Length
+    height: Length
+    top: Length
+    bottom: Length
+    left: Length
+    right: Length
+    line_pitch: Length
+    chars_per_line: Count
+    page_number_gap: Length
 
     @property
     def text_width(self) -> float:
@@ -169,16 +184,17 @@ class PageSetup:
         return self.height - self.top - self.bottom
 
 
+@with_config(_FORBID)
 @dataclass(frozen=True)
 class Document:
     """Which quarterly document is written, and how the action reports go with it."""
 
-    kind: str = _setting(_choice(*KINDS))                         # 通报 (公文) or 简报
-    organ: str = _setting(_text)                                  # 发文机关标志 (通报)
-    number: str = _setting(_number_text)                          # 发文字号 (通报) with {year} {issue}
-    issue_label: str = _setting(_number_text)                     # 期号 (简报) with {year} {issue}
-    action_reports: str = _setting(_choice(*ACTION_REPORT_FORMS))  # 附件 of the document, or 情况报告
-    seal_lines: int = _setting(_lines)                            # blank lines left above the 署名 for the seal
+    kind: Annotated[str, _check(_choice(*KINDS))]                     # 通报 (公文) or 简报
+    organ: Text                       # 发文机关标志 (通报)
+    number: NumberText                     # 发文字号 (通报) with {year} {issue}
+    issue_label: NumberText                     # 期号 (简报) with {year} {issue}
+    action_reports: Annotated[str, _check(_choice(*ACTION_REPORT_FORMS))]  # 附件 of the document, or 情况报告
+    seal_lines: Annotated[int, _check(_lines)]                        # blank lines left above the 署名 for the seal
 
     @property
     def is_notice(self) -> bool:
@@ -189,22 +205,24 @@ class Document:
         return self.action_reports == "附件"
 
 
+@with_config(_FORBID)
 @dataclass(frozen=True)
 class Masthead:
-    name: str = _setting(_text)
-    colour: str = _setting(_colour)
-    issuer: str = _setting(_text)
-    top: float = _setting(_number)
-    rule_width: float = _setting(_number)
+    name: Text
+    colour: Colour
+    issuer: Text
+    top: Length
+    rule_width: Length
 
 
+@with_config(_FORBID)
 @dataclass(frozen=True)
 class Colophon:
-    report_to: str = _setting(_text)   # 报
-    send_to: str = _setting(_text)     # 送
-    issue_to: str = _setting(_text)    # 发
-    cc: str = _setting(_text)          # 抄送
-    printer: str = _setting(_text)     # 印发机关
+    report_to: Text   # 报
+    send_to: Text     # 送
+    issue_to: Text    # 发
+    cc: Text          # 抄送
+    printer: Text     # 印发机关
 
     @property
     def recipient_lines(self) -> tuple[tuple[str, str], ...]:
@@ -213,14 +231,11 @@ class Colophon:
         return tuple((label, names) for label, names in lines if names.strip())
 
 
-_SECTIONS: dict[str, type] = {
-    "document": Document, "fonts": Fonts, "sizes": Sizes, "headings": Headings, "page": PageSetup,
-    "masthead": Masthead, "colophon": Colophon,
-}
-
-
+@with_config(_FORBID)
 @dataclass(frozen=True)
 class DocumentSettings:
+    """The file's shape: one table per section, every key of each (the office's copy laid over the shipped)."""
+
     document: Document
     fonts: Fonts
     sizes: Sizes
@@ -272,12 +287,15 @@ def fill_placeholders(text: str, plan: PlanInfo) -> str:
 # ------------------------------------------------------------------------------------- loading
 
 
+_SETTINGS = TypeAdapter(DocumentSettings)
+_SECTIONS = {name: kind for name, kind in get_type_hints(DocumentSettings).items() if name != "source"}
+
+
 def load_document_settings(path: str | Path | None = None) -> DocumentSettings:
     """The shipped settings, with the office's file at `path` (if given) laid over them key by key."""
     shipped = _read_toml(resources.files("yc_reports.render.docx").joinpath(SHIPPED_SETTINGS).read_text("utf-8"),
                          SHIPPED_SETTINGS)
-    merged = _check_and_merge({}, shipped, SHIPPED_SETTINGS)
-    where = SHIPPED_SETTINGS
+    raw, where = shipped, SHIPPED_SETTINGS
     if path is not None:
         p = Path(path)
         try:
@@ -288,9 +306,33 @@ def load_document_settings(path: str | Path | None = None) -> DocumentSettings:
             raise DocumentSettingsError(
                 f"文档格式配置文件 {p} 不是 UTF-8 编码的文本，请用记事本另存为 UTF-8 后重试") from None
         where = str(p)
-        merged = _check_and_merge(merged, _read_toml(text, where), where)
-    sections = {name: cls(**merged[name]) for name, cls in _SECTIONS.items()}
-    return DocumentSettings(**sections, source=where)
+        office = _read_toml(text, where)
+        raw = {**shipped, **{name: {**shipped.get(name, {}), **values} if isinstance(values, dict) else values
+                             for name, values in office.items()}}
+    try:
+        settings = _SETTINGS.validate_python(raw)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        raise DocumentSettingsError(f"文档格式配置文件 {where} 中 {'.'.join(map(str, error['loc']))}："
+                                    f"{_message(error)}") from None
+    for key, what in _geometry_faults(settings.page):
+        raise DocumentSettingsError(f"文档格式配置文件 {where} 中 {key}：{what}")
+    return dataclasses.replace(settings, source=where)
+
+
+def _message(error: Any) -> str:
+    """pydantic's error types in Chinese; the field checks' own messages as they stand."""
+    section = error["loc"][0]
+    if isinstance(error.get("ctx", {}).get("error"), _Fault):
+        return str(error["ctx"]["error"])
+    if error["type"] == "missing":
+        return "缺少此项"
+    if error["type"] == "unexpected_keyword_argument" and len(error["loc"]) == 1:
+        return f"未知的配置部分，可用的有：{'、'.join(_SECTIONS)}"
+    if error["type"] == "unexpected_keyword_argument":
+        known = (f.name for f in dataclasses.fields(_SECTIONS[section]))
+        return f"未知的配置项，[{section}] 可用的有：{'、'.join(known)}"
+    return f"应为表（[{section}]）"
 
 
 def resolve_document_settings(path: str | Path | None, inputs_root: str | Path = "inputs") -> DocumentSettings:
@@ -310,40 +352,10 @@ def _read_toml(text: str, where: str) -> dict[str, Any]:
         raise DocumentSettingsError(f"文档格式配置文件 {where} 格式有误（{exc}），请对照示例修改") from None
 
 
-def _check_and_merge(base: dict[str, dict[str, Any]], raw: dict[str, Any], where: str) -> dict[str, dict[str, Any]]:
-    """Check every key of `raw` and lay it over `base` (a copy is returned)."""
-
-    def fail(key: str, what: str) -> None:
-        raise DocumentSettingsError(f"文档格式配置文件 {where} 中 {key}：{what}")
-
-    merged = {name: dict(base.get(name, {})) for name in _SECTIONS}
-    for section, values in raw.items():
-        cls = _SECTIONS.get(section)
-        if cls is None:
-            fail(section, f"未知的配置部分，可用的有：{'、'.join(_SECTIONS)}")
-        if not isinstance(values, dict):
-            fail(section, f"应为表（[{section}]）")
-        known = {f.name: f for f in dataclasses.fields(cls)}
-        for key, value in values.items():
-            if key not in known:
-                fail(f"{section}.{key}", f"未知的配置项，[{section}] 可用的有：{'、'.join(known)}")
-            problem = known[key].metadata["check"](value)
-            if problem:
-                fail(f"{section}.{key}", problem)
-            merged[section][key] = value
-    for section, cls in _SECTIONS.items():
-        missing = [f.name for f in dataclasses.fields(cls) if f.name not in merged[section]]
-        if missing and not base:
-            fail(f"{section}.{missing[0]}", "缺少此项")
-    _check_geometry(merged, fail)
-    return merged
-
-
-def _check_geometry(merged: dict[str, dict[str, Any]], fail: Callable[[str, str], None]) -> None:
-    page = merged["page"]
-    if page["left"] + page["right"] >= page["width"]:
-        fail("page.left", "左右页边距之和不小于纸张宽度")
-    if page["top"] + page["bottom"] >= page["height"]:
-        fail("page.top", "上下页边距之和不小于纸张高度")
-    if page["page_number_gap"] >= page["bottom"]:
-        fail("page.page_number_gap", "页码与版心的距离应小于下页边距")
+def _geometry_faults(page: PageSetup) -> Iterator[tuple[str, str]]:
+    if page.left + page.right >= page.width:
+        yield "page.left", "左右页边距之和不小于纸张宽度"
+    if page.top + page.bottom >= page.height:
+        yield "page.top", "上下页边距之和不小于纸张高度"
+    if page.page_number_gap >= page.bottom:
+        yield "page.page_number_gap", "页码与版心的距离应小于下页边距"
