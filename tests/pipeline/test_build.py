@@ -230,7 +230,7 @@ def test_failed_build_leaves_previous_outputs_intact(root: Path, fake_reports, m
 
 
 def test_failure_after_the_reports_also_leaves_nothing(root: Path, fake_reports, monkeypatch):
-    def broken(report, path):
+    def broken(report, path, wording=None):
         Path(path).write_bytes(b"half")
         raise OSError(28, "No space left on device")
 

@@ -16,7 +16,9 @@ from yc_reports.analysis.model import Light
 from yc_reports.render import charts, fonts
 from yc_reports.render.charts import Chart
 from yc_reports.render.palette import LIGHT_STYLES, MIN_GREY_STEP, grey_level
+from yc_reports.render.wording import Wording
 
+W = Wording()   # the shipped labels (templates/labels.j2)
 WIDTH_PX = round(156 / 25.4 * charts.DPI)
 
 
@@ -24,14 +26,14 @@ def all_charts() -> dict[str, Chart]:
     report = fx.quarter_report()
     action = fx.green_manufacturing()
     return {
-        "indicator_progress": charts.indicator_progress_chart(action),
-        "trend_count": charts.trend_chart(fx.GREEN_FACTORIES),
-        "trend_ceiling": charts.trend_chart(fx.WATER_USE),
-        "trend_level": charts.trend_chart(fx.COVERAGE),
-        "project_investment": charts.project_investment_chart(action),
-        "summary_progress": charts.summary_progress_chart(report),
-        "task_deadlines": charts.task_deadline_chart(report.action(2), report.quarter.end_date),
-        "submission": charts.submission_chart(report),
+        "indicator_progress": charts.indicator_progress_chart(action, wording=W),
+        "trend_count": charts.trend_chart(fx.GREEN_FACTORIES, wording=W),
+        "trend_ceiling": charts.trend_chart(fx.WATER_USE, wording=W),
+        "trend_level": charts.trend_chart(fx.COVERAGE, wording=W),
+        "project_investment": charts.project_investment_chart(action, wording=W),
+        "summary_progress": charts.summary_progress_chart(report, wording=W),
+        "task_deadlines": charts.task_deadline_chart(report.action(2), report.quarter.end_date, wording=W),
+        "submission": charts.submission_chart(report, wording=W),
     }
 
 
@@ -135,13 +137,13 @@ def test_an_action_without_indicators_gets_its_tasks_against_deadlines(rendered)
 
 def test_text_is_readable_at_print_size(monkeypatch):
     sizes: list[float] = []
-    original = charts._Canvas.png
+    original = charts.Canvas.png
 
     def capture(canvas):
         sizes.extend(t.get_fontsize() for t in canvas.figure.findobj(Text) if t.get_text() and t.get_visible())
         return original(canvas)
 
-    monkeypatch.setattr(charts._Canvas, "png", capture)
+    monkeypatch.setattr(charts.Canvas, "png", capture)
     all_charts()
     assert sizes and min(sizes) >= 9
 
@@ -186,7 +188,7 @@ def test_alt_texts_say_what_the_chart_shows(rendered):
 
 def test_charts_cope_with_nothing_to_show():
     empty = fx.action_result(2, Light.GREEN)
-    for chart in (charts.indicator_progress_chart(empty), charts.project_investment_chart(empty)):
+    for chart in (charts.indicator_progress_chart(empty, wording=W), charts.project_investment_chart(empty, wording=W)):
         assert chart.png.startswith(b"\x89PNG")
     blank = fx.indicator("新增绿色工厂数量", "家", "12", None, fx.Status.NO_DATA, trend=(None, None))
-    assert charts.trend_chart(blank).png.startswith(b"\x89PNG")
+    assert charts.trend_chart(blank, wording=W).png.startswith(b"\x89PNG")

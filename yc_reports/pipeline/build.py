@@ -28,6 +28,7 @@ from yc_reports.plan.registry import Registry
 from yc_reports.render.summary_json import write_summary_json
 
 SUMMARY_JSON = "summary.json"
+WORKBOOK_NAME = "汇总表.xlsx"
 KEPT_FOLDERS = ("templates", "催报督办")   # written by `templates` and `notices`; a build never removes them
 CACHE_DIR = ".cache"
 
@@ -146,13 +147,13 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
         raise BuildError(f"无法在 {parent} 中写入（{_os_error(exc)}），本次未生成任何结果。") from None
     try:
         with collector.paused():
-            from yc_reports.render.summary_xlsx import WORKBOOK_NAME  # openpyxl
+            from yc_reports.render import summary_xlsx  # noqa: F401  (openpyxl)
 
         if progress:
             progress(STAGE_SUMMARY, 0, 1)
         # The workbook first: meanwhile the helper process (parallel.py) finishes starting up, and
         # then both processes write reports until none is left.
-        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME)
+        workbook = write_summary_workbook(report, staging / WORKBOOK_NAME, wording)
         with collector.paused():
             from yc_reports.render import reports
 
@@ -183,11 +184,12 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     return tuple(out_dir / p for p in relative)
 
 
-def write_summary_workbook(report: QuarterReport, path: Path) -> Path:
-    """汇总表.xlsx (openpyxl is imported here, not before: a build starts its helper process sooner)."""
+def write_summary_workbook(report: QuarterReport, path: Path, wording=None) -> Path:
+    """汇总表.xlsx in the office's wording (openpyxl is imported here, not before: a build starts its helper
+    process sooner)."""
     from yc_reports.render.summary_xlsx import write_summary_workbook as write
 
-    return write(report, path)
+    return write(report, path, wording)
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
