@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import struct
+from fractions import Fraction
 
 import pytest
 from matplotlib import ft2font
@@ -12,7 +14,7 @@ from matplotlib.text import Text
 from PIL import Image
 
 import chart_fixtures as fx
-from yc_reports.analysis.model import Light
+from yc_reports.analysis.model import IndicatorResult, Light, Status
 from yc_reports.render import charts, fonts
 from yc_reports.render.charts import Chart
 from yc_reports.render.palette import LIGHT_STYLES, MIN_GREY_STEP, grey_level
@@ -192,3 +194,44 @@ def test_charts_cope_with_nothing_to_show():
         assert chart.png.startswith(b"\x89PNG")
     blank = fx.indicator("新增绿色工厂数量", "家", "12", None, fx.Status.NO_DATA, trend=(None, None))
     assert charts.trend_chart(blank, wording=W).png.startswith(b"\x89PNG")
+
+
+def stage_result(actual: str, status: Status) -> IndicatorResult:
+    """绿色技术创新平台数量: the seed's 2023 target of 20 (家以上), judged in 2023 and reported in 2025 as a
+    stage result (阶段性目标)."""
+    base = fx.indicator("绿色技术创新平台数量", "家", "20", actual, status, progress=Fraction(1))
+    return dataclasses.replace(base, target_year=2023, current=False)
+
+
+def test_a_missed_stage_result_is_no_red_bar_in_the_progress_chart():
+    # 14 of 20 platforms by 2023: 70%, 未完成 — a stage result, not a current item behind time
+    missed = stage_result("14", Status.NOT_MET)
+    action = fx.action_result(4, Light.GREEN, indicators=(fx.COVERAGE, missed))
+    chart = charts.indicator_progress_chart(action, wording=W)
+    assert colour_pixels(chart.png, LIGHT_STYLES[Light.RED].ink) == 0
+    assert colour_pixels(chart.png, LIGHT_STYLES[Light.GREEN].ink) > 2000      # 研发机构覆盖率 (current) is drawn
+    assert "绿色技术创新平台数量2023年阶段性目标未完成（70%）" in chart.alt_text
+    assert "绿色技术创新平台数量完成" not in chart.alt_text
+
+
+def test_stage_results_are_left_out_of_the_summary_gap_chart():
+    report = fx.quarter_report()
+    missed = stage_result("14", Status.NOT_MET)
+    four = dataclasses.replace(report.action(4), indicators=(fx.COVERAGE, missed))
+    report = dataclasses.replace(report, actions=tuple(four if a.action.id == 4 else a for a in report.actions))
+    assert missed not in [ind for _, ind in charts.progress_rows(report)]
+    assert fx.COVERAGE in [ind for a, ind in charts.progress_rows(report) if a.action.id == 4]
+    alt = charts.summary_progress_chart(report, wording=W).alt_text
+    assert "绿色技术创新平台数量" not in alt and "第四项规模以上企业研发机构覆盖率" in alt
+
+
+def test_an_office_label_changes_the_chart(tmp_path):
+    office = tmp_path / "templates"
+    office.mkdir()
+    shipped = (W.template_dir / "labels.j2").read_text(encoding="utf-8")
+    (office / "labels.j2").write_text(shipped.replace("时序进度{%- endmacro -%}", "序时进度{%- endmacro -%}"),
+                                      encoding="utf-8")
+    mine = Wording((office, W.template_dir))
+    chart = charts.indicator_progress_chart(fx.green_manufacturing(), wording=mine)
+    assert "各指标完成率与序时进度" in chart.alt_text and "时序进度" not in chart.alt_text
+    assert chart.png != charts.indicator_progress_chart(fx.green_manufacturing(), wording=W).png
