@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import itertools
 import struct
 from fractions import Fraction
 
@@ -109,9 +110,9 @@ def test_lights_differ_in_grey_level_printed_in_black_and_white(rendered):
     for light, level in levels.items():
         assert sum(1 for v in pixels if abs(v - level) <= 1) > 2000, light
     ordered = sorted(levels.values())
-    assert all(b - a >= MIN_GREY_STEP for a, b in zip(ordered, ordered[1:]))
+    assert all(b - a >= MIN_GREY_STEP for a, b in itertools.pairwise(ordered))
     fills = sorted(grey_level(LIGHT_STYLES[light].fill) for light in (Light.RED, Light.GREEN, Light.YELLOW))
-    assert all(b - a >= MIN_GREY_STEP for a, b in zip(fills, fills[1:]))          # 133, 183, 229: table cells
+    assert all(b - a >= MIN_GREY_STEP for a, b in itertools.pairwise(fills))          # 133, 183, 229: table cells
     assert LIGHT_STYLES[Light.GREY].hatch and LIGHT_STYLES[Light.GREY].cell_pattern != "clear"   # a pattern
 
 
@@ -183,7 +184,8 @@ def test_alt_texts_say_what_the_chart_shows(rendered):
     trend = rendered["trend_count"].alt_text
     assert "2025年第一季度未报" in trend and "2025年目标12家" in trend
     assert "15.80亿立方米" in rendered["trend_ceiling"].alt_text
-    assert "猇亭区磷石膏综合利用项目年度计划18000万元，累计完成6200万元（34.4%）" in rendered["project_investment"].alt_text
+    project = rendered["project_investment"].alt_text
+    assert "猇亭区磷石膏综合利用项目年度计划18000万元，累计完成6200万元（34.4%）" in project
     assert "数据待核实1项（第九项）" in rendered["submission"].alt_text
     assert "未报送1项（第六项）" in rendered["submission"].alt_text
 

@@ -42,7 +42,7 @@ def office_build(tmp_path_factory):
         "与时序进度的差距（个百分点）{%- endmacro -%}": "偏离时序进度（个百分点）{%- endmacro -%}",
         '"actual": "截至本季度末完成值"': '"actual": "本季度末累计完成值"',
         '"submission": "报送情况"': '"submission": "报送状态"',
-        "{%- macro time_progress() -%}时序进度{%- endmacro -%}": "{%- macro time_progress() -%}序时进度{%- endmacro -%}",
+        "time_progress() -%}时序进度{%-": "time_progress() -%}序时进度{%-",
     }), encoding="utf-8")
     registry = resolve_registry(None, root / "inputs")
     out = root / "outputs" / str(demo.latest)

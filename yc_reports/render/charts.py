@@ -12,18 +12,22 @@ office's own `inputs/templates/labels.j2` changes the charts too.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import MaxNLocator
 
-from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, ProjectResult, QuarterReport, Status
+from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status, TaskResult
 from yc_reports.plan.registry import Kind
 from yc_reports.render.fonts import cjk_font
 from yc_reports.render.numfmt import cn_date, fmt_number, fmt_percent
@@ -83,9 +87,9 @@ class Canvas:
     def __init__(self, width_mm: float, height_mm: float) -> None:
         self.width_mm, self.height_mm = width_mm, height_mm
         self.figure = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=DPI, facecolor="white")
-        FigureCanvasAgg(self.figure)
+        self.agg = FigureCanvasAgg(self.figure)
 
-    def axes(self, left: float, top: float, right: float, bottom: float):
+    def axes(self, left: float, top: float, right: float, bottom: float) -> Axes:
         """Axes whose plot area lies `left`, `top`, `right`, `bottom` mm in from the figure's edges."""
         w, h = self.width_mm, self.height_mm
         ax = self.figure.add_axes((left / w, bottom / h, (w - left - right) / w, (h - top - bottom) / h))
@@ -106,7 +110,7 @@ class Canvas:
         resolution recorded and no text chunks: no software name, no date."""
         from PIL import Image
 
-        agg = self.figure.canvas
+        agg = self.agg
         agg.draw()
         image = Image.frombuffer("RGBA", agg.get_width_height(), agg.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
@@ -123,7 +127,7 @@ def wrap(text: str, width_em: int) -> str:
     return "\n".join(text[i:i + size] for i in range(0, len(text), size))
 
 
-def _percent_axis(ax, upper: float, *, axis: str = "x") -> None:
+def _percent_axis(ax: Axes, upper: float, *, axis: str = "x") -> None:
     """A 0..upper % axis with ticks every 20 (or 50) points, labelled by us (no mathtext, no minus sign)."""
     step = 20 if upper <= 160 else 50
     ticks = list(range(0, int(upper) + 1, step))
@@ -139,7 +143,7 @@ def _percent_axis(ax, upper: float, *, axis: str = "x") -> None:
     ax.set_axisbelow(True)
 
 
-def _number_ticks(ax, low: float, high: float, decimals: int, *, axis: str) -> None:
+def _number_ticks(ax: Axes, low: float, high: float, decimals: int, *, axis: str) -> None:
     # whole-number figures (counts) get whole-number ticks: never "1, 1, 2, 2" from rounding 0.5 steps
     ticks = [t for t in MaxNLocator(nbins=5, integer=decimals == 0).tick_values(low, high) if low <= t <= high]
     places = decimals if any(abs(t - round(t)) > 1e-9 for t in ticks) else 0
@@ -212,7 +216,7 @@ def indicator_progress_chart(action: ActionResult, *, wording: Wording) -> Chart
     upper = _axis_upper(values)
     _percent_axis(ax, upper)
     ys = list(range(len(indicators)))[::-1]
-    for y, ind in zip(ys, indicators):
+    for y, ind in zip(ys, indicators, strict=True):
         if ind.completion is not None and not ind.current:
             ax.text(upper * 0.012, y, wording.label("stage_result_note", ind=ind), va="center", ha="left",
                     color=MUTED, fontproperties=cjk_font(SMALL_PT), zorder=4,
@@ -272,7 +276,7 @@ def trend_chart(indicator: IndicatorResult, *, wording: Wording) -> Chart:
     # Runs of consecutive known figures are joined; a missing quarter leaves a gap, and so does a new
     # year for a flow (its figures are year to date: the fall from 四季度 to 一季度 is no decline).
     run: list[tuple[int, float]] = []
-    for i, v in known + [(-2, 0.0)]:
+    for i, v in [*known, (-2, 0.0)]:
         new_year = indicator.kind is Kind.FLOW and i >= 0 and quarters[i].year != quarters[i - 1].year
         if run and (i != run[-1][0] + 1 or new_year):
             ax.plot([p[0] for p in run], [p[1] for p in run], color=LINE, linewidth=1.6, zorder=2)
@@ -310,10 +314,10 @@ def project_investment_chart(action: ActionResult, *, wording: Wording) -> Chart
     canvas.title(wording.label("project_title"))
     ax = canvas.axes(left=48, top=13, right=34, bottom=bottom)
     amounts = [float(v) for p in projects for v in (p.annual_plan, p.ytd_completed) if v is not None]
-    upper = max(amounts + [1.0]) * 1.05
+    upper = max([*amounts, 1.0]) * 1.05
     _number_ticks(ax, 0.0, upper, 0, axis="x")
     ys = list(range(len(projects)))[::-1]
-    for y, p in zip(ys, projects):
+    for y, p in zip(ys, projects, strict=True):
         if p.annual_plan is not None:
             ax.barh(y, float(p.annual_plan), height=0.62, color=PLAN_BAR, zorder=1)
             expected = float(p.annual_plan) * float(p.time_progress)
@@ -328,7 +332,7 @@ def project_investment_chart(action: ActionResult, *, wording: Wording) -> Chart
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_yticks(ys, [wrap(p.name, 13) for p in projects], fontproperties=cjk_font(SMALL_PT))
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(color=PLAN_BAR)] + [Patch(**paint(light)) for light in lights_used]
+    handles: list[Artist] = [Patch(color=PLAN_BAR), *(Patch(**paint(light)) for light in lights_used)]
     handles.append(Line2D([], [], color=INK, linewidth=1.8))
     legend(canvas, handles, labels)
     return Chart(canvas.png(), wording.label("project_alt", a=action), TEXT_WIDTH_MM)
@@ -361,7 +365,7 @@ def summary_progress_chart(report: QuarterReport, *, wording: Wording) -> Chart:
     canvas = Canvas(TEXT_WIDTH_MM, height)
     canvas.title(wording.label("summary_chart_title", q=report.quarter))
     ax = canvas.axes(left=66, top=13, right=14, bottom=bottom)
-    gaps = [float(ind.gap_points) for _, ind in rows]
+    gaps = [float(cast(Fraction, ind.gap_points)) for _, ind in rows]   # progress_rows: all have a gap
     reach = min(GAP_LIMIT, max([20.0, *(abs(g) for g in gaps)]) * 1.25)
     ax.set_xlim(-reach, reach)
     step = 10 if reach <= 40 else 20
@@ -371,7 +375,7 @@ def summary_progress_chart(report: QuarterReport, *, wording: Wording) -> Chart:
     ax.set_axisbelow(True)
     ax.set_xlabel(wording.label("summary_chart_axis"), fontproperties=cjk_font(SMALL_PT), color=MUTED, labelpad=3)
     ys = list(range(len(rows)))[::-1]
-    for y, (a, ind), gap in zip(ys, rows, gaps):
+    for y, (_, ind), gap in zip(ys, rows, gaps, strict=True):
         shown = max(-reach, min(reach, gap))
         ax.barh(y, shown, height=0.55, zorder=2, **paint(ind.status.light))
         ax.text(shown + (reach * 0.015 if shown >= 0 else -reach * 0.015), y, _signed_points(ind.gap_points),
@@ -388,7 +392,7 @@ def summary_progress_chart(report: QuarterReport, *, wording: Wording) -> Chart:
     return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
 
 
-def _signed_points(gap) -> str:
+def _signed_points(gap: Fraction | None) -> str:
     text = fmt_number(gap, 1)
     return text if text.startswith("-") or text == "0" else "+" + text
 
@@ -398,7 +402,7 @@ TASK_STATES = (   # (state, light): what a task's bar says (words: labels.j2 tas
 )
 
 
-def task_state(task) -> str:
+def task_state(task: TaskResult) -> str:
     """done / on_track / behind / unreported."""
     if task.behind:
         return "behind"
@@ -407,13 +411,12 @@ def task_state(task) -> str:
     return "done" if task.reported.name == "DONE" else "on_track"   # TaskStatus.DONE (render imports no intake)
 
 
-def task_deadline_chart(action: ActionResult, quarter_end, *, wording: Wording) -> Chart:
+def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: Wording) -> Chart:
     """Key tasks against their deadlines, for an action without quantified figures: one row per task,
     a bar from the plan's start of the year to the deadline in the task's state, the quarter's end
     as a line."""
-    import datetime as dt
-
     tasks = [t for t in action.tasks if t.deadline is not None]
+    deadlines = [t.deadline for t in action.tasks if t.deadline is not None]
     n = max(1, len(tasks))
     states = [task_state(t) for t in tasks]
     used = [(state, light) for state, light in TASK_STATES if state in states]
@@ -425,7 +428,7 @@ def task_deadline_chart(action: ActionResult, quarter_end, *, wording: Wording) 
     canvas = Canvas(TEXT_WIDTH_MM, height)
     canvas.title(wording.label("task_chart_title", a=action))
     ax = canvas.axes(left=62, top=13, right=28, bottom=bottom)
-    days = [t.deadline for t in tasks] + [quarter_end]
+    days = [*deadlines, quarter_end]
     first = dt.date(min(d.year for d in days), 1, 1)
     last = dt.date(max(d.year for d in days), 12, 31)
     ax.set_xlim(0, (last - first).days)
@@ -436,10 +439,10 @@ def task_deadline_chart(action: ActionResult, quarter_end, *, wording: Wording) 
     ax.set_axisbelow(True)
     colours = dict(TASK_STATES)
     ys = list(range(len(tasks)))[::-1]
-    for y, task, state in zip(ys, tasks, states):
-        end = (task.deadline - first).days
+    for y, deadline, state in zip(ys, deadlines, states, strict=True):
+        end = (deadline - first).days
         ax.barh(y, end, height=0.5, zorder=2, **paint(colours[state]))
-        ax.text(end + 4, y, cn_date(task.deadline), va="center",
+        ax.text(end + 4, y, cn_date(deadline), va="center",
                 ha="left", color=INK, fontproperties=cjk_font(SMALL_PT), zorder=4, clip_on=False)
     now = (quarter_end - first).days
     ax.axvline(now, color=INK, linewidth=1.8, zorder=3)
@@ -448,7 +451,7 @@ def task_deadline_chart(action: ActionResult, quarter_end, *, wording: Wording) 
     ax.tick_params(axis="y", length=0)
     handles = [Patch(**paint(light)) for _, light in used] + [Line2D([], [], color=INK, linewidth=1.8)]
     legend(canvas, handles, labels)
-    alt = wording.label("task_chart_alt", a=action, rows=list(zip(tasks, states)))
+    alt = wording.label("task_chart_alt", a=action, rows=list(zip(tasks, states, strict=True)))
     return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
 
 
@@ -484,9 +487,10 @@ def submission_chart(report: QuarterReport, *, wording: Wording) -> Chart:
         ax.add_patch(_tile(x, fills[state]))
         ax.text(x, 0.0, a.action.cn_number, ha="center", va="center", color=_text_on(fills[state]),
                 fontproperties=cjk_font(LABEL_PT),
-                bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none") if fills[state] is Light.GREY else None)
-        ax.text(x, -0.52, wording.label("submission_note", a=a), ha="center", va="top", color=INK if a.error_count else MUTED,
-                fontproperties=cjk_font(SMALL_PT))
+                bbox=(dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none")
+                      if fills[state] is Light.GREY else None))
+        ax.text(x, -0.52, wording.label("submission_note", a=a), ha="center", va="top",
+                color=INK if a.error_count else MUTED, fontproperties=cjk_font(SMALL_PT))
     handles = [Patch(**paint(light)) for _, light in SUBMISSION_STATES]
     labels = [wording.label("submission_legend", state=state,
                             count=sum(1 for a in actions if submission_state(a) == state))
@@ -497,9 +501,7 @@ def submission_chart(report: QuarterReport, *, wording: Wording) -> Chart:
     return Chart(canvas.png(), wording.label("submission_alt", q=report.quarter, groups=groups), TEXT_WIDTH_MM)
 
 
-def _tile(x: float, light: Light):
-    from matplotlib.patches import FancyBboxPatch
-
+def _tile(x: float, light: Light) -> FancyBboxPatch:
     style = {"edgecolor": "none", **paint(light)}
     style.setdefault("facecolor", style.pop("color", None))
     return FancyBboxPatch((x - 0.38, -0.42), 0.76, 0.84, boxstyle="round,pad=0,rounding_size=0.08", **style)

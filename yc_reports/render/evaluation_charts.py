@@ -51,7 +51,8 @@ def lights_grid_chart(ev: Evaluation, *, wording: Wording) -> Chart:
                     bbox=dict(boxstyle="square,pad=0.3", facecolor=colour(light), edgecolor="none")
                     if light in HATCH else None)
     ax.set_yticks([y + 0.5 for y in range(len(rows))],
-                  [wrap(wording.label("lights_grid_row", action=a), 13) for a, _ in rows], fontproperties=cjk_font(SMALL_PT))
+                  [wrap(wording.label("lights_grid_row", action=a), 13) for a, _ in rows],
+                  fontproperties=cjk_font(SMALL_PT))
     ax.set_xticks([x + 0.5 for x in range(len(quarters))], [_tick(quarters, i) for i in range(len(quarters))],
                   fontproperties=cjk_font(SMALL_PT if len(quarters) <= 8 else 7.5))
     ax.tick_params(axis="both", colors=INK)
@@ -60,7 +61,7 @@ def lights_grid_chart(ev: Evaluation, *, wording: Wording) -> Chart:
     labels.append(wording.label("lights_grid_none_legend"))
     handles.append(Patch(facecolor="white", edgecolor="#BFBFBF"))
     legend(canvas, handles, labels)
-    shown = [(action, [(q, light) for q, light in zip(ev.quarters, lights) if light is not None])
+    shown = [(action, [(q, light) for q, light in zip(ev.quarters, lights, strict=True) if light is not None])
              for action, lights in ev.lights]
     return Chart(canvas.png(), wording.label("lights_grid_alt", rows=shown), TEXT_WIDTH_MM)
 

@@ -147,8 +147,8 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         blocks = [b for b in blocks if b.kind != "recipient"]
     doc = briefing_document(report, settings)
     figures = {
-        "亮灯总览": lambda: ([_captioned(charts.summary_progress_chart(report, wording=wording), wording, "summary_progress", report)]
-                         if charts.progress_rows(report) else []),
+        "亮灯总览": lambda: ([_captioned(charts.summary_progress_chart(report, wording=wording), wording,
+                                     "summary_progress", report)] if charts.progress_rows(report) else []),
         "报送情况": lambda: [charts.submission_chart(report, wording=wording)],
     }
     tables = {

@@ -16,14 +16,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from yc_reports.analysis.model import Light, QuarterReport, Status
+from yc_reports.analysis.model import IndicatorResult, Light, QuarterReport, Status
 from yc_reports.plan.registry import Kind
 from yc_reports.render.numfmt import to_decimal
 from yc_reports.render.palette import PATTERN_INK, light_style
@@ -39,7 +40,6 @@ from yc_reports.workbook.xlsx_io import (
     set_text,
     wrapped_lines,
 )
-
 
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -66,7 +66,7 @@ def light_fill(light: Light) -> PatternFill:
     """A light's print-safe fill (palette.py): pale colours apart in grey level, grey as a pattern."""
     style = light_style(light)
     if style.xlsx_pattern != "solid":
-        return PatternFill(style.xlsx_pattern, fgColor=PATTERN_INK, bgColor=style.fill)
+        return PatternFill(cast(Any, style.xlsx_pattern), fgColor=PATTERN_INK, bgColor=style.fill)   # a pattern name
     return PatternFill("solid", fgColor=style.fill)
 STATUS_ORDER = (Status.AHEAD, Status.ON_TRACK, Status.WATCH, Status.LAGGING, Status.MET, Status.NOT_MET,
                 Status.NO_DATA)
@@ -103,7 +103,7 @@ def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording |
     wording = wording or Wording()
     sheet = Sheet(wording, wording.label("workbook_title", r=report))
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])
     writers = {"overview": _overview, "indicators": _indicators, "supervision": _supervision, "ledger": ledger_sheet,
                "submissions": _submissions, "issues": _issues}
     for key in SHEETS:
@@ -168,7 +168,7 @@ def _indicators(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
         if r.status is not Status.NO_DATA and r.current:
             ws.cell(row=i, column=status_col).fill = light_fill(r.status.light)
     for i, (decimals, values) in enumerate(figures, start=2):
-        for column, value in zip(figure_cols, values):
+        for column, value in zip(figure_cols, values, strict=True):
             if value is not None:
                 ws.cell(row=i, column=column).number_format = figure_format(value, decimals)
     change_cols = [keys.index(k) + 1 for k in ("qoq", "yoy")]
@@ -245,7 +245,7 @@ def figure_format(value: Decimal, decimals: int) -> str:
     return "0." + "0" * places if places else "0"
 
 
-def _change(r, base: Decimal | None, ratio: Fraction | None, *, qoq: bool = False) -> float | None:
+def _change(r: IndicatorResult, base: Decimal | None, ratio: Fraction | None, *, qoq: bool = False) -> float | None:
     """环比 / 同比: for a rate (%) the change in percentage points, else the change ratio; no 环比 for a
     year-to-date flow (its quarters add up: the ratio means nothing)."""
     if qoq and r.kind is Kind.FLOW:
@@ -280,15 +280,15 @@ def table_sheet(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]
 def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str, footer: str) -> None:
     """Header row 1 (bold, filled, frozen), data below; widths fitted; printed A4 landscape."""
     for c, col in enumerate(cols, start=1):
-        cell = ws.cell(row=1, column=c)
+        cell = _cell(ws, 1, c)
         set_text(cell, col.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = CENTER
     for r, row in enumerate(rows, start=2):
-        for c, (col, value) in enumerate(zip(cols, row), start=1):
-            cell = ws.cell(row=r, column=c)
+        for c, (col, value) in enumerate(zip(cols, row, strict=False), start=1):
+            cell = _cell(ws, r, c)
             _put(cell, value)
             cell.border = BORDER
             cell.font = BODY_FONT
@@ -301,15 +301,16 @@ def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], ti
         widths.append(_width(values, MAX_WRAP_WIDTH if col.wrap else MAX_WIDTH))
         ws.column_dimensions[get_column_letter(c)].width = widths[-1]
     for r, row in enumerate(rows, start=2):
-        lines = max((wrapped_lines(_shown(value, col), width) for col, value, width in zip(cols, row, widths) if col.wrap),
-                    default=1)
+        lines = max((wrapped_lines(_shown(value, col), width)
+                     for col, value, width in zip(cols, row, widths, strict=False) if col.wrap), default=1)
         if lines > 1:  # Excel and WPS do not grow rows a program wrote: set the height for wrapped text
             ws.row_dimensions[r].height = lines * LINE_HEIGHT + 3
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     _print_setup(ws, widths)
-    ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = footer
+    for item, text in ((ws.oddHeader, title), (ws.oddFooter, footer)):
+        if item is not None:
+            item.center.text = text
 
 
 def print_scale(widths: Sequence[float]) -> int:
@@ -332,14 +333,20 @@ def _print_setup(ws: Worksheet, widths: Sequence[float]) -> None:
     ws.page_setup.scale = print_scale(widths)
     ws.page_setup.fitToWidth = 0
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = False   # a fixed scale: fit-to-width would shrink the type
+    if ws.sheet_properties.pageSetUpPr is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False   # a fixed scale: fit-to-width would shrink the type
     for side in ("left", "right"):
         setattr(ws.page_margins, side, MARGIN_IN)
     if sum(column_points(w) for w in widths) * ws.page_setup.scale / 100 > PRINTABLE_WIDTH_PT:
         ws.print_title_cols = "A:B"   # running over pages across: 序号 and 行动 repeated on each
 
 
-def _put(cell, value: Any) -> None:
+def _cell(ws: Worksheet, row: int, column: int) -> Cell:
+    """A cell of the table (the workbook merges none)."""
+    return cast(Cell, ws.cell(row=row, column=column))
+
+
+def _put(cell: Cell, value: Any) -> None:
     if isinstance(value, str):
         set_text(cell, value)  # a leading =, +, - or @ never becomes a formula
     else:
