@@ -149,3 +149,20 @@ def test_figure_format_never_hides_digits(value, decimals, fmt):
 
 def test_light_colours_are_the_models():
     assert {light.rgb for light in Light} == {"2E8B57", "E0A800", "C0392B", "9E9E9E"}
+
+
+def test_stage_results_are_counted_apart_and_never_filled_as_lights(workbook):
+    # 2025Q3: the 2023 targets have passed. 第四项: 创新平台 22 of 20家, 攻关项目 8 of 5项 — both 已完成 in 2023;
+    # 第八项: 绿色融资规模增速 15% against 20% — 未完成 in 2023. Stage results, not current items.
+    ws = workbook["总览"]
+    headers = [c.value for c in ws[1]]
+    four, eight = rows(ws)[3], rows(ws)[7]
+    assert (four[headers.index("指标已完成")], four[headers.index("阶段性目标")]) == (0, 2)
+    assert (eight[headers.index("指标未完成")], eight[headers.index("阶段性目标")]) == (0, 1)
+    details = workbook["指标明细"]
+    names = [c.value for c in details["D"]]
+    status_col = [c.value for c in details[1]].index("状态") + 1
+    growth = details.cell(names.index("全市绿色融资规模增速") + 1, status_col)
+    assert growth.value == "阶段性未完成" and growth.fill.fill_type is None     # not a red cell
+    platforms = details.cell(names.index("绿色技术创新平台数量") + 1, status_col)
+    assert platforms.value == "阶段性已完成" and platforms.fill.fill_type is None

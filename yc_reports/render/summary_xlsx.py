@@ -120,12 +120,15 @@ def _overview(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
     cols = [sheet.col("seq", center=True), sheet.col("action"), sheet.col("lead_units"),
             sheet.col("submitted", center=True), sheet.col("light", center=True)]
     cols += [Col(sheet.label("status_count_column", status=s), center=True) for s in STATUS_ORDER]
-    cols += [sheet.col("tasks_behind", center=True), sheet.col("remarks", wrap=True)]
+    cols += [sheet.col("stage_results", center=True), sheet.col("tasks_behind", center=True),
+             sheet.col("remarks", wrap=True)]
     rows = []
     for a in report.actions:
-        counts = [sum(1 for r in a.indicators if r.status is s) for s in STATUS_ORDER]
+        # the status counts are of current indicators; stage results (阶段性目标) are counted apart
+        counts = [sum(1 for r in a.current_indicators if r.status is s) for s in STATUS_ORDER]
         rows.append([a.action.id, a.action.name, a.action.lead_units_text, sheet.label("submitted_state", a=a),
-                     w.light_label(a), *counts, sum(1 for t in a.tasks if t.behind), w.reasons(a)])
+                     w.light_label(a), *counts, len(a.stage_results), sum(1 for t in a.tasks if t.behind),
+                     w.reasons(a)])
     _table(ws, cols, rows, sheet.title, sheet.label("page_footer"))
     for i, a in enumerate(report.actions, start=2):
         cell = ws.cell(row=i, column=5)
