@@ -113,29 +113,29 @@ def run_once(case: Case, *, sample_memory: bool) -> Run:
     for folder in case.before:
         shutil.rmtree(folder, ignore_errors=True)
     env = {**child_environment(), **case.env}
-    stderr = tempfile.TemporaryFile()
-    start = time.perf_counter()
-    proc = subprocess.Popen(case.argv, cwd=case.cwd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
-    peak = [0, 0]
-    done = threading.Event()
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(case.argv, cwd=case.cwd, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        peak = [0, 0]
+        done = threading.Event()
 
-    def sample() -> None:
-        while not done.wait(SAMPLE_EVERY):
-            pss, rss = tree_memory_kb(proc.pid)
-            peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
+        def sample() -> None:
+            while not done.wait(SAMPLE_EVERY):
+                pss, rss = tree_memory_kb(proc.pid)
+                peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    if sample_memory:
-        sampler.start()
-    _, status, _ = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    done.set()
-    if sample_memory:
-        sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in case.exit_codes:
-        stderr.seek(0)
-        raise SystemExit(f"{case.label}: exit code {proc.returncode}\n{stderr.read().decode(errors='replace')}")
+        sampler = threading.Thread(target=sample, daemon=True)
+        if sample_memory:
+            sampler.start()
+        _, status, _ = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        done.set()
+        if sample_memory:
+            sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in case.exit_codes:
+            stderr.seek(0)
+            raise SystemExit(f"{case.label}: exit code {proc.returncode}\n{stderr.read().decode(errors='replace')}")
     # (not ru_maxrss: a child forked from this process counts this process's memory until its exec)
     return Run(seconds, peak[0] / 1024, peak[1] / 1024)
 

@@ -52,8 +52,8 @@ def save_document(spec: dict, pictures: list[bytes], path: Path) -> None:
             document.add_paragraph(content)
         elif kind == "t":
             table = document.add_table(rows=len(content), cols=max(len(r) for r in content))
-            for row, texts in zip(table.rows, content):
-                for cell, text in zip(row.cells, texts):
+            for row, texts in zip(table.rows, content, strict=True):
+                for cell, text in zip(row.cells, texts, strict=False):
                     cell.text = text
         elif kind == "i":
             document.add_picture(io.BytesIO(pictures[content]), width=Mm(156))

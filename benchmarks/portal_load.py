@@ -128,7 +128,7 @@ def main() -> int:
             sheet = http.get(origin + http.post(f"{admin}/units/links", data={"do": "issue-missing"})
                              .headers["location"]).text
         names = [part.split("</strong>")[0] for part in sheet.split("<strong>")[1:]]
-        tokens = dict(zip(names, (part.split('"')[0] for part in sheet.split(f'value="{origin}/u/')[1:])))
+        tokens = dict(zip(names, (part.split('"')[0] for part in sheet.split(f'value="{origin}/u/')[1:]), strict=False))
         results = run_load(origin, admin, tokens, senders, payloads, junk, args)
         results["workbooks_made_s"] = round(made, 1)
         results["junk_bytes"] = [len(j) for j in junk] if junk else []

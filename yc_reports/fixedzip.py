@@ -32,11 +32,12 @@ def normalise_zip(data: bytes, core_stamp: dt.datetime | None = None) -> bytes:
     With `core_stamp`, the created/modified dates in docProps/core.xml are set to it as well."""
     source = zipfile.ZipFile(io.BytesIO(data))
 
+    iso = core_stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode() if core_stamp is not None else b""
+
     def entries() -> Iterator[tuple[str, bytes]]:
         for info in source.infolist():
             content = source.read(info.filename)
             if core_stamp is not None and info.filename == "docProps/core.xml":
-                iso = core_stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
                 content = _CORE_DATES.sub(lambda m: m.group(1) + iso + m.group(2), content)
             yield info.filename, content
 

@@ -8,6 +8,7 @@ Chinese meets a Latin letter or digit (`autospace`); spreadsheets and charts do 
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 
 AUTOSPACE_EM = 0.25   # the space Word and LibreOffice put between Chinese and Latin letters or digits
@@ -25,7 +26,7 @@ def text_width_em(text: str, *, autospace: bool = True) -> float:
     Chinese meets a Latin letter or digit (word processors)."""
     width = sum(1.0 if is_wide(ch) else WIDE_LATIN_EM.get(ch, 0.5) for ch in text)
     if autospace:
-        for a, b in zip(text, text[1:]):
+        for a, b in itertools.pairwise(text):
             if (is_wide(a) and b.isascii() and b.isalnum()) or (is_wide(b) and a.isascii() and a.isalnum()):
                 width += AUTOSPACE_EM
     return width

@@ -89,7 +89,7 @@ def test_flow_decrease_only_within_the_same_year():
 ])
 def test_value_jump(earlier, value, jump):
     quarters = [Quarter(2024, 4), Quarter(2025, 1), Quarter(2025, 2)]
-    history = [sub(8, q, green_finance_scale=v) for q, v in zip(quarters, earlier)]
+    history = [sub(8, q, green_finance_scale=v) for q, v in zip(quarters, earlier, strict=False)]
     codes = [c for c, *_ in warnings_for(sub(8, Q, green_finance_scale=value), *history)]
     assert codes == (["value-jump"] if jump else [])
 

@@ -68,7 +68,7 @@ def test_gap_of_minus_30_0_printed_is_watch_and_minus_30_05_is_lagging():
 
 def test_blank_figures_never_green():
     # every current indicator of 三 left blank: no usable figure at all → grey, 未报送有效数据
-    report, three = assembled(3, tasks=ALL_TASKS_ON)
+    _report, three = assembled(3, tasks=ALL_TASKS_ON)
     assert (three.light, three.grey_reason, three.data_complete) == (Light.GREY, GreyReason.NO_VALID_DATA, False)
     assert W.reasons(three) == "未报送有效数据"
     assert all(r.status is Status.NO_DATA and r.figure is FigureState.BLANK for r in three.indicators)
@@ -196,7 +196,7 @@ def test_action_without_indicators_praised_only_with_a_task_completed_this_quart
                                                           "eco_value_framework": (TaskStatus.ON_SCHEDULE, "")})
     now = {"eco_value_study": (TaskStatus.DONE, ""), "eco_value_demos": (TaskStatus.DONE, ""),
            "eco_value_framework": (TaskStatus.ON_SCHEDULE, "")}
-    report, two = assembled(2, q, history=[before], tasks=now)
+    report, _two = assembled(2, q, history=[before], tasks=now)
     [c] = report.commendations
     assert [W.fact(f) for f in c.achievements] == ["完成重点任务“打造若干生态产品价值转化示范项目”"]
     # nothing completed this quarter: green, but not praised

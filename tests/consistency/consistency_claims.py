@@ -197,7 +197,7 @@ def _lead_paragraph(v: Verdict, lead: str, light, supervised, actions, data) -> 
 def _supervision(v: Verdict, rows, data, actions, year: int) -> None:
     rows_json = data["supervision"]
     v.claim(len(rows) == len(rows_json), f"督办 table {len(rows)} rows ≠ summary.json {len(rows_json)}")
-    for row, s in zip(rows, rows_json):
+    for row, s in zip(rows, rows_json, strict=False):
         v.claim((row[1], row[3], row[4]) == (f"第{cn_numeral(s['action_id'])}项", s["item"], s["reason"]),
                 f"督办 row {row[0]} ≠ summary.json")
     for s in rows_json:
@@ -228,7 +228,7 @@ def _attention(v: Verdict, paragraphs, data, light) -> None:
     for a in data["actions"]:
         if a["light"] == "yellow":
             mine = [s["reason"] for s in items if s["action_id"] == a["id"]]
-            v.claim(len(mine) == len(a["light_reasons"]) and all(m in r for m, r in zip(mine, a["light_reasons"])),
+            v.claim(len(mine) == len(a["light_reasons"]) and all(m in r for m, r in zip(mine, a["light_reasons"], strict=True)),
                     f"第{cn_numeral(a['id'])}项: 关注 does not list every reason of its light")
 
 
@@ -260,7 +260,7 @@ def _commendations(v: Verdict, paragraphs, data, actions, year: int) -> None:
 def _overview(v: Verdict, tables, data) -> None:
     rows = table_with(tables, ("序号", "行动", "牵头单位", "亮灯", "主要情况")) or []
     v.claim(len(rows) == len(data["actions"]), "overview table misses actions")
-    for row, a in zip(rows, data["actions"]):
+    for row, a in zip(rows, data["actions"], strict=False):
         v.claim(row[3] == a.get("light_label", LABELS[a["light"]]),
                 f"overview light {row[3]} ≠ {a['light']}")
         v.claim(row[4] == "；".join(a["light_reasons"]), f"overview reasons of {a['id']} ≠ summary.json")
@@ -319,10 +319,10 @@ def _workbook(v: Verdict, path: Path, data) -> None:
         rows = [r for r in sheet.iter_rows(values_only=True)]
         header = next(i for i, r in enumerate(rows) if r and r[0] == "序号")
         body = [r for r in rows[header + 1:] if r and r[0] is not None][:len(data["actions"])]
-        for row, a in zip(body, data["actions"]):
+        for row, a in zip(body, data["actions"], strict=False):
             v.claim(row[4] == a["light_label"], f"汇总表 light of {a['id']} ≠ summary.json")
             v.claim(row[-1] == "；".join(a["light_reasons"]), f"汇总表 reasons of {a['id']} ≠ summary.json")
-        sup = wb["督办清单"] if "督办清单" in wb.sheetnames else wb[[n for n in wb.sheetnames if "督办" in n][0]]
+        sup = wb["督办清单"] if "督办清单" in wb.sheetnames else wb[next(n for n in wb.sheetnames if "督办" in n)]
         srows = [r for r in sup.iter_rows(values_only=True)]
         sh = next(i for i, r in enumerate(srows) if r and r[0] == "序号")
         sbody = [r for r in srows[sh + 1:] if r and r[0] is not None]

@@ -97,7 +97,7 @@ def test_every_claim_holds_in_the_fixture_quarter(tmp_path: Path):
 
 FIGURE = st.one_of(st.sampled_from(["blank", "invalid"]), st.sampled_from([f"gap:{g}" for g in GAPS]),
                    st.decimals(min_value=0, max_value=2, places=3).map(lambda d: f"share:{d}"))
-PROBLEM = st.sampled_from(("",) + PLACEHOLDERS + REAL_PROBLEMS)
+PROBLEM = st.sampled_from(("", *PLACEHOLDERS, *REAL_PROBLEMS))
 STATE = st.sampled_from([None] + [s.value for s in TaskStatus])
 
 

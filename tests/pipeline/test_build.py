@@ -44,7 +44,8 @@ class FakeReportFiles:
     extra: tuple[Path, ...] = ()
 
 
-def fake_write_reports(report, out_dir: Path, *, pdf: bool = False, settings=None, wording=None) -> FakeReportFiles:
+def fake_write_reports(report, out_dir: Path, *, pdf: bool = False, settings=None, wording=None,
+                       run_jobs=None) -> FakeReportFiles:
     out_dir = Path(out_dir)
     (out_dir / "各行动报告").mkdir()
     summary = out_dir / "通报.docx"

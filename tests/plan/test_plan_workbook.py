@@ -12,11 +12,11 @@ import pytest
 
 from yc_reports.pipeline.build import build_quarter
 from yc_reports.pipeline.demo import create_demo_inputs
-from yc_reports.plan.plan_workbook import PlanWorkbookError, new_period, read_plan_workbook, write_plan_workbook
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
 from yc_reports.plan.toml_text import registry_toml
 from yc_reports.workbook.fill import UnitFill, fill_workbook
+from yc_reports.workbook.plan_workbook import PlanWorkbookError, new_period, read_plan_workbook, write_plan_workbook
 from yc_reports.workbook.writer import write_templates
 from yc_reports.workbook.xlsx_io import save_workbook
 

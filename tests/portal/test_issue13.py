@@ -468,7 +468,7 @@ def test_restart_after_kill_9_of_a_real_serve_marks_the_build_interrupted_and_cl
             posted = http.post(f"{admin}/units/links", data={"do": "issue-missing"})
             sheet = http.get(origin + posted.headers["location"]).text
             links = dict(zip((part.split("</strong>")[0] for part in sheet.split("<strong>")[1:]),
-                             (part.split('"')[0] for part in sheet.split(f'value="{origin}/u/')[1:])))
+                             (part.split('"')[0] for part in sheet.split(f'value="{origin}/u/')[1:]), strict=False))
             for action in registry.actions:
                 unit = action.lead_units[0]
                 response = http.post(f"{origin}/u/{links[unit]}/actions/{action.id}/upload",
@@ -523,10 +523,10 @@ def test_serve_over_https_with_certfile_and_keyfile(tmp_path: Path):
                     str(cert), "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True, timeout=60)
     port = _free_port()
     base = [sys.executable, "-m", "yc_reports.cli", "serve", "--port", str(port), "--data", str(tmp_path / "d")]
-    half = subprocess.run(base + ["--certfile", str(cert)], capture_output=True, text=True, encoding="utf-8",
+    half = subprocess.run([*base, "--certfile", str(cert)], capture_output=True, text=True, encoding="utf-8",
                           timeout=120)
     assert half.returncode == 2 and "同时指定 --certfile 和 --keyfile" in half.stderr
-    process = subprocess.Popen(base + ["--certfile", str(cert), "--keyfile", str(key)], stdout=subprocess.PIPE,
+    process = subprocess.Popen([*base, "--certfile", str(cert), "--keyfile", str(key)], stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, encoding="utf-8", start_new_session=True)
     try:
         lines = [process.stdout.readline().rstrip("\n") for _ in range(3)]

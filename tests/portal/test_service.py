@@ -435,7 +435,7 @@ def test_build_stages_the_latest_accepted_workbook_per_action_and_offers_only_it
 
     record = portal.run_build()
 
-    quarter, inputs_dir, out_dir, report_date, pdf = builder.calls[0]
+    quarter, inputs_dir, _out_dir, report_date, pdf = builder.calls[0]
     assert (quarter, inputs_dir, report_date, pdf) == (Q3, portal.data_dir / "inputs" / "2025Q3", None, False)
     assert builder.seen == {template_file_name("2025Q3", 6, "推进综合交通绿色发展", "市发改委"): newer}
     staged_q2 = portal.data_dir / "inputs" / "2025Q2" / template_file_name("2025Q2", 3, "建设绿色制造体系", "市经信局")

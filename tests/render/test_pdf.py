@@ -63,7 +63,7 @@ def test_a_stale_pdf_does_not_pass_for_a_failed_conversion(monkeypatch, tmp_path
     (tmp_path / "甲.pdf").write_bytes(b"old")
     monkeypatch.setattr(pdf_module.shutil, "which", lambda name: "/usr/bin/soffice")
     monkeypatch.setattr(pdf_module.subprocess, "run", lambda command, **kwargs: None)
-    with pytest.raises(PdfFailed, match="甲.pdf"):
+    with pytest.raises(PdfFailed, match=r"甲\.pdf"):
         convert_to_pdf([tmp_path / "甲.docx"], tmp_path)
 
 

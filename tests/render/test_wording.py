@@ -123,7 +123,7 @@ def test_outline_markers():
 
 def test_a_broken_template_is_named_in_chinese(tmp_path):
     (tmp_path / "indicator.j2").write_text("{{ ind.no_such_field }}", encoding="utf-8")
-    with pytest.raises(WordingError, match="indicator.j2"):
+    with pytest.raises(WordingError, match=r"indicator\.j2"):
         Wording(tmp_path).indicator_sentence(indicator(), Q3)
 
 
@@ -152,5 +152,5 @@ def test_a_broken_office_template_is_named_before_anything_is_written(tmp_path):
 
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "summary.j2").write_text("{% if %}", encoding="utf-8")
-    with pytest.raises(WordingError, match="summary.j2"):
+    with pytest.raises(WordingError, match=r"summary\.j2"):
         Wording(template_dirs_for(tmp_path)).check()

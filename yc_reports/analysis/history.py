@@ -15,9 +15,9 @@ from fractions import Fraction
 
 from yc_reports.intake.records import Submission
 from yc_reports.issues import Issue, IssueCode, make_issue
+from yc_reports.numfmt import with_unit
 from yc_reports.plan.quarter import Quarter, quarters_between
 from yc_reports.plan.registry import Kind, Registry
-from yc_reports.render.numfmt import with_unit
 from yc_reports.workbook.layout import SHEET_INDICATORS
 
 JUMP_FACTOR = 5           # a figure more than 5× (or under 1/5 of) its own median is suspicious

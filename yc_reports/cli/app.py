@@ -18,7 +18,13 @@ import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 if TYPE_CHECKING:  # what the mixin below is mixed into: click's Command
+    import datetime as dt
+
     from click import Command as _HelpBase
+    from rich.console import Console
+
+    from yc_reports.plan.quarter import Quarter
+    from yc_reports.plan.registry import Registry
 else:
     _HelpBase = object
 
@@ -38,7 +44,8 @@ class _ChineseHelp(_HelpBase):
         option = super().get_help_option(ctx)
         if option is not None:
             option.help = HELP_TEXT
-            option.rich_help_panel = OPTIONS_PANEL
+            # click's Option has no such field; typer's help renderer reads it from any parameter with getattr
+            option.rich_help_panel = OPTIONS_PANEL  # type: ignore[attr-defined]
         return option
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
@@ -81,19 +88,19 @@ class UsageProblem(Exception):
     """A mistake in how the command was called: printed in Chinese, exit code 2."""
 
 
-def _console():
+def _console() -> Console:
     from rich.console import Console
 
     return Console(highlight=False)
 
 
-def _err_console():
+def _err_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True, highlight=False)
 
 
-def _quarter(text: str):
+def _quarter(text: str) -> Quarter:
     from yc_reports.plan.quarter import Quarter, QuarterError
 
     try:
@@ -102,7 +109,7 @@ def _quarter(text: str):
         raise UsageProblem(str(exc)) from None
 
 
-def _registry(plan: Path | None, inputs_root: Path = Path("inputs")):
+def _registry(plan: Path | None, inputs_root: Path = Path("inputs")) -> Registry:
     from yc_reports.plan.registry import RegistryError, resolve_registry
 
     try:
@@ -111,7 +118,7 @@ def _registry(plan: Path | None, inputs_root: Path = Path("inputs")):
         raise UsageProblem(str(exc)) from None
 
 
-def _require_in_plan(registry, quarter) -> None:
+def _require_in_plan(registry: Registry, quarter: Quarter) -> None:
     if not registry.covers(quarter):
         raise UsageProblem(
             f"{quarter.label}不在方案实施期（{registry.plan.start_year}—{registry.plan.end_year}年）内。"
@@ -287,7 +294,7 @@ def assess_command(
     from yc_reports.render.assessment_doc import part_text, total_text
 
     result = make_assessment(registry, year, inputs, out, date=_date(date))
-    if not result.ok:
+    if not result.ok or result.assessment is None:
         _err_console().print(f"[bold red]未能完成年度考核：[/]{result.error}")
         raise typer.Exit(EXIT_PROBLEMS)
     from rich.table import Table
@@ -319,7 +326,7 @@ def evaluate_command(
     from yc_reports.pipeline.evaluation import make_evaluation
 
     result = make_evaluation(registry, inputs, out, date=_date(date))
-    if not result.ok:
+    if not result.ok or result.evaluation is None:
         _err_console().print(f"[bold red]未能完成终期评估：[/]{result.error}")
         raise typer.Exit(EXIT_PROBLEMS)
     ev = result.evaluation
@@ -349,7 +356,7 @@ def plan_export_command(
     """把计划配置导出为表格（行动、指标和各年目标、重点任务、评价阈值、考核规则），供在 WPS 或 Excel 中修改。"""
     registry = _registry(plan)
     _refuse_overwrite(file, force)
-    from yc_reports.plan.plan_workbook import write_plan_workbook
+    from yc_reports.workbook.plan_workbook import write_plan_workbook
 
     write_plan_workbook(registry, file)
     _console().print(f"已导出《{registry.plan.name}》的计划配置表：{file}", markup=False, soft_wrap=True)
@@ -365,8 +372,8 @@ def plan_import_command(
     """检查计划配置表，逐一指出有问题的工作表和单元格；无误时写出计划配置文件（默认 inputs/plan.toml）。"""
     if not file.is_file():
         raise UsageProblem(f"找不到文件：{file}")
-    from yc_reports.plan.plan_workbook import PlanWorkbookError, read_plan_workbook
     from yc_reports.plan.toml_text import registry_toml
+    from yc_reports.workbook.plan_workbook import PlanWorkbookError, read_plan_workbook
 
     try:
         registry = read_plan_workbook(file)
@@ -375,7 +382,7 @@ def plan_import_command(
         err.print(f"[bold red]计划配置表有 {len(exc.problems)} 处问题，未写出计划配置文件：[/]")
         for problem in exc.problems:
             err.print(f"  {problem.text}", markup=False, soft_wrap=True)
-        raise typer.Exit(EXIT_PROBLEMS)
+        raise typer.Exit(EXIT_PROBLEMS) from None
     _refuse_overwrite(out, force)
     from yc_reports.pipeline.staging import write_text_whole
 
@@ -405,7 +412,7 @@ def plan_new_command(
                            f"{start}年不在其后")
     file = out or Path(f"计划配置_{start}-{end}.xlsx")
     _refuse_overwrite(file, force)
-    from yc_reports.plan.plan_workbook import new_period, write_plan_workbook
+    from yc_reports.workbook.plan_workbook import new_period, write_plan_workbook
 
     fresh = new_period(registry, start, end)
     write_plan_workbook(fresh, file)
@@ -476,8 +483,8 @@ def serve_command(
                       markup=False, soft_wrap=True)
     console.print("各单位的报送链接请在管理页面“单位与链接”中生成。按 Ctrl+C 停止。", markup=False, soft_wrap=True)
     # the access log would print every unit's link (the token is in the path): keep it off
-    ssl = {"ssl_certfile": str(certfile), "ssl_keyfile": str(keyfile)} if certfile else {}
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False, **ssl)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", access_log=False,
+                ssl_certfile=str(certfile) if certfile else None, ssl_keyfile=str(keyfile) if certfile else None)
 
 
 def _pdf_possible(wanted: bool) -> bool:
@@ -492,7 +499,7 @@ def _pdf_possible(wanted: bool) -> bool:
     return True
 
 
-def _date(text: str | None):
+def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
     import datetime as dt

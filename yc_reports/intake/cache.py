@@ -98,7 +98,7 @@ def decode(kind: Any, data: Any) -> Any:
     try:
         if kind is Quarter:
             return Quarter.parse(data)
-        if dataclasses.is_dataclass(kind):
+        if isinstance(kind, type) and dataclasses.is_dataclass(kind):
             if not isinstance(data, dict):
                 raise DecodeError(kind)
             hints = typing.get_type_hints(kind)
@@ -216,9 +216,10 @@ class ParseCache:
             payload = json.loads(entry.read_text("utf-8"))
             if not isinstance(payload, dict) or payload.get("format") != CACHE_FORMAT:
                 return None
-            return decode(ParseResult, payload["result"])
+            result = decode(ParseResult, payload["result"])
         except (OSError, ValueError, KeyError, TypeError):  # a corrupt or foreign entry is parsed again
             return None
+        return result if isinstance(result, ParseResult) else None
 
     def _store(self, key: str, result: ParseResult) -> None:
         entry = self._entry(key)

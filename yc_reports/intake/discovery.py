@@ -97,14 +97,14 @@ def check_paths(paths: Sequence[Path], registry: Registry) -> Checked:
     found = discover(paths)
     parsed = [parse_workbook(path, registry, display_name=str(path)) for path in found.workbooks]
     groups: dict[Quarter | None, list[ParseResult]] = {}
-    for path, result in zip(found.workbooks, parsed):
+    for path, result in zip(found.workbooks, parsed, strict=True):
         groups.setdefault(folder_quarter(path), []).append(result)
     selections = [select_workbooks(rs, registry, q) for q, rs in sorted(groups.items(), key=lambda g: str(g[0]))]
     results = {r.file: r for s in selections for r in s.all_results()}
     for issue in found.issues:
-        result = results.get(issue.file)
-        results[issue.file] = (ParseResult(issue.file, result.submission, result.issues + (issue,))
-                               if result is not None else ParseResult(issue.file, None, (issue,)))
+        earlier = results.get(issue.file)
+        results[issue.file] = (ParseResult(issue.file, earlier.submission, (*earlier.issues, issue))
+                               if earlier is not None else ParseResult(issue.file, None, (issue,)))
     choices = {c.file: c for s in selections for c in s.files}
     return Checked(results=tuple(sorted(results.values(), key=lambda r: r.file)), choices=choices)
 

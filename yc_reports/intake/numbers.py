@@ -36,7 +36,7 @@ def read_number(raw: object, unit: str) -> NumberReading:
     """Read one cell value as an exact Decimal in the row's `unit`."""
     if raw is None:
         return NumberReading(None, None, "")
-    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.time, dt.timedelta)):
+    if isinstance(raw, (bool, dt.date, dt.time, dt.timedelta)):
         return _invalid(_shown(raw))
     if isinstance(raw, int):
         return NumberReading(Decimal(raw), None, str(raw))

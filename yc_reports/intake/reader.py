@@ -12,10 +12,12 @@ import datetime as dt
 import io
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from yc_reports.intake import xlsx_parts
 from yc_reports.intake.numbers import format_decimal, read_number
@@ -33,7 +35,7 @@ from yc_reports.intake.records import (
 )
 from yc_reports.intake.safe_open import Inspection, inspect_bytes, inspect_file
 from yc_reports.intake.text import clean_text, visible
-from yc_reports.intake.xlsx_scan import ref_text, scan_sheet
+from yc_reports.intake.xlsx_scan import SheetScan, ref_text, scan_sheet
 from yc_reports.issues import Issue, IssueCode, Severity, make_issue
 from yc_reports.plan.quarter import Quarter, QuarterError
 from yc_reports.plan.registry import Action, Indicator, Registry
@@ -91,6 +93,15 @@ AREA_WIDTH = {
 READ_SHEETS = tuple(AREA_WIDTH)
 
 
+class _HasKey(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+_Keyed = TypeVar("_Keyed", bound=_HasKey)       # a plan item matched to a row: an indicator or a task
+_Choice = TypeVar("_Choice", bound=Enum)        # the value of a drop-down cell
+
+
 @dataclass
 class _Grid:
     """The non-empty cells of one sheet's area: (row, col) -> value, plus the cells' styles."""
@@ -144,7 +155,7 @@ def _load(data: bytes) -> _Book:
     return _Book(sheet_names=tuple(parts), grids=grids, outside=outside)
 
 
-def _grid(rows: list[list[object]], scan, width: int, percent: frozenset[int]) -> _Grid:
+def _grid(rows: Sequence[Sequence[object]], scan: SheetScan, width: int, percent: frozenset[int]) -> _Grid:
     grid = _Grid(styles=scan.styles, percent_styles=percent)
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row[:width], start=1):
@@ -320,9 +331,10 @@ class _WorkbookReader:
         """The header row and each column's position; None (with issues) when a required header is missing."""
         grid = self.book.grids[sheet]
         wanted = {_squash(c.header): c for c in columns}
-        best_row, best = 0, {}
+        best_row = 0
+        best: dict[L.Column, int] = {}
         for row in range(1, L.HEADER_SEARCH_ROWS + 1):
-            found = {}
+            found: dict[L.Column, int] = {}
             for col in range(1, AREA_WIDTH[sheet] + 1):
                 column = wanted.get(_squash(_text(grid.get(row, col))))
                 if column is not None and column not in found:
@@ -384,11 +396,11 @@ class _WorkbookReader:
             self.add(IssueCode.ROW_UNKNOWN, sheet, _ref(row, col[L.IND_NAME]), detail=name or f"第{row}行")
         entries = []
         for indicator in action.indicators:
-            row = assigned.get(indicator.key)
-            if row is None:
+            at = assigned.get(indicator.key)
+            if at is None:
                 self.add(IssueCode.ROW_MISSING, sheet, detail=indicator.name)
                 continue
-            entries.append(self._indicator_row(sheet, grid, row, col, indicator, quarter))
+            entries.append(self._indicator_row(sheet, grid, at, col, indicator, quarter))
         return tuple(entries)
 
     def _indicator_row(self, sheet: str, grid: _Grid, row: int, col: dict[L.Column, int],
@@ -411,8 +423,9 @@ class _WorkbookReader:
             self.add(IssueCode.PERCENT_OUT_OF_RANGE, sheet, _ref(row, col[L.IND_VALUE]), value=f"{format_decimal(value)}%")
         return IndicatorEntry(key=indicator.key, value=value, note=note, cell=_ref(row, col[L.IND_VALUE]))
 
-    def _match_rows(self, sheet, grid: _Grid, rows: list[int], header_row: int, name_col: int, items,
-                    name_of, what: str) -> tuple[dict[str, int], list[int]]:
+    def _match_rows(self, sheet: str, grid: _Grid, rows: list[int], header_row: int, name_col: int,
+                    items: Sequence[_Keyed], name_of: Callable[[_Keyed], str],
+                    what: str) -> tuple[dict[str, int], list[int]]:
         """Registry items -> rows: by their locked text first, then by position (text changed: a warning)."""
         by_name = {_squash(name_of(item)): item for item in items}
         assigned: dict[str, int] = {}
@@ -472,7 +485,8 @@ class _WorkbookReader:
                          progress=self.text(sheet, grid, row, col[L.TASK_PROGRESS]),
                          problems=self.text(sheet, grid, row, col[L.TASK_PROBLEMS]))
 
-    def choice(self, sheet: str, row: int, col: int, text: str, enum, choices: tuple[str, ...], what: str):
+    def choice(self, sheet: str, row: int, col: int, text: str, enum: type[_Choice], choices: tuple[str, ...],
+               what: str) -> _Choice | None:
         if not text:
             self.add(IssueCode.VALUE_REQUIRED, sheet, _ref(row, col), detail=what)
             return None

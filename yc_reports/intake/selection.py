@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -77,7 +77,7 @@ class Selection:
     def all_results(self) -> tuple[ParseResult, ...]:
         """Every file's result with every issue the selection found (for `check`): the copies included."""
         by_file = {r.file: r for r in self.results}
-        extra = {}
+        extra: dict[str, list[Issue]] = {}
         for issue in self.issues:
             extra.setdefault(issue.file, []).append(issue)
         out = list(self.results)
@@ -94,7 +94,7 @@ def select_workbooks(results: Sequence[ParseResult], registry: Registry, quarter
     choices: dict[str, FileChoice] = {}
     added: dict[str, list[Issue]] = {}
     copies: list[Issue] = []
-    candidates: dict[tuple[int, Quarter], list[ParseResult]] = {}
+    candidates: dict[tuple[int, Quarter], list[tuple[ParseResult, Submission]]] = {}
     for result in results:
         s = result.submission
         if s is None:
@@ -114,29 +114,29 @@ def select_workbooks(results: Sequence[ParseResult], registry: Registry, quarter
             added.setdefault(result.file, []).append(make_issue(
                 IssueCode.TEMPLATE_OTHER_QUARTER, result.file, found=s.quarter.label, expected=quarter.label))
         else:
-            candidates.setdefault((s.action_id, s.quarter), []).append(result)
+            candidates.setdefault((s.action_id, s.quarter), []).append((result, s))
     dropped: set[str] = set()
     for (action_id, q), group in candidates.items():
-        distinct: dict[str, ParseResult] = {}
-        for result in sorted(group, key=_original_first):
-            kept = distinct.setdefault(result.submission.sha256, result)
+        distinct: dict[str, tuple[ParseResult, Submission]] = {}
+        for result, s in sorted(group, key=lambda pair: _original_first(pair[0])):
+            kept, _ = distinct.setdefault(s.sha256, (result, s))
             if kept is not result:
                 dropped.add(result.file)
                 choices[result.file] = FileChoice(result.file, Use.COPY, action_id, q, same_as=kept.file)
                 copies.append(make_issue(IssueCode.IDENTICAL_COPY, result.file, detail=kept.file))
         unique = list(distinct.values())
         if len(unique) == 1:
-            choices[unique[0].file] = FileChoice(unique[0].file, Use.USED, action_id, q)
+            choices[unique[0][0].file] = FileChoice(unique[0][0].file, Use.USED, action_id, q)
             continue
-        names = [r.file for r in unique]
+        names = [r.file for r, _ in unique]
         cn = registry.action(action_id).cn_number
-        for result in unique:
+        for result, s in unique:
             others = [n for n in names if n != result.file]
             choices[result.file] = FileChoice(result.file, Use.DUPLICATE, action_id, q, same_as="、".join(others))
             mine = added.setdefault(result.file, [])
             mine.append(make_issue(IssueCode.DUPLICATE_WORKBOOK, result.file, found=cn, detail="、".join(names)))
-            other = next(r for r in unique if r is not result)
-            mine.extend(_differences(result.submission, other.submission, cn))
+            other = next(o for r, o in unique if r is not result)
+            mine.extend(_differences(s, other, cn))
     out = []
     for result in results:
         if result.file in dropped:
@@ -200,7 +200,7 @@ def _differences(mine: Submission, other: Submission, cn: str) -> list[Issue]:
     return found
 
 
-def _rows(differ, sheet: str, mine: Iterable, other: Iterable, columns: tuple[L.Column, ...],
+def _rows(differ: Callable[[str, str, object, object], None], sheet: str, mine: Iterable, other: Iterable, columns: tuple[L.Column, ...],
           fields: dict[L.Column, str]) -> None:
     """Rows compared by row number, each field at its template column."""
     theirs = {e.row: e for e in other}

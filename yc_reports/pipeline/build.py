@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.model import QuarterReport
@@ -22,10 +23,14 @@ from yc_reports.intake.cache import ParseCache
 from yc_reports.issues import Issue
 from yc_reports.pipeline import collector
 from yc_reports.pipeline.inputs import read_history, read_quarter_folder
-from yc_reports.pipeline.parallel import helper_process
+from yc_reports.pipeline.parallel import helper_process, run_jobs
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 from yc_reports.render.summary_json import write_summary_json
+
+if TYPE_CHECKING:   # at run time imported where used, as below: they are not needed to read and check
+    from yc_reports.render.docx.settings import DocumentSettings
+    from yc_reports.render.wording import Wording
 
 SUMMARY_JSON = "summary.json"
 WORKBOOK_NAME = "汇总表.xlsx"
@@ -73,7 +78,7 @@ def build_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
     return BuildResult(ok=True, out_dir=out_dir, report=report, files=files, issues=report.issues)
 
 
-def document_settings(inputs_root: Path):
+def document_settings(inputs_root: Path) -> DocumentSettings:
     """The office's inputs/document.toml beside the quarter folders, else the shipped settings."""
     from yc_reports.render.docx.settings import DocumentSettingsError, resolve_document_settings
 
@@ -83,7 +88,7 @@ def document_settings(inputs_root: Path):
         raise BuildError(str(exc)) from None
 
 
-def office_wording(inputs_root: Path):
+def office_wording(inputs_root: Path) -> Wording:
     """The office's inputs/templates/ over the shipped templates (file by file); a broken one is named."""
     from yc_reports.render.wording import Wording, WordingError
 
@@ -136,7 +141,8 @@ def read_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, cache_d
 
 
 def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
-                  progress: Progress | None = None, settings=None, wording=None) -> tuple[Path, ...]:
+                  progress: Progress | None = None, settings: DocumentSettings | None = None,
+                  wording: Wording | None = None) -> tuple[Path, ...]:
     """Write every output into a staging folder, then swap it in for `out_dir`; return the final paths."""
     parent = out_dir.parent
     try:
@@ -159,7 +165,8 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
 
         if progress:
             progress(STAGE_REPORTS, 0, 1)
-        written = reports.write_reports(report, staging, pdf=pdf, settings=settings, wording=wording)
+        written = reports.write_reports(report, staging, pdf=pdf, settings=settings, wording=wording,
+                                        run_jobs=run_jobs)
         if progress:
             progress(STAGE_REPORTS, 1, 1)
         files = {

@@ -38,7 +38,7 @@ def read_quarter_folder(registry: Registry, quarter: Quarter, folder: Path, cach
     relative to the folder."""
     found = discover([folder])
     names = [display_name(p, folder) for p in found.workbooks]
-    results = cache.parse_many(list(zip(found.workbooks, names)), progress=progress, stage=stage)
+    results = cache.parse_many(list(zip(found.workbooks, names, strict=True)), progress=progress, stage=stage)
     strays = tuple(replace(i, file=display_name(Path(i.file), folder)) for i in found.issues)
     return QuarterFolder(select_workbooks(results, registry, quarter), strays)
 
@@ -55,7 +55,7 @@ def read_history(registry: Registry, quarter: Quarter, inputs_root: Path, cache:
     results = cache.parse_many([(path, name) for _, path, name in jobs], progress=progress,
                                stage="读取往期数据")
     by_quarter: dict[Quarter, list[ParseResult]] = {}
-    for (q, _, _), result in zip(jobs, results):
+    for (q, _, _), result in zip(jobs, results, strict=True):
         by_quarter.setdefault(q, []).append(result)
     chosen = [s for q, rs in sorted(by_quarter.items())
               for s in choose_for_history(rs, registry, q).values()]

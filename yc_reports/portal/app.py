@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar, TypedDict
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -206,22 +208,31 @@ def _unit(portal: Portal, token: str) -> str:
     return unit
 
 
-async def _read_upload(request: Request, back: str) -> tuple[dict[str, str], bytes | None, str | None, Response | None]:
+@dataclass(frozen=True)
+class _Upload:
+    """The upload form: its small fields and its one file."""
+
+    fields: dict[str, str]
+    data: bytes
+    name: str
+
+
+async def _read_upload(request: Request, back: str) -> _Upload | Response:
     """The upload form's small fields and its one file; or the page to answer with when it is unusable."""
     pages: _Pages = request.app.state.pages
     try:
         form = await request.form(max_files=1, max_fields=8, max_part_size=64 * 1024)
     except MultiPartException:
-        return {}, None, None, pages.message(request, "上传未成功", "上传的内容不完整，请重新选择文件上传。",
+        return pages.message(request, "上传未成功", "上传的内容不完整，请重新选择文件上传。",
                                              status=400, back=back)
     try:
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         upload = form.get("file")
         if not isinstance(upload, UploadFile) or not upload.filename:
-            return fields, None, None, pages.message(
+            return pages.message(
                 request, "上传未成功", "请先点击“选择文件”，选好填写完成的工作簿后再上传。", status=400, back=back,
                 back_label="返回重新上传")
-        return fields, await upload.read(), upload.filename, None
+        return _Upload(fields, await upload.read(), upload.filename)
     finally:
         await form.close()
 
@@ -244,10 +255,10 @@ def _add_unit_routes(app: FastAPI, portal: Portal, pages: _Pages) -> None:
     @app.post("/u/{token}/actions/{action_id}/upload")
     async def unit_upload(request: Request, token: str, action_id: int) -> Response:
         unit = await run_in_threadpool(_unit, portal, token)
-        _, data, name, refusal = await _read_upload(request, f"/u/{token}")
-        if refusal is not None:
-            return refusal
-        record = await run_in_threadpool(portal.submit, unit, action_id, data, name)
+        upload = await _read_upload(request, f"/u/{token}")
+        if isinstance(upload, Response):
+            return upload
+        record = await run_in_threadpool(portal.submit, unit, action_id, upload.data, upload.name)
         return RedirectResponse(f"/u/{token}/uploads/{record.id}", status_code=303)
 
     @app.get("/u/{token}/uploads/{upload_id}", response_class=HTMLResponse)
@@ -300,9 +311,10 @@ async def _small_form(request: Request) -> dict[str, str]:
 
 
 def _add_admin_routes(app: FastAPI, portal: Portal, pages: _Pages) -> None:
-    def admin_page(request: Request, token: str, name: str, tab: str, **context: object) -> Response:
+    def admin_page(request: Request, token: str, name: str, tab: str, status: int = 200,
+                   **context: object) -> Response:
         notice = _NOTICES.get(request.query_params.get("done", ""), "")
-        return pages.render(request, name, base=f"/admin/{token}", tab=tab, settings=portal.settings(),
+        return pages.render(request, name, status, base=f"/admin/{token}", tab=tab, settings=portal.settings(),
                             notice=notice, me=_admin(portal, token), **context)
 
     def board_page(request: Request, token: str, quarter: Quarter | None) -> Response:
@@ -369,13 +381,13 @@ def _add_admin_routes(app: FastAPI, portal: Portal, pages: _Pages) -> None:
     @app.post("/admin/{token}/upload")
     async def admin_upload_post(request: Request, token: str) -> Response:
         me = await run_in_threadpool(_admin, portal, token)
-        fields, data, name, refusal = await _read_upload(request, f"/admin/{token}/upload")
-        if refusal is not None:
-            return refusal
-        action_text, _, unit = fields.get("for", "").partition("|")
+        upload = await _read_upload(request, f"/admin/{token}/upload")
+        if isinstance(upload, Response):
+            return upload
+        action_text, _, unit = upload.fields.get("for", "").partition("|")
         if not action_text.isdigit() or len(action_text) > 3:
             raise NotFound("请选择代为上传的行动和单位。")
-        record = await run_in_threadpool(portal.submit, unit, int(action_text), data, name, me)
+        record = await run_in_threadpool(portal.submit, unit, int(action_text), upload.data, upload.name, me)
         return RedirectResponse(f"/admin/{token}/uploads/{record.id}", status_code=303)
 
     @app.get("/admin/{token}/uploads/{upload_id}", response_class=HTMLResponse)
@@ -514,7 +526,12 @@ def _without_notice(request: Request) -> Request:
     return Request(scope, request.receive)
 
 
-def _issue_groups(issues: tuple[Issue, ...]) -> dict[str, object]:
+class _IssueGroups(TypedDict):
+    errors: list[Issue]
+    warnings: list[Issue]
+
+
+def _issue_groups(issues: tuple[Issue, ...]) -> _IssueGroups:
     errors = [i for i in issues if i.severity is Severity.ERROR]
     warnings = [i for i in issues if i.severity is Severity.WARNING]
     return {"errors": errors, "warnings": warnings}
@@ -528,7 +545,7 @@ def _attachment(file_name: str, fallback: str) -> str:
 class _SecurityHeaders:
     """No caching of pages that carry links, no referrer leaking the token, no framing, no foreign resources."""
 
-    HEADERS = [
+    HEADERS: ClassVar[list[tuple[bytes, bytes]]] = [
         (b"referrer-policy", b"no-referrer"),
         (b"x-content-type-options", b"nosniff"),
         (b"x-frame-options", b"DENY"),

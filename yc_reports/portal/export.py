@@ -8,32 +8,37 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from yc_reports.textwidth import display_width
 from yc_reports.workbook.xlsx_io import save_workbook, set_text
 
 if TYPE_CHECKING:
+    from yc_reports.plan.quarter import Quarter
+
     from .service import Board, Portal
 
 HEADERS = ("行动", "牵头单位", "报送状态", "汇总处理", "依据", "汇总读取的文件", "报送单位", "报送方式", "报送时间",
            "回执编号", "错误", "提示", "上传次数")
 
 
-def board_rows(board: Board, portal: Portal) -> list[tuple[object, ...]]:
+def board_rows(board: Board, quarter: Quarter, portal: Portal) -> list[tuple[object, ...]]:
     from .service import CN_TZ, choice_label
 
-    staged = portal.staged_uploads(board.selection.quarter)
-    out = []
+    staged = portal.staged_uploads(quarter)
+    out: list[tuple[object, ...]] = []
     for row in board.rows:
         shown = row.accepted or row.latest
-        choices = row.build.choices if row.build else ()
+        build = row.build
         out.append((
             f"第{row.action.cn_number}项 {row.action.name}", row.action.lead_units_text,
             row.state.label + ("（逾期）" if row.late else "") + ("（已退回）" if row.returned else ""),
             row.build_label, row.build_reasons,
             "；".join(f"{c.file}（{'回执 ' + staged[c.file].receipt_no if c.file in staged else '办公室文件夹'}）："
-                     f"{choice_label(c, row.build.data_pending)}" for c in choices),
+                     f"{choice_label(c, build.data_pending)}" for c in build.choices) if build else "",
             shown.unit if shown else "",
             (f"办公室代传（{shown.by_office}）" if shown.by_office else "单位报送") if shown else "",
             shown.uploaded_at.astimezone(CN_TZ).strftime("%Y-%m-%d %H:%M:%S") if shown else "",
@@ -44,21 +49,22 @@ def board_rows(board: Board, portal: Portal) -> list[tuple[object, ...]]:
     return out
 
 
-def board_workbook_bytes(board: Board, portal: Portal) -> bytes:
+def board_workbook_bytes(board: Board, quarter: Quarter, portal: Portal) -> bytes:
+    """The board of `quarter` (the quarter its selection read)."""
     wb = Workbook()
     ws = wb.active
-    quarter = board.selection.quarter
+    assert isinstance(ws, Worksheet)   # a new workbook holds one worksheet
     ws.title = "报送情况"
     ws.append([f"{quarter.label}各行动报送情况（与汇总所用材料一致）"])
     ws["A1"].font = Font(bold=True, size=14)
     ws.append(list(HEADERS))
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    rows = board_rows(board, portal)
+    rows = board_rows(board, quarter, portal)
     for values in rows:
         ws.append([None] * len(values))
         for column, value in enumerate(values, start=1):
-            cell = ws.cell(row=ws.max_row, column=column)
+            cell = _cell(ws, ws.max_row, column)
             if isinstance(value, int):
                 cell.value = value
             else:
@@ -66,7 +72,7 @@ def board_workbook_bytes(board: Board, portal: Portal) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     for column, header in enumerate(HEADERS, start=1):
         widest = max([display_width(header)] + [display_width(str(r[column - 1])) for r in rows])
-        ws.column_dimensions[ws.cell(row=2, column=column).column_letter].width = min(max(widest + 2, 8), 48)
+        ws.column_dimensions[get_column_letter(column)].width = min(max(widest + 2, 8), 48)
     ws.freeze_panes = "B3"
     ws.print_title_rows = "2:2"
     ws.page_setup.orientation = "landscape"
@@ -75,3 +81,11 @@ def board_workbook_bytes(board: Board, portal: Portal) -> bytes:
         path = Path(folder) / "board.xlsx"
         save_workbook(wb, path, stamp=dt.datetime.combine(quarter.end_date, dt.time()))
         return path.read_bytes()
+
+
+def _cell(ws: Worksheet, row: int, column: int) -> Cell:
+    """A cell of a sheet that merges none."""
+    cell = ws.cell(row=row, column=column)
+    if not isinstance(cell, Cell):
+        raise TypeError(f"merged cell at row {row}, column {column}")
+    return cell

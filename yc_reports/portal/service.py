@@ -788,8 +788,9 @@ class Portal:
     def quarters(self) -> tuple[Quarter, ...]:
         """Quarters with uploads, and the open one, newest first."""
         known = set(self.store.quarters_with_uploads())
-        if self.settings().quarter:
-            known.add(self.settings().quarter)
+        open_quarter = self.settings().quarter
+        if open_quarter:
+            known.add(open_quarter)
         return tuple(sorted(known, reverse=True))
 
     def return_upload(self, upload_id: int, note: str, actor: str) -> UploadRecord:
@@ -801,6 +802,8 @@ class Portal:
         if record.returned:
             raise PortalError("该份材料已退回，无需重复退回。")
         returned = self.store.return_upload(upload_id, at=self.clock(), by=actor, note=note)
+        if returned is None:   # removed in between
+            raise NotFound("没有找到该上传记录。")
         action = self._action(record.action_id)
         self.store.log(self.clock(), actor, "退回报送材料",
                        f"{record.unit} 第{action.cn_number}项 回执编号 {record.receipt_no}：{note}")
@@ -862,7 +865,7 @@ class Portal:
         board = self.board(quarter)
         if board.selection is None:
             raise NotFound("尚未设置报送季度，暂无报送情况可导出。")
-        return FileBytes(f"{board.selection.quarter}_报送情况.xlsx", board_workbook_bytes(board, self))
+        return FileBytes(f"{board.selection.quarter}_报送情况.xlsx", board_workbook_bytes(board, board.selection.quarter, self))
 
     # ------------------------------------------------------------------------------ the build
 

@@ -441,7 +441,9 @@ class Store:
                 "INSERT INTO builds (quarter, started_at, finished_at, ok, out_dir, files_json, errors, warnings, "
                 "message, state, run_by) VALUES (?, ?, ?, 0, '', '[]', 0, 0, '', ?, ?)",
                 (str(quarter), started_at.isoformat(), started_at.isoformat(), BUILD_RUNNING, run_by))
-            return cursor.lastrowid
+            build_id = cursor.lastrowid
+        assert build_id is not None   # an INSERT always sets it
+        return build_id
 
     def interrupt_running_builds(self, at: dt.datetime) -> list[int]:
         """Builds left running by a process that died: mark them interrupted at `at`; their numbers."""
@@ -487,7 +489,7 @@ class Store:
         """The newest entries first."""
         with self.reading() as conn:
             rows = conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-        return [AuditEntry(row["id"], _time(row["at"]), row["actor"], row["what"], row["detail"]) for row in rows]
+        return [AuditEntry(row["id"], _stamp(row["at"]), row["actor"], row["what"], row["detail"]) for row in rows]
 
 
 def _create_schema(conn: sqlite3.Connection) -> None:
@@ -507,8 +509,13 @@ def _time(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
 
 
+def _stamp(text: str) -> dt.datetime:
+    """A NOT NULL time column."""
+    return dt.datetime.fromisoformat(text)
+
+
 def _token_row(row: sqlite3.Row) -> TokenRow:
-    return TokenRow(id=row["id"], role=row["role"], unit=row["unit"], created_at=_time(row["created_at"]),
+    return TokenRow(id=row["id"], role=row["role"], unit=row["unit"], created_at=_stamp(row["created_at"]),
                     revoked_at=_time(row["revoked_at"]), quarter=row["quarter"])
 
 
@@ -520,7 +527,7 @@ def _issue(data: dict[str, str]) -> Issue:
 def _upload_row(row: sqlite3.Row) -> UploadRecord:
     return UploadRecord(
         id=row["id"], quarter=Quarter.parse(row["quarter"]), action_id=row["action_id"], unit=row["unit"],
-        uploaded_at=_time(row["uploaded_at"]), sha256=row["sha256"], size=row["size"],
+        uploaded_at=_stamp(row["uploaded_at"]), sha256=row["sha256"], size=row["size"],
         file_name=row["file_name"], accepted=bool(row["accepted"]), errors=row["errors"],
         warnings=row["warnings"], filler=row["filler"], phone=row["phone"],
         issues=tuple(_issue(d) for d in json.loads(row["issues_json"])), by_office=row["by_office"],
@@ -530,7 +537,7 @@ def _upload_row(row: sqlite3.Row) -> UploadRecord:
 
 def _build_row(row: sqlite3.Row) -> BuildRecord:
     return BuildRecord(
-        id=row["id"], quarter=Quarter.parse(row["quarter"]), started_at=_time(row["started_at"]),
-        finished_at=_time(row["finished_at"]), ok=bool(row["ok"]), out_dir=Path(row["out_dir"]),
+        id=row["id"], quarter=Quarter.parse(row["quarter"]), started_at=_stamp(row["started_at"]),
+        finished_at=_stamp(row["finished_at"]), ok=bool(row["ok"]), out_dir=Path(row["out_dir"]),
         files=tuple(json.loads(row["files_json"])), errors=row["errors"], warnings=row["warnings"],
         message=row["message"], state=row["state"], run_by=row["run_by"])

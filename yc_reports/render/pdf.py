@@ -48,7 +48,7 @@ def convert_to_pdf(paths: Sequence[Path], out_dir: Path, *, timeout: float = TIM
     with tempfile.TemporaryDirectory(prefix="yc-reports-lo-") as profile:
         _run_soffice(soffice, profile, LOSSLESS_PDF, paths, out_dir, timeout)
         # LibreOffice before 7.4 does not read filter options written as JSON: convert what is left plainly.
-        left = [p for p, pdf in zip(paths, pdfs) if not pdf.is_file()]
+        left = [p for p, pdf in zip(paths, pdfs, strict=True) if not pdf.is_file()]
         if left:
             _run_soffice(soffice, profile, "pdf", left, out_dir, timeout)
     missing = [p.name for p in pdfs if not p.is_file()]
@@ -64,6 +64,6 @@ def _run_soffice(soffice: str, profile: str, target: str, paths: Sequence[Path],
         "--convert-to", target, "--outdir", str(out_dir), *[str(p) for p in paths],
     ]
     try:
-        subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout, check=False)
+        subprocess.run(command, capture_output=True, timeout=timeout, check=False)
     except subprocess.TimeoutExpired:
         raise PdfFailed(f"LibreOffice 转换 PDF 超时（{int(timeout)} 秒），请稍后重试或直接使用 .docx 文件。") from None

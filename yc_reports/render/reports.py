@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from yc_reports.analysis.projection import at_risk
 from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
 from yc_reports.issues import Severity
-from yc_reports.pipeline import parallel
 from yc_reports.plan.registry import Kind, cn_numeral
 from yc_reports.render import charts, numfmt
 from yc_reports.render.docx.document import OfficialDocument
@@ -32,6 +32,16 @@ from yc_reports.textwidth import text_width_em
 ACTION_REPORTS_DIR = "各行动报告"
 TABLE_FONT_PT = 12        # 小四
 WIDE_TABLE_FONT_PT = 10.5  # 五号, for tables of six columns or more
+
+# Runs `function(*job)` for each job and returns the results in job order, given each job's weight (about how long
+# it takes). The build passes pipeline.parallel.run_jobs, which shares the jobs with a helper process.
+JobRunner = Callable[[Callable[..., Any], Sequence[tuple[Any, ...]], Sequence[float]], list[Any]]
+
+
+def run_in_order(function: Callable[..., Any], jobs: Sequence[tuple[Any, ...]],
+                 weights: Sequence[float]) -> list[Any]:
+    """The plain JobRunner: every job here, one after another."""
+    return [function(*job) for job in jobs]
 
 
 @dataclass(frozen=True)
@@ -68,11 +78,13 @@ def action_file_name(result: ActionResult, report: QuarterReport) -> str:
 
 
 def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
-                  settings: DocumentSettings | None = None, wording: Wording | None = None) -> ReportFiles:
+                  settings: DocumentSettings | None = None, wording: Wording | None = None,
+                  run_jobs: JobRunner = run_in_order) -> ReportFiles:
     """Write every .docx for the quarter into out_dir (a staging folder); return their paths.
 
-    Inside `parallel.helper_process()` (as `yc-reports build` runs it) a helper process writes some
-    of the documents; each document is still written whole by one process, so the files are the same."""
+    With `run_jobs` = pipeline.parallel.run_jobs inside its `helper_process()` (as `yc-reports build` runs it)
+    a helper process writes some of the documents; each document is still written whole by one process, so
+    the files are the same."""
     settings = settings or resolve_document_settings(None)
     template_dirs = wording.template_dirs if wording else (default_template_dir(),)
     out_dir = Path(out_dir)
@@ -82,7 +94,7 @@ def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     jobs = [(report, None, settings, template_dirs, summary_path)]
     jobs += [(report, i, settings, template_dirs, path) for i, path in enumerate(action_paths)]
     weights = [SUMMARY_WEIGHT] + [_document_weight(result) for result in report.actions]
-    parallel.run_jobs(write_document, jobs, weights)
+    run_jobs(write_document, jobs, weights)
     extra: tuple[Path, ...] = ()
     if pdf:
         from yc_reports.render.pdf import convert_to_pdf
@@ -199,7 +211,8 @@ def overview_table(report: QuarterReport, wording: Wording) -> Table:
         fills[(i, 3)] = light_shade(a.light)
     return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
                  (10.5, 36, 28, 14, 67.5), ("center", "left", "left", "center", "left"), fills,
-                 font_pt=WIDE_TABLE_FONT_PT, names=(2,))
+                 font_pt=WIDE_TABLE_FONT_PT, names=(2,),
+                 keep_together=False)   # ten rows: kept whole it leaves most of page 2 blank; the header repeats
 
 
 def supervision_table(report: QuarterReport, wording: Wording) -> Table:

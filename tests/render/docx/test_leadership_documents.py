@@ -6,6 +6,7 @@ whose action reports are standalone 情况报告 (inputs/document.toml).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -255,7 +256,7 @@ def test_light_fills_print_apart(notice: Build):
             fills[row.cells[3].text] = (shading.get(qn("w:val")), shading.get(qn("w:fill")))
     assert set(fills) == {"绿灯", "黄灯", "红灯", "未报送"}
     solid = sorted(grey_level(fill) for label, (pattern, fill) in fills.items() if pattern == "clear")
-    assert len(solid) == 3 and all(b - a >= MIN_GREY_STEP for a, b in zip(solid, solid[1:]))
+    assert len(solid) == 3 and all(b - a >= MIN_GREY_STEP for a, b in itertools.pairwise(solid))
     assert fills["未报送"][0] == "pct20"     # grey: a dot pattern, not a level
 
 

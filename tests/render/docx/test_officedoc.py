@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import io
+import itertools
 import zipfile
 from fractions import Fraction
 
@@ -277,7 +278,7 @@ def test_title_lines_keep_every_character_and_fit(text: str):
     assert "".join(lines) == text
     if len(lines) > 1:
         assert all(text_width_em(line) <= 20 for line in lines)
-        for a, b in zip(lines, lines[1:]):   # never inside a number
+        for a, b in itertools.pairwise(lines):   # never inside a number
             assert not (a[-1].isdigit() and b[0].isdigit())
 
 
@@ -324,7 +325,7 @@ def test_tables_write_grid_and_cell_widths_and_repeat_headers(sample: Package):
 def test_column_widths_add_up_to_the_rounded_total(widths: list[float]):
     twips = column_twips(widths)
     assert sum(twips) == mm_to_twips(float(sum(Fraction(str(x)) for x in widths)))
-    assert all(abs(t - mm_to_twips(x)) <= 1 for t, x in zip(twips, widths))
+    assert all(abs(t - mm_to_twips(x)) <= 1 for t, x in zip(twips, widths, strict=True))
 
 
 def test_table_rejects_rows_of_the_wrong_length_and_overwide_tables(settings):

@@ -6,6 +6,7 @@ are absent here, so LibreOffice substitutes; only geometry is judged.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -81,7 +82,7 @@ def test_text_block_starts_28mm_from_the_left_and_37mm_from_the_top(pdf: Path):
 
 def test_lines_follow_the_28_95_point_grid(pdf: Path):
     tops = sorted({round(w.y0, 1) for w in words(pdf, 2) if 30 < w.y0 < 262})
-    steps = [b - a for a, b in zip(tops, tops[1:])]
+    steps = [b - a for a, b in itertools.pairwise(tops)]
     line = 28.95 / PT_PER_MM
     assert steps and all(abs(step / line - round(step / line)) < 0.05 for step in steps[:8])
 
@@ -195,7 +196,7 @@ def test_sealed_signature_date_four_characters_in_with_room_above(notice_pdf: Pa
     i = dates[0]
     date_words = [w for w in words(notice_pdf, page) if abs(w.y0 - found[i][0]) < 0.2]
     assert abs(max(w.x1 for w in date_words) - (184 - 4 * CHAR_MM)) < 2.5       # 右空四字
-    org_top, org_left, org_text = found[i - 1]
+    org_top, _org_left, org_text = found[i - 1]
     assert org_text == ISSUER and 0.8 * LINE_MM < found[i][0] - org_top < 1.2 * LINE_MM
     body_top = found[i - 2][0]                                          # the 附件说明 above
     assert found[i - 2][2].startswith("附件")
