@@ -101,9 +101,10 @@ def render(out_dir: Path) -> list[Path]:
     from chart_fixtures import green_manufacturing
     from yc_reports.render.charts import indicator_progress_chart
     from yc_reports.render.pdf import convert_to_pdf
+    from yc_reports.render.wording import Wording
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    chart = indicator_progress_chart(green_manufacturing()).png
+    chart = indicator_progress_chart(green_manufacturing(), wording=Wording()).png
     docx_path = build_sample(figure_png=chart).save(out_dir / "sample.docx")
     pdf = convert_to_pdf([docx_path], out_dir)[0]
     for old in out_dir.glob("page-*.png"):

@@ -14,7 +14,7 @@ Q3 = Quarter(2025, 3)
 
 def result(key: str, actual: str, trend: dict[str, str], quarter: Quarter = Q3):
     indicator = next(i for a in REGISTRY.actions for i in a.indicators if i.key == key)
-    points = tuple((Quarter.parse(q), Decimal(v)) for q, v in trend.items()) + ((quarter, Decimal(actual)),)
+    points = (*((Quarter.parse(q), Decimal(v)) for q, v in trend.items()), (quarter, Decimal(actual)))
     return checks.indicator_result(indicator, quarter, plan_start_year=2022, thresholds=REGISTRY.thresholds,
                                    actual=Decimal(actual), trend=points)
 

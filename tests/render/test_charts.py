@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import itertools
 import struct
+from fractions import Fraction
 
 import pytest
 from matplotlib import ft2font
@@ -12,11 +15,13 @@ from matplotlib.text import Text
 from PIL import Image
 
 import chart_fixtures as fx
-from yc_reports.analysis.model import Light
+from yc_reports.analysis.model import IndicatorResult, Light, Status
 from yc_reports.render import charts, fonts
 from yc_reports.render.charts import Chart
 from yc_reports.render.palette import LIGHT_STYLES, MIN_GREY_STEP, grey_level
+from yc_reports.render.wording import Wording
 
+W = Wording()   # the shipped labels (templates/labels.j2)
 WIDTH_PX = round(156 / 25.4 * charts.DPI)
 
 
@@ -24,14 +29,14 @@ def all_charts() -> dict[str, Chart]:
     report = fx.quarter_report()
     action = fx.green_manufacturing()
     return {
-        "indicator_progress": charts.indicator_progress_chart(action),
-        "trend_count": charts.trend_chart(fx.GREEN_FACTORIES),
-        "trend_ceiling": charts.trend_chart(fx.WATER_USE),
-        "trend_level": charts.trend_chart(fx.COVERAGE),
-        "project_investment": charts.project_investment_chart(action),
-        "summary_progress": charts.summary_progress_chart(report),
-        "task_deadlines": charts.task_deadline_chart(report.action(2), report.quarter.end_date),
-        "submission": charts.submission_chart(report),
+        "indicator_progress": charts.indicator_progress_chart(action, wording=W),
+        "trend_count": charts.trend_chart(fx.GREEN_FACTORIES, wording=W),
+        "trend_ceiling": charts.trend_chart(fx.WATER_USE, wording=W),
+        "trend_level": charts.trend_chart(fx.COVERAGE, wording=W),
+        "project_investment": charts.project_investment_chart(action, wording=W),
+        "summary_progress": charts.summary_progress_chart(report, wording=W),
+        "task_deadlines": charts.task_deadline_chart(report.action(2), report.quarter.end_date, wording=W),
+        "submission": charts.submission_chart(report, wording=W),
     }
 
 
@@ -105,9 +110,9 @@ def test_lights_differ_in_grey_level_printed_in_black_and_white(rendered):
     for light, level in levels.items():
         assert sum(1 for v in pixels if abs(v - level) <= 1) > 2000, light
     ordered = sorted(levels.values())
-    assert all(b - a >= MIN_GREY_STEP for a, b in zip(ordered, ordered[1:]))
+    assert all(b - a >= MIN_GREY_STEP for a, b in itertools.pairwise(ordered))
     fills = sorted(grey_level(LIGHT_STYLES[light].fill) for light in (Light.RED, Light.GREEN, Light.YELLOW))
-    assert all(b - a >= MIN_GREY_STEP for a, b in zip(fills, fills[1:]))          # 133, 183, 229: table cells
+    assert all(b - a >= MIN_GREY_STEP for a, b in itertools.pairwise(fills))          # 133, 183, 229: table cells
     assert LIGHT_STYLES[Light.GREY].hatch and LIGHT_STYLES[Light.GREY].cell_pattern != "clear"   # a pattern
 
 
@@ -135,13 +140,13 @@ def test_an_action_without_indicators_gets_its_tasks_against_deadlines(rendered)
 
 def test_text_is_readable_at_print_size(monkeypatch):
     sizes: list[float] = []
-    original = charts._Canvas.png
+    original = charts.Canvas.png
 
     def capture(canvas):
         sizes.extend(t.get_fontsize() for t in canvas.figure.findobj(Text) if t.get_text() and t.get_visible())
         return original(canvas)
 
-    monkeypatch.setattr(charts._Canvas, "png", capture)
+    monkeypatch.setattr(charts.Canvas, "png", capture)
     all_charts()
     assert sizes and min(sizes) >= 9
 
@@ -179,14 +184,56 @@ def test_alt_texts_say_what_the_chart_shows(rendered):
     trend = rendered["trend_count"].alt_text
     assert "2025年第一季度未报" in trend and "2025年目标12家" in trend
     assert "15.80亿立方米" in rendered["trend_ceiling"].alt_text
-    assert "猇亭区磷石膏综合利用项目年度计划18000万元，累计完成6200万元（34.4%）" in rendered["project_investment"].alt_text
+    project = rendered["project_investment"].alt_text
+    assert "猇亭区磷石膏综合利用项目年度计划18000万元，累计完成6200万元（34.4%）" in project
     assert "数据待核实1项（第九项）" in rendered["submission"].alt_text
     assert "未报送1项（第六项）" in rendered["submission"].alt_text
 
 
 def test_charts_cope_with_nothing_to_show():
     empty = fx.action_result(2, Light.GREEN)
-    for chart in (charts.indicator_progress_chart(empty), charts.project_investment_chart(empty)):
+    for chart in (charts.indicator_progress_chart(empty, wording=W), charts.project_investment_chart(empty, wording=W)):
         assert chart.png.startswith(b"\x89PNG")
     blank = fx.indicator("新增绿色工厂数量", "家", "12", None, fx.Status.NO_DATA, trend=(None, None))
-    assert charts.trend_chart(blank).png.startswith(b"\x89PNG")
+    assert charts.trend_chart(blank, wording=W).png.startswith(b"\x89PNG")
+
+
+def stage_result(actual: str, status: Status) -> IndicatorResult:
+    """绿色技术创新平台数量: the seed's 2023 target of 20 (家以上), judged in 2023 and reported in 2025 as a
+    stage result (阶段性目标)."""
+    base = fx.indicator("绿色技术创新平台数量", "家", "20", actual, status, progress=Fraction(1))
+    return dataclasses.replace(base, target_year=2023, current=False)
+
+
+def test_a_missed_stage_result_is_no_red_bar_in_the_progress_chart():
+    # 14 of 20 platforms by 2023: 70%, 未完成 — a stage result, not a current item behind time
+    missed = stage_result("14", Status.NOT_MET)
+    action = fx.action_result(4, Light.GREEN, indicators=(fx.COVERAGE, missed))
+    chart = charts.indicator_progress_chart(action, wording=W)
+    assert colour_pixels(chart.png, LIGHT_STYLES[Light.RED].ink) == 0
+    assert colour_pixels(chart.png, LIGHT_STYLES[Light.GREEN].ink) > 2000      # 研发机构覆盖率 (current) is drawn
+    assert "绿色技术创新平台数量2023年阶段性目标未完成（70%）" in chart.alt_text
+    assert "绿色技术创新平台数量完成" not in chart.alt_text
+
+
+def test_stage_results_are_left_out_of_the_summary_gap_chart():
+    report = fx.quarter_report()
+    missed = stage_result("14", Status.NOT_MET)
+    four = dataclasses.replace(report.action(4), indicators=(fx.COVERAGE, missed))
+    report = dataclasses.replace(report, actions=tuple(four if a.action.id == 4 else a for a in report.actions))
+    assert missed not in [ind for _, ind in charts.progress_rows(report)]
+    assert fx.COVERAGE in [ind for a, ind in charts.progress_rows(report) if a.action.id == 4]
+    alt = charts.summary_progress_chart(report, wording=W).alt_text
+    assert "绿色技术创新平台数量" not in alt and "第四项规模以上企业研发机构覆盖率" in alt
+
+
+def test_an_office_label_changes_the_chart(tmp_path):
+    office = tmp_path / "templates"
+    office.mkdir()
+    shipped = (W.template_dir / "labels.j2").read_text(encoding="utf-8")
+    (office / "labels.j2").write_text(shipped.replace("时序进度{%- endmacro -%}", "序时进度{%- endmacro -%}"),
+                                      encoding="utf-8")
+    mine = Wording((office, W.template_dir))
+    chart = charts.indicator_progress_chart(fx.green_manufacturing(), wording=mine)
+    assert "各指标完成率与序时进度" in chart.alt_text and "时序进度" not in chart.alt_text
+    assert chart.png != charts.indicator_progress_chart(fx.green_manufacturing(), wording=W).png

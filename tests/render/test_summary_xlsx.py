@@ -45,7 +45,8 @@ def test_sheets_in_order(workbook):
 def test_overview_lights_coloured(workbook, report):
     ws = workbook["总览"]
     assert [c.value for c in ws[1]][:5] == ["序号", "行动", "牵头单位", "报送", "亮灯"]
-    assert [r[4] for r in rows(ws)] == ["绿灯", "绿灯", "红灯", "绿灯", "绿灯", "未报送", "红灯", "红灯", "红灯", "黄灯"]
+    assert [r[4] for r in rows(ws)] == ["绿灯", "绿灯", "红灯", "绿灯", "绿灯", "未报送", "红灯", "红灯", "红灯",
+                                        "黄灯"]
     for i, action in enumerate(report.actions, start=2):
         fill = ws.cell(i, 5).fill
         if action.light is Light.GREY:   # white with a grey pattern: tells apart in black and white
@@ -55,7 +56,8 @@ def test_overview_lights_coloured(workbook, report):
     assert rows(ws)[8][3] == "已报送（数据待核实）" and rows(ws)[5][3] == "未报送"
     headers = [c.value for c in ws[1]]
     three = rows(ws)[2]
-    assert (three[headers.index("指标正常")], three[headers.index("指标关注")], three[headers.index("指标滞后")]) == (2, 1, 1)
+    counts = [three[headers.index(f"指标{label}")] for label in ("正常", "关注", "滞后")]
+    assert counts == [2, 1, 1]
     # second version: every reason of the light, red first, in the reports' words (render/wording.py)
     assert three[-1].split("；")[:2] == ["建设绿色园区数量完成2025年目标的0%，低于时序进度93.8个百分点",
                                          "新增绿色工厂数量完成2025年目标的66.7%，低于时序进度27.1个百分点"]
@@ -66,7 +68,7 @@ def test_indicator_details_with_filters_and_formats(workbook):
     ws = workbook["指标明细"]
     headers = [c.value for c in ws[1]]
     assert ws.auto_filter.ref == f"A1:R{ws.max_row}" and ws.freeze_panes == "A2"
-    data = {r[3]: dict(zip(headers, r)) for r in rows(ws)}
+    data = {r[3]: dict(zip(headers, r, strict=True)) for r in rows(ws)}
     assert len(data) == sum(len(a.indicators) for a in REGISTRY.actions)
     water = data["全市用水总量"]
     assert (water["目标值"], water["截至本季度末完成值"], water["完成率"], water["时序进度"], water["差距（百分点）"],
@@ -147,3 +149,20 @@ def test_figure_format_never_hides_digits(value, decimals, fmt):
 
 def test_light_colours_are_the_models():
     assert {light.rgb for light in Light} == {"2E8B57", "E0A800", "C0392B", "9E9E9E"}
+
+
+def test_stage_results_are_counted_apart_and_never_filled_as_lights(workbook):
+    # 2025Q3: the 2023 targets have passed. 第四项: 创新平台 22 of 20家, 攻关项目 8 of 5项 — both 已完成 in 2023;
+    # 第八项: 绿色融资规模增速 15% against 20% — 未完成 in 2023. Stage results, not current items.
+    ws = workbook["总览"]
+    headers = [c.value for c in ws[1]]
+    four, eight = rows(ws)[3], rows(ws)[7]
+    assert (four[headers.index("指标已完成")], four[headers.index("阶段性目标")]) == (0, 2)
+    assert (eight[headers.index("指标未完成")], eight[headers.index("阶段性目标")]) == (0, 1)
+    details = workbook["指标明细"]
+    names = [c.value for c in details["D"]]
+    status_col = [c.value for c in details[1]].index("状态") + 1
+    growth = details.cell(names.index("全市绿色融资规模增速") + 1, status_col)
+    assert growth.value == "阶段性未完成" and growth.fill.fill_type is None     # not a red cell
+    platforms = details.cell(names.index("绿色技术创新平台数量") + 1, status_col)
+    assert platforms.value == "阶段性已完成" and platforms.fill.fill_type is None

@@ -191,8 +191,9 @@ def check_command(
         sys.stdout.write(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n")
     else:
         from yc_reports.cli.check_output import print_check_results
+        from yc_reports.render.wording import Wording
 
-        print_check_results(_console(), checked.results, checked.choices)
+        print_check_results(_console(), checked.results, checked.choices, Wording.for_inputs(Path("inputs")))
     raise typer.Exit(EXIT_PROBLEMS if has_errors(issues) else EXIT_OK)
 
 

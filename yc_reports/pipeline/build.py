@@ -33,6 +33,7 @@ if TYPE_CHECKING:   # at run time imported where used, as below: they are not ne
     from yc_reports.render.wording import Wording
 
 SUMMARY_JSON = "summary.json"
+WORKBOOK_NAME = "汇总表.xlsx"
 KEPT_FOLDERS = ("templates", "催报督办")   # written by `templates` and `notices`; a build never removes them
 CACHE_DIR = ".cache"
 
@@ -152,7 +153,7 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
         raise BuildError(f"无法在 {parent} 中写入（{_os_error(exc)}），本次未生成任何结果。") from None
     try:
         with collector.paused():
-            from yc_reports.render.summary_xlsx import WORKBOOK_NAME  # openpyxl
+            from yc_reports.render import summary_xlsx  # noqa: F401  (openpyxl)
 
         if progress:
             progress(STAGE_SUMMARY, 0, 1)
@@ -191,7 +192,8 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
 
 
 def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording | None = None) -> Path:
-    """汇总表.xlsx (openpyxl is imported here, not before: a build starts its helper process sooner)."""
+    """汇总表.xlsx in the office's wording (openpyxl is imported here, not before: a build starts its helper
+    process sooner)."""
     from yc_reports.render.summary_xlsx import write_summary_workbook as write
 
     return write(report, path, wording)

@@ -4,27 +4,35 @@ matplotlib's object API (Figure + Agg canvas) only: no pyplot, no global state, 
 worker processes. Text is drawn with the shipped Noto Sans CJK SC face (see fonts.py); sizes are
 points at print size (charts are placed at `width_mm`, 1:1). The same report gives the same bytes:
 no timestamps or software names in the PNG.
+
+Every word drawn or written (titles, legends, axis labels, annotations, alt text) comes from the wording
+layer, `templates/labels.j2` through `Wording.label`: each chart takes the caller's `Wording`, so the
+office's own `inputs/templates/labels.j2` changes the charts too.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import cast
 
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import MaxNLocator
 
-from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, ProjectResult, QuarterReport, Status
-from yc_reports.plan.quarter import CN_QUARTER
+from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status, TaskResult
+from yc_reports.numfmt import cn_date, fmt_number, fmt_percent
 from yc_reports.plan.registry import Kind
 from yc_reports.render.fonts import cjk_font
-from yc_reports.render.numfmt import fmt_number, fmt_percent
 from yc_reports.render.palette import PATTERN_INK, grey_level, light_style
+from yc_reports.render.wording import Wording
 from yc_reports.textwidth import text_width_em
 
 DPI = 200
@@ -38,9 +46,6 @@ GRID = "#D9D9D9"
 PLAN_BAR = "#D6D6D6"
 LINE = "#34495E"
 
-LIGHT_LEGEND = {
-    Light.GREEN: "超前／正常／已完成", Light.YELLOW: "关注", Light.RED: "滞后／未完成", Light.GREY: "暂无数据",
-}
 
 
 @dataclass(frozen=True)
@@ -76,15 +81,15 @@ def status_colour(status: Status) -> str:
 # ------------------------------------------------------------------------------------- drawing helpers
 
 
-class _Canvas:
+class Canvas:
     """A figure of a given size in millimetres, with axes placed in millimetres too."""
 
     def __init__(self, width_mm: float, height_mm: float) -> None:
         self.width_mm, self.height_mm = width_mm, height_mm
         self.figure = Figure(figsize=(width_mm / 25.4, height_mm / 25.4), dpi=DPI, facecolor="white")
-        FigureCanvasAgg(self.figure)
+        self.agg = FigureCanvasAgg(self.figure)
 
-    def axes(self, left: float, top: float, right: float, bottom: float):
+    def axes(self, left: float, top: float, right: float, bottom: float) -> Axes:
         """Axes whose plot area lies `left`, `top`, `right`, `bottom` mm in from the figure's edges."""
         w, h = self.width_mm, self.height_mm
         ax = self.figure.add_axes((left / w, bottom / h, (w - left - right) / w, (h - top - bottom) / h))
@@ -105,7 +110,7 @@ class _Canvas:
         resolution recorded and no text chunks: no software name, no date."""
         from PIL import Image
 
-        agg = self.figure.canvas
+        agg = self.agg
         agg.draw()
         image = Image.frombuffer("RGBA", agg.get_width_height(), agg.buffer_rgba(), "raw", "RGBA", 0, 1)
         buffer = io.BytesIO()
@@ -113,7 +118,7 @@ class _Canvas:
         return buffer.getvalue()
 
 
-def _wrap(text: str, width_em: int) -> str:
+def wrap(text: str, width_em: int) -> str:
     """Lines of at most `width_em` characters, as even as possible (no one-character last line)."""
     if len(text) <= width_em:
         return text
@@ -122,7 +127,7 @@ def _wrap(text: str, width_em: int) -> str:
     return "\n".join(text[i:i + size] for i in range(0, len(text), size))
 
 
-def _percent_axis(ax, upper: float, *, axis: str = "x") -> None:
+def _percent_axis(ax: Axes, upper: float, *, axis: str = "x") -> None:
     """A 0..upper % axis with ticks every 20 (or 50) points, labelled by us (no mathtext, no minus sign)."""
     step = 20 if upper <= 160 else 50
     ticks = list(range(0, int(upper) + 1, step))
@@ -138,7 +143,7 @@ def _percent_axis(ax, upper: float, *, axis: str = "x") -> None:
     ax.set_axisbelow(True)
 
 
-def _number_ticks(ax, low: float, high: float, decimals: int, *, axis: str) -> None:
+def _number_ticks(ax: Axes, low: float, high: float, decimals: int, *, axis: str) -> None:
     # whole-number figures (counts) get whole-number ticks: never "1, 1, 2, 2" from rounding 0.5 steps
     ticks = [t for t in MaxNLocator(nbins=5, integer=decimals == 0).tick_values(low, high) if low <= t <= high]
     places = decimals if any(abs(t - round(t)) > 1e-9 for t in ticks) else 0
@@ -168,7 +173,7 @@ def _legend_rows(labels: Sequence[str]) -> int:
     return -(-len(labels) // _legend_columns(labels))
 
 
-def _legend(canvas: _Canvas, handles: Sequence, labels: Sequence[str], bottom_mm: float = 1.5) -> None:
+def legend(canvas: Canvas, handles: Sequence, labels: Sequence[str], bottom_mm: float = 1.5) -> None:
     """A legend centred under the plot (leave `LEGEND_ROW_MM` per row of `_legend_rows` below the axis)."""
     canvas.figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, bottom_mm / canvas.height_mm),
                          ncol=_legend_columns(labels, canvas.width_mm), frameon=False, prop=cjk_font(SMALL_PT),
@@ -193,23 +198,30 @@ def _axis_upper(values: Iterable[float], floor: float = 100) -> float:
 # ------------------------------------------------------------------------------------- per action
 
 
-def indicator_progress_chart(action: ActionResult, time_progress_label: str = "时序进度") -> Chart:
-    """Each indicator's completion against its own time progress: bars coloured by status."""
+def indicator_progress_chart(action: ActionResult, *, wording: Wording) -> Chart:
+    """Each indicator's completion against its own time progress: bars coloured by status. A stage result
+    (阶段性目标: its last target year has passed) gets no bar and no light: its row names the outcome in
+    muted words, so it never reads as a current item ahead of or behind time."""
     indicators = list(action.indicators)
     n = max(1, len(indicators))
-    lights_used = _first_seen(i.status.light for i in indicators if i.completion is not None)
-    labels = [LIGHT_LEGEND[light] for light in lights_used] + [time_progress_label]
+    lights_used = _first_seen(i.status.light for i in indicators if i.completion is not None and i.current)
+    labels = [wording.label("light_legend", light=light) for light in lights_used] + [wording.label("time_progress")]
     bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
     height = 13 + 11 * n + bottom
-    canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(f"{action.action.name}：各指标完成率与{time_progress_label}")
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(wording.label("indicator_progress_title", a=action))
     ax = canvas.axes(left=48, top=13, right=20, bottom=bottom)
-    values = [_percent(i.completion) for i in indicators if i.completion is not None]
-    values += [_percent(i.time_progress) for i in indicators if i.time_progress is not None]
+    values = [_percent(i.completion) for i in indicators if i.completion is not None and i.current]
+    values += [_percent(i.time_progress) for i in indicators if i.time_progress is not None and i.current]
     upper = _axis_upper(values)
     _percent_axis(ax, upper)
     ys = list(range(len(indicators)))[::-1]
-    for y, ind in zip(ys, indicators):
+    for y, ind in zip(ys, indicators, strict=True):
+        if ind.completion is not None and not ind.current:
+            ax.text(upper * 0.012, y, wording.label("stage_result_note", ind=ind), va="center", ha="left",
+                    color=MUTED, fontproperties=cjk_font(SMALL_PT), zorder=4,
+                    bbox=dict(boxstyle="square,pad=0.12", facecolor="white", edgecolor="none"))
+            continue
         light = ind.status.light
         if ind.completion is not None:
             shown = min(_percent(ind.completion), upper)
@@ -220,45 +232,33 @@ def indicator_progress_chart(action: ActionResult, time_progress_label: str = "�
             ax.text(label_x + upper * 0.012, y, fmt_percent(ind.completion), va="center", ha="left", color=INK,
                     fontproperties=cjk_font(SMALL_PT), zorder=4)
         else:
-            ax.text(upper * 0.012, y, "目标待定" if ind.target is None else "暂无数据", va="center", ha="left",
+            ax.text(upper * 0.012, y, wording.label("indicator_no_figure", ind=ind), va="center", ha="left",
                     color=MUTED, fontproperties=cjk_font(SMALL_PT))
         if ind.time_progress is not None:
             x = min(_percent(ind.time_progress), upper)
             ax.plot([x, x], [y - 0.38, y + 0.38], color=INK, linewidth=1.8, zorder=3, solid_capstyle="butt")
     ax.set_ylim(-0.6, n - 0.4)
-    ax.set_yticks(ys, [_wrap(i.name, 13) for i in indicators], fontproperties=cjk_font(SMALL_PT))
+    ax.set_yticks(ys, [wrap(i.name, 13) for i in indicators], fontproperties=cjk_font(SMALL_PT))
     ax.tick_params(axis="y", length=0)
     handles = [Patch(**paint(light)) for light in lights_used] + [Line2D([], [], color=INK, linewidth=1.8)]
-    _legend(canvas, handles, labels)
-    return Chart(canvas.png(), _indicator_alt(action, time_progress_label), TEXT_WIDTH_MM)
+    legend(canvas, handles, labels)
+    return Chart(canvas.png(), wording.label("indicator_progress_alt", a=action), TEXT_WIDTH_MM)
 
 
-def _indicator_alt(action: ActionResult, label: str) -> str:
-    parts = []
-    for ind in action.indicators:
-        if ind.completion is None:
-            parts.append(f"{ind.name}{'目标待定' if ind.target is None else '暂无数据'}")
-        else:
-            progress = f"，{label}{fmt_percent(ind.time_progress)}" if ind.time_progress is not None else ""
-            parts.append(f"{ind.name}完成{fmt_percent(ind.completion)}{progress}，{ind.status.label}")
-    return f"图：{action.action.name}各指标完成率与{label}。" + "；".join(parts) + "。"
-
-
-def _quarter_tick(index: int, quarters: Sequence) -> str:
+def _quarter_tick(index: int, quarters: Sequence, wording: Wording) -> str:
     """“三季度” under each point, the year under the first point of each year; “Q3” when crowded."""
     q = quarters[index]
-    name = f"{CN_QUARTER[q.q]}季度" if len(quarters) <= 8 else f"Q{q.q}"
     first_of_year = index == 0 or quarters[index - 1].year != q.year
-    return f"{name}\n{q.year}年" if first_of_year else name
+    return wording.label("quarter_tick", q=q, crowded=len(quarters) > 8, first_of_year=first_of_year)
 
 
-def trend_chart(indicator: IndicatorResult) -> Chart:
+def trend_chart(indicator: IndicatorResult, *, wording: Wording) -> Chart:
     """The indicator's figures over the quarters of the plan, with its target as a dashed line."""
     points = list(indicator.trend)
     quarters = [q for q, _ in points]
     height = 68
-    canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(f"{indicator.name}季度走势（{indicator.unit}）")
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(wording.label("trend_title", ind=indicator))
     ax = canvas.axes(left=18, top=13, right=30, bottom=12)
     known = [(i, float(v)) for i, (_, v) in enumerate(points) if v is not None]
     values = [v for _, v in known]
@@ -276,7 +276,7 @@ def trend_chart(indicator: IndicatorResult) -> Chart:
     # Runs of consecutive known figures are joined; a missing quarter leaves a gap, and so does a new
     # year for a flow (its figures are year to date: the fall from 四季度 to 一季度 is no decline).
     run: list[tuple[int, float]] = []
-    for i, v in known + [(-2, 0.0)]:
+    for i, v in [*known, (-2, 0.0)]:
         new_year = indicator.kind is Kind.FLOW and i >= 0 and quarters[i].year != quarters[i - 1].year
         if run and (i != run[-1][0] + 1 or new_year):
             ax.plot([p[0] for p in run], [p[1] for p in run], color=LINE, linewidth=1.6, zorder=2)
@@ -292,39 +292,32 @@ def trend_chart(indicator: IndicatorResult) -> Chart:
                 bbox=dict(boxstyle="square,pad=0.12", facecolor="white", edgecolor="none"))
     if target is not None:
         ax.axhline(target, color=colour(Light.RED), linewidth=1.0, linestyle=(0, (4, 3)), zorder=1)
-        ax.text(len(points) - 0.5, target, f"目标 {fmt_number(indicator.target, indicator.decimals)}\n"
-                f"（{indicator.target_year}年）", ha="left", va="center", color=colour(Light.RED),
-                fontproperties=cjk_font(SMALL_PT), clip_on=False)
+        ax.text(len(points) - 0.5, target, wording.label("trend_target", ind=indicator), ha="left", va="center",
+                color=colour(Light.RED), fontproperties=cjk_font(SMALL_PT), clip_on=False)
     ax.set_xlim(-0.5, max(len(points) - 0.5, 0.5))
-    ax.set_xticks(range(len(points)), [_quarter_tick(i, quarters) for i in range(len(points))],
+    ax.set_xticks(range(len(points)), [_quarter_tick(i, quarters, wording) for i in range(len(points))],
                   fontproperties=cjk_font(SMALL_PT))
-    return Chart(canvas.png(), _trend_alt(indicator), TEXT_WIDTH_MM)
+    return Chart(canvas.png(), wording.label("trend_alt", ind=indicator), TEXT_WIDTH_MM)
 
 
-def _trend_alt(indicator: IndicatorResult) -> str:
-    figures = "，".join(f"{q.label}{fmt_number(v, indicator.decimals) + indicator.unit if v is not None else '未报'}"
-                       for q, v in indicator.trend)
-    target = (f"；{indicator.target_year}年目标{fmt_number(indicator.target, indicator.decimals)}{indicator.unit}"
-              if indicator.target is not None else "")
-    return f"图：{indicator.name}各季度数值：{figures}{target}。"
-
-
-def project_investment_chart(action: ActionResult) -> Chart:
+def project_investment_chart(action: ActionResult, *, wording: Wording) -> Chart:
     """Each project's year-to-date investment against its annual plan (万元), coloured by status."""
     projects = list(action.projects)
     n = max(1, len(projects))
     lights_used = _first_seen(p.status.light for p in projects if p.ytd_completed is not None)
-    labels = ["年度计划"] + [f"累计完成：{LIGHT_LEGEND[light]}" for light in lights_used] + ["时序进度"]
+    labels = [wording.label("project_plan_legend")]
+    labels += [wording.label("project_done_legend", light=light) for light in lights_used]
+    labels += [wording.label("time_progress")]
     bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
     height = 13 + 11 * n + bottom
-    canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title("重大项目年度投资完成情况（万元）")
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(wording.label("project_title"))
     ax = canvas.axes(left=48, top=13, right=34, bottom=bottom)
     amounts = [float(v) for p in projects for v in (p.annual_plan, p.ytd_completed) if v is not None]
-    upper = max(amounts + [1.0]) * 1.05
+    upper = max([*amounts, 1.0]) * 1.05
     _number_ticks(ax, 0.0, upper, 0, axis="x")
     ys = list(range(len(projects)))[::-1]
-    for y, p in zip(ys, projects):
+    for y, p in zip(ys, projects, strict=True):
         if p.annual_plan is not None:
             ax.barh(y, float(p.annual_plan), height=0.62, color=PLAN_BAR, zorder=1)
             expected = float(p.annual_plan) * float(p.time_progress)
@@ -334,60 +327,45 @@ def project_investment_chart(action: ActionResult) -> Chart:
             light = p.status.light
             ax.barh(y, float(p.ytd_completed), height=0.32, zorder=2, **paint(light))
         end = max(float(p.annual_plan or 0), float(p.ytd_completed or 0))
-        ax.text(end + upper * 0.012, y, _project_label(p), va="center", ha="left", color=INK,
+        ax.text(end + upper * 0.012, y, wording.label("project_figure", p=p), va="center", ha="left", color=INK,
                 fontproperties=cjk_font(SMALL_PT), clip_on=False)
     ax.set_ylim(-0.6, n - 0.4)
-    ax.set_yticks(ys, [_wrap(p.name, 13) for p in projects], fontproperties=cjk_font(SMALL_PT))
+    ax.set_yticks(ys, [wrap(p.name, 13) for p in projects], fontproperties=cjk_font(SMALL_PT))
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(color=PLAN_BAR)] + [Patch(**paint(light)) for light in lights_used]
+    handles: list[Artist] = [Patch(color=PLAN_BAR), *(Patch(**paint(light)) for light in lights_used)]
     handles.append(Line2D([], [], color=INK, linewidth=1.8))
-    _legend(canvas, handles, labels)
-    return Chart(canvas.png(), _project_alt(action), TEXT_WIDTH_MM)
-
-
-def _project_label(p: ProjectResult) -> str:
-    if p.completion is None:
-        return fmt_number(p.ytd_completed, 0) if p.ytd_completed is not None else "暂无有效数据"
-    return f"{fmt_number(p.ytd_completed, 0)}（{fmt_percent(p.completion)}）"
-
-
-def _project_alt(action: ActionResult) -> str:
-    parts = []
-    for p in action.projects:
-        plan = f"年度计划{fmt_number(p.annual_plan, 0)}万元" if p.annual_plan is not None else "年度计划暂无有效数据"
-        done = f"累计完成{fmt_number(p.ytd_completed, 0)}万元" if p.ytd_completed is not None else "累计完成暂无有效数据"
-        rate = f"（{fmt_percent(p.completion)}）" if p.completion is not None else ""
-        parts.append(f"{p.name}{plan}，{done}{rate}")
-    return f"图：{action.action.name}重大项目投资完成情况。" + "；".join(parts) + "。"
+    legend(canvas, handles, labels)
+    return Chart(canvas.png(), wording.label("project_alt", a=action), TEXT_WIDTH_MM)
 
 
 # ------------------------------------------------------------------------------------- summary
 
 
 def progress_rows(report: QuarterReport) -> list[tuple[ActionResult, IndicatorResult]]:
-    """The indicators the summary chart draws: every one with a completion and a time progress, by action."""
+    """The indicators the summary chart draws: every current one with a completion and a time progress, by
+    action. A stage result (阶段性目标, its target year passed) has no time progress to be measured against."""
     return [(a, ind) for a in report.actions if a.submitted for ind in a.indicators
-            if ind.gap_points is not None]
+            if ind.gap_points is not None and ind.current]
 
 
 GAP_LIMIT = 60   # points: a longer bar is cut at the axis' end, its figure still printed
 
 
-def summary_progress_chart(report: QuarterReport) -> Chart:
+def summary_progress_chart(report: QuarterReport, *, wording: Wording) -> Chart:
     """Every quantified indicator of the quarter against its own time progress: one bar per indicator,
     its gap in percentage points from the time-progress line (0), in its status' light. No average of
     unlike indicators: each stands for itself, grouped by action."""
     rows = progress_rows(report)
     n = max(1, len(rows))
     lights_used = _first_seen(ind.status.light for _, ind in rows)
-    labels = [LIGHT_LEGEND[light] for light in lights_used] + ["时序进度"]
+    labels = [wording.label("light_legend", light=light) for light in lights_used] + [wording.label("time_progress")]
     bottom = 15 + LEGEND_ROW_MM * _legend_rows(labels)
-    names = [f"{a.action.cn_number}、{_wrap(ind.name, 17)}" for a, ind in rows]
+    names = [wording.label("summary_chart_row", a=a, text=wrap(ind.name, 17)) for a, ind in rows]
     height = 13 + (8.5 if any("\n" in name for name in names) else 6.2) * n + bottom
-    canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(f"{report.quarter.label}各项指标与时序进度的差距")
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(wording.label("summary_chart_title", q=report.quarter))
     ax = canvas.axes(left=66, top=13, right=14, bottom=bottom)
-    gaps = [float(ind.gap_points) for _, ind in rows]
+    gaps = [float(cast(Fraction, ind.gap_points)) for _, ind in rows]   # progress_rows: all have a gap
     reach = min(GAP_LIMIT, max([20.0, *(abs(g) for g in gaps)]) * 1.25)
     ax.set_xlim(-reach, reach)
     step = 10 if reach <= 40 else 20
@@ -395,9 +373,9 @@ def summary_progress_chart(report: QuarterReport) -> Chart:
     ax.set_xticks(ticks, [f"{v:+d}" if v else "0" for v in ticks], fontproperties=cjk_font(SMALL_PT))
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
-    ax.set_xlabel("与时序进度的差距（个百分点）", fontproperties=cjk_font(SMALL_PT), color=MUTED, labelpad=3)
+    ax.set_xlabel(wording.label("summary_chart_axis"), fontproperties=cjk_font(SMALL_PT), color=MUTED, labelpad=3)
     ys = list(range(len(rows)))[::-1]
-    for y, (a, ind), gap in zip(ys, rows, gaps):
+    for y, (_, ind), gap in zip(ys, rows, gaps, strict=True):
         shown = max(-reach, min(reach, gap))
         ax.barh(y, shown, height=0.55, zorder=2, **paint(ind.status.light))
         ax.text(shown + (reach * 0.015 if shown >= 0 else -reach * 0.015), y, _signed_points(ind.gap_points),
@@ -408,67 +386,63 @@ def summary_progress_chart(report: QuarterReport) -> Chart:
     ax.set_yticks(ys, names, fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
     ax.tick_params(axis="y", length=0)
     handles = [Patch(**paint(light)) for light in lights_used] + [Line2D([], [], color=INK, linewidth=1.8)]
-    _legend(canvas, handles, labels)
-    return Chart(canvas.png(), _progress_alt(report, rows), TEXT_WIDTH_MM)
+    legend(canvas, handles, labels)
+    alt = wording.label("summary_chart_alt", q=report.quarter, rows=rows,
+                        signed=[_signed_points(ind.gap_points) for _, ind in rows])
+    return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
 
 
-def _signed_points(gap) -> str:
+def _signed_points(gap: Fraction | None) -> str:
     text = fmt_number(gap, 1)
     return text if text.startswith("-") or text == "0" else "+" + text
 
 
-def _progress_alt(report: QuarterReport, rows) -> str:
-    parts = "；".join(f"第{a.action.cn_number}项{ind.name}{_signed_points(ind.gap_points)}个百分点（{ind.status.label}）"
-                     for a, ind in rows)
-    return f"图：{report.quarter.label}各项指标完成率与时序进度的差距。{parts}。"
-
-
-TASK_STATES = (   # (label, light): what a task's bar says
-    ("已完成", Light.GREEN), ("正常推进", Light.YELLOW), ("滞后或逾期", Light.RED), ("未填报", Light.GREY),
+TASK_STATES = (   # (state, light): what a task's bar says (words: labels.j2 task_state)
+    ("done", Light.GREEN), ("on_track", Light.YELLOW), ("behind", Light.RED), ("unreported", Light.GREY),
 )
 
 
-def _task_state(task) -> str:
+def task_state(task: TaskResult) -> str:
+    """done / on_track / behind / unreported."""
     if task.behind:
-        return "滞后或逾期"
+        return "behind"
     if task.reported is None:
-        return "未填报"
-    return "已完成" if task.reported.value == "已完成" else "正常推进"
+        return "unreported"
+    return "done" if task.reported.name == "DONE" else "on_track"   # TaskStatus.DONE (render imports no intake)
 
 
-def task_deadline_chart(action: ActionResult, quarter_end) -> Chart:
+def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: Wording) -> Chart:
     """Key tasks against their deadlines, for an action without quantified figures: one row per task,
     a bar from the plan's start of the year to the deadline in the task's state, the quarter's end
     as a line."""
-    import datetime as dt
-
     tasks = [t for t in action.tasks if t.deadline is not None]
+    deadlines = [t.deadline for t in action.tasks if t.deadline is not None]
     n = max(1, len(tasks))
-    states = [_task_state(t) for t in tasks]
-    used = [(label, light) for label, light in TASK_STATES if label in states]
-    labels = [label for label, _ in used] + ["本季度末"]
+    states = [task_state(t) for t in tasks]
+    used = [(state, light) for state, light in TASK_STATES if state in states]
+    labels = [wording.label("task_state", state=state) for state, _ in used] + [wording.label("quarter_end")]
     bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
-    names = [_wrap(t.content, 17) for t in tasks]
+    names = [wrap(t.content, 17) for t in tasks]
     row_mm = 4 + 3.6 * max([name.count("\n") + 1 for name in names] + [2])
     height = 13 + row_mm * n + bottom
-    canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(f"{action.action.name}：重点任务完成时限与进度")
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(wording.label("task_chart_title", a=action))
     ax = canvas.axes(left=62, top=13, right=28, bottom=bottom)
-    days = [t.deadline for t in tasks] + [quarter_end]
+    days = [*deadlines, quarter_end]
     first = dt.date(min(d.year for d in days), 1, 1)
     last = dt.date(max(d.year for d in days), 12, 31)
     ax.set_xlim(0, (last - first).days)
     ticks = [dt.date(y, 1, 1) for y in range(first.year, last.year + 1)]
-    ax.set_xticks([(d - first).days for d in ticks], [f"{d.year}年" for d in ticks],
+    ax.set_xticks([(d - first).days for d in ticks], [wording.label("year_tick", year=d.year) for d in ticks],
                   fontproperties=cjk_font(SMALL_PT))
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     colours = dict(TASK_STATES)
     ys = list(range(len(tasks)))[::-1]
-    for y, task, state in zip(ys, tasks, states):
-        end = (task.deadline - first).days
+    for y, deadline, state in zip(ys, deadlines, states, strict=True):
+        end = (deadline - first).days
         ax.barh(y, end, height=0.5, zorder=2, **paint(colours[state]))
-        ax.text(end + 4, y, f"{task.deadline.year}年{task.deadline.month}月{task.deadline.day}日", va="center",
+        ax.text(end + 4, y, cn_date(deadline), va="center",
                 ha="left", color=INK, fontproperties=cjk_font(SMALL_PT), zorder=4, clip_on=False)
     now = (quarter_end - first).days
     ax.axvline(now, color=INK, linewidth=1.8, zorder=3)
@@ -476,33 +450,33 @@ def task_deadline_chart(action: ActionResult, quarter_end) -> Chart:
     ax.set_yticks(ys, names, fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
     ax.tick_params(axis="y", length=0)
     handles = [Patch(**paint(light)) for _, light in used] + [Line2D([], [], color=INK, linewidth=1.8)]
-    _legend(canvas, handles, labels)
-    alt = "；".join(f"{t.content}，完成时限{t.deadline.year}年{t.deadline.month}月{t.deadline.day}日，{s}"
-                   for t, s in zip(tasks, states))
-    return Chart(canvas.png(), f"图：{action.action.name}重点任务完成时限与进度。{alt}。", TEXT_WIDTH_MM)
+    legend(canvas, handles, labels)
+    alt = wording.label("task_chart_alt", a=action, rows=list(zip(tasks, states, strict=True)))
+    return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
 
 
-SUBMISSION_STATES = (
-    ("已报送", Light.GREEN),
-    ("数据待核实", Light.YELLOW),
-    ("未报送", Light.GREY),
+SUBMISSION_STATES = (   # (state, light); words: labels.j2 submission_state
+    ("submitted", Light.GREEN),
+    ("pending", Light.YELLOW),
+    ("missing", Light.GREY),
 )
 
 
 def submission_state(action: ActionResult) -> str:
+    """submitted / pending (data to be verified) / missing."""
     if not action.submitted:
-        return "未报送"
-    return "数据待核实" if action.data_pending else "已报送"
+        return "missing"
+    return "pending" if action.data_pending else "submitted"
 
 
-def submission_chart(report: QuarterReport) -> Chart:
+def submission_chart(report: QuarterReport, *, wording: Wording) -> Chart:
     """Who submitted: one tile per action, green when received and clean, yellow when received with
     errors (data to be verified), grey when missing; errors and warnings under each tile."""
     actions = list(report.actions)
     n = max(1, len(actions))
     height = 50
-    canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(f"{report.quarter.label}各行动数据报送情况")
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(wording.label("submission_chart_title", q=report.quarter))
     ax = canvas.axes(left=6, top=12, right=6, bottom=13)
     ax.set_xlim(-0.5, n - 0.5)
     ax.set_ylim(-1.0, 0.62)
@@ -513,34 +487,21 @@ def submission_chart(report: QuarterReport) -> Chart:
         ax.add_patch(_tile(x, fills[state]))
         ax.text(x, 0.0, a.action.cn_number, ha="center", va="center", color=_text_on(fills[state]),
                 fontproperties=cjk_font(LABEL_PT),
-                bbox=dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none") if fills[state] is Light.GREY else None)
-        if a.submitted:
-            notes = [f"错误{a.error_count}处"] if a.error_count else []
-            notes += [f"警告{a.warning_count}处"] if a.warning_count else []
-            note = "\n".join(notes) or "无问题"
-        else:
-            note = "未报送"
-        ax.text(x, -0.52, note, ha="center", va="top", color=INK if a.error_count else MUTED,
-                fontproperties=cjk_font(SMALL_PT))
+                bbox=(dict(boxstyle="square,pad=0.1", facecolor="white", edgecolor="none")
+                      if fills[state] is Light.GREY else None))
+        ax.text(x, -0.52, wording.label("submission_note", a=a), ha="center", va="top",
+                color=INK if a.error_count else MUTED, fontproperties=cjk_font(SMALL_PT))
     handles = [Patch(**paint(light)) for _, light in SUBMISSION_STATES]
-    labels = [f"{name} {sum(1 for a in actions if submission_state(a) == name)}项" for name, _ in SUBMISSION_STATES]
-    _legend(canvas, handles, labels)
-    return Chart(canvas.png(), _submission_alt(report), TEXT_WIDTH_MM)
+    labels = [wording.label("submission_legend", state=state,
+                            count=sum(1 for a in actions if submission_state(a) == state))
+              for state, _ in SUBMISSION_STATES]
+    legend(canvas, handles, labels)
+    groups = [(state, members) for state, _ in SUBMISSION_STATES
+              if (members := [a for a in actions if submission_state(a) == state])]
+    return Chart(canvas.png(), wording.label("submission_alt", q=report.quarter, groups=groups), TEXT_WIDTH_MM)
 
 
-def _tile(x: float, light: Light):
-    from matplotlib.patches import FancyBboxPatch
-
+def _tile(x: float, light: Light) -> FancyBboxPatch:
     style = {"edgecolor": "none", **paint(light)}
     style.setdefault("facecolor", style.pop("color", None))
     return FancyBboxPatch((x - 0.38, -0.42), 0.76, 0.84, boxstyle="round,pad=0,rounding_size=0.08", **style)
-
-
-def _submission_alt(report: QuarterReport) -> str:
-    groups = []
-    for name, _ in SUBMISSION_STATES:
-        members = [a for a in report.actions if submission_state(a) == name]
-        if members:
-            who = "、".join(f"第{a.action.cn_number}项" for a in members)
-            groups.append(f"{name}{len(members)}项（{who}）")
-    return f"图：{report.quarter.label}各行动数据报送情况：" + "；".join(groups) + "。"

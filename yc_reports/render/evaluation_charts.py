@@ -2,7 +2,8 @@
 
 Built on the report charts' canvas and palette (render/charts.py, the shipped Noto Sans CJK face). A
 grid that also reads printed in black and white: each cell carries the light's first character
-(绿/黄/红/未), red cells are cross-hatched, and the fills differ in lightness.
+(绿/黄/红/未), red cells are cross-hatched, and the fills differ in lightness. Words from templates/labels.j2
+(`lights_grid_*`) through the caller's Wording.
 """
 
 from __future__ import annotations
@@ -13,22 +14,23 @@ from matplotlib.patches import Patch, Rectangle
 
 from yc_reports.analysis.evaluation import Evaluation
 from yc_reports.analysis.model import Light
-from yc_reports.render.charts import INK, MUTED, SMALL_PT, TEXT_WIDTH_MM, Chart, _Canvas, _legend, _wrap, colour
+from yc_reports.render.charts import INK, MUTED, SMALL_PT, TEXT_WIDTH_MM, Canvas, Chart, colour, legend, wrap
 from yc_reports.render.fonts import cjk_font
+from yc_reports.render.wording import Wording
 
-GLYPH = {Light.GREEN: "绿", Light.YELLOW: "黄", Light.RED: "红", Light.GREY: "未"}
 HATCH = {Light.RED: "xxx"}
 WHITE_TEXT = (Light.GREEN, Light.RED)
-LEGEND = {Light.GREEN: "绿灯", Light.YELLOW: "黄灯", Light.RED: "红灯", Light.GREY: "未报送"}
+LIGHTS = (Light.GREEN, Light.YELLOW, Light.RED, Light.GREY)   # legend order
 
 
-def lights_grid_chart(ev: Evaluation) -> Chart:
+def lights_grid_chart(ev: Evaluation, *, wording: Wording) -> Chart:
     quarters = ev.quarters
     rows = ev.lights
     label_mm, cell_h = 46, 7.5
     height = 16 + cell_h * len(rows) + 14 + 9
-    canvas = _Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(f"各行动逐季度亮灯情况（{quarters[0].label}至{quarters[-1].label}）")
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(wording.label("lights_grid_title", first=quarters[0], last=quarters[-1]))
+    glyphs = {light: wording.label("lights_grid_glyph", light=light) for light in LIGHTS}
     ax = canvas.axes(left=label_mm, top=13, right=3, bottom=23)
     ax.set_xlim(0, len(quarters))
     ax.set_ylim(0, len(rows))
@@ -44,31 +46,27 @@ def lights_grid_chart(ev: Evaluation) -> Chart:
                 continue
             ax.add_patch(Rectangle((x, y), 1, 1, facecolor=colour(light), edgecolor="white", linewidth=1.2,
                                    hatch=HATCH.get(light)))
-            ax.text(x + 0.5, y + 0.5, GLYPH[light], ha="center", va="center",
+            ax.text(x + 0.5, y + 0.5, glyphs[light], ha="center", va="center",
                     color="white" if light in WHITE_TEXT else INK, fontproperties=cjk_font(SMALL_PT),
                     bbox=dict(boxstyle="square,pad=0.3", facecolor=colour(light), edgecolor="none")
                     if light in HATCH else None)
     ax.set_yticks([y + 0.5 for y in range(len(rows))],
-                  [_wrap(f"{a.cn_number}、{a.name}", 13) for a, _ in rows], fontproperties=cjk_font(SMALL_PT))
+                  [wrap(wording.label("lights_grid_row", action=a), 13) for a, _ in rows],
+                  fontproperties=cjk_font(SMALL_PT))
     ax.set_xticks([x + 0.5 for x in range(len(quarters))], [_tick(quarters, i) for i in range(len(quarters))],
                   fontproperties=cjk_font(SMALL_PT if len(quarters) <= 8 else 7.5))
     ax.tick_params(axis="both", colors=INK)
-    handles = [Patch(facecolor=colour(light), hatch=HATCH.get(light), edgecolor="white") for light in LEGEND]
-    labels = [f"{GLYPH[light]}：{name}" for light, name in LEGEND.items()] + ["—：无报送数据"]
+    handles = [Patch(facecolor=colour(light), hatch=HATCH.get(light), edgecolor="white") for light in LIGHTS]
+    labels = [wording.label("lights_grid_legend", light=light) for light in LIGHTS]
+    labels.append(wording.label("lights_grid_none_legend"))
     handles.append(Patch(facecolor="white", edgecolor="#BFBFBF"))
-    _legend(canvas, handles, labels)
-    return Chart(canvas.png(), _alt(ev), TEXT_WIDTH_MM)
+    legend(canvas, handles, labels)
+    shown = [(action, [(q, light) for q, light in zip(ev.quarters, lights, strict=True) if light is not None])
+             for action, lights in ev.lights]
+    return Chart(canvas.png(), wording.label("lights_grid_alt", rows=shown), TEXT_WIDTH_MM)
 
 
 def _tick(quarters: Sequence, i: int) -> str:
     q = quarters[i]
     first = i == 0 or quarters[i - 1].year != q.year
     return f"Q{q.q}\n{q.year}" if first else f"Q{q.q}"
-
-
-def _alt(ev: Evaluation) -> str:
-    parts = []
-    for action, lights in ev.lights:
-        shown = "、".join(f"{q.label}{LEGEND[light]}" for q, light in zip(ev.quarters, lights) if light is not None)
-        parts.append(f"第{action.cn_number}项：{shown or '无报送数据'}")
-    return "图：各行动逐季度亮灯情况。" + "；".join(parts) + "。"

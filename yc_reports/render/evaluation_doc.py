@@ -11,10 +11,11 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from yc_reports import numfmt
 from yc_reports.analysis.evaluation import Evaluation, Outcome, TaskOutcome
 from yc_reports.analysis.model import IndicatorResult
 from yc_reports.plan.registry import PlanInfo
-from yc_reports.render import charts, numfmt
+from yc_reports.render import charts
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import Shade, tint
@@ -87,8 +88,8 @@ def compose_evaluation(ev: Evaluation, settings: DocumentSettings, wording: Word
                              trends=len(trends), complete=ev.read[-1] == ev.registry.last_quarter)
     settings = settings.resolved(plan)
     doc = OfficialDocument(settings, stamp=date)
-    figures = {"亮灯矩阵": lambda: [lights_grid_chart(ev)],
-               "指标走势": lambda: [charts.trend_chart(r) for r in trends]}
+    figures = {"亮灯矩阵": lambda: [lights_grid_chart(ev, wording=wording)],
+               "指标走势": lambda: [charts.trend_chart(r, wording=wording) for r in trends]}
     lay_out(doc, blocks, figures, {"目标完成": lambda: targets_table(ev), "重点任务": lambda: tasks_table(ev)})
     doc.signature(plan.office, date)
     doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=date)

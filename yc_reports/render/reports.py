@@ -18,12 +18,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from yc_reports import numfmt
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from yc_reports.analysis.projection import at_risk
 from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
 from yc_reports.issues import Severity
 from yc_reports.plan.registry import Kind, cn_numeral
-from yc_reports.render import charts, numfmt
+from yc_reports.render import charts
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
 from yc_reports.render.docx.xml import Align, Shade
@@ -163,9 +164,9 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         blocks = [b for b in blocks if b.kind != "recipient"]
     doc = briefing_document(report, settings)
     figures = {
-        "亮灯总览": lambda: ([_captioned(charts.summary_progress_chart(report), wording, "summary_progress", report)]
-                         if charts.progress_rows(report) else []),
-        "报送情况": lambda: [charts.submission_chart(report)],
+        "亮灯总览": lambda: ([_captioned(charts.summary_progress_chart(report, wording=wording), wording,
+                                     "summary_progress", report)] if charts.progress_rows(report) else []),
+        "报送情况": lambda: [charts.submission_chart(report, wording=wording)],
     }
     tables = {
         "行动总览": lambda: overview_table(report, wording),
@@ -279,10 +280,10 @@ def lay_out_action(doc: OfficialDocument, result: ActionResult, report: QuarterR
                              supervised=any(s.action_id == result.action.id for s in report.supervision),
                              commended=any(c.action_id == result.action.id for c in report.commendations))
     figures = {
-        "指标进度": lambda: [charts.indicator_progress_chart(result)] if _has_figures(result) else [],
-        "指标趋势": lambda: [charts.trend_chart(ind) for ind in trend_indicators(result)],
-        "项目投资": lambda: [charts.project_investment_chart(result)] if result.projects else [],
-        "任务进度": lambda: ([charts.task_deadline_chart(result, report.quarter.end_date)]
+        "指标进度": lambda: [charts.indicator_progress_chart(result, wording=wording)] if _has_figures(result) else [],
+        "指标趋势": lambda: [charts.trend_chart(ind, wording=wording) for ind in trend_indicators(result)],
+        "项目投资": lambda: [charts.project_investment_chart(result, wording=wording)] if result.projects else [],
+        "任务进度": lambda: ([charts.task_deadline_chart(result, report.quarter.end_date, wording=wording)]
                          if not _has_figures(result) and any(t.deadline for t in result.tasks) else []),
     }
     tables = {

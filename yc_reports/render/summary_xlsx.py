@@ -1,8 +1,10 @@
 """汇总表.xlsx: the office's working copy of the quarter — lights, every indicator, the supervision list,
 who reported, and every issue found.
 
-Every text cell goes through `xlsx_io.set_text`, so a unit's note that begins with =, +, - or @ stays
-text; the file is saved with `xlsx_io.save_workbook`, so the same report gives the same bytes.
+Every word the office reads — sheet names, column headers, states, the page header and footer — comes from
+the wording layer (`templates/labels.j2` through `Wording.label`; the office's `inputs/templates/` copy
+overrides it). Every text cell goes through `xlsx_io.set_text`, so a unit's note that begins with =, +, - or
+@ stays text; the file is saved with `xlsx_io.save_workbook`, so the same report gives the same bytes.
 """
 
 from __future__ import annotations
@@ -14,16 +16,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from yc_reports.analysis.model import ActionResult, Light, QuarterReport, Status
+from yc_reports.analysis.model import IndicatorResult, Light, QuarterReport, Status
+from yc_reports.numfmt import to_decimal
 from yc_reports.plan.registry import Kind
-from yc_reports.render.numfmt import to_decimal
 from yc_reports.render.palette import PATTERN_INK, light_style
 from yc_reports.render.wording import Wording, cached_wording
 from yc_reports.textwidth import display_width
@@ -38,19 +41,11 @@ from yc_reports.workbook.xlsx_io import (
     wrapped_lines,
 )
 
-WORKBOOK_NAME = "汇总表.xlsx"
-SHEET_OVERVIEW = "总览"
-SHEET_INDICATORS = "指标明细"
-SHEET_SUPERVISION = "督办清单"
-SHEET_SUBMISSIONS = "报送情况"
-SHEET_ISSUES = "校验问题"
-
 WRAP = Alignment(wrap_text=True, vertical="center")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 PLAIN = Alignment(vertical="center")
 
 PERCENT = "0.0%"
-POINTS_CHANGE = '+0.0"个百分点";-0.0"个百分点";0"个百分点"'
 POINTS = "0.0"
 DATE = "yyyy-mm-dd"
 MAX_WIDTH = 40
@@ -71,7 +66,7 @@ def light_fill(light: Light) -> PatternFill:
     """A light's print-safe fill (palette.py): pale colours apart in grey level, grey as a pattern."""
     style = light_style(light)
     if style.xlsx_pattern != "solid":
-        return PatternFill(style.xlsx_pattern, fgColor=PATTERN_INK, bgColor=style.fill)
+        return PatternFill(cast(Any, style.xlsx_pattern), fgColor=PATTERN_INK, bgColor=style.fill)   # a pattern name
     return PatternFill("solid", fgColor=style.fill)
 STATUS_ORDER = (Status.AHEAD, Status.ON_TRACK, Status.WATCH, Status.LAGGING, Status.MET, Status.NOT_MET,
                 Status.NO_DATA)
@@ -85,18 +80,34 @@ class Col:
     center: bool = False
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """What every sheet of the workbook is written with: the words, and the page header's title."""
+
+    wording: Wording
+    title: str
+
+    def col(self, key: str, number_format: str | None = None, *, wrap: bool = False, center: bool = False) -> Col:
+        """A column whose header is labels.j2 `column(key)`."""
+        return Col(self.wording.label("column", key=key), number_format, wrap, center)
+
+    def label(self, name: str, **context: object) -> str:
+        return self.wording.label(name, **context)
+
+
+SHEETS = ("overview", "indicators", "supervision", "ledger", "submissions", "issues")   # in this order
+
+
 def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording | None = None) -> Path:
     """Write 汇总表.xlsx for the quarter to `path` and return it (labels from `wording`, default the shipped)."""
     wording = wording or Wording()
+    sheet = Sheet(wording, wording.label("workbook_title", r=report))
     wb = Workbook()
-    wb.remove(wb.active)
-    title = f"{report.plan.short_name}{report.quarter.label}推进情况汇总表"
-    _overview(wb.create_sheet(SHEET_OVERVIEW), report, title)
-    _indicators(wb.create_sheet(SHEET_INDICATORS), report, title)
-    _supervision(wb.create_sheet(SHEET_SUPERVISION), report, title)
-    ledger_sheet(wb.create_sheet(SHEET_LEDGER), report, title, wording)
-    _submissions(wb.create_sheet(SHEET_SUBMISSIONS), report, title)
-    _issues(wb.create_sheet(SHEET_ISSUES), report, title, wording)
+    wb.remove(wb.worksheets[0])
+    writers = {"overview": _overview, "indicators": _indicators, "supervision": _supervision, "ledger": ledger_sheet,
+               "submissions": _submissions, "issues": _issues}
+    for key in SHEETS:
+        writers[key](wb.create_sheet(sheet.label("sheet", key=key)), report, sheet)
     save_workbook(wb, Path(path))
     return Path(path)
 
@@ -104,16 +115,21 @@ def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording |
 # ------------------------------------------------------------------------------------ sheets
 
 
-def _overview(ws: Worksheet, report: QuarterReport, title: str) -> None:
-    cols = [Col("序号", center=True), Col("行动"), Col("牵头单位"), Col("报送", center=True), Col("亮灯", center=True)]
-    cols += [Col(f"指标{s.label}", center=True) for s in STATUS_ORDER]
-    cols += [Col("滞后任务数", center=True), Col("说明", wrap=True)]
+def _overview(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
+    w = sheet.wording
+    cols = [sheet.col("seq", center=True), sheet.col("action"), sheet.col("lead_units"),
+            sheet.col("submitted", center=True), sheet.col("light", center=True)]
+    cols += [Col(sheet.label("status_count_column", status=s), center=True) for s in STATUS_ORDER]
+    cols += [sheet.col("stage_results", center=True), sheet.col("tasks_behind", center=True),
+             sheet.col("remarks", wrap=True)]
     rows = []
     for a in report.actions:
-        counts = [sum(1 for r in a.indicators if r.status is s) for s in STATUS_ORDER]
-        rows.append([a.action.id, a.action.name, a.action.lead_units_text, _submitted_text(a), cached_wording().light_label(a),
-                     *counts, sum(1 for t in a.tasks if t.behind), cached_wording().reasons(a)])
-    _table(ws, cols, rows, title)
+        # the status counts are of current indicators; stage results (阶段性目标) are counted apart
+        counts = [sum(1 for r in a.current_indicators if r.status is s) for s in STATUS_ORDER]
+        rows.append([a.action.id, a.action.name, a.action.lead_units_text, sheet.label("submitted_state", a=a),
+                     w.light_label(a), *counts, len(a.stage_results), sum(1 for t in a.tasks if t.behind),
+                     w.reasons(a)])
+    _table(ws, cols, rows, sheet.title, sheet.label("page_footer"))
     for i, a in enumerate(report.actions, start=2):
         cell = ws.cell(row=i, column=5)
         cell.fill = light_fill(a.light)
@@ -121,99 +137,107 @@ def _overview(ws: Worksheet, report: QuarterReport, title: str) -> None:
         cell.alignment = CENTER
 
 
-def _indicators(ws: Worksheet, report: QuarterReport, title: str) -> None:
-    cols = [Col("行动序号", center=True), Col("行动"), Col("牵头单位"), Col("指标名称", wrap=True),
-            Col("单位", center=True), Col("目标年份", center=True), Col("目标值"), Col("目标说明", wrap=True),
-            Col("截至本季度末完成值"), Col("完成率", PERCENT), Col("时序进度", PERCENT), Col("差距（百分点）", POINTS),
-            Col("上季度末完成值"), Col("环比", PERCENT), Col("去年同期完成值"), Col("同比", PERCENT),
-            Col("状态", center=True), Col("情况说明", wrap=True)]
-    headers = [c.header for c in cols]
-    figure_cols = [headers.index(h) + 1 for h in ("目标值", "截至本季度末完成值", "上季度末完成值", "去年同期完成值")]
+INDICATOR_COLUMNS = ("action_id", "action", "lead_units", "indicator", "unit", "target_year", "target", "target_note",
+                     "actual", "completion", "time_progress", "gap", "previous", "qoq", "last_year", "yoy", "status",
+                     "note")
+
+
+def _indicators(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
+    c = sheet.col
+    cols = [c("action_id", center=True), c("action"), c("lead_units"), c("indicator", wrap=True),
+            c("unit", center=True), c("target_year", center=True), c("target"), c("target_note", wrap=True),
+            c("actual"), c("completion", PERCENT), c("time_progress", PERCENT), c("gap", POINTS),
+            c("previous"), c("qoq", PERCENT), c("last_year"), c("yoy", PERCENT),
+            c("status", center=True), c("note", wrap=True)]
+    keys = list(INDICATOR_COLUMNS)
+    figure_cols = [keys.index(k) + 1 for k in ("target", "actual", "previous", "last_year")]
+    unset = sheet.label("target_unset")
     rows = []
-    statuses = []
+    indicators = []
     figures = []
     for a in report.actions:
         for r in a.indicators:
             rows.append([a.action.id, a.action.name, a.action.lead_units_text, r.name, r.unit, r.target_year,
-                         _figure(r.target) if r.target is not None else "目标待定", r.target_note,
+                         _figure(r.target) if r.target is not None else unset, r.target_note,
                          _figure(r.actual), _ratio(r.completion), _ratio(r.time_progress),
                          _ratio(r.gap_points, 1), _figure(r.previous), _change(r, r.previous, r.qoq, qoq=True),
-                         _figure(r.last_year), _change(r, r.last_year, r.yoy), r.status.label, r.note])
-            statuses.append(r.status)
+                         _figure(r.last_year), _change(r, r.last_year, r.yoy), sheet.wording.status_label(r), r.note])
+            indicators.append(r)
             figures.append((r.decimals, (r.target, r.actual, r.previous, r.last_year)))
-    _table(ws, cols, rows, title)
-    status_col = headers.index("状态") + 1
-    for i, status in enumerate(statuses, start=2):
-        if status is not Status.NO_DATA:
-            ws.cell(row=i, column=status_col).fill = light_fill(status.light)
+    _table(ws, cols, rows, sheet.title, sheet.label("page_footer"))
+    status_col = keys.index("status") + 1
+    for i, r in enumerate(indicators, start=2):
+        # a stage result (阶段性, its target year passed) is no current light: its cell stays unfilled
+        if r.status is not Status.NO_DATA and r.current:
+            ws.cell(row=i, column=status_col).fill = light_fill(r.status.light)
     for i, (decimals, values) in enumerate(figures, start=2):
-        for column, value in zip(figure_cols, values):
+        for column, value in zip(figure_cols, values, strict=True):
             if value is not None:
                 ws.cell(row=i, column=column).number_format = figure_format(value, decimals)
-    change_cols = [headers.index(h) + 1 for h in ("环比", "同比")]
+    change_cols = [keys.index(k) + 1 for k in ("qoq", "yoy")]
+    points_change = points_change_format(sheet.label("points_unit"))
     for i, r in enumerate((r for a in report.actions for r in a.indicators), start=2):
         if r.unit == "%":   # a rate changes by percentage points
             for column in change_cols:
-                ws.cell(row=i, column=column).number_format = POINTS_CHANGE
+                ws.cell(row=i, column=column).number_format = points_change
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
 
 
-def _supervision(ws: Worksheet, report: QuarterReport, title: str) -> None:
-    cols = [Col("序号", center=True), Col("行动序号", center=True), Col("行动"), Col("牵头单位"),
-            Col("督办事项", wrap=True),
-            Col("原因", wrap=True), Col("单位反映的问题", wrap=True)]
-    wording = cached_wording()
-    rows = [[n, s.action_id, s.action_name, s.lead_units, wording.item(s.reason), wording.detail(s.reason),
-             s.unit_problem]
+def _supervision(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
+    c = sheet.col
+    cols = [c("seq", center=True), c("action_id", center=True), c("action"), c("lead_units"), c("item", wrap=True),
+            c("reason", wrap=True), c("unit_problem", wrap=True)]
+    w = sheet.wording
+    rows = [[n, s.action_id, s.action_name, s.lead_units, w.item(s.reason), w.detail(s.reason), s.unit_problem]
             for n, s in enumerate(report.supervision, start=1)]
-    _table(ws, cols, rows, title)
+    _table(ws, cols, rows, sheet.title, sheet.label("page_footer"))
 
 
-SHEET_LEDGER = "督办台账"
-
-
-def ledger_sheet(ws: Worksheet, report: QuarterReport, title: str, wording: Wording) -> None:
+def ledger_sheet(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
     """督办台账 (issue #12): every 督办 item up to this quarter with its state and the unit's last report."""
-    cols = [Col("督办编号", center=True), Col("通报季度", center=True), Col("行动序号", center=True), Col("牵头单位"),
-            Col("督办事项", wrap=True), Col("整改时限", DATE), Col("状态", center=True), Col("销号季度", center=True),
-            Col("本季度仍在督办清单", center=True), Col("单位填报整改状态", center=True), Col("整改措施", wrap=True),
-            Col("整改进展", wrap=True)]
-    rows = [[i.id, i.since.label, i.action_id, i.lead_units, wording.matter(i.reason), i.deadline, i.state.label,
-             i.closed_in.label if i.closed_in else "", "是" if i.listed_now else "否",
-             i.reported.value if i.reported else "未填报", i.measures, i.progress] for i in report.ledger]
-    _table(ws, cols, rows, title)
+    c = sheet.col
+    cols = [c("ledger_id", center=True), c("since", center=True), c("action_id", center=True), c("lead_units"),
+            c("item", wrap=True), c("deadline", DATE), c("status", center=True), c("closed_in", center=True),
+            c("listed_now", center=True), c("reported", center=True), c("measures", wrap=True),
+            c("progress", wrap=True)]
+    unreported = sheet.label("not_reported")
+    rows = [[i.id, i.since.label, i.action_id, i.lead_units, sheet.wording.matter(i.reason), i.deadline, i.state.label,
+             i.closed_in.label if i.closed_in else "", sheet.label("yes_no", flag=i.listed_now),
+             i.reported.value if i.reported else unreported, i.measures, i.progress] for i in report.ledger]
+    _table(ws, cols, rows, sheet.title, sheet.label("page_footer"))
 
 
-def _submissions(ws: Worksheet, report: QuarterReport, title: str) -> None:
-    cols = [Col("序号", center=True), Col("行动"), Col("牵头单位"), Col("报送情况", center=True),
-            Col("报送文件", wrap=True), Col("填报人"), Col("联系电话"), Col("审核人"), Col("填报日期", DATE),
-            Col("错误数", center=True), Col("警告数", center=True)]
+def _submissions(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
+    c = sheet.col
+    cols = [c("seq", center=True), c("action"), c("lead_units"), c("submission", center=True),
+            c("files", wrap=True), c("filler"), c("phone"), c("reviewer"), c("fill_date", DATE),
+            c("errors", center=True), c("warnings", center=True)]
     rows = []
     for a in report.actions:
         info = a.info
-        rows.append([a.action.id, a.action.name, a.action.lead_units_text, _submitted_text(a),
+        rows.append([a.action.id, a.action.name, a.action.lead_units_text, sheet.label("submitted_state", a=a),
                      "\n".join(a.files), info.filler if info else "", info.phone if info else "",
                      info.reviewer if info else "", info.fill_date if info else None,
                      a.error_count, a.warning_count])
-    _table(ws, cols, rows, title)
+    _table(ws, cols, rows, sheet.title, sheet.label("page_footer"))
 
 
-def _issues(ws: Worksheet, report: QuarterReport, title: str, wording: Wording) -> None:
-    cols = [Col("序号", center=True), Col("严重程度", center=True), Col("文件", wrap=True), Col("位置"),
-            Col("问题类别"), Col("说明", wrap=True)]
-    rows = [[n, i.severity.label, i.file, i.location, wording.label("issue_kind", code=i.code.value), i.message]
+def _issues(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
+    c = sheet.col
+    cols = [c("seq", center=True), c("severity", center=True), c("file", wrap=True), c("location"),
+            c("issue_kind"), c("message", wrap=True)]
+    rows = [[n, i.severity.label, i.file, i.location, sheet.label("issue_kind", code=i.code.value), i.message]
             for n, i in enumerate(report.issues, start=1)]
-    _table(ws, cols, rows, title)
+    _table(ws, cols, rows, sheet.title, sheet.label("page_footer"))
     ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{max(len(rows) + 1, 2)}"
 
 
 # ------------------------------------------------------------------------------------ helpers
 
 
-def _submitted_text(a: ActionResult) -> str:
-    if not a.submitted:
-        return Light.GREY.label
-    return "已报送（数据待核实）" if a.data_pending else "已报送"
+def points_change_format(unit: str) -> str:
+    """The number format of a change in percentage points: +1.6个百分点, -4.5个百分点, 0个百分点."""
+    return f'+0.0"{unit}";-0.0"{unit}";0"{unit}"'
 
 
 def figure_format(value: Decimal, decimals: int) -> str:
@@ -224,7 +248,7 @@ def figure_format(value: Decimal, decimals: int) -> str:
     return "0." + "0" * places if places else "0"
 
 
-def _change(r, base: Decimal | None, ratio: Fraction | None, *, qoq: bool = False) -> float | None:
+def _change(r: IndicatorResult, base: Decimal | None, ratio: Fraction | None, *, qoq: bool = False) -> float | None:
     """环比 / 同比: for a rate (%) the change in percentage points, else the change ratio; no 环比 for a
     year-to-date flow (its quarters add up: the ratio means nothing)."""
     if qoq and r.kind is Kind.FLOW:
@@ -249,23 +273,25 @@ def _ratio(value: Fraction | None, places: int = 4) -> float | None:
     return 0.0 if rounded == 0 else float(rounded)
 
 
-def table_sheet(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
-    """A sheet in 汇总表's style, for the other office workbooks (notices, 年度考核, 终期评估)."""
-    _table(ws, cols, rows, title)
+def table_sheet(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str,
+                wording: Wording | None = None) -> None:
+    """A sheet in 汇总表's style, for the other office workbooks (notices, 年度考核, 终期评估); the page
+    footer from `wording` (default the shipped labels)."""
+    _table(ws, cols, rows, title, (wording or cached_wording()).label("page_footer"))
 
 
-def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str) -> None:
+def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], title: str, footer: str) -> None:
     """Header row 1 (bold, filled, frozen), data below; widths fitted; printed A4 landscape."""
     for c, col in enumerate(cols, start=1):
-        cell = ws.cell(row=1, column=c)
+        cell = _cell(ws, 1, c)
         set_text(cell, col.header)
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.border = BORDER
         cell.alignment = CENTER
     for r, row in enumerate(rows, start=2):
-        for c, (col, value) in enumerate(zip(cols, row), start=1):
-            cell = ws.cell(row=r, column=c)
+        for c, (col, value) in enumerate(zip(cols, row, strict=False), start=1):
+            cell = _cell(ws, r, c)
             _put(cell, value)
             cell.border = BORDER
             cell.font = BODY_FONT
@@ -278,15 +304,16 @@ def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], ti
         widths.append(_width(values, MAX_WRAP_WIDTH if col.wrap else MAX_WIDTH))
         ws.column_dimensions[get_column_letter(c)].width = widths[-1]
     for r, row in enumerate(rows, start=2):
-        lines = max((wrapped_lines(_shown(value, col), width) for col, value, width in zip(cols, row, widths) if col.wrap),
-                    default=1)
+        lines = max((wrapped_lines(_shown(value, col), width)
+                     for col, value, width in zip(cols, row, widths, strict=False) if col.wrap), default=1)
         if lines > 1:  # Excel and WPS do not grow rows a program wrote: set the height for wrapped text
             ws.row_dimensions[r].height = lines * LINE_HEIGHT + 3
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     _print_setup(ws, widths)
-    ws.oddHeader.center.text = title
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    for item, text in ((ws.oddHeader, title), (ws.oddFooter, footer)):
+        if item is not None:
+            item.center.text = text
 
 
 def print_scale(widths: Sequence[float]) -> int:
@@ -309,14 +336,20 @@ def _print_setup(ws: Worksheet, widths: Sequence[float]) -> None:
     ws.page_setup.scale = print_scale(widths)
     ws.page_setup.fitToWidth = 0
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = False   # a fixed scale: fit-to-width would shrink the type
+    if ws.sheet_properties.pageSetUpPr is not None:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False   # a fixed scale: fit-to-width would shrink the type
     for side in ("left", "right"):
         setattr(ws.page_margins, side, MARGIN_IN)
     if sum(column_points(w) for w in widths) * ws.page_setup.scale / 100 > PRINTABLE_WIDTH_PT:
         ws.print_title_cols = "A:B"   # running over pages across: 序号 and 行动 repeated on each
 
 
-def _put(cell, value: Any) -> None:
+def _cell(ws: Worksheet, row: int, column: int) -> Cell:
+    """A cell of the table (the workbook merges none)."""
+    return cast(Cell, ws.cell(row=row, column=column))
+
+
+def _put(cell: Cell, value: Any) -> None:
     if isinstance(value, str):
         set_text(cell, value)  # a leading =, +, - or @ never becomes a formula
     else:

@@ -195,7 +195,7 @@ class Wording:
 
     def matter(self, fact: Reason) -> str:
         """A 督办 ledger item's 督办事项: the item and its situation when first listed."""
-        return str(self._facts_module().matter(fact)).strip()
+        return self._from_facts("matter", fact)
 
     def light_label(self, action: ActionResult) -> str:
         """绿灯 / 黄灯 / 红灯 / 未报送, or 无有效数据 for a grey light over unusable data."""
