@@ -39,7 +39,7 @@ def indicator(name: str, unit: str, target: str | None, actual: str | None, stat
         key=name, name=name, unit=unit, kind=kind, direction=direction, decimals=decimals, target_year=2025,
         target=target_d, target_note="", actual=actual_d, completion=completion, time_progress=progress,
         gap_points=gap, status=status,
-        trend=tuple((q, Decimal(v) if v is not None else None) for q, v in zip(TREND_QUARTERS, trend, strict=True)),
+        trend=tuple((q, Decimal(v) if v is not None else None) for q, v in zip(TREND_QUARTERS, trend, strict=False)),
     )
 
 
