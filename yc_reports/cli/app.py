@@ -125,6 +125,18 @@ def _require_in_plan(registry: Registry, quarter: Quarter) -> None:
             "如需调度新一期方案，请用 --plan 指定新的计划配置文件。")
 
 
+def _quarter_inputs(quarter: str, inputs: Path | None, plan: Path | None) -> tuple[Quarter, Path, Registry]:
+    """The quarter, its inputs folder (default inputs/QUARTER/) and the plan that covers it; a usage problem
+    when the quarter is outside the plan or the folder is missing."""
+    q = _quarter(quarter)
+    inputs_dir = inputs or Path("inputs") / str(q)
+    registry = _registry(plan, inputs_dir.parent)
+    _require_in_plan(registry, q)
+    if not inputs_dir.is_dir():
+        raise UsageProblem(f"找不到本季度工作簿文件夹：{inputs_dir}")
+    return q, inputs_dir, registry
+
+
 @app.command("templates", cls=_Command)
 def templates_command(
     quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
@@ -208,12 +220,7 @@ def build_command(
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）"),
 ) -> None:
     """汇总本季度工作簿，生成各行动报告、通报、汇总表.xlsx 和 summary.json。"""
-    q = _quarter(quarter)
-    inputs_dir = inputs or Path("inputs") / str(q)
-    registry = _registry(plan, inputs_dir.parent)
-    _require_in_plan(registry, q)
-    if not inputs_dir.is_dir():
-        raise UsageProblem(f"找不到本季度工作簿文件夹：{inputs_dir}")
+    q, inputs_dir, registry = _quarter_inputs(quarter, inputs, plan)
     report_date = _date(date)
     from yc_reports.cli.build_output import print_build_result, run_with_progress
 
@@ -253,12 +260,7 @@ def notices_command(
     plan: Path | None = PlanOption,
 ) -> None:
     """生成本季度催报、督办通知（每条不超过300字，可直接用短信、微信发送），写入 outputs/季度/催报督办/ 并显示。"""
-    q = _quarter(quarter)
-    inputs_dir = inputs or Path("inputs") / str(q)
-    registry = _registry(plan, inputs_dir.parent)
-    _require_in_plan(registry, q)
-    if not inputs_dir.is_dir():
-        raise UsageProblem(f"找不到本季度工作簿文件夹：{inputs_dir}")
+    q, inputs_dir, registry = _quarter_inputs(quarter, inputs, plan)
     from yc_reports.pipeline.notices import make_notices
 
     result = make_notices(registry, q, inputs_dir, out or Path("outputs") / str(q))
