@@ -6,6 +6,7 @@ patch the XML inside the zip).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -141,3 +142,13 @@ def add_junk_cells(path: Path, sheet_title: str = L.SHEET_INDICATORS, rows: rang
         for r in rows)
     patch_sheet_xml(path, sheet_title, lambda xml: xml.replace("</sheetData>", junk + "</sheetData>", 1))
     return path
+
+
+def write_in_quarter_folder(root: Path, quarter: str, action_id: int, name: str | None = None, **values) -> Path:
+    """A clean workbook of one action under root/QUARTER/ with `values` (text stays text, as a unit might type
+    it; figures become Decimals)."""
+    typed = {k: v if isinstance(v, str) and not v.replace(".", "").isdigit() else Decimal(str(v))
+             for k, v in values.items()}
+    fill = dataclasses.replace(clean_fill(action_id), values=typed)
+    path = root / quarter / (name or f"{quarter}_第{action_id:02d}项.xlsx")
+    return save(filled(action_id, quarter, fill), path)

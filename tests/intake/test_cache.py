@@ -16,12 +16,7 @@ REGISTRY = load_registry()
 Q = Quarter(2025, 3)
 
 
-def write(root: Path, quarter: str, action_id: int, name: str | None = None, **values) -> Path:
-    typed = {k: v if isinstance(v, str) and not v.replace(".", "").isdigit() else Decimal(str(v))
-             for k, v in values.items()}   # text stays text, as a unit might type it
-    fill = dataclasses.replace(factory.clean_fill(action_id), values=typed)
-    path = root / quarter / (name or f"{quarter}_第{action_id:02d}项.xlsx")
-    return factory.save(factory.filled(action_id, quarter, fill), path)
+write = factory.write_in_quarter_folder
 
 
 def test_cache_restamps_a_renamed_file(tmp_path: Path):
