@@ -146,7 +146,8 @@ def test_unit_round_trip_and_office_build(browser, site, registry, tmp_path: Pat
     fixed_path.write_bytes(fixed)
     unit.locator("input[type=file]").set_input_files(str(fixed_path))
     unit.get_by_role("button", name="上传并校验").click()
-    unit.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText === '报送成功'")
+    # a locator wait, not wait_for_function: the pages' CSP (script-src 'none') refuses string evaluation
+    unit.locator("h1", has_text="报送成功").wait_for()
     accepted = portal.store.uploads(accepted_only=True)
     assert len(accepted) == 1
     receipt = unit.locator("table.receipt").inner_text()
