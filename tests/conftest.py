@@ -10,6 +10,7 @@ Under pytest-xdist (`make test`) each worker process builds it at most once, whe
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import configuration as hypothesis_configuration
 
+from yc_reports.jsoncache import CACHE_DIR_ENV
 from yc_reports.pipeline import parallel
 from yc_reports.pipeline.build import build_quarter
 from yc_reports.pipeline.demo import DemoInputs, create_demo_inputs
@@ -24,6 +26,10 @@ from yc_reports.plan.registry import resolve_registry
 
 # Hypothesis keeps its example database and caches in ./.hypothesis by default: not in the checkout.
 hypothesis_configuration.set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "yc-reports-hypothesis")
+
+# The per-user cache (validated plans, compiled templates) of this test process and the commands it starts:
+# a fresh folder, never the developer's own ~/.cache/yc-reports.
+os.environ[CACHE_DIR_ENV] = tempfile.mkdtemp(prefix="yc-reports-test-cache-")
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,35 @@ def test_nothing_to_check_says_so(tmp_path):
     (tmp_path / "a.csv").write_text("x", encoding="utf-8")
     text = _printed(check_paths([tmp_path], REGISTRY))
     assert "未找到可校验的工作簿（.xlsx）。警告 1 处。" in text
+
+
+
+def probe_modules(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run `yc-reports ARGS`; stderr ends with the heavy packages and analysis modules it imported, and
+    whether the garbage collector was on at the end."""
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', "
+             "'openpyxl', 'matplotlib', 'docx', 'numpy', 'fastapi'}) + sorted(m for m in sys.modules "
+             "if m.startswith('yc_reports.analysis')), gc.isenabled(), file=sys.stderr))\n"
+             f"sys.argv = ['yc-reports', *{list(args)!r}]\n"
+             "from yc_reports.cli import main\n"
+             "main()\n")
+    return subprocess.run([sys.executable, "-c", probe], cwd=cwd, capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+
+
+def test_check_loads_neither_pydantic_nor_the_writers(tmp_path):
+    """A unit's check should answer at once (issue #10: ≤ 0.6 × a bare openpyxl load): once the plan has
+    been validated (first run), a check imports no schema library, no workbook writer, no document or
+    chart library and not the analysis; the collector stays off for it (see yc_reports.cli.main)."""
+    write_filled(tmp_path, 3, name="经信局.xlsx")
+    runs = [probe_modules(tmp_path, "check", "经信局.xlsx") for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    assert runs[1].stderr.strip() == "[] False"
+    assert "全部通过校验，可以报送。" in runs[1].stdout
+
+
+def test_every_other_command_runs_with_the_collector_on(tmp_path):
+    done = probe_modules(tmp_path, "templates", "2025Q3", "--out", "模板")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().endswith(" True")

@@ -79,7 +79,7 @@ def test_cache_entry_is_json_and_decodes_to_the_same_records(tmp_path: Path):
     import json
 
     payload = json.loads(entry.read_text("utf-8"))
-    assert payload["format"] == C.CACHE_FORMAT and payload["result"]["file"] == "a.xlsx"
+    assert payload["format"] == C.CACHE_FORMAT and payload["value"]["file"] == "a.xlsx"
     again = C.ParseCache(REGISTRY, tmp_path / ".cache").parse(path, "a.xlsx")
     assert again == parsed and again.submission.indicator("green_products").value == Decimal("1.50")
     assert repr(again.submission.indicator("green_products").value) == repr(

@@ -154,3 +154,33 @@ def test_a_broken_office_template_is_named_before_anything_is_written(tmp_path):
     (tmp_path / "templates" / "summary.j2").write_text("{% if %}", encoding="utf-8")
     with pytest.raises(WordingError, match=r"summary\.j2"):
         Wording(template_dirs_for(tmp_path)).check()
+
+
+# ------------------------------------------------------------------------------------ compiled templates
+
+
+def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(tmp_path, monkeypatch):
+    """Compiling labels.j2 costs every process ~40 ms: the compiled code is kept in the per-user cache,
+    and jinja2 checks it against the template's text, so the office's next edit is what prints."""
+    from yc_reports.jsoncache import CACHE_DIR_ENV
+
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "cache"))
+    office = tmp_path / "templates"
+    office.mkdir()
+    (office / "labels.j2").write_text("{% macro check_passed() %}通过{% endmacro %}", encoding="utf-8")
+    assert Wording([office]).label("check_passed") == "通过"
+    assert len(list((tmp_path / "cache" / "templates").rglob("*.cache"))) == 1
+    (office / "labels.j2").write_text("{% macro check_passed() %}校验通过{% endmacro %}", encoding="utf-8")
+    assert Wording([office]).label("check_passed") == "校验通过"
+
+
+def test_wording_works_without_a_writable_cache(tmp_path, monkeypatch):
+    from yc_reports.jsoncache import CACHE_DIR_ENV
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("x")
+    monkeypatch.setenv(CACHE_DIR_ENV, str(blocked))
+    refused = Wording()
+    assert refused.env.bytecode_cache is None and refused.label("check_passed") == "通过"
+    monkeypatch.setenv(CACHE_DIR_ENV, "")
+    assert Wording().env.bytecode_cache is None and Wording().label("check_passed") == "通过"

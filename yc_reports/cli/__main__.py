@@ -1,3 +1,3 @@
-from yc_reports.cli.app import main
+from yc_reports.cli import main
 
 main()

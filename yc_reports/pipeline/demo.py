@@ -11,7 +11,6 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +19,7 @@ from openpyxl import Workbook
 from yc_reports.pipeline import demo_data as D
 from yc_reports.pipeline.supervision import template_rectifications
 from yc_reports.plan.quarter import Quarter
-from yc_reports.plan.registry import OFFICE_PLAN_FILE, SHIPPED_PLAN, Registry, load_registry
+from yc_reports.plan.registry import OFFICE_PLAN_FILE, SHIPPED_PLAN_PATH, Registry, load_registry
 from yc_reports.workbook.fill import ProjectFill, TaskUpdate, UnitFill, fill_workbook
 from yc_reports.workbook.writer import write_templates
 from yc_reports.workbook.xlsx_io import save_workbook
@@ -71,7 +70,7 @@ def refuse_real_inputs(inputs_root: Path) -> None:
 
 def office_plan_text() -> str:
     """The shipped plan with the values the office has filled in (province targets, the 2020 base)."""
-    text = resources.files("yc_reports.plan").joinpath(SHIPPED_PLAN).read_text("utf-8")
+    text = SHIPPED_PLAN_PATH.read_text("utf-8")
     for before, after in D.PLAN_EDITS:
         if text.count(before) != 1:
             raise RuntimeError(f"demo plan edit does not match the shipped plan exactly once: {before[:40]!r}")

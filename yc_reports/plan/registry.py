@@ -1,37 +1,32 @@
 """The plan as data: actions, lead units, indicators with their targets, key tasks, thresholds.
 
 Loaded from TOML (the shipped plan, or the office's own copy). The records below are the schema: their
-annotated field types say what a valid plan is, pydantic checks a file against them, and the few rules
-across fields follow in `_cross_field_faults`. Every fault raises `RegistryError` naming the key and what
+annotated field types say what a valid plan is, pydantic checks a file against them (`plan/schema.py`),
+and the few rules across fields follow there. Every fault raises `RegistryError` naming the key and what
 is wrong, in Chinese; nothing silently falls back to a default.
+
+The field types' metadata speak pydantic's protocol (`__get_pydantic_core_schema__`) without importing it:
+pydantic (≈ 0.1 s to import and build the schema) is loaded only when a plan file is not yet in the plan
+cache — a valid plan, keyed by its text and this code, decoded from JSON (`yc_reports.jsoncache`). Every
+command starts by loading the plan; a unit's `yc-reports check` should answer at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import Enum
-from importlib import resources
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any
-
-from pydantic import (
-    AfterValidator,
-    ConfigDict,
-    Field,
-    PlainValidator,
-    Strict,
-    TypeAdapter,
-    ValidationError,
-    with_config,
-)
+from typing import Annotated, Any, ClassVar
 
 from yc_reports.plan.quarter import Quarter
 
 SHIPPED_PLAN = "plan_2022_2025.toml"
+SHIPPED_PLAN_PATH = Path(__file__).with_name(SHIPPED_PLAN)   # package data beside this module
 
 
 class RegistryError(ValueError):
@@ -56,7 +51,7 @@ class Direction(str, Enum):
 
 # ------------------------------------------------------------------------------ field types (the schema)
 # Each raises a _Fault whose text is the Chinese complaint (pydantic reports it as a value_error);
-# pydantic's own error types (missing key, wrong type) are worded in `_MESSAGES`.
+# pydantic's own error types (missing key, wrong type) are worded in `plan/schema.py`.
 
 
 class _Fault(ValueError):
@@ -123,17 +118,64 @@ def _points(value: Any) -> Decimal:
     return number
 
 
-Text = Annotated[str, Strict()]
-Int = Annotated[int, Strict()]
-Flag = Annotated[bool, Strict()]
-Number = Annotated[Decimal, PlainValidator(_number)]
-Pending = Annotated[Decimal | None, PlainValidator(_pending)]
-Target = Annotated[Decimal | None, PlainValidator(_target)]
-Points = Annotated[Decimal, PlainValidator(_points)]
-Day = Annotated[dt.date, PlainValidator(_date)]
-Targets = Annotated[dict[Annotated[int, PlainValidator(_year)], Target], Field(min_length=1),
-                    AfterValidator(lambda targets: dict(sorted(targets.items())))]
-Names = Annotated[tuple[Annotated[str, Strict(), Field(min_length=1)], ...], Field(min_length=1)]
+def _sorted_years(targets: dict[int, Decimal | None]) -> dict[int, Decimal | None]:
+    return dict(sorted(targets.items()))
+
+
+# Annotated metadata in pydantic's protocol, so that this module never imports pydantic itself
+# (pydantic_core is imported by pydantic when it builds the schema, never before). Plain classes, not
+# dataclasses: each dataclass costs ~0.5 ms of start-up.
+
+
+class _ReadBy:
+    """The value is read by `function` alone (pydantic's PlainValidator)."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(self.function)
+
+
+class _Then:
+    """After the type's own check, `function` maps the value (pydantic's AfterValidator)."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.function, handler(source))
+
+
+class _Strict:
+    """No conversion: a text must be a text, a whole number a whole number (not "3", not 3.0)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return {**handler(source), "strict": True}
+
+
+class _NotEmpty:
+    """At least one character, item or entry."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return {**handler(source), "min_length": 1}
+
+
+Text = Annotated[str, _Strict()]
+Int = Annotated[int, _Strict()]
+Flag = Annotated[bool, _Strict()]
+Number = Annotated[Decimal, _ReadBy(_number)]
+Pending = Annotated[Decimal | None, _ReadBy(_pending)]
+Target = Annotated[Decimal | None, _ReadBy(_target)]
+Points = Annotated[Decimal, _ReadBy(_points)]
+Day = Annotated[dt.date, _ReadBy(_date)]
+Targets = Annotated[dict[Annotated[int, _ReadBy(_year)], Target], _NotEmpty(), _Then(_sorted_years)]
+Names = Annotated[tuple[Annotated[str, _Strict(), _NotEmpty()], ...], _NotEmpty()]
+
 
 @dataclass(frozen=True)
 class Baseline:
@@ -146,16 +188,16 @@ class Indicator:
     key: Text
     name: Text
     unit: Text
-    kind: Annotated[Kind, PlainValidator(_choice(Kind, "flow / cumulative / level 之一"))]
+    kind: Annotated[Kind, _ReadBy(_choice(Kind, "flow / cumulative / level 之一"))]
     targets: Targets  # year -> value; None = left to the province / office
-    direction: Annotated[Direction, PlainValidator(_choice(Direction, "floor 或 ceiling"))] = Direction.FLOOR
+    direction: Annotated[Direction, _ReadBy(_choice(Direction, "floor 或 ceiling"))] = Direction.FLOOR
     source: Text = ""
     target_note: Text = ""
     baseline: Baseline | None = None
     target_multiple: Number | None = None
     decimals: Int = 1
     signed: Flag = False                      # a rate of change (增速, 降低率) that may be negative
-    frequency: Annotated[Frequency, PlainValidator(
+    frequency: Annotated[Frequency, _ReadBy(
         _choice(Frequency, "quarterly（按季度）或 annual（按年度）之一"))] = Frequency.QUARTERLY
 
     @property
@@ -216,11 +258,12 @@ class Thresholds:
     watch: Number = Decimal(-30)
 
 
-@with_config(ConfigDict(extra="forbid"))   # a misspelt rule is named, not ignored
 @dataclass(frozen=True)
 class Assessment:
     """年度考核 rules ([assessment] in the plan; issue #12): the weights of the three parts (points out of
     their sum, scaled to 100 over the parts that apply) and the points deducted per finding."""
+
+    __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}   # a misspelt rule is named, not ignored
 
     weight_indicators: Points = Decimal(50)    # 指标完成
     weight_tasks: Points = Decimal(30)         # 重点任务和督办整改
@@ -318,47 +361,15 @@ def normalise_placeholder(text: str) -> str:
 
 # ---------------------------------------------------------------------------------------- loading
 
-
-@dataclass(frozen=True)
-class _Texts:
-    placeholders: tuple[Text, ...] = ()
-
-
-@dataclass(frozen=True)
-class _PlanFile:
-    """The file's shape: its tables, each one of the records above."""
-
-    plan: PlanInfo
-    actions: Annotated[tuple[Action, ...], Field(min_length=1)]
-    thresholds: Thresholds = Thresholds()
-    texts: _Texts | None = None          # absent: the shipped plan's list
-    assessment: Assessment = Assessment()
-
-
-_PLAN_FILE = TypeAdapter(_PlanFile)
-
-# What to say when a table or list itself has the wrong type (or is missing, or empty).
-_HINTS = {
-    "plan": "缺少 [plan] 部分", "actions": "缺少行动清单（[[actions]]）", "thresholds": "应为表（[thresholds]）",
-    "assessment": "应为表（[assessment]）", "lead_units": "应为牵头单位名称列表，如 [\"市发改委\"]",
-    "targets": "应至少有一个目标年份，如 { \"2025\" = 12 }", "baseline": "应写作 { year = 2020, value = 100 }",
-    "placeholders": "应为文字列表，如 [\"无\", \"暂无\"]",
-}
-# pydantic's own error types, worded in Chinese ({input!r} is the value found).
-_MESSAGES = {
-    "missing": "缺少此项", "string_type": "应为文字，实际为 {input!r}", "int_type": "应为整数，实际为 {input!r}",
-    "bool_type": "应为 true 或 false，实际为 {input!r}", "unexpected_keyword_argument":
-    "不是考核规则的项目，可用的有：" + "、".join(ASSESSMENT_LABELS),
-    "dataclass_type": "应为表",
-}
-
-Loc = tuple[int | str, ...]
+PLAN_CACHE_FORMAT = 1   # bump when the records' layout changes
+_PLAN_CACHE_CODE = ("plan/registry.py", "plan/schema.py", "plan/quarter.py", "jsoncache.py",
+                    f"plan/{SHIPPED_PLAN}")   # what a validated plan depends on besides its own text
 
 
 def load_registry(path: str | Path | None = None) -> Registry:
     """Load the shipped plan, or the office's own registry file at `path`."""
     if path is None:
-        text = resources.files("yc_reports.plan").joinpath(SHIPPED_PLAN).read_text("utf-8")
+        text = SHIPPED_PLAN_PATH.read_text("utf-8")
         where = SHIPPED_PLAN
     else:
         p = Path(path)
@@ -369,98 +380,49 @@ def load_registry(path: str | Path | None = None) -> Registry:
         except UnicodeDecodeError:
             raise RegistryError(f"计划配置文件 {p} 不是 UTF-8 编码的文本，请用记事本另存为 UTF-8 后重试") from None
         where = str(p)
+    return registry_from_text(text, where)
+
+
+def registry_from_text(text: str, where: str) -> Registry:
+    """The registry a plan file's text describes: from the plan cache when this text was validated
+    before by this code, else parsed and validated (and then cached)."""
+    from yc_reports.jsoncache import JsonStore, user_cache_dir
+
+    root = user_cache_dir()
+    store = JsonStore(root / "plan" if root is not None else None, PLAN_CACHE_FORMAT)
+    key = _plan_cache_key(text)
+    cached = store.load(key, Registry)
+    if cached is not None:
+        return replace(cached, source_path=where)
+    import tomllib
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"计划配置文件 {where} 格式有误（{exc}），请对照示例修改") from None
-    return parse_registry(raw, where)
+    registry = parse_registry(raw, where)
+    store.store(key, registry)
+    return registry
 
 
 def parse_registry(raw: dict[str, Any], where: str) -> Registry:
     """The registry `raw` (a parsed plan file) describes; RegistryError names the first fault's key."""
+    from yc_reports.plan.schema import validate_plan
 
-    def fail(loc: Loc, what: str) -> RegistryError:
-        return RegistryError(f"计划配置文件 {where} 中 {_key(loc, raw)}：{what}")
-
-    try:
-        plan_file = _PLAN_FILE.validate_python(raw)
-    except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        loc, what = _message(error)
-        raise fail(loc, what) from None
-    for loc, what in _cross_field_faults(plan_file):
-        raise fail(loc, what)
-    texts = plan_file.texts or _PLAN_FILE.validate_python(_shipped_raw()).texts
-    assert texts is not None
-    return Registry(plan=plan_file.plan, thresholds=plan_file.thresholds, actions=plan_file.actions,
-                    source_path=where, assessment=plan_file.assessment,
-                    placeholders=frozenset(filter(None, map(normalise_placeholder, texts.placeholders))))
+    return validate_plan(raw, where)
 
 
-def _shipped_raw() -> dict[str, Any]:
-    return tomllib.loads(resources.files("yc_reports.plan").joinpath(SHIPPED_PLAN).read_text("utf-8"))
+@cache
+def _code_fingerprint() -> str:
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(f"format={PLAN_CACHE_FORMAT}".encode())
+    for name in _PLAN_CACHE_CODE:
+        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
+    return digest.hexdigest()
 
 
-def _message(error: Any) -> tuple[Loc, str]:
-    """(where, what) of one pydantic error: a hint for a table or list of the wrong shape, else the message."""
-    loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
-    fault = error.get("ctx", {}).get("error")
-    if isinstance(fault, _Fault):
-        label = ASSESSMENT_LABELS.get(str(loc[-1]), "")
-        return loc, f"{label}不能为负数，实际为 {error['input']!r}" if isinstance(fault, _Negative) else str(fault)
-    for depth in range(len(loc), 0, -1):   # a list of texts is named as a whole
-        if loc[depth - 1] in _HINTS and (depth == len(loc) or loc[depth - 1] in ("lead_units", "placeholders")):
-            return loc[:depth], _HINTS[str(loc[depth - 1])]
-    template = _MESSAGES.get(error["type"])
-    if template is None:
-        return loc, "格式不正确"
-    return loc, template.format(input=error.get("input"))
-
-
-def _key(loc: Loc, raw: Any) -> str:
-    """A pydantic location as the file's key path: actions[id=3].indicators[1](key=green_parks).kind."""
-    text, node = "", raw
-    for part in loc:
-        if isinstance(part, int):
-            item = node[part] if isinstance(node, list) and part < len(node) else {}
-            label = f"id={item['id']}" if isinstance(item, dict) and isinstance(item.get("id"), int) else part
-            text += f"[{label}]"
-            if isinstance(item, dict) and isinstance(item.get("key"), str):
-                text += f"(key={item['key']})"
-            node = item
-        else:
-            text += f".{part}" if text else str(part)
-            node = node.get(part, {}) if isinstance(node, dict) else {}
-    return text
-
-
-def _cross_field_faults(f: _PlanFile) -> Iterator[tuple[Loc, str]]:
-    """The rules across fields, in the order a reader checks them."""
-    p, t, a = f.plan, f.thresholds, f.assessment
-    if p.end_year < p.start_year:
-        yield ("plan", "end_year"), f"结束年份 {p.end_year} 早于开始年份 {p.start_year}"
-    if not t.ahead > t.on_track > t.watch:
-        yield ("thresholds",), "应满足 ahead > on_track > watch（单位：百分点）"
-    if a.weight_indicators + a.weight_tasks + a.weight_reporting <= 0:
-        yield ("assessment",), "三项分值之和应大于0"
-    for n, action in enumerate(f.actions):
-        for i, indicator in enumerate(action.indicators):
-            at: Loc = ("actions", n, "indicators", i)
-            for year in indicator.targets:
-                if not p.start_year <= year <= p.end_year:
-                    yield (*at, "targets"), f"目标年份 {year} 不在计划期 {p.start_year}—{p.end_year} 年内"
-            if indicator.target_multiple is not None and indicator.baseline is None:
-                yield (*at, "target_multiple"), "按基期倍数设定目标时须同时填写 baseline"
-        names = [i.name for i in action.indicators]
-        if len(set(names)) != len(names):
-            yield ("actions", n, "indicators"), "同一行动内指标名称重复"
-    ids = [action.id for action in f.actions]
-    if len(set(ids)) != len(ids):
-        yield ("actions",), f"行动编号重复：{ids}"
-    keys = [i.key for x in f.actions for i in x.indicators] + [t.key for x in f.actions for t in x.tasks]
-    dupes = sorted({k for k in keys if keys.count(k) > 1})
-    if dupes:
-        yield ("actions",), f"指标或任务代码（key）重复：{'、'.join(dupes)}"
+def _plan_cache_key(text: str) -> str:
+    return hashlib.sha256(f"{_code_fingerprint()}:{text}".encode()).hexdigest()
 
 
 OFFICE_PLAN_FILE = "plan.toml"

@@ -23,6 +23,8 @@ chart and table placeholders) that the document composer lays out. See templates
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,14 +32,19 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
+import jinja2.bccache
 from jinja2.environment import TemplateModule
 
 from yc_reports import numfmt
-from yc_reports.analysis.model import ActionResult, IndicatorResult, Reason
-from yc_reports.plan.quarter import Quarter
+from yc_reports.jsoncache import user_cache_dir
 from yc_reports.plan.registry import cn_numeral
+
+if TYPE_CHECKING:   # the facts' types; imported where needed, so that `check` does not load the model
+    from yc_reports.analysis.model import ActionResult, IndicatorResult, Reason
+    from yc_reports.plan.quarter import Quarter
 
 FACTS_TEMPLATE = "facts.j2"
 
@@ -148,6 +155,7 @@ class Wording:
             trim_blocks=False,  # a block tag line leaves a blank line, which the outline skips
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            bytecode_cache=_compiled_templates(),
         )
         self.env.filters.update(
             pct=_pct, num=_num, points=numfmt.fmt_points, value=_indicator_value,
@@ -157,6 +165,7 @@ class Wording:
             gapwords=numfmt.gap_phrase,
         )
         self._facts: TemplateModule | None = None
+        self._labels: TemplateModule | None = None
 
     @classmethod
     def for_inputs(cls, inputs_root: Path | str | None) -> Wording:
@@ -175,6 +184,8 @@ class Wording:
 
     def fact(self, fact: Reason | IndicatorResult, q: Quarter | None = None) -> str:
         """One fact as a sentence (no closing punctuation). An IndicatorResult needs its quarter."""
+        from yc_reports.analysis.model import IndicatorResult
+
         if isinstance(fact, IndicatorResult):
             if q is None:
                 raise ValueError("an indicator's sentence needs its quarter")
@@ -235,10 +246,15 @@ class Wording:
 
     def label(self, name: str, **context: object) -> str:
         """A short label — a chart caption, a column header — from the macro `name` of templates/labels.j2."""
+        if self._labels is None:
+            try:
+                self._labels = self.env.get_template(LABELS_TEMPLATE).module
+            except jinja2.TemplateNotFound:
+                raise WordingError(f"找不到报告文字模板 {self.template_dir / LABELS_TEMPLATE}") from None
+            except jinja2.TemplateError as exc:
+                raise WordingError(f"报告文字模板 {LABELS_TEMPLATE} 有误：{exc}") from None
         try:
-            macro = getattr(self.env.get_template(LABELS_TEMPLATE).make_module(), name)
-        except jinja2.TemplateNotFound:
-            raise WordingError(f"找不到报告文字模板 {self.template_dir / LABELS_TEMPLATE}") from None
+            macro = getattr(self._labels, name)
         except AttributeError:
             raise WordingError(f"报告文字模板 {LABELS_TEMPLATE} 中没有“{name}”") from None
         try:
@@ -249,6 +265,32 @@ class Wording:
     def indicator_sentence(self, ind: IndicatorResult, q: Quarter) -> str:
         """The standard sentence for one indicator in quarter q (templates/indicator.j2)."""
         return self.render("indicator.j2", ind=ind, q=q).strip()
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates in the per-user cache (jinja2 checks each against its template's text); one that
+    cannot be written only costs time."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+# The environment's options shape the compiled code: a folder of its own for each set of them.
+_COMPILE_OPTIONS = f"jinja2 {jinja2.__version__}; lstrip_blocks; StrictUndefined"
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept (compiling labels.j2 alone takes ~40 ms, every process), or None."""
+    root = user_cache_dir()
+    if root is None:
+        return None
+    folder = root / "templates" / hashlib.sha256(_COMPILE_OPTIONS.encode()).hexdigest()[:16]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _CompiledTemplates(str(folder))
 
 
 class WordingError(RuntimeError):

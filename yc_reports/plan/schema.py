@@ -1,0 +1,154 @@
+"""Checking a plan file against the records of `plan/registry.py` with pydantic, and saying what is wrong.
+
+Imported only when a plan's text is not in the plan cache (see registry.py): pydantic builds its schema
+from the records' annotated field types; its errors become one Chinese sentence naming the key
+(`_message`, `_key`), and the rules across fields follow in `_cross_field_faults`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from yc_reports.plan.registry import (  # the names the records' string annotations use
+    ASSESSMENT_LABELS,
+    SHIPPED_PLAN_PATH,
+    Action,
+    Assessment,
+    PlanInfo,
+    Registry,
+    RegistryError,
+    Text,
+    Thresholds,
+    _Fault,
+    _Negative,
+    _NotEmpty,
+    normalise_placeholder,
+)
+
+
+@dataclass(frozen=True)
+class _Texts:
+    placeholders: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class _PlanFile:
+    """The file's shape: its tables, each one of the records above."""
+
+    plan: PlanInfo
+    actions: Annotated[tuple[Action, ...], _NotEmpty()]
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    texts: _Texts | None = None          # absent: the shipped plan's list
+    assessment: Assessment = field(default_factory=Assessment)
+
+
+_PLAN_FILE = TypeAdapter(_PlanFile)
+
+# What to say when a table or list itself has the wrong type (or is missing, or empty).
+_HINTS = {
+    "plan": "缺少 [plan] 部分", "actions": "缺少行动清单（[[actions]]）", "thresholds": "应为表（[thresholds]）",
+    "assessment": "应为表（[assessment]）", "lead_units": "应为牵头单位名称列表，如 [\"市发改委\"]",
+    "targets": "应至少有一个目标年份，如 { \"2025\" = 12 }", "baseline": "应写作 { year = 2020, value = 100 }",
+    "placeholders": "应为文字列表，如 [\"无\", \"暂无\"]",
+}
+# pydantic's own error types, worded in Chinese ({input!r} is the value found).
+_MESSAGES = {
+    "missing": "缺少此项", "string_type": "应为文字，实际为 {input!r}", "int_type": "应为整数，实际为 {input!r}",
+    "bool_type": "应为 true 或 false，实际为 {input!r}", "unexpected_keyword_argument":
+    "不是考核规则的项目，可用的有：" + "、".join(ASSESSMENT_LABELS),
+    "dataclass_type": "应为表",
+}
+
+Loc = tuple[int | str, ...]
+
+
+def validate_plan(raw: dict[str, Any], where: str) -> Registry:
+    """The registry `raw` (a parsed plan file) describes; RegistryError names the first fault's key."""
+
+    def fail(loc: Loc, what: str) -> RegistryError:
+        return RegistryError(f"计划配置文件 {where} 中 {_key(loc, raw)}：{what}")
+
+    try:
+        plan_file = _PLAN_FILE.validate_python(raw)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        loc, what = _message(error)
+        raise fail(loc, what) from None
+    for loc, what in _cross_field_faults(plan_file):
+        raise fail(loc, what)
+    texts = plan_file.texts or _PLAN_FILE.validate_python(_shipped_raw()).texts
+    assert texts is not None
+    return Registry(plan=plan_file.plan, thresholds=plan_file.thresholds, actions=plan_file.actions,
+                    source_path=where, assessment=plan_file.assessment,
+                    placeholders=frozenset(filter(None, map(normalise_placeholder, texts.placeholders))))
+
+
+def _shipped_raw() -> dict[str, Any]:
+    return tomllib.loads(SHIPPED_PLAN_PATH.read_text("utf-8"))
+
+
+def _message(error: Any) -> tuple[Loc, str]:
+    """(where, what) of one pydantic error: a hint for a table or list of the wrong shape, else the message."""
+    loc: Loc = tuple(part for part in error["loc"] if part != "[key]")
+    fault = error.get("ctx", {}).get("error")
+    if isinstance(fault, _Fault):
+        label = ASSESSMENT_LABELS.get(str(loc[-1]), "")
+        return loc, f"{label}不能为负数，实际为 {error['input']!r}" if isinstance(fault, _Negative) else str(fault)
+    for depth in range(len(loc), 0, -1):   # a list of texts is named as a whole
+        if loc[depth - 1] in _HINTS and (depth == len(loc) or loc[depth - 1] in ("lead_units", "placeholders")):
+            return loc[:depth], _HINTS[str(loc[depth - 1])]
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return loc, "格式不正确"
+    return loc, template.format(input=error.get("input"))
+
+
+def _key(loc: Loc, raw: Any) -> str:
+    """A pydantic location as the file's key path: actions[id=3].indicators[1](key=green_parks).kind."""
+    text, node = "", raw
+    for part in loc:
+        if isinstance(part, int):
+            item = node[part] if isinstance(node, list) and part < len(node) else {}
+            label = f"id={item['id']}" if isinstance(item, dict) and isinstance(item.get("id"), int) else part
+            text += f"[{label}]"
+            if isinstance(item, dict) and isinstance(item.get("key"), str):
+                text += f"(key={item['key']})"
+            node = item
+        else:
+            text += f".{part}" if text else str(part)
+            node = node.get(part, {}) if isinstance(node, dict) else {}
+    return text
+
+
+def _cross_field_faults(f: _PlanFile) -> Iterator[tuple[Loc, str]]:
+    """The rules across fields, in the order a reader checks them."""
+    p, t, a = f.plan, f.thresholds, f.assessment
+    if p.end_year < p.start_year:
+        yield ("plan", "end_year"), f"结束年份 {p.end_year} 早于开始年份 {p.start_year}"
+    if not t.ahead > t.on_track > t.watch:
+        yield ("thresholds",), "应满足 ahead > on_track > watch（单位：百分点）"
+    if a.weight_indicators + a.weight_tasks + a.weight_reporting <= 0:
+        yield ("assessment",), "三项分值之和应大于0"
+    for n, action in enumerate(f.actions):
+        for i, indicator in enumerate(action.indicators):
+            at: Loc = ("actions", n, "indicators", i)
+            for year in indicator.targets:
+                if not p.start_year <= year <= p.end_year:
+                    yield (*at, "targets"), f"目标年份 {year} 不在计划期 {p.start_year}—{p.end_year} 年内"
+            if indicator.target_multiple is not None and indicator.baseline is None:
+                yield (*at, "target_multiple"), "按基期倍数设定目标时须同时填写 baseline"
+        names = [i.name for i in action.indicators]
+        if len(set(names)) != len(names):
+            yield ("actions", n, "indicators"), "同一行动内指标名称重复"
+    ids = [action.id for action in f.actions]
+    if len(set(ids)) != len(ids):
+        yield ("actions",), f"行动编号重复：{ids}"
+    keys = [i.key for x in f.actions for i in x.indicators] + [t.key for x in f.actions for t in x.tasks]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        yield ("actions",), f"指标或任务代码（key）重复：{'、'.join(dupes)}"
