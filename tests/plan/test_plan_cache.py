@@ -97,7 +97,7 @@ def test_an_invalid_plan_is_refused_every_time_and_never_cached(cache_dir: Path,
     path = tmp_path / "plan.toml"
     path.write_text(office_plan_text().replace('start_year = 2022', 'start_year = "2022"', 1), "utf-8")
     for _ in range(2):
-        with pytest.raises(R.RegistryError, match="plan.start_year：应为整数"):
+        with pytest.raises(R.RegistryError, match=r"plan\.start_year：应为整数"):
             R.load_registry(path)
     assert entries(cache_dir) == []
 
