@@ -107,6 +107,8 @@ TEMPLATES: dict[IssueCode, tuple[Severity, str]] = {
 
 @dataclass(frozen=True)
 class Issue:
+    """One problem found in a submission: where it is (file, sheet, cell) and what to do."""
+
     code: IssueCode
     severity: Severity
     file: str

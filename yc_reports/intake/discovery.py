@@ -36,6 +36,8 @@ _STRAY_REASONS = {
 
 @dataclass(frozen=True)
 class Discovery:
+    """The workbooks found under the given paths, and the issues of what was not one."""
+
     workbooks: tuple[Path, ...]
     issues: tuple[Issue, ...]
 

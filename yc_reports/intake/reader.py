@@ -126,6 +126,8 @@ class _Grid:
 
 @dataclass
 class _Book:
+    """What the reader took from a workbook: its sheets' names and the template's areas of them."""
+
     sheet_names: tuple[str, ...]
     grids: dict[str, _Grid]
     outside: tuple[tuple[str, str, int], ...] = ()     # (sheet, first cell, count) of cells outside the area
@@ -174,6 +176,8 @@ def _grid(rows: Sequence[Sequence[object]], scan: SheetScan, width: int, percent
 
 @dataclass(frozen=True)
 class _Uncached:
+    """A formula without a cached value (the file was saved by a program that does not compute)."""
+
     formula: str
 
 

@@ -32,6 +32,8 @@ class RectificationState(str, Enum):
 
 @dataclass(frozen=True)
 class BasicInfo:
+    """The 基本信息 sheet: who filled in and reviewed the workbook, when, and the unit's two texts."""
+
     filler: str = ""
     phone: str = ""
     reviewer: str = ""
@@ -42,6 +44,8 @@ class BasicInfo:
 
 @dataclass(frozen=True)
 class IndicatorEntry:
+    """One row of 指标进展: the figure reported for an indicator, its note and where it stands."""
+
     key: str                 # registry key
     value: Decimal | None    # 截至本季度末完成值, in the registry unit; None when blank or invalid
     note: str                # 情况说明
@@ -50,6 +54,8 @@ class IndicatorEntry:
 
 @dataclass(frozen=True)
 class TaskEntry:
+    """One row of 重点任务: a key task's deadline, state, progress and problems."""
+
     row: int
     key: str                       # registry key; "" for a task the unit added
     content: str
@@ -61,6 +67,8 @@ class TaskEntry:
 
 @dataclass(frozen=True)
 class ProjectEntry:
+    """One row of 重点项目: a project's investment figures, state and dates."""
+
     row: int
     name: str
     total_investment: Decimal | None

@@ -179,12 +179,16 @@ Names = Annotated[tuple[Annotated[str, _Strict(), _NotEmpty()], ...], _NotEmpty(
 
 @dataclass(frozen=True)
 class Baseline:
+    """The base-year figure a target path starts from."""
+
     year: Int
     value: Pending  # None: still to be filled in by the office
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """One indicator of an action: what is measured, its targets by year and how it is judged."""
+
     key: Text
     name: Text
     unit: Text
@@ -223,6 +227,8 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Task:
+    """One key task of an action, with its deadline."""
+
     key: Text
     content: Text
     deadline: Day
@@ -231,6 +237,8 @@ class Task:
 
 @dataclass(frozen=True)
 class Action:
+    """One of the plan's actions: its lead units, indicators and key tasks."""
+
     id: Int
     name: Text
     lead_units: Names
@@ -292,6 +300,8 @@ ASSESSMENT_LABELS = {
 
 @dataclass(frozen=True)
 class PlanInfo:
+    """The plan's own particulars: its name, period, and the city and offices that run it."""
+
     id: Text
     name: Text
     short_name: Text
@@ -309,6 +319,8 @@ class PlanInfo:
 
 @dataclass(frozen=True)
 class Registry:
+    """The whole plan as every stage uses it: actions, thresholds, 考核 rules and the placeholders."""
+
     plan: PlanInfo
     thresholds: Thresholds
     actions: tuple[Action, ...]

@@ -107,6 +107,8 @@ def default_template_dir() -> Path:
 
 @dataclass(frozen=True)
 class Block:
+    """One block of a rendered outline: a title, heading, paragraph or placeholder."""
+
     kind: str      # "title" | "recipient" | "heading" | "paragraph" | "figure" | "table" | "text"
     text: str      # the words, or the placeholder's name
     level: int = 0  # heading level 1..4

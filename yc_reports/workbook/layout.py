@@ -20,6 +20,8 @@ TEMPLATE_VERSION = 1  # bump when the layout changes; older files are refused wi
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a template sheet: its header and width."""
+
     header: str
     width: float
     required: bool = True   # the header must be present for the sheet to be read
