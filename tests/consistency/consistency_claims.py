@@ -265,10 +265,13 @@ def _overview(v: Verdict, tables, data) -> None:
                 f"overview light {row[3]} ≠ {a['light']}")
         v.claim(row[4] == "；".join(a["light_reasons"]), f"overview reasons of {a['id']} ≠ summary.json")
         # group claims hold for every member
-        m = re.search(r"纳入评价的(\d+)项指标均进度正常或超前", row[4])
+        m = re.search(r"纳入评价的(\d+)项指标均(已完成目标或进度正常、超前|已完成目标|进度正常或超前)", row[4])
         if m:
             cur = [i for i in a["indicators"] if current(i, int(data["quarter"][:4])) and rated(i)]
-            v.claim(int(m.group(1)) == len(cur) and all(i["status"] in GOOD for i in cur),
+            met = sum(1 for i in cur if i["status"] == "met")
+            holds = {"已完成目标": met == len(cur), "进度正常或超前": met == 0,
+                     "已完成目标或进度正常、超前": 0 < met < len(cur)}[m.group(2)]
+            v.claim(int(m.group(1)) == len(cur) and all(i["status"] in GOOD for i in cur) and holds,
                     f"第{a['id']}项: '{m.group(0)}' does not hold")
         if "各项指标和重点任务均按时序进度推进" in row[4]:
             v.claim(all(i["status"] == "met" or (i["gap_points"] is not None and i["gap_points"] >= 0)

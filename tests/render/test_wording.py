@@ -184,3 +184,20 @@ def test_wording_works_without_a_writable_cache(tmp_path, monkeypatch):
     assert refused.env.bytecode_cache is None and refused.label("check_passed") == "通过"
     monkeypatch.setenv(CACHE_DIR_ENV, "")
     assert Wording().env.bytecode_cache is None and Wording().label("check_passed") == "通过"
+
+
+# ------------------------------------------------------------------------------------ a green light's reason
+
+
+@pytest.mark.parametrize(("statuses", "said"), [
+    ((Status.ON_TRACK, Status.AHEAD), "纳入评价的2项指标均进度正常或超前"),
+    ((Status.MET, Status.MET, Status.MET), "纳入评价的3项指标均已完成目标"),
+    ((Status.MET, Status.ON_TRACK), "纳入评价的2项指标均已完成目标或进度正常、超前"),
+    ((Status.MET,), "纳入评价的指标已完成目标"),
+])
+def test_a_green_lights_reason_says_what_holds_for_every_indicator(wording, statuses, said):
+    """At a target year's end a met target is done, not 进度正常或超前 (the 2025Q4 通报 said that of 第五项)."""
+    from yc_reports.analysis.model import Reason, ReasonKind
+
+    reason = Reason(ReasonKind.ON_TRACK, indicators=tuple(indicator(status=s) for s in statuses))
+    assert wording.fact(reason) == said
