@@ -138,6 +138,25 @@ def test_an_action_without_indicators_gets_its_tasks_against_deadlines(rendered)
     assert "完成时限2025年12月31日" in chart.alt_text
 
 
+def test_task_bars_never_wear_the_yellow_of_a_yellow_light(rendered):
+    """正常推进 is good news: drawn in the paler green of the table cells (grey 182 against 135 for 已完成,
+    60 for 滞后), never in the yellow that means 关注 everywhere else in the documents."""
+    report = fx.quarter_report()
+    states = {charts.task_state(t) for t in report.action(2).tasks}
+    assert {"done", "on_track"} <= states
+    image = Image.open(io.BytesIO(rendered["task_deadlines"].png)).convert("RGB")
+    counts = {colour: c for c, colour in image.getcolors(1 << 20)}
+
+    def pixels(rgb: str) -> int:
+        return counts.get(tuple(int(rgb[i:i + 2], 16) for i in (0, 2, 4)), 0)
+
+    assert pixels(LIGHT_STYLES[Light.YELLOW].ink) == 0
+    assert pixels(LIGHT_STYLES[Light.GREEN].fill) > 500 and pixels(LIGHT_STYLES[Light.GREEN].ink) > 500
+    levels = sorted(round(grey_level(s)) for s in (LIGHT_STYLES[Light.GREEN].fill, LIGHT_STYLES[Light.GREEN].ink,
+                                                    LIGHT_STYLES[Light.RED].ink))
+    assert levels == [60, 135, 182] and all(b - a >= MIN_GREY_STEP for a, b in itertools.pairwise(levels))
+
+
 def test_text_is_readable_at_print_size(monkeypatch):
     sizes: list[float] = []
     original = charts.Canvas.png

@@ -397,9 +397,15 @@ def _signed_points(gap: Fraction | None) -> str:
     return text if text.startswith("-") or text == "0" else "+" + text
 
 
-TASK_STATES = (   # (state, light): what a task's bar says (words: labels.j2 task_state)
-    ("done", Light.GREEN), ("on_track", Light.YELLOW), ("behind", Light.RED), ("unreported", Light.GREY),
-)
+TASK_STATES = ("done", "on_track", "behind", "unreported")   # what a task's bar says (words: labels.j2 task_state)
+
+
+def task_paint(state: str) -> dict:
+    """A task bar's ink. 正常推进 is good news, not 关注: the green of the light, paler (the table cells'
+    green, 47 grey levels lighter than the ink of 已完成), never the yellow of a yellow light."""
+    if state == "on_track":
+        return dict(color="#" + light_style(Light.GREEN).fill)
+    return paint({"done": Light.GREEN, "behind": Light.RED, "unreported": Light.GREY}[state])
 
 
 def task_state(task: TaskResult) -> str:
@@ -419,8 +425,8 @@ def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: 
     deadlines = [t.deadline for t in action.tasks if t.deadline is not None]
     n = max(1, len(tasks))
     states = [task_state(t) for t in tasks]
-    used = [(state, light) for state, light in TASK_STATES if state in states]
-    labels = [wording.label("task_state", state=state) for state, _ in used] + [wording.label("quarter_end")]
+    used = [state for state in TASK_STATES if state in states]
+    labels = [wording.label("task_state", state=state) for state in used] + [wording.label("quarter_end")]
     bottom = 9.5 + LEGEND_ROW_MM * _legend_rows(labels)
     names = [wrap(t.content, 17) for t in tasks]
     row_mm = 4 + 3.6 * max([name.count("\n") + 1 for name in names] + [2])
@@ -437,11 +443,10 @@ def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: 
                   fontproperties=cjk_font(SMALL_PT))
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
-    colours = dict(TASK_STATES)
     ys = list(range(len(tasks)))[::-1]
     for y, deadline, state in zip(ys, deadlines, states, strict=True):
         end = (deadline - first).days
-        ax.barh(y, end, height=0.5, zorder=2, **paint(colours[state]))
+        ax.barh(y, end, height=0.5, zorder=2, **task_paint(state))
         ax.text(end + 4, y, cn_date(deadline), va="center",
                 ha="left", color=INK, fontproperties=cjk_font(SMALL_PT), zorder=4, clip_on=False)
     now = (quarter_end - first).days
@@ -449,7 +454,7 @@ def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: 
     ax.set_ylim(-0.6, n - 0.4)
     ax.set_yticks(ys, names, fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(**paint(light)) for _, light in used] + [Line2D([], [], color=INK, linewidth=1.8)]
+    handles = [Patch(**task_paint(state)) for state in used] + [Line2D([], [], color=INK, linewidth=1.8)]
     legend(canvas, handles, labels)
     alt = wording.label("task_chart_alt", a=action, rows=list(zip(tasks, states, strict=True)))
     return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
