@@ -26,7 +26,6 @@ from yc_reports.pipeline.build import build_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import cn_numeral, resolve_registry
 from yc_reports.render.docx.settings import resolve_document_settings
-from yc_reports.render.reports import INDICATOR_HEADERS
 
 Q = Quarter(2025, 3)
 SETTINGS = resolve_document_settings(None)
@@ -40,6 +39,13 @@ W = f"{{{NS['w']}}}"
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
 OVERVIEW_HEADERS = ("序号", "行动", "牵头单位", "亮灯", "主要情况")
 SUPERVISION_HEADERS = ("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题")
+
+
+def indicator_headers() -> tuple[str, ...]:
+    from yc_reports.render.reports import table_headers
+    from yc_reports.render.wording import Wording
+
+    return table_headers(Wording(), "indicators", 9)
 
 
 @dataclass(frozen=True)
@@ -309,7 +315,7 @@ def test_attachments_list_every_action_and_every_issue(built: Built):
 
 @pytest.mark.parametrize("action_id", [1, 3, 4, 5, 8, 10])
 def test_indicator_table_equals_summary_json(built: Built, action_id: int):
-    rows = body_rows(table_with(docx.Document(built.action_docx(action_id)), INDICATOR_HEADERS))
+    rows = body_rows(table_with(docx.Document(built.action_docx(action_id)), indicator_headers()))
     indicators = built.action(action_id)["indicators"]
     assert len(rows) == len(indicators) > 0
     for row, ind in zip(rows, indicators, strict=True):
@@ -335,7 +341,7 @@ def test_indicator_table_equals_summary_json(built: Built, action_id: int):
 
 def test_indicator_table_of_the_third_action_by_hand(built: Built):
     """8 of 12 green factories and 1 of 2 green parks against the path 2022Q1 → 2025 (15/16 = 93.75%)."""
-    rows = body_rows(table_with(docx.Document(built.action_docx(3)), INDICATOR_HEADERS))
+    rows = body_rows(table_with(docx.Document(built.action_docx(3)), indicator_headers()))
     # 同比 against 2024Q3 (5 factories, 0 parks), 环比 against 2025Q2 (7 factories, 1 park)
     assert rows[1] == ("新增绿色工厂数量（家）", "12\n（2025）", "8", "66.7%", "93.8%", "-27.1", "+60%", "+14.3%",
                        "关注")
@@ -421,3 +427,32 @@ def test_first_page_of_the_summary_says_who_lags(built: Built, tmp_path: Path):
     assert "第七项（市发改委）" in flat
     # the 关注 (yellow) actions follow the 督办 ones and may run onto page 2 (second version: two lists)
     assert "提醒关注的有" in flat
+
+
+# ------------------------------------------------------------------------------------ the office's words
+
+
+def test_the_office_words_the_table_headers_and_cells(tmp_path: Path):
+    """Column headers and the short words in the cells are the wording layer's (labels.j2): an office copy
+    that renames a column and a state is what the tables print; a header list of the wrong length is
+    named before anything is written."""
+    import chart_fixtures
+    from yc_reports.render.reports import submission_table, table_headers
+    from yc_reports.render.wording import Wording, WordingError, export_templates, template_dirs_for
+
+    export_templates(tmp_path)
+    labels = tmp_path / "templates" / "labels.j2"
+    text = labels.read_text("utf-8")
+    renamed = text.replace("|填报日期|数据审核", "|填报日期|审核结果").replace("{%- else -%}无误", "{%- else -%}审核无误")
+    assert renamed.count("审核结果") == 1 and renamed.count("审核无误") == 1
+    labels.write_text(renamed, "utf-8")
+    report = chart_fixtures.quarter_report()
+    clean = [i for i, a in enumerate(report.actions) if a.submitted and not (a.error_count or a.warning_count)]
+    assert clean
+    shipped = submission_table(report, Wording())
+    table = submission_table(report, Wording(template_dirs_for(tmp_path)))
+    assert (shipped.headers[-1], table.headers[-1]) == ("数据审核", "审核结果")
+    assert {shipped.rows[i][6] for i in clean} == {"无误"} and {table.rows[i][6] for i in clean} == {"审核无误"}
+    labels.write_text(text.replace("|形象进度", ""), "utf-8")
+    with pytest.raises(WordingError, match=r"projects.*应有8列.*现有7列"):
+        table_headers(Wording(template_dirs_for(tmp_path)), "projects", 8)

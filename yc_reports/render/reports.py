@@ -29,7 +29,7 @@ from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
 from yc_reports.render.docx.xml import Align, Shade
 from yc_reports.render.palette import PATTERN_INK, light_style
-from yc_reports.render.wording import Block, Wording, default_template_dir
+from yc_reports.render.wording import Block, Wording, WordingError, default_template_dir
 from yc_reports.textwidth import text_width_em
 
 ACTION_REPORTS_DIR = "各行动报告"
@@ -173,12 +173,13 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         "督办清单": lambda: supervision_table(report, wording),
     }
     lay_out(doc, blocks, figures, tables, {"说明": lambda: note_blocks(report, wording)})
-    attachments = ["十大行动报送情况表"] + (["十大行动推进情况"] if kind.reports_attached else [])
+    attachments = [wording.label("attachment_name", n=n, plan=report.plan)
+                   for n in ((1, 2) if kind.reports_attached else (1,))]
     doc.attachment_list(attachments)
     if kind.is_notice:
         doc.signature(settings.masthead.issuer, report.report_date, seal_lines=kind.seal_lines)
     doc.attachment(1, attachments[0])
-    put_table(doc, submission_table(report))
+    put_table(doc, submission_table(report, wording))
     if kind.reports_attached:
         doc.attachment(2, attachments[1])
         for i, result in enumerate(report.actions):
@@ -208,13 +209,22 @@ def _captioned(chart: charts.Chart, wording: Wording, name: str, report: Quarter
     return dataclasses.replace(chart, caption=wording.label(name, r=report, q=report.quarter))
 
 
+def table_headers(wording: Wording, table: str, columns: int) -> tuple[str, ...]:
+    """A table's column headers (templates/labels.j2 `table_headers`), exactly one for each column."""
+    headers = tuple(wording.label("table_headers", table=table).split("|"))
+    if len(headers) != columns:
+        raise WordingError(f"报告文字模板 labels.j2 中 table_headers 的“{table}”应有{columns}列表头（以“|”分隔），"
+                           f"现有{len(headers)}列")
+    return headers
+
+
 def overview_table(report: QuarterReport, wording: Wording) -> Table:
     rows, fills = [], {}
     for i, a in enumerate(report.actions):
         rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, wording.light_label(a),
                      wording.reasons(a)))
         fills[(i, 3)] = light_shade(a.light)
-    return Table(("序号", "行动", "牵头单位", "亮灯", "主要情况"), tuple(rows),
+    return Table(table_headers(wording, "overview", 5), tuple(rows),
                  (10.5, 36, 28, 14, 67.5), ("center", "left", "left", "center", "left"), fills,
                  font_pt=WIDE_TABLE_FONT_PT, names=(2,),
                  keep_together=False)   # ten rows: kept whole it leaves most of page 2 blank; the header repeats
@@ -224,21 +234,21 @@ def supervision_table(report: QuarterReport, wording: Wording) -> Table:
     rows = tuple((str(i), f"第{cn_numeral(s.action_id)}项", s.lead_units, wording.item(s.reason),
                   wording.detail(s.reason), s.unit_problem or "—")
                  for i, s in enumerate(report.supervision, start=1))
-    return Table(("序号", "行动", "牵头单位", "督办事项", "滞后情况", "存在问题"), rows,
+    return Table(table_headers(wording, "supervision", 6), rows,
                  (10.5, 14, 25, 35, 40, 31.5), ("center", "center", "left", "left", "left", "left"), names=(2,))
 
 
-def submission_table(report: QuarterReport) -> Table:
+def submission_table(report: QuarterReport, wording: Wording) -> Table:
     """附件1: one row per action. A fill date in the report's year is written without the year."""
     rows = []
     for a in report.actions:
         info = a.info
-        state = "未报送" if not a.submitted else ("数据待核实" if a.data_pending else "已报送")
+        state = wording.label("submission_state", state=charts.submission_state(a))
         contact = "\n".join(v for v in (info.filler, info.phone) if v) if info else ""
         filled = _short_date(info.fill_date, report.report_date) if info and info.fill_date else ""
         rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, state, contact or "—",
-                     filled or "—", _check_result(a)))
-    return Table(("序号", "行动", "牵头单位", "报送情况", "填报人\n联系电话", "填报日期", "数据审核"), tuple(rows),
+                     filled or "—", wording.label("check_result", a=a)))
+    return Table(table_headers(wording, "submission", 7), tuple(rows),
                  (10.5, 32, 28, 21.5, 26, 20, 18),
                  ("center", "left", "left", "center", "center", "center", "center"), names=(2,),
                  keep_together=False)   # an attachment of its own: it may run over to the next page
@@ -246,13 +256,6 @@ def submission_table(report: QuarterReport) -> Table:
 
 def _short_date(day: dt.date, today: dt.date) -> str:
     return f"{day.month}月{day.day}日" if day.year == today.year else numfmt.cn_date(day)
-
-
-def _check_result(a: ActionResult) -> str:
-    if not a.submitted:
-        return "—"
-    found = [f"{label}{n}处" for label, n in (("错误", a.error_count), ("警告", a.warning_count)) if n]
-    return "\n".join(found) or "无误"
 
 
 # ------------------------------------------------------------------------------------ per action
@@ -288,8 +291,8 @@ def lay_out_action(doc: OfficialDocument, result: ActionResult, report: QuarterR
     }
     tables = {
         "指标进展": lambda: indicator_table(result, wording),
-        "重点任务": lambda: task_table(result),
-        "重大项目": lambda: project_table(result),
+        "重点任务": lambda: task_table(result, wording),
+        "重大项目": lambda: project_table(result, wording),
     }
     texts = {"说明": lambda: [] if attached else note_blocks(report, wording)}
     lay_out(doc, blocks, figures, tables, texts)
@@ -319,10 +322,6 @@ def _has_trend(ind: IndicatorResult) -> bool:
     return sum(1 for _, value in ind.trend if value is not None) >= 2
 
 
-INDICATOR_HEADERS = ("指标（单位）", "目标值\n（年份）", "完成值", "完成率", "时序\n进度", "差距\n（百分点）", "同比",
-                     "环比", "状态")
-
-
 def indicator_table(result: ActionResult, wording: Wording) -> Table:
     """指标进展: figures without units (the unit stands by the name), so the columns stay narrow.
     同比/环比 follow the sentences' rules: a rate (%) changes by percentage points, and a year-to-date
@@ -339,7 +338,7 @@ def indicator_table(result: ActionResult, wording: Wording) -> Table:
             "—" if ind.kind is Kind.FLOW else _change_cell(ind, ind.previous, ind.qoq), wording.status_label(ind),
         ))
         fills[(i, 8)] = light_shade(ind.status.light)
-    return Table(INDICATOR_HEADERS, tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),
+    return Table(table_headers(wording, "indicators", 9), tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),
                  ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
 
 
@@ -365,33 +364,27 @@ def _signed_points(ind: IndicatorResult) -> str:
     return "—" if ind.gap_points is None else _signed(ind.gap_points, 1)
 
 
-def task_table(result: ActionResult) -> Table:
+def task_table(result: ActionResult, wording: Wording) -> Table:
     rows, fills = [], {}
     for i, t in enumerate(result.tasks):
-        state = t.reported.value if t.reported else "未填报"
-        if t.overdue:
-            state += "\n（逾期）"
-        rows.append((str(i + 1), t.content, numfmt.cn_date(t.deadline) if t.deadline else "—", state,
-                     t.progress or "—"))
+        rows.append((str(i + 1), t.content, numfmt.cn_date(t.deadline) if t.deadline else "—",
+                     wording.label("task_cell", t=t), t.progress or "—"))
         if t.behind:
             fills[(i, 3)] = light_shade(Light.RED)
-    return Table(("序号", "任务内容", "完成时限", "完成状态", "进展情况"), tuple(rows), (12, 52, 26, 22, 44),
+    return Table(table_headers(wording, "tasks", 5), tuple(rows), (12, 52, 26, 22, 44),
                  ("center", "left", "center", "center", "left"), fills)
 
 
-def project_table(result: ActionResult) -> Table:
+def project_table(result: ActionResult, wording: Wording) -> Table:
     rows, fills = [], {}
     for i, p in enumerate(result.projects):
-        state = p.project_status.value if p.project_status else "—"
+        state = wording.label("project_cell", p=p)
         if p.late_start:
-            state += "\n（逾期）"
             fills[(i, 6)] = light_shade(Light.RED)
         rows.append((str(i + 1), p.name, numfmt.fmt_number(p.total_investment, 0),
                      numfmt.fmt_number(p.annual_plan, 0), numfmt.fmt_number(p.ytd_completed, 0),
                      numfmt.fmt_percent(p.completion), state, p.image_progress or "—"))
-    return Table(("序号", "项目名称", "总投资\n（万元）", "年度计划\n（万元）", "累计完成\n（万元）", "完成率",
-                  "项目\n状态", "形象进度"),
-                 tuple(rows), (10.5, 35, 18, 18, 18, 15, 18, 23.5),
+    return Table(table_headers(wording, "projects", 8), tuple(rows), (10.5, 35, 18, 18, 18, 15, 18, 23.5),
                  ("center", "left", "right", "right", "right", "right", "center", "left"), fills)
 
 
@@ -523,8 +516,6 @@ def _lookup(registry: Mapping[str, T], name: str, what: str) -> T:
     try:
         return registry[name]
     except KeyError:
-        from yc_reports.render.wording import WordingError
-
         known = "、".join(registry)
         raise WordingError(f"报告文字模板中的占位符“[[{what}:{name}]]”不存在，可用的有：{known}") from None
 
