@@ -79,3 +79,25 @@ def test_2025q4_ledger_closes_the_task_item_and_keeps_the_overdue_ones(evaluated
     assert states["2024Q3-03-1"] == ("overdue", None) and states["2024Q3-09-1"] == ("overdue", None)
     new = [i for i in summary["supervision"] if i["since"] == "2025Q4"]
     assert new and all(i["state"] == "open" and i["deadline"] == "2026-01-25" for i in new)
+
+
+def test_outcome_cells_wear_the_lights_print_safe_fills(evaluated):
+    """已完成 / 未完成 in the 终期评估's tables are filled as the 通报's lights are (render/palette.py: grey
+    levels 182 and 133 under black text), not in colours of their own."""
+    from docx.oxml.ns import qn
+
+    from yc_reports.analysis.model import Light
+    from yc_reports.render.palette import LIGHT_STYLES
+
+    root, _, _ = evaluated
+    [report] = (root / "outputs" / "终期评估_2022-2025").glob("*.docx")
+    fills: dict[str, set[str]] = {}
+    for table in docx.Document(report).tables:
+        for row in table.rows:
+            cell = row.cells[-1]
+            shading = cell._tc.find(".//" + qn("w:shd"))
+            if cell.text in ("已完成", "未完成", "逾期未完成", "逾期完成") and shading is not None:
+                fills.setdefault(cell.text, set()).add(shading.get(qn("w:fill")))
+    assert fills["已完成"] == {LIGHT_STYLES[Light.GREEN].fill}
+    assert fills["未完成"] == {LIGHT_STYLES[Light.RED].fill}
+    assert fills.get("逾期未完成", set()) | fills.get("逾期完成", set()) <= {LIGHT_STYLES[Light.RED].fill}

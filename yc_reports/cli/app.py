@@ -302,6 +302,8 @@ def assess_command(
     from yc_reports.analysis.assessment import Part
     from yc_reports.pipeline.assessment import make_assessment
     from yc_reports.render.assessment_doc import part_text, total_text
+    from yc_reports.render.reports import table_headers
+    from yc_reports.render.wording import Wording
 
     result = make_assessment(registry, year, inputs, out, date=_date(date))
     if not result.ok or result.assessment is None:
@@ -309,12 +311,14 @@ def assess_command(
         raise typer.Exit(EXIT_PROBLEMS)
     from rich.table import Table
 
+    wording = Wording.for_inputs(inputs)
     table = Table(title=f"{year}年度考核得分", title_justify="left")
-    for header in ("名次", "行动", "牵头单位", "指标完成", "任务和督办", "报送", "总分", "扣分项"):
+    for header in table_headers(wording, "assessment_terminal", 8):
         table.add_column(header)
     for s in result.assessment.scores:
         table.add_row(str(s.rank), f"第{s.action.cn_number}项", s.action.lead_units_text,
-                      *(part_text(s, p) for p in (Part.INDICATORS, Part.TASKS, Part.REPORTING)), total_text(s),
+                      *(part_text(s, p, wording) for p in (Part.INDICATORS, Part.TASKS, Part.REPORTING)),
+                      total_text(s),
                       str(len(s.deductions)))
     console = _console()
     console.print(table)

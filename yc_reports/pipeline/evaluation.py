@@ -51,7 +51,7 @@ def make_evaluation(registry: Registry, inputs_root: Path, out_root: Path, *,
         date = date or default_date(ev)
         with staged(target) as staging:
             compose_evaluation(ev, settings, wording, date).save(staging / report_file_name(registry.plan))
-            write_evaluation_workbook(ev, staging / workbook_file_name(registry.plan))
+            write_evaluation_workbook(ev, wording, staging / workbook_file_name(registry.plan))
             names = sorted(p.name for p in staging.iterdir())
     except (BuildError, EvaluationError) as exc:
         return EvaluateResult(ok=False, error=str(exc))

@@ -15,7 +15,7 @@ from yc_reports.analysis.assessment import ActionScore, Deduction, Part, YearAss
 from yc_reports.plan.registry import PlanInfo
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings
-from yc_reports.render.reports import Table, lay_out
+from yc_reports.render.reports import Table, lay_out, table_headers
 from yc_reports.render.wording import Wording
 
 PARTS = (Part.INDICATORS, Part.TASKS, Part.REPORTING)
@@ -45,15 +45,15 @@ def total_text(score: ActionScore) -> str:
     return points_text(printed_total(score))
 
 
-def part_text(score: ActionScore, part: Part) -> str:
+def part_text(score: ActionScore, part: Part, wording: Wording) -> str:
     found = next(p for p in score.parts if p.part is part)
-    return points_text(found.score) if found.applies else "不计分"
+    return points_text(found.score) if found.applies else wording.label("not_scored")
 
 
-def _part_value(score: ActionScore, part: Part) -> float | str:
+def _part_value(score: ActionScore, part: Part, wording: Wording) -> float | str:
     """A part's points as a number the office can sort and add, or 不计分."""
     found = next(p for p in score.parts if p.part is part)
-    return float(found.score) if found.applies else "不计分"
+    return float(found.score) if found.applies else wording.label("not_scored")
 
 
 def basis(deduction: Deduction, wording: Wording) -> str:
@@ -62,10 +62,10 @@ def basis(deduction: Deduction, wording: Wording) -> str:
     return str(macro(deduction, points_text))
 
 
-def score_table(a: YearAssessment) -> Table:
+def score_table(a: YearAssessment, wording: Wording) -> Table:
     rows = tuple((str(s.rank), f"第{s.action.cn_number}项", s.action.lead_units_text,
-                  *(part_text(s, p) for p in PARTS), total_text(s)) for s in a.scores)
-    return Table(("名次", "行动", "牵头单位", "指标\n完成", "重点任务\n和督办整改", "按时准确\n报送", "总分"), rows,
+                  *(part_text(s, p, wording) for p in PARTS), total_text(s)) for s in a.scores)
+    return Table(table_headers(wording, "assessment", 7), rows,
                  (12, 18, 42, 20, 26, 20, 18), ("center", "center", "left", "center", "center", "center", "center"))
 
 
@@ -78,7 +78,7 @@ def compose_assessment(a: YearAssessment, plan: PlanInfo, settings: DocumentSett
                              last=[s for s in a.scores if printed_total(s) == worst])
     settings = settings.resolved(plan)
     doc = OfficialDocument(settings, stamp=date)
-    lay_out(doc, blocks, {}, {"考核得分": lambda: score_table(a)})
+    lay_out(doc, blocks, {}, {"考核得分": lambda: score_table(a, wording)})
     doc.signature(plan.office, date)
     doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=date)
     return doc
@@ -91,26 +91,31 @@ def write_assessment_workbook(a: YearAssessment, plan: PlanInfo, wording: Wordin
     from yc_reports.render.summary_xlsx import Col, table_sheet
     from yc_reports.workbook.xlsx_io import save_workbook
 
-    title = f"{plan.short_name}{a.year}年度考核得分表"
+    def col(key: str, *, center: bool = False, wrap: bool = False) -> Col:
+        return Col(wording.label("column", key=key), center=center, wrap=wrap)
+
+    title = wording.label("assessment_workbook_title", plan=plan, year=a.year)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
-    scores = wb.create_sheet("得分")
-    cols = [Col("名次", center=True), Col("行动序号", center=True), Col("行动"), Col("牵头单位")]
-    cols += [Col(p.value, center=True) for p in PARTS] + [Col("总分", center=True), Col("扣分事项数", center=True)]
-    rows = [[s.rank, s.action.id, s.action.name, s.action.lead_units_text, *(_part_value(s, p) for p in PARTS),
-             float(printed_total(s)), len(s.deductions)] for s in a.scores]
-    table_sheet(scores, cols, rows, title)
-    detail = wb.create_sheet("扣分明细")
-    cols = [Col("行动序号", center=True), Col("牵头单位"), Col("考核部分"), Col("扣分", center=True),
-            Col("扣分依据", wrap=True)]
+    scores = wb.create_sheet(wording.label("sheet", key="scores"))
+    cols = [col("rank", center=True), col("action_id", center=True), col("action"), col("lead_units")]
+    cols += [Col(p.value, center=True) for p in PARTS] + [col("total", center=True),
+                                                          col("deduction_count", center=True)]
+    rows = [[s.rank, s.action.id, s.action.name, s.action.lead_units_text,
+             *(_part_value(s, p, wording) for p in PARTS), float(printed_total(s)), len(s.deductions)]
+            for s in a.scores]
+    table_sheet(scores, cols, rows, title, wording)
+    detail = wb.create_sheet(wording.label("sheet", key="deductions"))
+    cols = [col("action_id", center=True), col("lead_units"), col("part"), col("points", center=True),
+            col("basis", wrap=True)]
     rows = [[s.action.id, s.action.lead_units_text, d.part.value, float(d.points), basis(d, wording)]
             for s in a.scores for d in s.deductions]
-    table_sheet(detail, cols, rows, title)
-    rules = wb.create_sheet("考核规则")
+    table_sheet(detail, cols, rows, title, wording)
+    rules = wb.create_sheet(wording.label("sheet", key="rules"))
     from yc_reports.plan.registry import ASSESSMENT_LABELS
 
-    table_sheet(rules, [Col("规则"), Col("分值或每处扣分", center=True)],
+    table_sheet(rules, [col("rule"), col("rule_value", center=True)],
                 [[label, float(getattr(a.rules, key))] for key, label in ASSESSMENT_LABELS.items()],
-                title)
+                title, wording)
     save_workbook(wb, Path(path))
     return Path(path)

@@ -13,17 +13,17 @@ from pathlib import Path
 
 from yc_reports import numfmt
 from yc_reports.analysis.evaluation import Evaluation, Outcome, TaskOutcome
-from yc_reports.analysis.model import IndicatorResult
+from yc_reports.analysis.model import IndicatorResult, Light
 from yc_reports.plan.registry import PlanInfo
 from yc_reports.render import charts
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings
-from yc_reports.render.docx.xml import Shade, tint
+from yc_reports.render.docx.xml import Shade
 from yc_reports.render.evaluation_charts import lights_grid_chart
-from yc_reports.render.reports import Table, lay_out
+from yc_reports.render.reports import Table, lay_out, light_shade, table_headers
 from yc_reports.render.wording import Wording
 
-OUTCOME_LIGHTS = {Outcome.MET: "2E8B57", Outcome.NOT_MET: "C0392B"}
+OUTCOME_LIGHTS = {Outcome.MET: Light.GREEN, Outcome.NOT_MET: Light.RED}   # the lights' print-safe fills
 
 
 def folder_name(plan: PlanInfo) -> str:
@@ -48,7 +48,7 @@ def _figure(value: Decimal | None, decimals: int) -> str:
     return numfmt.fmt_number(value, decimals) if value is not None else "—"
 
 
-def targets_table(ev: Evaluation) -> Table:
+def targets_table(ev: Evaluation, wording: Wording) -> Table:
     rows: list[tuple[str, ...]] = []
     fills: dict[tuple[int, int], Shade] = {}
     shown = [t for t in ev.targets if t.outcome is not Outcome.NOT_SET]
@@ -58,21 +58,21 @@ def targets_table(ev: Evaluation) -> Table:
                      ("≤" if ind.direction.value == "ceiling" else "") + _figure(t.target, ind.decimals),
                      _figure(t.figure, ind.decimals), numfmt.fmt_percent(t.completion), t.outcome.label))
         if t.outcome in OUTCOME_LIGHTS:
-            fills[(i, 6)] = Shade(tint(OUTCOME_LIGHTS[t.outcome]))
-    return Table(("行动", "指标（单位）", "目标\n年份", "目标值", "完成值", "完成率", "结果"), tuple(rows),
+            fills[(i, 6)] = light_shade(OUTCOME_LIGHTS[t.outcome])
+    return Table(table_headers(wording, "evaluation_targets", 7), tuple(rows),
                  (19, 50, 14, 19, 19, 17, 18), ("center", "left", "center", "right", "right", "right", "center"),
                  fills, keep_together=False)
 
 
-def tasks_table(ev: Evaluation) -> Table:
+def tasks_table(ev: Evaluation, wording: Wording) -> Table:
     rows: list[tuple[str, ...]] = []
     fills: dict[tuple[int, int], Shade] = {}
     for i, t in enumerate(ev.tasks):
         rows.append((f"第{t.action.cn_number}项", t.content, numfmt.cn_date(t.deadline),
                      t.done_in.label if t.done_in else "—", t.outcome.label))
         if t.outcome in (TaskOutcome.UNFINISHED, TaskOutcome.LATE):
-            fills[(i, 4)] = Shade(tint("C0392B"))
-    return Table(("行动", "任务内容", "完成时限", "报告完成\n的季度", "结果"), tuple(rows), (19, 62, 27, 24, 24),
+            fills[(i, 4)] = light_shade(Light.RED)
+    return Table(table_headers(wording, "evaluation_tasks", 5), tuple(rows), (19, 62, 27, 24, 24),
                  ("center", "left", "center", "center", "center"), fills, keep_together=False)
 
 
@@ -90,42 +90,47 @@ def compose_evaluation(ev: Evaluation, settings: DocumentSettings, wording: Word
     doc = OfficialDocument(settings, stamp=date)
     figures = {"亮灯矩阵": lambda: [lights_grid_chart(ev, wording=wording)],
                "指标走势": lambda: [charts.trend_chart(r, wording=wording) for r in trends]}
-    lay_out(doc, blocks, figures, {"目标完成": lambda: targets_table(ev), "重点任务": lambda: tasks_table(ev)})
+    lay_out(doc, blocks, figures, {"目标完成": lambda: targets_table(ev, wording),
+                                   "重点任务": lambda: tasks_table(ev, wording)})
     doc.signature(plan.office, date)
     doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=date)
     return doc
 
 
-def write_evaluation_workbook(ev: Evaluation, path: Path) -> Path:
+def write_evaluation_workbook(ev: Evaluation, wording: Wording, path: Path) -> Path:
     """目标完成, 亮灯, 重点任务, 季度数值 (every indicator's figure in every quarter read)."""
     from openpyxl import Workbook
 
     from yc_reports.render.summary_xlsx import Col, table_sheet
     from yc_reports.workbook.xlsx_io import save_workbook
 
+    def col(key: str, number_format: str | None = None, *, center: bool = False, wrap: bool = False) -> Col:
+        return Col(wording.label("column", key=key), number_format, center=center, wrap=wrap)
+
     plan = ev.registry.plan
-    title = f"{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估表"
+    title = wording.label("evaluation_workbook_title", plan=plan)
     wb = Workbook()
     wb.remove(wb.worksheets[0])
-    ws = wb.create_sheet("目标完成")
-    table_sheet(ws, [Col("行动序号", center=True), Col("指标名称", wrap=True), Col("单位", center=True),
-                     Col("目标年份", center=True), Col("目标值"), Col("完成值"), Col("数据季度", center=True),
-                     Col("完成率", "0.0%"), Col("结果", center=True)],
+    ws = wb.create_sheet(wording.label("sheet", key="targets"))
+    table_sheet(ws, [col("action_id", center=True), col("indicator", wrap=True), col("unit", center=True),
+                     col("target_year", center=True), col("target"), col("figure"), col("figure_quarter", center=True),
+                     col("completion", "0.0%"), col("outcome", center=True)],
                 [[t.action.id, t.indicator.name, t.indicator.unit, t.year, _num(t.target), _num(t.figure),
                   t.figure_quarter.label if t.figure_quarter else "", _ratio(t.completion), t.outcome.label]
-                 for t in ev.targets], title)
-    lights = wb.create_sheet("亮灯")
-    table_sheet(lights, [Col("行动序号", center=True), Col("行动")] + [Col(q.label, center=True) for q in ev.quarters],
-                [[a.id, a.name, *(light.label if light else "—" for light in row)] for a, row in ev.lights], title)
-    tasks = wb.create_sheet("重点任务")
-    table_sheet(tasks, [Col("行动序号", center=True), Col("任务内容", wrap=True), Col("完成时限", "yyyy-mm-dd"),
-                        Col("报告完成的季度", center=True), Col("结果", center=True)],
+                 for t in ev.targets], title, wording)
+    lights = wb.create_sheet(wording.label("sheet", key="lights"))
+    table_sheet(lights, [col("action_id", center=True), col("action")] + [Col(q.label, center=True) for q in ev.quarters],
+                [[a.id, a.name, *(light.label if light else "—" for light in row)] for a, row in ev.lights], title,
+                wording)
+    tasks = wb.create_sheet(wording.label("sheet", key="tasks"))
+    table_sheet(tasks, [col("action_id", center=True), col("task", wrap=True), col("task_deadline", "yyyy-mm-dd"),
+                        col("done_in", center=True), col("outcome", center=True)],
                 [[t.action.id, t.content, t.deadline, t.done_in.label if t.done_in else "", t.outcome.label]
-                 for t in ev.tasks], title)
-    series = wb.create_sheet("季度数值")
+                 for t in ev.tasks], title, wording)
+    series = wb.create_sheet(wording.label("sheet", key="series"))
     results = [r for a in ev.final.actions for r in a.indicators]
-    table_sheet(series, [Col("指标名称", wrap=True), Col("单位", center=True)] + [Col(q.label) for q in ev.read],
-                [[r.name, r.unit, *(_num(dict(r.trend).get(q)) for q in ev.read)] for r in results], title)
+    table_sheet(series, [col("indicator", wrap=True), col("unit", center=True)] + [Col(q.label) for q in ev.read],
+                [[r.name, r.unit, *(_num(dict(r.trend).get(q)) for q in ev.read)] for r in results], title, wording)
     save_workbook(wb, Path(path))
     return Path(path)
 
