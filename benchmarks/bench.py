@@ -322,7 +322,7 @@ def table(results: dict[str, list[Run]], labels: dict[str, str], runs: int) -> l
         elif key in ("check", "help", "check_junk"):
             limit = TARGETS[f"{key}_s"]
             target = f"≤ {limit:.1f} s: {verdict(m.seconds <= limit)}"
-        lines.append(f"| {labels[key]} | {m.seconds:.2f} s | {m.peak_mb:.0f} MB | {m.peak_rss_mb:.0f} MB "
+        lines.append(f"| {labels[key]} | {m.seconds:.3f} s | {m.peak_mb:.0f} MB | {m.peak_rss_mb:.0f} MB "
                      f"| {target} |")
     ratio_floor = med["build"].seconds / med["floor"].seconds
     ratio_history = med["history20"].seconds / med["history1"].seconds
