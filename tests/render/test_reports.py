@@ -362,8 +362,11 @@ def test_action_report_sections_follow_the_data(built: Built):
                 if p.style.name.lower().startswith("heading")]
 
     assert headings(3) == ["一、总体情况", "二、主要指标完成情况", "三、重点任务推进情况", "四、重大项目建设情况",
-                           "五、存在的问题", "六、下一步工作计划"]
-    assert headings(7) == ["一、总体情况", "二、重点任务推进情况", "三、存在的问题", "四、下一步工作计划"]
+                           "五、督办事项整改情况", "六、存在的问题", "七、下一步工作计划"]
+    assert headings(7) == ["一、总体情况", "二、重点任务推进情况", "三、督办事项整改情况", "四、存在的问题",
+                           "五、下一步工作计划"]
+    assert headings(5) == ["一、总体情况", "二、主要指标完成情况", "三、重点任务推进情况", "四、重大项目建设情况",
+                           "五、存在的问题", "六、下一步工作计划"]   # no earlier 督办 item: no such section
     assert headings(6) == []
 
 
@@ -456,3 +459,24 @@ def test_the_office_words_the_table_headers_and_cells(tmp_path: Path):
     labels.write_text(text.replace("|形象进度", ""), "utf-8")
     with pytest.raises(WordingError, match=r"projects.*应有8列.*现有7列"):
         table_headers(Wording(template_dirs_for(tmp_path)), "projects", 8)
+
+
+def test_each_action_report_follows_its_earlier_supervision_items(built: Built):
+    """An action's report names every 督办 item of earlier 通报 for it, in the ledger's state (summary.json
+    `supervision`): 已销号 with the quarter, 正在整改, or 逾期未整改 with what the unit reported."""
+    said = {"closed": "经牵头单位整改到位", "open": "正在整改，尚在整改时限内", "overdue": "已超过整改时限，仍未整改到位"}
+    earlier = [i for i in built.summary["supervision"] if i["since"] != built.summary["quarter"]]
+    assert {i["state"] for i in earlier} >= {"closed", "overdue"}
+    for action_id in range(1, 11):
+        text = "\n".join(p.text for p in docx.Document(built.action_docx(action_id)).paragraphs)
+        mine = [i for i in earlier if i["action"] == action_id]
+        assert ("督办事项整改情况" in text) == bool(mine), action_id
+        for item in mine:
+            [line] = [line for line in text.split("\n") if line.startswith(f"“{item['item']}”（")]
+            assert f"{Quarter.parse(item['since']).label}督办" in line and said[item["state"]] in line, line
+            if item["state"] == "closed":
+                closed = Quarter.parse(item["closed_in"])
+                assert ("本季度予以销号" if closed == Q else f"已于{closed.label}销号") in line
+            if item["state"] == "overdue":
+                assert (f"牵头单位报告“{item['reported']}”" if item["reported"] else "牵头单位未报告整改情况") in line
+        assert f"前期通报的本行动督办事项{len(mine)}项" in text or not mine
