@@ -244,6 +244,7 @@ def test_office_builds_and_downloads_only_recorded_files(site: Site, http: httpx
     upload(http, site.industry, 3, filled(registry, 3))
     response = http.post(f"/admin/{site.admin}/build")
     assert response.status_code == 303
+    site.portal.wait_for_builds()   # the build runs in the background: under load it may not be done yet
     page = http.get(response.headers["location"])
     assert "第 1 次汇总" in page.text and "汇总表.xlsx" in page.text
     file = http.get(f"/admin/{site.admin}/builds/1/files/0")
