@@ -201,3 +201,33 @@ def test_a_green_lights_reason_says_what_holds_for_every_indicator(wording, stat
 
     reason = Reason(ReasonKind.ON_TRACK, indicators=tuple(indicator(status=s) for s in statuses))
     assert wording.fact(reason) == said
+
+
+def test_an_office_copy_from_an_earlier_version_lacks_new_macros_and_still_works(tmp_path):
+    """The office's labels.j2 and facts.j2 were exported by an earlier version: the macros added since
+    (here table_headers, and facts.j2's light_label) come from the shipped files; what the office changed
+    still prints."""
+    import re
+
+    from yc_reports.render.wording import export_templates, template_dirs_for
+
+    export_templates(tmp_path)
+    labels = tmp_path / "templates" / "labels.j2"
+    text = re.sub(r"\{%- macro table_headers\(table\) -%\}.*?\{%- endmacro -%\}", "", labels.read_text("utf-8"),
+                  flags=re.S)
+    assert "macro table_headers" not in text
+    labels.write_text(text.replace("{%- macro check_passed() -%}通过", "{%- macro check_passed() -%}校验通过"), "utf-8")
+    facts = tmp_path / "templates" / "facts.j2"
+    old_facts = re.sub(r"\{%- macro light_label\(a\) -%\}.*?\{%- endmacro -%\}", "", facts.read_text("utf-8"),
+                       flags=re.S)
+    assert "macro light_label" not in old_facts
+    facts.write_text(old_facts, "utf-8")
+    office = Wording(template_dirs_for(tmp_path))
+    assert office.label("check_passed") == "校验通过"
+    assert office.label("table_headers", table="tasks") == "序号|任务内容|完成时限|完成状态|进展情况"
+    import chart_fixtures
+
+    report = chart_fixtures.quarter_report()
+    assert [office.light_label(a) for a in report.actions] == [Wording().light_label(a) for a in report.actions]
+    with pytest.raises(WordingError, match="没有“no_such_label”"):
+        office.label("no_such_label")

@@ -168,6 +168,7 @@ class Wording:
         )
         self._facts: TemplateModule | None = None
         self._labels: TemplateModule | None = None
+        self._shipped_wording: Wording | None = None
 
     @classmethod
     def for_inputs(cls, inputs_root: Path | str | None) -> Wording:
@@ -220,8 +221,24 @@ class Wording:
 
     def _from_facts(self, macro: str, fact: object) -> str:
         """The macro `macro` of the facts template applied to `fact`, stripped."""
-        rendered: object = getattr(self._facts_module(), macro)(fact)
+        module = self._facts_module()
+        if not hasattr(module, macro):
+            shipped = self._shipped()
+            if shipped is not None:   # an office copy made before this macro existed: the shipped words
+                return shipped._from_facts(macro, fact)
+            raise WordingError(f"报告文字模板 {FACTS_TEMPLATE} 中没有“{macro}”")
+        rendered: object = getattr(module, macro)(fact)
         return str(rendered).strip()
+
+    def _shipped(self) -> Wording | None:
+        """The shipped templates alone, when the office's copies come first on the search path (else None).
+        The office's files override the shipped ones file by file; a macro its copy does not have — one
+        added by a later version of the program — is taken from the shipped file."""
+        if self.template_dirs == (default_template_dir(),):
+            return None
+        if self._shipped_wording is None:
+            self._shipped_wording = Wording(default_template_dir())
+        return self._shipped_wording
 
     def reasons(self, action: ActionResult) -> str:
         """An action's light reasons, joined with "；"."""
@@ -258,6 +275,9 @@ class Wording:
         try:
             macro = getattr(self._labels, name)
         except AttributeError:
+            shipped = self._shipped()
+            if shipped is not None:   # an office copy made before this label existed: the shipped words
+                return shipped.label(name, **context)
             raise WordingError(f"报告文字模板 {LABELS_TEMPLATE} 中没有“{name}”") from None
         try:
             return str(macro(**context)).strip()
