@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 
+from yc_reports.configfiles import chosen_file, parse_toml, read_text
 from yc_reports.plan.quarter import Quarter
 
 SHIPPED_PLAN = "plan_2022_2025.toml"
@@ -381,18 +382,8 @@ _PLAN_CACHE_CODE = ("plan/registry.py", "plan/schema.py", "plan/quarter.py", "js
 def load_registry(path: str | Path | None = None) -> Registry:
     """Load the shipped plan, or the office's own registry file at `path`."""
     if path is None:
-        text = SHIPPED_PLAN_PATH.read_text("utf-8")
-        where = SHIPPED_PLAN
-    else:
-        p = Path(path)
-        try:
-            text = p.read_text("utf-8")
-        except FileNotFoundError:
-            raise RegistryError(f"找不到计划配置文件：{p}") from None
-        except UnicodeDecodeError:
-            raise RegistryError(f"计划配置文件 {p} 不是 UTF-8 编码的文本，请用记事本另存为 UTF-8 后重试") from None
-        where = str(p)
-    return registry_from_text(text, where)
+        return registry_from_text(SHIPPED_PLAN_PATH.read_text("utf-8"), SHIPPED_PLAN)
+    return registry_from_text(read_text(Path(path), PLAN_FILE_KIND, RegistryError), str(path))
 
 
 def registry_from_text(text: str, where: str) -> Registry:
@@ -406,13 +397,7 @@ def registry_from_text(text: str, where: str) -> Registry:
     cached = store.load(key, Registry)
     if cached is not None:
         return replace(cached, source_path=where)
-    import tomllib
-
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise RegistryError(f"计划配置文件 {where} 格式有误（{exc}），请对照示例修改") from None
-    registry = parse_registry(raw, where)
+    registry = parse_registry(parse_toml(text, where, PLAN_FILE_KIND, RegistryError), where)
     store.store(key, registry)
     return registry
 
@@ -438,13 +423,9 @@ def _plan_cache_key(text: str) -> str:
 
 
 OFFICE_PLAN_FILE = "plan.toml"
+PLAN_FILE_KIND = "计划配置文件"   # how messages name the file
 
 
 def resolve_registry(plan_path: str | Path | None, inputs_root: str | Path = "inputs") -> Registry:
     """The registry a command uses: the one named, else the office's `inputs/plan.toml`, else the shipped plan."""
-    if plan_path is not None:
-        return load_registry(plan_path)
-    office_copy = Path(inputs_root) / OFFICE_PLAN_FILE
-    if office_copy.is_file():
-        return load_registry(office_copy)
-    return load_registry(None)
+    return load_registry(chosen_file(plan_path, inputs_root, OFFICE_PLAN_FILE))

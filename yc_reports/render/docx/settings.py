@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import re
 import string
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
@@ -20,6 +19,7 @@ from typing import Annotated, Any, get_type_hints
 
 from pydantic import ConfigDict, PlainValidator, TypeAdapter, ValidationError, with_config
 
+from yc_reports.configfiles import chosen_file, parse_toml, read_text
 from yc_reports.plan.registry import PlanInfo
 
 SHIPPED_SETTINGS = "document.toml"
@@ -297,16 +297,8 @@ def load_document_settings(path: str | Path | None = None) -> DocumentSettings:
                          SHIPPED_SETTINGS)
     raw, where = shipped, SHIPPED_SETTINGS
     if path is not None:
-        p = Path(path)
-        try:
-            text = p.read_text("utf-8")
-        except FileNotFoundError:
-            raise DocumentSettingsError(f"找不到文档格式配置文件：{p}") from None
-        except UnicodeDecodeError:
-            raise DocumentSettingsError(
-                f"文档格式配置文件 {p} 不是 UTF-8 编码的文本，请用记事本另存为 UTF-8 后重试") from None
-        where = str(p)
-        office = _read_toml(text, where)
+        where = str(path)
+        office = _read_toml(read_text(Path(path), _FILE_KIND, DocumentSettingsError), where)
         raw = {**shipped, **{name: {**shipped.get(name, {}), **values} if isinstance(values, dict) else values
                              for name, values in office.items()}}
     try:
@@ -337,19 +329,14 @@ def _message(error: Any) -> str:
 
 def resolve_document_settings(path: str | Path | None, inputs_root: str | Path = "inputs") -> DocumentSettings:
     """The settings a command uses: the file named, else the office's inputs/document.toml, else the shipped."""
-    if path is not None:
-        return load_document_settings(path)
-    office_copy = Path(inputs_root) / OFFICE_SETTINGS_FILE
-    if office_copy.is_file():
-        return load_document_settings(office_copy)
-    return load_document_settings(None)
+    return load_document_settings(chosen_file(path, inputs_root, OFFICE_SETTINGS_FILE))
 
 
 def _read_toml(text: str, where: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DocumentSettingsError(f"文档格式配置文件 {where} 格式有误（{exc}），请对照示例修改") from None
+    return parse_toml(text, where, _FILE_KIND, DocumentSettingsError)
+
+
+_FILE_KIND = "文档格式配置文件"   # how messages name the file
 
 
 def _geometry_faults(page: PageSetup) -> Iterator[tuple[str, str]]:
