@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import os
 import types
 import typing
+from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
 from functools import cache
@@ -40,6 +42,16 @@ def user_cache_dir() -> Path | None:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("yc-reports", appauthor=False))
+
+
+def source_fingerprint(package: Path, files: Iterable[Path], salt: str) -> str:
+    """A hash of source files (their paths under `package` and their bytes) and `salt`: a cache keyed by it
+    is never read by code other than the code that wrote it."""
+    digest = hashlib.sha256(salt.encode())
+    for path in files:
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 # ------------------------------------------------------------------------------------ codec

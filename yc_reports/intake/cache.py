@@ -16,7 +16,7 @@ from pathlib import Path
 
 from yc_reports.intake.records import ParseResult
 from yc_reports.issues import IssueCode, make_issue
-from yc_reports.jsoncache import JsonStore
+from yc_reports.jsoncache import JsonStore, source_fingerprint
 from yc_reports.plan.registry import Registry
 
 CACHE_FORMAT = 3          # bump when the records' layout changes (1 was the pickle cache, 2 the first JSON)
@@ -29,12 +29,8 @@ Progress = Callable[[str, int, int], None]
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of the package's source: any change to the parser (or what it uses) invalidates the cache."""
-    digest = hashlib.sha256(f"format={CACHE_FORMAT}".encode())
     package = Path(__file__).resolve().parents[1]
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return source_fingerprint(package, sorted(package.rglob("*.py")), f"format={CACHE_FORMAT}")
 
 
 def registry_fingerprint(registry: Registry) -> str:

@@ -411,11 +411,10 @@ def parse_registry(raw: dict[str, Any], where: str) -> Registry:
 
 @cache
 def _code_fingerprint() -> str:
+    from yc_reports.jsoncache import source_fingerprint
+
     package = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256(f"format={PLAN_CACHE_FORMAT}".encode())
-    for name in _PLAN_CACHE_CODE:
-        digest.update(name.encode() + b"\0" + (package / name).read_bytes())
-    return digest.hexdigest()
+    return source_fingerprint(package, [package / name for name in _PLAN_CACHE_CODE], f"format={PLAN_CACHE_FORMAT}")
 
 
 def _plan_cache_key(text: str) -> str:
