@@ -7,7 +7,6 @@ from the records' annotated field types; its errors become one Chinese sentence 
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -16,7 +15,6 @@ from pydantic import TypeAdapter, ValidationError
 
 from yc_reports.plan.registry import (  # the names the records' string annotations use
     ASSESSMENT_LABELS,
-    SHIPPED_PLAN_PATH,
     Action,
     Assessment,
     PlanInfo,
@@ -27,6 +25,7 @@ from yc_reports.plan.registry import (  # the names the records' string annotati
     _Fault,
     _Negative,
     _NotEmpty,
+    load_registry,
     normalise_placeholder,
 )
 
@@ -81,15 +80,12 @@ def validate_plan(raw: dict[str, Any], where: str) -> Registry:
         raise fail(loc, what) from None
     for loc, what in _cross_field_faults(plan_file):
         raise fail(loc, what)
-    texts = plan_file.texts or _PLAN_FILE.validate_python(_shipped_raw()).texts
-    assert texts is not None
+    if plan_file.texts is not None:
+        placeholders = frozenset(filter(None, map(normalise_placeholder, plan_file.texts.placeholders)))
+    else:   # the shipped plan's list (it has [texts]), read as every command reads it: through the plan cache
+        placeholders = load_registry(None).placeholders
     return Registry(plan=plan_file.plan, thresholds=plan_file.thresholds, actions=plan_file.actions,
-                    source_path=where, assessment=plan_file.assessment,
-                    placeholders=frozenset(filter(None, map(normalise_placeholder, texts.placeholders))))
-
-
-def _shipped_raw() -> dict[str, Any]:
-    return tomllib.loads(SHIPPED_PLAN_PATH.read_text("utf-8"))
+                    source_path=where, assessment=plan_file.assessment, placeholders=placeholders)
 
 
 def _message(error: Any) -> tuple[Loc, str]:
