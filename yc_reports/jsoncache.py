@@ -2,8 +2,8 @@
 
 JSON (not pickle): reading an entry can never run code, and a person can read it. Records are encoded
 from their dataclass fields and decoded by their type hints: Decimal as its exact text, dates in ISO
-form, enums by value, Quarter as "2025Q3", a dict as an object (keys as text), a frozenset as a sorted
-list. A cache is only ever a shortcut: an entry that cannot be read, or does not decode to exactly the
+form, enums by value, Quarter as "2025Q3", a Fraction as "n/d", a dict as an object (keys as text), a
+frozenset as a sorted list. A cache is only ever a shortcut: an entry that cannot be read, or does not decode to exactly the
 records' types, is ignored (and rewritten by its owner); an entry that cannot be written only costs time.
 """
 
@@ -19,6 +19,7 @@ import typing
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,7 +66,7 @@ def encode(value: Any) -> Any:
         return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
-    if isinstance(value, Decimal):
+    if isinstance(value, (Decimal, Fraction)):
         return str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
@@ -80,8 +81,11 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def decode(kind: Any, data: Any) -> Any:
-    """`data` (from `encode`) as an instance of `kind` (a type hint); DecodeError when it does not fit."""
+def decode(kind: Any, data: Any, *, lenient: bool = False) -> Any:
+    """`data` (from `encode`) as an instance of `kind` (a type hint); DecodeError when it does not fit.
+
+    `lenient`: a record's field missing from `data` takes the field's default (a record written before the
+    field was added); a cache is never lenient, the office's record is (it outlives the code that wrote it)."""
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = typing.get_args(kind)
@@ -89,17 +93,21 @@ def decode(kind: Any, data: Any) -> Any:
             return None
         for option in options:
             if option is not type(None):
-                return decode(option, data)
+                return decode(option, data, lenient=lenient)
     if origin in (tuple, frozenset):
         if not isinstance(data, list):
             raise DecodeError(kind)
-        item = typing.get_args(kind)[0]
-        return origin(decode(item, v) for v in data)
+        args = typing.get_args(kind)
+        if origin is tuple and not (len(args) == 2 and args[1] is Ellipsis):   # a fixed tuple: tuple[A, B]
+            if len(args) != len(data):
+                raise DecodeError(kind)
+            return tuple(decode(a, v, lenient=lenient) for a, v in zip(args, data, strict=True))
+        return origin(decode(args[0], v, lenient=lenient) for v in data)
     if origin is dict:
         if not isinstance(data, dict):
             raise DecodeError(kind)
         key_kind, value_kind = typing.get_args(kind)
-        return {_decode_key(key_kind, k): decode(value_kind, v) for k, v in data.items()}
+        return {_decode_key(key_kind, k): decode(value_kind, v, lenient=lenient) for k, v in data.items()}
     try:
         if kind is Quarter:
             return Quarter.parse(data)
@@ -107,12 +115,17 @@ def decode(kind: Any, data: Any) -> Any:
             if not isinstance(data, dict):
                 raise DecodeError(kind)
             hints = _hints(kind)
-            return kind(**{f.name: decode(hints[f.name], data[f.name]) for f in dataclasses.fields(kind)
-                           if f.init})
+            return kind(**{f.name: decode(hints[f.name], data[f.name], lenient=lenient)
+                           for f in dataclasses.fields(kind) if f.init and (f.name in data or not lenient
+                                                                            or not _has_default(f))})
         if isinstance(kind, type) and issubclass(kind, Enum):
             return kind(data)
         if kind is Decimal:
             return Decimal(_typed(data, str))
+        if kind is Fraction:
+            return Fraction(_typed(data, str))
+        if kind is dt.datetime:
+            return dt.datetime.fromisoformat(_typed(data, str))
         if kind is dt.date:
             return dt.date.fromisoformat(_typed(data, str))
         if kind in (str, int, bool):
@@ -125,6 +138,10 @@ def decode(kind: Any, data: Any) -> Any:
 @cache
 def _hints(kind: type) -> dict[str, Any]:
     return typing.get_type_hints(kind)
+
+
+def _has_default(f: dataclasses.Field[Any]) -> bool:
+    return f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
 
 
 def _decode_key(kind: Any, key: str) -> Any:

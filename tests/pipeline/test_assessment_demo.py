@@ -34,11 +34,14 @@ def parts(s):
 def test_three_units_scored_by_hand_from_the_default_rules(assessed):
     _, _, result = assessed
     # 第三项 市经信局: 绿色工厂 10/12 and 绿色园区 1/2 未完成 (−10 −10 of 50); the 2025 task
-    # 化工产业绿色制造体系 unfinished (−5) and 督办 2024Q3-03-1 overdue (−3) of 30; reported every
-    # quarter on time without errors: 20. (30 + 22 + 20) / 100 × 100 = 72.
+    # 化工产业绿色制造体系 unfinished (−5 of 30); 督办 2024Q3-03-1 overdue, but it is the 绿色园区 matter already
+    # deducted as 未完成: named with that deduction, not deducted again; no receipt on record, so no lateness
+    # judged, and no errors: 20. (30 + 25 + 20) / 100 × 100 = 75.
     third = score(result, 3)
-    assert parts(third) == {Part.INDICATORS: (True, 30), Part.TASKS: (True, 22), Part.REPORTING: (True, 20)}
-    assert third.total == 72 and third.rank == 10
+    assert parts(third) == {Part.INDICATORS: (True, 30), Part.TASKS: (True, 25), Part.REPORTING: (True, 20)}
+    assert third.total == 75 and third.rank == 9    # shared with 第十项
+    [parks] = [d for d in third.deductions if d.subject == "建设绿色园区数量"]
+    assert [o.rule for o in parks.also] == ["overdue_item"]
     # 第九项 市住建局: no indicators (part not scored); red in 2024Q3 (its 2025 task reported 滞后, and the
     # 城乡生活垃圾焚烧发电二期 project at 0 of its annual plan), so two 督办 items, 2024Q3-09-1 and 2024Q3-09-2,
     # both overdue at the year's end (−3 −3 of 30); 2025Q3's workbook had an error (−2 of 20):
@@ -62,8 +65,9 @@ def test_every_deduction_has_its_basis_in_the_report_and_the_workbook(assessed):
     folder = root / "outputs" / "2025年度考核"
     [report] = folder.glob("*.docx")
     text = "\n".join(p.text for p in docx.Document(report).paragraphs)
-    assert "（七）第三项“建设绿色制造体系”（市经信局），得分72分" in text
-    assert "2024年第三季度督办事项“建设绿色园区数量”超过整改时限（2024年10月25日）未整改到位，扣3分" in text
+    assert "（六）第三项“建设绿色制造体系”（市经信局），得分75分" in text
+    assert ("“建设绿色园区数量”未完成2025年目标；该事项为2024年第三季度督办事项，超过整改时限（2024年10月25日）"
+            "未整改到位，同属一事，不重复扣分，扣10分") in text
     assert "2025Q3" not in text and "100.0" not in text
     [book] = folder.glob("*.xlsx")
     wb = openpyxl.load_workbook(book)
@@ -81,7 +85,8 @@ def test_rules_changed_in_the_plan_change_the_scores(assessed, tmp_path):
     registry = load_registry(tmp_path / "plan.toml")
     assert registry.assessment.overdue_item == Decimal(10)
     result = make_assessment(registry, 2025, root / "inputs", tmp_path / "out")
-    assert score(result, 3).total == 65      # 30 + (30 − 5 − 10) + 20
+    assert score(result, 9).total == 56      # ((30 − 10 − 10) + 18) / 50 × 100
+    assert score(result, 3).total == 75      # its overdue item is the 绿色园区 matter, deducted once (10 either way)
 
 
 def test_assess_without_the_years_fourth_quarter_says_so(assessed, tmp_path):

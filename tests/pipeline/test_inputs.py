@@ -1,4 +1,4 @@
-"""Reading the earlier quarters' folders through the parse cache (pipeline.inputs.read_history)."""
+"""Reading the earlier quarters' folders through the parse cache (pipeline.past.read_past, no record)."""
 
 from __future__ import annotations
 
@@ -10,15 +10,20 @@ import pytest
 import factory
 from report_fixtures import D
 from yc_reports.intake import cache as C
-from yc_reports.pipeline import inputs as P
+from yc_reports.pipeline.past import read_past
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import load_registry
+from yc_reports.record.store import Record
 
 REGISTRY = load_registry()
 Q = Quarter(2025, 3)
 
 
 write = factory.write_in_quarter_folder
+
+
+def read_history(registry, quarter, inputs, cache, progress=None):
+    return read_past(registry, quarter, inputs, cache, Record(inputs / "record.sqlite"), progress=progress).history
 
 
 def folder_hash(root: Path) -> str:
@@ -47,7 +52,7 @@ def inputs(tmp_path: Path) -> Path:
 
 def test_read_history_from_folders(inputs: Path, tmp_path: Path):
     cache = C.ParseCache(REGISTRY, tmp_path / "outputs" / ".cache")
-    h = P.read_history(REGISTRY, Q, inputs, cache)
+    h = read_history(REGISTRY, Q, inputs, cache)
     assert h.quarters == (Quarter(2024, 3), Quarter(2025, 1), Quarter(2025, 2))
     assert h.trend("green_products") == ((Quarter(2024, 3), D(1)), (Quarter(2025, 1), D(2)), (Quarter(2025, 2), D(3)))
     assert h.previous("tourism_revenue") == D(620)
@@ -58,9 +63,9 @@ def test_read_history_from_folders(inputs: Path, tmp_path: Path):
 def test_cache_makes_the_second_read_parse_nothing(inputs: Path, tmp_path: Path):
     before = folder_hash(inputs)
     first = C.ParseCache(REGISTRY, tmp_path / "out" / ".cache")
-    h1 = P.read_history(REGISTRY, Q, inputs, first)
+    h1 = read_history(REGISTRY, Q, inputs, first)
     second = C.ParseCache(REGISTRY, tmp_path / "out" / ".cache")
-    h2 = P.read_history(REGISTRY, Q, inputs, second)
+    h2 = read_history(REGISTRY, Q, inputs, second)
     assert (first.misses, second.misses, second.hits) == (6, 0, 6)
     assert h1 == h2
     assert folder_hash(inputs) == before          # the cache lives with the outputs, never the inputs
@@ -69,5 +74,5 @@ def test_cache_makes_the_second_read_parse_nothing(inputs: Path, tmp_path: Path)
 
 def test_progress_is_reported_per_file(inputs: Path, tmp_path: Path):
     seen = []
-    P.read_history(REGISTRY, Q, inputs, C.ParseCache(REGISTRY, None), progress=lambda *a: seen.append(a))
+    read_history(REGISTRY, Q, inputs, C.ParseCache(REGISTRY, None), progress=lambda *a: seen.append(a))
     assert seen[0] == ("读取往期数据", 0, 6) and seen[-1] == ("读取往期数据", 6, 6)

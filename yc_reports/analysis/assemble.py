@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from yc_reports.analysis import checks
 from yc_reports.analysis.history import History, consistency_issues
@@ -29,6 +30,9 @@ from yc_reports.issues import Issue, IssueCode, Severity, has_errors, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Indicator, Registry
 from yc_reports.workbook.layout import SHEET_INDICATORS
+
+if TYPE_CHECKING:   # the Past is built by analysis/past.py, which assembles earlier drafts with this module
+    from yc_reports.analysis.past import Past, ReceiptFact
 
 _ACTION_NUMBER_RE = re.compile(r"第\s*0*(\d{1,2})\s*项")
 
@@ -60,36 +64,73 @@ def guess_action_id(file_name: str, registry: Registry) -> int | None:
 
 
 def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],
-                    history: History | None = None, *, report_date: dt.date | None = None,
-                    extra_issues: Iterable[Issue] = (), with_ledger: bool = True) -> QuarterReport:
+                    history: History | None = None, *, past: Past | None = None,
+                    report_date: dt.date | None = None, extra_issues: Iterable[Issue] = (),
+                    with_ledger: bool = True) -> QuarterReport:
     """The quarter's report model. `current` are this quarter's parse results (file names relative to
-    the inputs folder); `extra_issues` are folder-level issues (stray files) to report as well;
-    `with_ledger` False leaves the 督办 ledger out (an earlier quarter re-assembled for the ledger)."""
-    history = history or History(quarter=quarter)
+    the inputs folder); `past` what is known of the quarters before (analysis/past.py: the history, the
+    督办 ledger, issued stage results, the office's settings and receipts for this quarter) — without it,
+    every earlier quarter in `history` is taken as a draft; `extra_issues` are folder-level issues (stray
+    files) to report as well; `with_ledger` False leaves the 督办 ledger out (an earlier draft assembled
+    for the ledger)."""
+    if past is None:
+        from yc_reports.analysis.past import past_from_history
+
+        past = past_from_history(registry, quarter, history or History(quarter=quarter))
+    history = past.history
+    setup = past.setup
     current = sorted(current, key=lambda r: r.file)
     issues: list[Issue] = list(extra_issues) + [i for r in current for i in r.issues]
     received = _sort_received(registry, quarter, current, issues)
-    actions = [_action_result(registry, quarter, action, received.get(action.id, _Received()), history, issues)
+    actions = [_action_result(registry, quarter, action, received.get(action.id, _Received()), past, issues)
                for action in registry.actions]
     issues = _unique(sorted(issues, key=sort_key))
-    actions = [_with_counts(a, issues) for a in actions]
+    actions = [_with_verdicts(_with_receipt(_with_counts(a, issues), received.get(a.action.id), setup.receipts),
+                              past.verdicts) for a in actions]
     report = QuarterReport(
         plan=registry.plan, quarter=quarter, time_progress=quarter.year_progress,
-        report_date=report_date or checks.default_report_date(quarter), issue_number=quarter.q,
-        actions=tuple(actions), issues=tuple(issues), commendations=checks.commendations(actions),
-        supervision=checks.supervision(actions), attention=checks.attention(actions),
-        history_quarters=history.quarters)
-    return _with_ledger(registry, report, received, history) if with_ledger else report
+        report_date=report_date or setup.report_date or checks.default_report_date(quarter),
+        issue_number=quarter.q, actions=tuple(actions), issues=tuple(issues),
+        commendations=checks.commendations(actions), supervision=checks.supervision(actions),
+        attention=checks.attention(actions), history_quarters=history.quarters,
+        deadline=setup.deadline or checks.default_deadline(quarter), doc_number=setup.doc_number,
+        first_collected=past.first_collected)
+    return _with_ledger(report, received, past) if with_ledger else report
 
 
-def _with_ledger(registry: Registry, report: QuarterReport, received: dict[int, _Received],
-                 history: History) -> QuarterReport:
-    """The 督办 ledger up to this quarter (issue #12; yc_reports.analysis.supervision). The units'
-    整改落实 reports come from the workbook used for each action (none while duplicates are pending)."""
-    from yc_reports.analysis.supervision import quarter_ledger  # it assembles earlier quarters: imported late
+def _with_ledger(report: QuarterReport, received: dict[int, _Received], past: Past) -> QuarterReport:
+    """The 督办 ledger at this quarter's end: the ledger before it (issued or derived) advanced by this
+    quarter's list and the units' 整改落实 reports from the workbook used for each action (none while
+    duplicates are pending), and the items the office closed this quarter."""
+    from yc_reports.analysis.supervision import QuarterListing, advance_ledger, reports_of
 
     used = [r.usable[0].submission for r in received.values() if len(r.usable) == 1]
-    return replace(report, ledger=quarter_ledger(registry, report.quarter, report.supervision, used, history))
+    listing = QuarterListing(report.quarter, report.supervision, reports_of(used), report_date=report.report_date,
+                             closures=past.setup.closures)
+    return replace(report, ledger=advance_ledger(past.ledger, listing))
+
+
+def _with_verdicts(result: ActionResult, verdicts: dict[str, IndicatorResult]) -> ActionResult:
+    """A stage result already issued stands as issued: an expired target is judged once."""
+    if not any(not r.current and r.key in verdicts for r in result.indicators):
+        return result
+    return replace(result, indicators=tuple(verdicts[r.key] if not r.current and r.key in verdicts else r
+                                            for r in result.indicators))
+
+
+def _with_receipt(result: ActionResult, received: _Received | None,
+                  receipts: Sequence[ReceiptFact]) -> ActionResult:
+    """When the office received the workbook this action's report uses: the receipt of that very file
+    (by its sha256), else a date the office entered for the action without a file."""
+    if received is None or not received.usable:
+        return result
+    digests = {u.submission.sha256 for u in received.usable}
+    mine = [r for r in receipts if r.action_id == result.action.id]
+    matching = [r for r in mine if r.sha256 in digests] or [r for r in mine if not r.sha256]
+    if not matching:
+        return result
+    first = min(matching, key=lambda r: r.received_at)
+    return replace(result, received_at=first.received_at, receipt_source=first.source)
 
 
 def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[ParseResult],
@@ -126,8 +167,9 @@ def _sort_received(registry: Registry, quarter: Quarter, current: Sequence[Parse
 
 
 def _action_result(registry: Registry, quarter: Quarter, action: Action, received: _Received,
-                   history: History, issues: list[Issue]) -> ActionResult:
+                   past: Past, issues: list[Issue]) -> ActionResult:
     """One action's result from what arrived for it."""
+    history = past.history
     if len(received.usable) > 1:
         names = [u.result.file for u in received.usable]
         for name in names:

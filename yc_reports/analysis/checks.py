@@ -512,6 +512,14 @@ def attention(actions: Iterable[ActionResult]) -> tuple[SupervisionItem, ...]:
                  for i in _items(a, supervised=False))
 
 
+REPORT_WITHIN_DAYS = 10   # the units report within 10 days of the quarter's end (the default deadline)
+
+
+def default_deadline(quarter: Quarter) -> dt.date:
+    """报送截止日期 when the office set none: 2025Q3 → 2025-10-10."""
+    return quarter.end_date + dt.timedelta(days=REPORT_WITHIN_DAYS)
+
+
 def default_report_date(quarter: Quarter) -> dt.date:
     """The 10th of the month after the quarter ends: 2025Q3 → 2025-10-10, 2025Q4 → 2026-01-10."""
     end = quarter.end_date

@@ -11,8 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
 from fractions import Fraction
 
-from yc_reports.analysis.ledger import LedgerItem
-from yc_reports.intake.records import BasicInfo, ProjectStatus, TaskStatus
+from yc_reports.intake.records import BasicInfo, ProjectStatus, RectificationState, TaskStatus
 from yc_reports.issues import Issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Direction, Kind, PlanInfo
@@ -235,6 +234,43 @@ class SupervisionItem:
         return self.reason.kind in DATA_KINDS
 
 
+class LedgerState(str, Enum):
+    OPEN = "open"          # 整改中: listed, its deadline not yet passed
+    CLOSED = "closed"      # 已销号: reported done and no longer red, or closed by the office with a reason
+    OVERDUE = "overdue"    # 逾期未整改: still open after its deadline
+
+    @property
+    def label(self) -> str:
+        return {"open": "整改中", "closed": "已销号", "overdue": "逾期未整改"}[self.value]
+
+
+@dataclass(frozen=True)
+class LedgerItem:
+    """One 督办 item, as known at the end of the quarter being built."""
+
+    id: str                     # 2025Q3-03-1: the quarter it was first listed, the action, the item
+    action_id: int
+    action_name: str
+    lead_units: str
+    reason: Reason              # what is behind (an indicator, a task or a project) and why, as first listed
+    unit_problem: str           # what the unit wrote as the problem when first listed
+    since: Quarter              # the quarter of the 通报 that first listed it
+    deadline: dt.date           # 整改时限 set in that 通报
+    state: LedgerState
+    closed_in: Quarter | None = None          # the quarter whose reports closed it
+    listed_now: bool = False                  # still on this quarter's 督促整改 list
+    reported: RectificationState | None = None  # the unit's latest 整改状态
+    measures: str = ""                        # the unit's latest 整改措施
+    progress: str = ""                        # the unit's latest 整改进展
+    text: str = ""              # the 督办事项 as printed when issued ("" in a draft: the wording says it)
+    plan_id: str = ""           # the plan it was raised under (another plan's item is 上期方案)
+    closed_reason: str = ""     # why the office closed it itself ("" when closed on the unit's report)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is not LedgerState.CLOSED
+
+
 @dataclass(frozen=True)
 class Commendation:
     """An action proposed for 通报表扬, with what it achieved."""
@@ -261,6 +297,8 @@ class ActionResult:
     warning_count: int = 0
     grey_reason: GreyReason | None = None
     data_complete: bool = False        # submitted, no error, every due figure and every task state given
+    received_at: dt.datetime | None = None   # when the office received the workbook used (None: not on record)
+    receipt_source: str = ""           # "portal" (an upload's receipt) or "office" (a date the office entered)
 
     @property
     def current_indicators(self) -> tuple[IndicatorResult, ...]:
@@ -289,6 +327,9 @@ class QuarterReport:
     attention: tuple[SupervisionItem, ...] = ()   # 关注（提醒）: yellow actions' items
     history_quarters: tuple[Quarter, ...] = field(default=())
     ledger: tuple[LedgerItem, ...] = ()   # every 督办 item up to this quarter (analysis/supervision.py)
+    deadline: dt.date | None = None       # 报送截止日期 (the office's setting, else the default)
+    doc_number: str = ""                  # 文号 the office set for this quarter ("" : from document.toml)
+    first_collected: Quarter | None = None   # the office's first collected quarter (None: not known)
 
     def action(self, action_id: int) -> ActionResult:
         return next(a for a in self.actions if a.action.id == action_id)

@@ -13,13 +13,12 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 
+from yc_reports.analysis.checks import default_deadline
 from yc_reports.analysis.ledger import LedgerItem, LedgerState
 from yc_reports.analysis.model import Light, QuarterReport, Reason
 from yc_reports.analysis.supervision import RECTIFY_DAYS
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action
-
-REPORT_WITHIN_DAYS = 10   # 各牵头单位要于每季度结束后10日内报送调度数据
 
 
 class NoticeKind(str, Enum):
@@ -43,7 +42,7 @@ def notice_facts(report: QuarterReport) -> tuple[NoticeFacts, ...]:
     """Every notice of the quarter, 催报 first, each kind in action order."""
     office = report.plan.office
     chase = [NoticeFacts(NoticeKind.CHASE, a.action, report.quarter, office,
-                         report.quarter.end_date + dt.timedelta(days=REPORT_WITHIN_DAYS))
+                         report.deadline or default_deadline(report.quarter))
              for a in report.actions if a.light is Light.GREY]
     reply_by = report.report_date + dt.timedelta(days=RECTIFY_DAYS)
     supervise = []

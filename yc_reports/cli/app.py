@@ -133,16 +133,47 @@ def _require_in_plan(registry: Registry, quarter: Quarter) -> None:
             "如需调度新一期方案，请用 --plan 指定新的计划配置文件。")
 
 
-def _quarter_inputs(quarter: str, inputs: Path | None, plan: Path | None) -> tuple[Quarter, Path, Registry]:
+def _quarter_inputs(quarter: str, inputs: Path | None, plan: Path | None, *,
+                    issued_ok: bool = False) -> tuple[Quarter, Path, Registry]:
     """The quarter, its inputs folder (default inputs/QUARTER/) and the plan that covers it; a usage problem
-    when the quarter is outside the plan or the folder is missing."""
+    when the quarter is outside the plan or the folder is missing (`issued_ok`: unless the quarter is issued,
+    read from the office's record)."""
     q = _quarter(quarter)
     inputs_dir = inputs or Path("inputs") / str(q)
     registry = _registry(plan, inputs_dir.parent)
     _require_in_plan(registry, q)
-    if not inputs_dir.is_dir():
+    if not inputs_dir.is_dir() and not (issued_ok and _issuance(inputs_dir.parent, q) is not None):
         raise UsageProblem(f"找不到本季度工作簿文件夹：{inputs_dir}")
     return q, inputs_dir, registry
+
+
+def _record(inputs_root: Path) -> Any:
+    from yc_reports.record.store import Record, record_path
+
+    return Record(record_path(inputs_root))
+
+
+def _issuance(inputs_root: Path, quarter: Quarter) -> Any:
+    """The quarter's issuance in force, or None; a problem with the record is the user's to fix."""
+    from yc_reports.record.store import RecordError
+
+    try:
+        with _record(inputs_root) as record:
+            return record.latest(quarter)
+    except RecordError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def _operator(by: str | None) -> str:
+    """Who is acting: --by, else the computer's user name."""
+    if by and by.strip():
+        return by.strip()
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name to be had (a service account without one)
+        return "办公室"
 
 
 @app.command("templates", cls=_Command)
@@ -226,16 +257,54 @@ def build_command(
     date: str | None = typer.Option(None, "--date", help="印发日期，如 2025-10-10；默认为季度结束后次月10日",
                                        show_default=False),
     pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）"),
+    draft: bool = typer.Option(False, "--draft", help="已签发的季度：按现有报送文件生成更正稿（默认写入 outputs/季度更正稿/），"
+                               "不改动签发稿；核对无误后用 issue --reason 更正"),
 ) -> None:
-    """汇总本季度工作簿，生成各行动报告、通报、汇总表.xlsx 和 summary.json。"""
-    q, inputs_dir, registry = _quarter_inputs(quarter, inputs, plan)
+    """汇总本季度工作簿，生成各行动报告、通报、汇总表.xlsx 和 summary.json。已签发的季度按签发版本生成。"""
+    q, inputs_dir, registry = _quarter_inputs(quarter, inputs, plan, issued_ok=not draft)
     report_date = _date(date)
     from yc_reports.cli.build_output import print_build_result, run_with_progress
 
-    result = run_with_progress(_console(), registry, q, inputs_dir, out or Path("outputs") / str(q),
-                               report_date=report_date, pdf=_pdf_possible(pdf))
+    default_out = Path("outputs") / (f"{q}更正稿" if draft else str(q))
+    result = run_with_progress(_console(), registry, q, inputs_dir, out or default_out,
+                               report_date=report_date, pdf=_pdf_possible(pdf), draft=draft)
     print_build_result(_console(), result, inputs_dir.parent)
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
+
+
+@app.command("issue", cls=_Command)
+def issue_command(
+    quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
+    reason: str = typer.Option("", "--reason", help="更正原因：该季度已签发时必填，签发为新的一版（更正）",
+                               show_default=False),
+    by: str | None = typer.Option(None, "--by", help="签发人（记入办公室记录）；默认为本机用户名", show_default=False),
+    inputs: Path | None = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
+    out: Path | None = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    plan: Path | None = PlanOption,
+    date: str | None = typer.Option(None, "--date", help="印发日期，如 2025-10-10；默认为办公室设定的日期，未设定时为季度结束后次月10日",
+                                       show_default=False),
+    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）"),
+) -> None:
+    """签发本季度：按报送文件生成通报和各行动报告，并记入办公室记录（督办事项编号、整改时限、亮灯结论从此不再变动）。"""
+    q, inputs_dir, registry = _quarter_inputs(quarter, inputs, plan)
+    from yc_reports.pipeline.issue import issue_quarter
+
+    console = _console()
+    result = issue_quarter(registry, q, inputs_dir, out or Path("outputs") / str(q), by=_operator(by),
+                           reason=reason, report_date=_date(date), pdf=_pdf_possible(pdf))
+    if not result.ok or result.issuance is None:
+        _err_console().print(f"[bold red]未能签发：[/]{result.error}")
+        raise typer.Exit(EXIT_PROBLEMS)
+    i = result.issuance
+    what = f"更正（第{i.version}版，原因：{i.reason}）" if i.correction else "签发"
+    console.print(f"{q.label}已{what}，由{i.issued_by}于{i.issued_at:%Y-%m-%d %H:%M}记入办公室记录；"
+                  f"督办事项{len(result.report.ledger) if result.report else 0}项。", markup=False, soft_wrap=True)
+    if result.same_as_draft is True:
+        console.print("签发稿与此前生成的审阅稿完全一致。", markup=False)
+    elif result.same_as_draft is False:
+        console.print("注意：签发稿与此前生成的审阅稿不同（报送文件或设置在审阅后有变动），请以签发稿为准。", markup=False)
+    console.print(f"已生成 {len(result.files)} 个文件，保存在 {result.out_dir}。", markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command("demo", cls=_Command)
@@ -416,28 +485,205 @@ def plan_new_command(
                                        show_default=False),
     plan: Path | None = PlanOption,
     force: bool = ForceOption,
+    inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹（从其中的办公室记录取基期值）"),
 ) -> None:
     """以当前方案为基础开始新一期方案：保留行动、牵头单位和指标，年份改为新实施期，各年目标和重点任务留待办公室填写。"""
     if end < start:
         raise UsageProblem(f"结束年份 {end} 早于开始年份 {start}")
-    registry = _registry(plan)
+    registry = _registry(plan, inputs)
     if start <= registry.plan.end_year:
         raise UsageProblem(f"新一期方案应在当前方案（{registry.plan.start_year}—{registry.plan.end_year}年）结束后开始，"
                            f"{start}年不在其后")
     file = out or Path(f"计划配置_{start}-{end}.xlsx")
     _refuse_overwrite(file, force)
-    from yc_reports.workbook.plan_workbook import new_period, write_plan_workbook
+    from yc_reports.pipeline.past import figures_on_record
+    from yc_reports.plan.quarter import Quarter
+    from yc_reports.workbook.plan_workbook import new_period, takes_base, write_plan_workbook
 
-    fresh = new_period(registry, start, end)
+    base_quarter = Quarter(start - 1, 4)
+    with _record(inputs) as record:
+        figures = _record_call(lambda: figures_on_record(record, base_quarter))
+    fresh = new_period(registry, start, end, figures)
     write_plan_workbook(fresh, file)
     console = _console()
     console.print(f"已生成《{fresh.plan.name}》计划配置表：{file}", markup=False, soft_wrap=True)
     console.print(f"沿用了{len(fresh.actions)}项行动、{sum(len(a.indicators) for a in fresh.actions)}项指标；"
-                  f"请填写“指标”表中各年目标（现均为“待定”）、“重点任务”表和“方案信息”中的文号、印发日期，然后运行：",
+                  f"请填写“指标”表中各年目标（现均为“待定”）、“重点任务”表和“方案信息”中的文号、印发日期。",
                   markup=False, soft_wrap=True)
+    based = [i for a in fresh.actions for i in a.indicators if takes_base(i)]
+    from_record = [i for i in based if i.baseline is not None and i.baseline.value and i.key in figures]
+    restarted = [i for i in based if i.baseline is not None and i.baseline.value == 0]
+    lacking = [i for a in fresh.actions for i in a.indicators
+               if i.kind.value == "level" and (i.baseline is None or i.baseline.value is None)]
+    for intro, members in (
+            (f"以下指标的基期值（{start - 1}年）已取自办公室记录中{base_quarter.label}签发的数据，请核对：", from_record),
+            (f"以下指标按新基期（{start - 1}年）重新起算，基期值为0：", restarted),
+            ("以下指标没有基期值，在目标年份第四季度之前不作进度评价；如需按进度评价，请在“指标”表中填写基期值：",
+             lacking)):
+        if members:
+            console.print(intro, markup=False, soft_wrap=True)
+            for i in members:
+                value = f"：{i.baseline.value}{i.unit}" if i in from_record and i.baseline is not None else ""
+                console.print(f"  {i.name}{value}", markup=False, soft_wrap=True)
+    if lacking and not figures:
+        console.print(f"（办公室记录中没有{base_quarter.label}签发的数据，无法提供基期值。）", markup=False, soft_wrap=True)
+    console.print("然后运行：", markup=False)
     console.print(f"  yc-reports plan import {file} --out inputs/plan.toml", markup=False, soft_wrap=True)
     console.print(f"（当前方案的 inputs/plan.toml 请先另存，如 inputs/plan_{registry.plan.start_year}_{registry.plan.end_year}.toml，"
-                  "终期评估时用 --plan 指定。）", markup=False, soft_wrap=True)
+                  "终期评估时用 --plan 指定。上期方案尚未销号的督办事项将自动转入新一期的填报模板和督办台账。）",
+                  markup=False, soft_wrap=True)
+
+
+record_app = typer.Typer(cls=_Group, help="办公室记录：签发记录、督办事项销号、收文登记、季度日期和文号、导出存档。",
+                         no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"]})
+app.add_typer(record_app, name="record")
+RecordInputsOption = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹（办公室记录 record.sqlite 在其中）")
+ByOption = typer.Option(None, "--by", help="经办人（记入办公室记录）；默认为本机用户名", show_default=False)
+
+
+def _record_call(call: Any) -> Any:
+    """Run `call()` on the office's record; a problem with it is the user's to fix (exit 1)."""
+    from yc_reports.record.store import RecordError
+
+    try:
+        return call()
+    except RecordError as exc:
+        _err_console().print(f"[bold red]错误：[/]{exc}")
+        raise typer.Exit(EXIT_PROBLEMS) from None
+
+
+@record_app.command("list", cls=_Command)
+def record_list_command(inputs: Path = RecordInputsOption) -> None:
+    """列出已签发的季度：版次、签发人和时间、更正原因、印发日期和文号。"""
+    from rich.table import Table
+
+    with _record(inputs) as record:
+        issuances = _record_call(record.issuances)
+    if not issuances:
+        _console().print(f"{inputs} 中尚无签发记录：各季度均为审阅稿。签发请运行 yc-reports issue 季度。", markup=False)
+        raise typer.Exit(EXIT_OK)
+    table = Table(title="签发记录", title_justify="left")
+    for header in ("季度", "版次", "签发人", "签发时间", "印发日期", "文号", "更正原因"):
+        table.add_column(header, overflow="fold")
+    for i in issuances:
+        table.add_row(i.quarter.label, f"第{i.version}版", i.issued_by, f"{i.issued_at:%Y-%m-%d %H:%M}",
+                      i.report_date.isoformat(), i.doc_number, i.reason)
+    _console().print(table)
+    raise typer.Exit(EXIT_OK)
+
+
+@record_app.command("export", cls=_Command)
+def record_export_command(
+    file: Path = typer.Argument(..., help="要写出的表格，如 办公室记录.xlsx"),
+    inputs: Path = RecordInputsOption,
+    force: bool = typer.Option(False, "--force", help="目标文件已存在时覆盖（默认不覆盖）"),
+) -> None:
+    """把办公室记录（签发、更正、督办台账、收文登记、季度设置、销号）导出为表格存档。"""
+    _refuse_overwrite(file, force)
+    from yc_reports.render.record_xlsx import write_record_workbook
+    from yc_reports.render.wording import Wording
+
+    with _record(inputs) as record:
+        if not record.exists:
+            raise UsageProblem(f"{inputs} 中没有办公室记录（record.sqlite）：尚未签发任何季度。")
+        _record_call(lambda: write_record_workbook(record, file, Wording.for_inputs(inputs)))
+    _console().print(f"已导出办公室记录：{file}", markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@record_app.command("receipt", cls=_Command)
+def record_receipt_command(
+    quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
+    action: int = typer.Argument(..., help="行动序号，如 3"),
+    date: str = typer.Option(..., "--date", help="办公室收到报送材料的日期，如 2025-10-09"),
+    file: Path | None = typer.Option(None, "--file", help="收到的工作簿（据其内容认定是哪一份）；不指定时适用于该行动本季度采用的工作簿",
+                                     show_default=False),
+    note: str = typer.Option("", "--note", help="备注，如“邮件报送”"),
+    by: str | None = ByOption,
+    inputs: Path = RecordInputsOption,
+    plan: Path | None = PlanOption,
+) -> None:
+    """登记办公室收到报送材料的日期（邮件、U 盘等报送系统以外的方式收到时）：逾期与否以此为准，而非单位自填的填报日期。"""
+    import datetime as dt
+    import hashlib
+
+    from yc_reports.record.store import CN_TZ, ReceiptSource
+
+    q = _quarter(quarter)
+    registry = _registry(plan, inputs)
+    try:
+        act = registry.action(action)
+    except KeyError:
+        raise UsageProblem(f"方案中没有第{action}项行动。") from None
+    day = _date(date)
+    assert day is not None
+    if file is not None and not file.is_file():
+        raise UsageProblem(f"找不到文件：{file}")
+    digest = hashlib.sha256(file.read_bytes()).hexdigest() if file is not None else ""
+    with _record(inputs) as record:
+        _record_call(lambda: record.add_receipt(
+            q, action, received_at=dt.datetime.combine(day, dt.time(), CN_TZ), source=ReceiptSource.OFFICE,
+            entered_by=_operator(by), unit=act.lead_units_text, file_name=file.name if file else "", sha256=digest,
+            note=note))
+    _console().print(f"已登记：{q.label}第{act.cn_number}项（{act.lead_units_text}）报送材料于{day.year}年{day.month}月{day.day}日收到。",
+                     markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@record_app.command("close", cls=_Command)
+def record_close_command(
+    item: str = typer.Argument(..., help="督办编号，如 2025Q3-03-1"),
+    reason: str = typer.Option(..., "--reason", help="销号理由，如“经现场核实已整改到位”"),
+    quarter: str | None = typer.Option(None, "--quarter", help="销号生效的季度（尚未签发）；默认为最近签发季度的下一季度",
+                                       show_default=False),
+    by: str | None = ByOption,
+    inputs: Path = RecordInputsOption,
+) -> None:
+    """由办公室对督办事项销号（写明理由）；自指定季度起该事项为“已销号”。"""
+    with _record(inputs) as record:
+        issued = _record_call(record.issued_quarters)
+        if quarter is not None:
+            q = _quarter(quarter)
+        elif issued:
+            q = issued[-1].next()
+        else:
+            raise UsageProblem("尚未签发任何季度，请用 --quarter 指定销号生效的季度。")
+        known = {row.item_id for i in _record_call(record.issuances) for row in record.ledger(i)}
+        if item not in known:
+            raise UsageProblem(f"办公室记录中没有督办编号为 {item} 的事项（只能对已签发的督办事项销号）。")
+        _record_call(lambda: record.close_item(item, q, reason=reason, by=_operator(by)))
+    _console().print(f"已记录：督办事项 {item} 自{q.label}起销号（理由：{reason.strip()}）。", markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
+
+
+@record_app.command("settings", cls=_Command)
+def record_settings_command(
+    quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
+    deadline: str | None = typer.Option(None, "--deadline", help="报送截止日期，如 2025-10-10", show_default=False),
+    date: str | None = typer.Option(None, "--date", help="印发日期，如 2025-10-15", show_default=False),
+    number: str | None = typer.Option(None, "--number", help="文号，如 宜降碳办〔2025〕12号", show_default=False),
+    by: str | None = ByOption,
+    inputs: Path = RecordInputsOption,
+) -> None:
+    """设定或查看本季度的报送截止日期、印发日期和文号（报送系统中设定的与此相同）：生成、催报、督办和考核都以此为准。"""
+    from yc_reports.analysis.checks import default_deadline, default_report_date
+
+    q = _quarter(quarter)
+    with _record(inputs) as record:
+        current = _record_call(lambda: record.settings(q))
+        if deadline is not None or date is not None or number is not None:
+            if _record_call(lambda: record.latest(q)) is not None:
+                raise UsageProblem(f"{q.label}已签发，其日期和文号以签发记录为准，不能再改。")
+            current = _record_call(lambda: record.set_settings(
+                q, by=_operator(by), deadline=_date(deadline) if deadline is not None else current.deadline,
+                report_date=_date(date) if date is not None else current.report_date,
+                doc_number=number if number is not None else current.doc_number))
+    shown_deadline = current.deadline or default_deadline(q)
+    shown_date = current.report_date or default_report_date(q)
+    _console().print(f"{q.label}：报送截止日期 {shown_deadline.isoformat()}{'' if current.deadline else '（默认）'}，"
+                     f"印发日期 {shown_date.isoformat()}{'' if current.report_date else '（默认）'}，"
+                     f"文号 {current.doc_number or '按公文格式设置生成'}。", markup=False, soft_wrap=True)
+    raise typer.Exit(EXIT_OK)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:

@@ -21,7 +21,7 @@ LIGHT_STYLE = {Light.GREEN: "bold green", Light.YELLOW: "bold yellow", Light.RED
 
 
 def run_with_progress(console: Console, registry: Registry, quarter: Quarter, inputs_dir: Path, out_dir: Path, *,
-                      report_date: dt.date | None, pdf: bool) -> BuildResult:
+                      report_date: dt.date | None, pdf: bool, draft: bool = False) -> BuildResult:
     """Run the build with a progress bar that disappears when it is done."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as bar:
@@ -33,7 +33,7 @@ def run_with_progress(console: Console, registry: Registry, quarter: Quarter, in
             bar.update(tasks[stage], completed=done, total=total)
 
         return build_quarter(registry, quarter, Path(inputs_dir), Path(out_dir), report_date=report_date,
-                             pdf=pdf, progress=progress)
+                             pdf=pdf, draft=draft, progress=progress)
 
 
 def print_build_result(console: Console, result: BuildResult, inputs_root: Path | None = None) -> None:
@@ -53,6 +53,17 @@ def print_build_result(console: Console, result: BuildResult, inputs_root: Path 
     if not result.ok:
         console.print(Text(f"生成失败：{result.error}", style="bold red"))
         return
+    if result.issued is not None:
+        i = result.issued
+        console.print(f"{i.quarter.label}已签发（第{i.version}版，{i.issued_at:%Y-%m-%d}），以下文件按签发版本生成，"
+                      "与现有报送文件无关。", markup=False, soft_wrap=True)
+        if result.changed_since_issue:
+            console.print(Text(f"注意：报送文件夹中有{len(result.changed_since_issue)}份工作簿未用于签发版本（"
+                               f"{'、'.join(result.changed_since_issue)}）。如需据此更正，请先运行 "
+                               f"yc-reports build {i.quarter} --draft 生成更正稿核对，再运行 yc-reports issue {i.quarter} "
+                               "--reason 更正原因。", style="yellow"), soft_wrap=True)
+    else:
+        console.print("本季度尚未签发，以下为审阅稿；核对无误后运行 yc-reports issue 签发。", markup=False)
     console.print(f"已生成 {len(result.files)} 个文件，保存在 {result.out_dir}：")
     for path in result.files:
         console.print(f"  {_relative(path, result.out_dir)}")

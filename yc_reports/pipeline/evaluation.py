@@ -1,5 +1,6 @@
-"""`yc-reports evaluate`: every quarter of the plan in the inputs, read as `build` reads it, evaluated,
-written to ``outputs/终期评估_START-END/`` whole or not at all."""
+"""`yc-reports evaluate`: every quarter of the plan, read as `build` reads it (an issued quarter as issued, from
+the office's record; a draft from its workbooks), evaluated, written to ``outputs/终期评估_START-END/`` whole
+or not at all."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from yc_reports.pipeline.build import BuildError, cache_root, document_settings,
 from yc_reports.pipeline.staging import staged
 from yc_reports.plan.quarter import quarters_between
 from yc_reports.plan.registry import Registry
+from yc_reports.record.store import Record, RecordError, record_path
 
 
 @dataclass(frozen=True)
@@ -24,10 +26,15 @@ class EvaluateResult:
 
 def plan_evaluation(registry: Registry, inputs_root: Path, cache_dir: Path | None) -> Evaluation:
     reports = {}
-    for q in quarters_between(registry.first_quarter, registry.last_quarter):
-        folder = Path(inputs_root) / str(q)
-        if folder.is_dir():
-            reports[q] = read_quarter(registry, q, folder, cache_dir)
+    with Record(record_path(Path(inputs_root))) as record:
+        try:
+            issued = set(record.issued_quarters())
+        except RecordError as exc:
+            raise BuildError(str(exc)) from None
+        for q in quarters_between(registry.first_quarter, registry.last_quarter):
+            folder = Path(inputs_root) / str(q)
+            if q in issued or folder.is_dir():
+                reports[q] = read_quarter(registry, q, folder, cache_dir, record=record)
     return evaluate(registry, reports)
 
 

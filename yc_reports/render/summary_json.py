@@ -143,6 +143,8 @@ def action_dict(a: ActionResult, wording: Wording) -> dict[str, Any]:
             "reviewer": info.reviewer if info else "",
             "fill_date": _date(info.fill_date) if info else None,
         },
+        "received_at": a.received_at.isoformat() if a.received_at else None,
+        "receipt_source": a.receipt_source or None,
         "tasks": [task_dict(t) for t in a.tasks],
         "projects": [project_dict(p) for p in a.projects],
     }
@@ -159,13 +161,14 @@ def supervision_dict(s: SupervisionItem, wording: Wording) -> dict[str, Any]:
             "unit_problem": s.unit_problem}
 
 
-def ledger_item_dict(i: LedgerItem, wording: Wording) -> dict[str, Any]:
-    """One 督办 item (issue #12): PRODUCT's fields first, then the ledger's own."""
-    return {"id": i.id, "action": i.action_id, "text": wording.matter(i.reason), "deadline": _date(i.deadline),
+def ledger_item_dict(i: LedgerItem, wording: Wording, plan_id: str = "") -> dict[str, Any]:
+    """One 督办 item: the fixed fields first, then the ledger's own."""
+    return {"id": i.id, "action": i.action_id, "text": wording.ledger_matter(i, plan_id), "deadline": _date(i.deadline),
             "state": i.state.value, "since": str(i.since),
             "state_label": i.state.label, "closed_in": str(i.closed_in) if i.closed_in else None,
             "listed_now": i.listed_now, "lead_units": i.lead_units, "item": wording.item(i.reason),
-            "reported": i.reported.value if i.reported else None, "measures": i.measures, "progress": i.progress}
+            "reported": i.reported.value if i.reported else None, "measures": i.measures, "progress": i.progress,
+            "plan": i.plan_id or plan_id, "closed_reason": i.closed_reason}
 
 
 def with_projections(report: QuarterReport, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -205,12 +208,14 @@ def summary_dict(report: QuarterReport, files: Mapping[str, Any], wording: Wordi
         "plan": {"id": report.plan.id, "name": report.plan.name, "short_name": report.plan.short_name,
                  "start_year": report.plan.start_year, "end_year": report.plan.end_year},
         "report_date": report.report_date.isoformat(),
+        "deadline": _date(report.deadline),
+        "first_collected": str(report.first_collected) if report.first_collected else None,
         "issue_number": report.issue_number,
         "history_quarters": [str(q) for q in report.history_quarters],
         "counts": {light.value: report.count(light) for light in Light},
         "actions": with_projections(report, [action_dict(a, wording) for a in report.actions]),
         "commendations": [commendation_dict(c, wording) for c in report.commendations],
-        "supervision": [ledger_item_dict(i, wording) for i in report.ledger],
+        "supervision": [ledger_item_dict(i, wording, report.plan.id) for i in report.ledger],
         "supervision_list": [supervision_dict(s, wording) for s in report.supervision],
         "attention": [supervision_dict(s, wording) for s in report.attention],
         "issues": [i.to_dict() for i in report.issues],

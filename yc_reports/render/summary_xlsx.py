@@ -201,7 +201,7 @@ def ledger_sheet(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
             c("listed_now", center=True), c("reported", center=True), c("measures", wrap=True),
             c("progress", wrap=True)]
     unreported = sheet.label("not_reported")
-    rows = [[i.id, i.since.label, i.action_id, i.lead_units, sheet.wording.matter(i.reason), i.deadline, i.state.label,
+    rows = [[i.id, i.since.label, i.action_id, i.lead_units, sheet.wording.ledger_matter(i, report.plan.id), i.deadline, i.state.label,
              i.closed_in.label if i.closed_in else "", sheet.label("yes_no", flag=i.listed_now),
              i.reported.value if i.reported else unreported, i.measures, i.progress] for i in report.ledger]
     _table(ws, cols, rows, sheet.title, sheet.label("page_footer"))

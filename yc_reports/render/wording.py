@@ -43,7 +43,7 @@ from yc_reports.jsoncache import user_cache_dir
 from yc_reports.plan.registry import cn_numeral
 
 if TYPE_CHECKING:   # the facts' types; imported where needed, so that `check` does not load the model
-    from yc_reports.analysis.model import ActionResult, IndicatorResult, Reason
+    from yc_reports.analysis.model import ActionResult, IndicatorResult, LedgerItem, Reason
     from yc_reports.plan.quarter import Quarter
 
 FACTS_TEMPLATE = "facts.j2"
@@ -210,6 +210,14 @@ class Wording:
     def matter(self, fact: Reason) -> str:
         """A 督办 ledger item's 督办事项: the item and its situation when first listed."""
         return self._from_facts("matter", fact)
+
+    def ledger_matter(self, item: LedgerItem, plan_id: str = "") -> str:
+        """A ledger item's 督办事项 as printed: the text issued (from the office's record), else `matter`;
+        an item raised under another plan than `plan_id` is marked 上期方案."""
+        text = item.text or self.matter(item.reason)
+        if plan_id and item.plan_id and item.plan_id != plan_id:
+            return self.label("earlier_plan_item", text=text)
+        return text
 
     def light_label(self, action: ActionResult) -> str:
         """绿灯 / 黄灯 / 红灯 / 未报送, or 无有效数据 for a grey light over unusable data."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 from yc_reports.plan.registry import (
     ASSESSMENT_LABELS,
+    Baseline,
     Direction,
     Frequency,
+    Indicator,
     Kind,
     PlanInfo,
     Registry,
@@ -499,14 +501,20 @@ def _toml_number(value: Decimal) -> int | float:
 # ------------------------------------------------------------------------------------ a new period
 
 
-def new_period(registry: Registry, start: int, end: int) -> Registry:
+def new_period(registry: Registry, start: int, end: int,
+               bases: Mapping[str, Decimal] | None = None) -> Registry:
     """The next plan, started from the current one: the same actions, lead units, indicators (their
     kinds, units, names), thresholds and assessment rules; the period and names moved to start–end;
-    every target 待定 in the last year (the office fills in the targets by year); a level measured from
-    a baseline keeps it, moved to the year before the new period with its value 待定; no key task (the
+    every target 待定 in the last year (the office fills in the targets by year); no key task (the
     new plan's tasks are the office's to write). Its id changes (2022-2025 → 2026-2030), so the old
     period's workbooks are never mistaken for the new one's; 文号 is left blank and 印发日期 set to the
-    period's first day, both for the office to correct."""
+    period's first day, both for the office to correct.
+
+    Bases: a level measured from a baseline keeps it, moved to the year before the new period; so does an
+    unsigned level without one (a coverage, a guarantee rate: judged along a path once it has a base).
+    Its value is `bases[key]` — the last figure on record for that year (the office's record) — else 待定;
+    but a rate counted from its base year (降低率 with the base year's figure 0) starts from 0 again."""
+    bases = bases or {}
     old = registry.plan
     old_span, new_span = f"{old.start_year}—{old.end_year}", f"{start}—{end}"
     plan = dataclasses.replace(
@@ -515,11 +523,24 @@ def new_period(registry: Registry, start: int, end: int) -> Registry:
     actions = []
     for action in registry.actions:
         indicators = tuple(dataclasses.replace(
-            i, targets={end: None}, target_multiple=None,
-            baseline=dataclasses.replace(i.baseline, year=start - 1, value=None) if i.baseline else None,
+            i, targets={end: None}, target_multiple=None, baseline=_new_base(i, start - 1, bases.get(i.key)),
             target_note="", source="") for i in action.indicators)
         actions.append(dataclasses.replace(action, indicators=indicators, tasks=()))
     return dataclasses.replace(registry, plan=plan, actions=tuple(actions), source_path="")
+
+
+def takes_base(indicator: Indicator) -> bool:
+    """A level that a new period measures from a base: one with a baseline, or an unsigned level (a rate of
+    change — 增速, 降低率 — is not measured from its last figure)."""
+    return indicator.kind is Kind.LEVEL and (indicator.baseline is not None or not indicator.signed)
+
+
+def _new_base(indicator: Indicator, year: int, value: Decimal | None) -> Baseline | None:
+    if not takes_base(indicator):
+        return None
+    if indicator.baseline is not None and indicator.baseline.value == 0:
+        return Baseline(year=year, value=Decimal(0))   # a change counted from the base year: from 0 again
+    return Baseline(year=year, value=value)
 
 
 def _moved(plan_id: str, old: PlanInfo, start: int, end: int) -> str:
