@@ -512,11 +512,11 @@ def attention(actions: Iterable[ActionResult]) -> tuple[SupervisionItem, ...]:
                  for i in _items(a, supervised=False))
 
 
-REPORT_WITHIN_DAYS = 10   # the units report within 10 days of the quarter's end (the default deadline)
+REPORT_WITHIN_DAYS = 5    # the default deadline: the 5th of the month after the quarter (次月5日前报送)
 
 
 def default_deadline(quarter: Quarter) -> dt.date:
-    """报送截止日期 when the office set none: 2025Q3 → 2025-10-10."""
+    """报送截止日期 when the office set none: 2025Q3 → 2025-10-05, five days before the default 印发日期."""
     return quarter.end_date + dt.timedelta(days=REPORT_WITHIN_DAYS)
 
 
