@@ -134,14 +134,19 @@ def test_a_damaged_file_is_refused_and_left_as_it_is(tmp_path):
     assert sha(path) == before
 
 
+def tamper(path: Path, trigger: str, sql: str) -> None:
+    """Change the file behind the record's back (its triggers dropped), as another program could."""
+    db = sqlite3.connect(path)
+    db.execute(f"DROP TRIGGER {trigger}")
+    db.execute(sql)
+    db.commit()
+    db.close()
+
+
 def test_a_record_from_a_newer_version_is_refused(tmp_path):
     issued_record(tmp_path).close()
     path = record_path(tmp_path)
-    db = sqlite3.connect(path)
-    db.execute("DROP TRIGGER meta_no_update")
-    db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    db.commit()
-    db.close()
+    tamper(path, "meta_no_update", "UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     before = sha(path)
     with Record(path) as record, pytest.raises(RecordError, match="更新版本的程序写入（记录格式第99版"):
         record.latest(Q3)
@@ -151,10 +156,6 @@ def test_a_record_from_a_newer_version_is_refused(tmp_path):
 def test_facts_changed_behind_the_records_back_are_refused(tmp_path):
     issued_record(tmp_path).close()
     path = record_path(tmp_path)
-    db = sqlite3.connect(path)
-    db.execute("DROP TRIGGER issuances_no_update")
-    db.execute("UPDATE issuances SET facts = replace(facts, '市经信局', '市某局')")
-    db.commit()
-    db.close()
+    tamper(path, "issuances_no_update", "UPDATE issuances SET facts = replace(facts, '市经信局', '市某局')")
     with Record(path) as record, pytest.raises(RecordError, match="与其校验码不符"):
         record.issued(Q3)
