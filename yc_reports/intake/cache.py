@@ -19,7 +19,7 @@ from yc_reports.issues import IssueCode, make_issue
 from yc_reports.jsoncache import JsonStore, source_fingerprint
 from yc_reports.plan.registry import Registry
 
-CACHE_FORMAT = 3          # bump when the records' layout changes (1 was the pickle cache, 2 the first JSON)
+CACHE_FORMAT = 4          # bump when the records' layout changes (1 was the pickle cache, 2 the first JSON)
 Progress = Callable[[str, int, int], None]
 
 

@@ -227,7 +227,8 @@ class _WorkbookReader:
         self._outside_warning()
         return Submission(file=self.file, sha256=self.sha256, plan_id=plan_id, action_id=action.id,
                           quarter=quarter, template_version=version, info=info, indicators=indicators,
-                          tasks=tasks, projects=projects, rectifications=rectifications)
+                          tasks=tasks, projects=projects, rectifications=rectifications,
+                          rectification_sheet=L.SHEET_RECTIFICATION in self.book.sheet_names)
 
     def _outside_warning(self) -> None:
         """One warning for everything outside the template's area (left out of the reading)."""
@@ -584,7 +585,9 @@ class _WorkbookReader:
             entries.append(RectificationEntry(
                 row=row, item_id=item_id, text=text, deadline=deadline,
                 measures=self.prose(sheet, grid, row, col[L.RECT_MEASURES]),
-                progress=self.prose(sheet, grid, row, col[L.RECT_PROGRESS]), state=state))
+                progress=self.prose(sheet, grid, row, col[L.RECT_PROGRESS]), state=state,
+                id_cell=_ref(row, col[L.RECT_ID]), text_cell=_ref(row, col[L.RECT_TEXT]),
+                deadline_cell=_ref(row, col[L.RECT_DEADLINE])))
         return tuple(entries)
 
 
