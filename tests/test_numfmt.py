@@ -24,3 +24,14 @@ def test_figures_without_trailing_zeros(value, places, expected):
 ])
 def test_an_average_a_quarter_is_exact_or_one_place_more_and_never_zero_when_needed(value, places, expected):
     assert fmt_average(value, places) == expected
+
+
+def test_figures_of_one_sentence_that_differ_never_print_alike():
+    from yc_reports.numfmt import places_apart
+
+    # need 0.52 and gain 0.48 print 0.5 and 0.5 at one decimal: two decimals
+    assert places_apart(1, [(Fraction("0.52"), Fraction("0.48"))]) == 2
+    # a projection of 99.96 against a target of 100: 100 at one decimal, 99.96 at two
+    assert places_apart(1, [(Decimal("99.96"), Decimal(100)), (None, Decimal(3))]) == 2
+    assert places_apart(0, [(Fraction(8), Fraction(12)), (Fraction(1), Fraction(1))]) == 0   # equal figures: no need
+    assert places_apart(0, [(Fraction(1, 10**6), Fraction(0))]) == 3                       # at most three more

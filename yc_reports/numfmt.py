@@ -7,6 +7,7 @@ number is never rounded two ways.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -49,6 +50,17 @@ def fmt_average(value: Number | None, places: int = 1, empty: str = "—") -> st
         while exact and to_decimal(exact, places) == 0:
             places += 1
     return fmt_number(exact, places)
+
+
+def places_apart(places: int, pairs: Iterable[tuple[Number | None, Number | None]], extra: int = 3) -> int:
+    """The places (from `places`, at most `extra` more) at which the figures of one sentence that differ also print
+    differently: a need of 0.52 never reads as the 0.48 gained (0.5 and 0.5), a projection of 99.96 never as its
+    target 100, "尚差" never 0. Pairs with None are left out."""
+    known = [(Fraction(a), Fraction(b)) for a, b in pairs if a is not None and b is not None]
+    for more in range(extra + 1):
+        if all(a == b or fmt_number(a, places + more) != fmt_number(b, places + more) for a, b in known):
+            return places + more
+    return places + extra
 
 
 def fmt_percent(ratio: Fraction | Decimal | None, places: int = 1, empty: str = "—") -> str:

@@ -164,7 +164,7 @@ class Wording:
             target_value=_indicator_target, gap=_indicator_gap, change=_change, cndate=numfmt.cn_date,
             cn=cn_numeral, sentence=self.indicator_sentence, fact=self.fact, item=self.item, brief=self.brief,
             matter=self.matter,
-            gapwords=numfmt.gap_phrase, average=_average,
+            gapwords=numfmt.gap_phrase, average=_average, apart=numfmt.places_apart,
         )
         self._facts: TemplateModule | None = None
         self._labels: TemplateModule | None = None
