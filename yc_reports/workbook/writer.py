@@ -591,9 +591,11 @@ def _input(cell: Cell | MergedCell, wrap: bool = False, center: bool = False, le
 
 
 def _reference(cell: Cell | MergedCell, value: object, center: bool = False) -> None:
-    """Last quarter's answer beside its input cell: grey and locked, for reference only."""
+    """Last quarter's answer beside its input cell: grey and locked, for reference only (texts wrapped, figures
+    right-aligned as figures are)."""
     _put(cell, None if value == "" else value)
-    _style(cell, fill=READONLY_FILL, wrap=not center, center=center, color="404040")
+    text = isinstance(value, str) and not center
+    _style(cell, fill=READONLY_FILL, wrap=text, center=center, color="404040")
 
 
 def _title(ws: Worksheet, text: str, width: int) -> None:
