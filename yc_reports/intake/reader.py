@@ -35,6 +35,7 @@ from yc_reports.intake.records import (
 )
 from yc_reports.intake.safe_open import Inspection, inspect_bytes, inspect_file
 from yc_reports.intake.text import clean_text, one_paragraph, visible
+from yc_reports.intake.text import squash as _squash
 from yc_reports.intake.xlsx_scan import SheetScan, ref_text, scan_sheet
 from yc_reports.issues import Issue, IssueCode, Severity, make_issue
 from yc_reports.plan.quarter import Quarter, QuarterError
@@ -674,9 +675,6 @@ def _as_int(raw: object) -> int | None:
     return int(reading.value)
 
 
-def _squash(text: str) -> str:
-    """Compare texts the way a reader would: full-width forms folded, whitespace ignored."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _short(text: str, length: int = 16) -> str:

@@ -16,10 +16,10 @@ Pure: the expected rows come from the caller (pipeline/rectification_check.py re
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from collections.abc import Mapping, Sequence
 
 from yc_reports.intake.records import RectificationEntry, Submission
+from yc_reports.intake.text import squash as _squash
 from yc_reports.issues import Issue, IssueCode, make_issue
 from yc_reports.numfmt import cn_date
 from yc_reports.plan.quarter import Quarter
@@ -110,7 +110,3 @@ def _short(text: str, length: int = 30) -> str:
 
 def _date(day: dt.date | None) -> str:
     return cn_date(day) if day is not None else "（空白）"
-
-
-def _squash(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())

@@ -14,6 +14,7 @@ or pastes from Word are layout, not paragraphs of a report, so its lines are joi
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
@@ -63,6 +64,11 @@ def one_paragraph(text: str) -> str:
             separator = "，"
         joined += separator + line
     return joined
+
+
+def squash(text: str) -> str:
+    """A text as a reader compares it: full-width forms folded, whitespace ignored (locked cells, headers, choices)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def visible(text: str) -> str:
