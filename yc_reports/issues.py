@@ -61,6 +61,13 @@ class IssueCode(str, Enum):
     CELLS_OUTSIDE_TEMPLATE = "cells-outside-template"
     IDENTICAL_COPY = "identical-copy"
     WORKBOOKS_DIFFER = "workbooks-differ"
+    # 整改落实 against the 督办 ledger (intake/rectification.py)
+    RECTIFICATION_UNKNOWN = "rectification-unknown"
+    RECTIFICATION_CHANGED = "rectification-changed"
+    RECTIFICATION_DUPLICATE = "rectification-duplicate"
+    RECTIFICATION_MISSING = "rectification-missing"
+    RECTIFICATION_SHEET_MISSING = "rectification-sheet-missing"
+    RECTIFICATION_CLOSED = "rectification-closed"
 
 
 _E, _W = Severity.ERROR, Severity.WARNING
@@ -101,6 +108,12 @@ TEMPLATES: dict[IssueCode, tuple[Severity, str]] = {
     IssueCode.CELLS_OUTSIDE_TEMPLATE: (_W, "模板表格以外填有内容（{detail}），这些内容未读取。请在模板的表格内填写，勿在表格以外粘贴数据。"),
     IssueCode.IDENTICAL_COPY: (_W, "与“{detail}”内容完全相同，按同一份报送处理。请只保留一份。"),
     IssueCode.WORKBOOKS_DIFFER: (_E, "第{found}项行动的两份工作簿此处不同：本份为“{value}”，“{detail}”为“{expected}”。请核实后只保留一份。"),
+    IssueCode.RECTIFICATION_UNKNOWN: (_E, "督办编号“{value}”不是本行动待整改的督办事项（{expected}），该行所填的整改情况（{detail}）无法对应到督办事项，未予采用。请按模板中的督办编号填报，勿修改编号；如有疑问，请联系指挥部办公室。"),
+    IssueCode.RECTIFICATION_CHANGED: (_E, "{detail}被改为“{value}”，应为“{expected}”。督办编号、督办事项和整改时限以指挥部办公室通报为准，请改回后重新报送；确需调整的，请联系指挥部办公室。"),
+    IssueCode.RECTIFICATION_DUPLICATE: (_E, "督办编号“{value}”在第{expected}行已填报，同一督办事项只能填一行。请合并为一行后重新报送。"),
+    IssueCode.RECTIFICATION_MISSING: (_E, "缺少督办事项“{detail}”（督办编号{value}，整改时限{expected}）所在行，该事项的整改情况未填报。请勿删除行；可重新下载本季度模板，逐项填报整改情况。"),
+    IssueCode.RECTIFICATION_SHEET_MISSING: (_E, "缺少工作表“整改落实”。本行动有{found}项督办事项待整改（{detail}），请使用本季度下发的模板，在“整改落实”表中逐项填报整改情况。"),
+    IssueCode.RECTIFICATION_CLOSED: (_W, "督办编号“{value}”的督办事项已于{expected}销号，无需再填报整改情况。"),
     IssueCode.TEMPLATE_OTHER_ACTION: (_E, "该文件是第{found}项行动的填报模板，不是本行动（第{expected}项）的。请在对应行动下上传，或下载本行动模板重新填写。"),
 }
 

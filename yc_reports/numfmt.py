@@ -7,6 +7,7 @@ number is never rounded two ways.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
@@ -24,15 +25,42 @@ def to_decimal(value: Number, places: int) -> Decimal:
 
 
 def fmt_number(value: Number | None, places: int = 1, empty: str = "—") -> str:
-    """12 -> '12'; 0.98 -> '0.98' (places=2); 1.20 -> '1.20'; a whole figure without '.0': 2000, 75."""
+    """Rounded to `places`, written as an office writes figures: without trailing zeros, so that the figures of
+    one sentence never look like two precisions (18 and 22.4亿立方米, never 18 and 22.40).
+    12 -> '12'; 0.98 -> '0.98' (places=2); 1.20 -> '1.2'; 2000.0 -> '2000'; 75.0 -> '75'."""
     if value is None:
         return empty
     rounded = to_decimal(value, places)
     if rounded == 0:
-        rounded = abs(rounded)  # never print "-0.0"
+        return "0"  # never "-0.0"
     if rounded == rounded.to_integral_value():
-        rounded = rounded.quantize(Decimal(1))  # as an office writes it: 2000亿元, 75%
-    return f"{rounded:f}"
+        return f"{rounded.quantize(Decimal(1)):f}"  # 2000亿元, 75%
+    return f"{rounded.normalize():f}"
+
+
+def fmt_average(value: Number | None, places: int = 1, empty: str = "—") -> str:
+    """An average worked out by division (what a quarter must add, 3 ÷ 4 a quarter): at the figure's own
+    `places` when exact there, else one more; never "0" for a value that is not zero (1/30 → 0.03).
+    0.75家 → '0.8' (places=0), 1/3 → '0.3', 2 → '2'."""
+    if value is None:
+        return empty
+    exact = Fraction(value)
+    if (exact * 10 ** places).denominator != 1:
+        places += 1
+        while exact and to_decimal(exact, places) == 0:
+            places += 1
+    return fmt_number(exact, places)
+
+
+def places_apart(places: int, pairs: Iterable[tuple[Number | None, Number | None]], extra: int = 3) -> int:
+    """The places (from `places`, at most `extra` more) at which the figures of one sentence that differ also print
+    differently: a need of 0.52 never reads as the 0.48 gained (0.5 and 0.5), a projection of 99.96 never as its
+    target 100, "尚差" never 0. Pairs with None are left out."""
+    known = [(Fraction(a), Fraction(b)) for a, b in pairs if a is not None and b is not None]
+    for more in range(extra + 1):
+        if all(a == b or fmt_number(a, places + more) != fmt_number(b, places + more) for a, b in known):
+            return places + more
+    return places + extra
 
 
 def fmt_percent(ratio: Fraction | Decimal | None, places: int = 1, empty: str = "—") -> str:

@@ -55,3 +55,24 @@ def test_no_figure_or_no_earlier_figure_or_past_target_projects_nothing():
     assert project(result("green_factories", "8", {}), Q3).projected is None
     expired = result("innovation_platforms", "26", {"2025Q2": "25"})   # a 2023 target judged in 2025
     assert project(expired, Q3).on_pace is None
+
+
+def test_pace_is_measured_over_the_quarters_on_record_not_assumed_to_be_four():
+    # three quarters of history (2024Q4 6 → 2025Q3 8): +2 over three quarters, never "+2.67 over four"
+    p = project(result("green_factories", "8", {"2024Q4": "6", "2025Q1": "7", "2025Q2": "7"}), Q3)
+    assert (p.pace_quarters, p.gain, p.pace) == (3, 2, Fraction(2, 3))
+    assert p.projected == Fraction(26, 3) and p.on_pace is False
+
+
+def test_no_change_over_two_quarters_and_a_need_of_a_third_a_quarter():
+    # 绿色供应链 1 of 2 at 2025Q1, 1 since 2024Q3: no gain over two quarters; three quarters left need 1/3 each
+    q1 = Quarter(2025, 1)
+    p = project(result("green_supply_chains", "1", {"2024Q3": "1", "2024Q4": "1"}, q1), q1)
+    assert (p.pace_quarters, p.gain, p.remaining_quarters) == (2, 0, 3)
+    assert p.needed_per_quarter == Fraction(1, 3) and p.needed == 1 and p.on_pace is False
+
+
+def test_a_broken_ceiling_has_no_allowance_left():
+    # 23 of a 22.4 ceiling after Q3: the allowance for Q4 is −0.6, the year cannot be kept under the ceiling
+    p = project(result("water_use_total", "23.00", {"2025Q2": "15.00"}), Q3)
+    assert p.needed == Fraction("-0.6") and p.on_pace is False and p.this_quarter == 8

@@ -138,7 +138,7 @@ def test_ceiling_already_broken_before_q4_is_lagging():
     # 用水总量 22.5 > 22.4 in Q3: gap 75 − 100.45 = −25.4 would be watch; the year's ceiling is lost
     r = judge(ind("water_use_total"), Q3, "22.5")
     assert (r.judged_gap, r.status) == (Decimal("-25.4"), Status.LAGGING)
-    assert W.fact(checks.action_light([r], []).reasons[0]) == "全市用水总量为22.50亿立方米，已超过2025年全年控制目标22.40亿立方米"
+    assert W.fact(checks.action_light([r], []).reasons[0]) == "全市用水总量为22.5亿立方米，已超过2025年全年控制目标22.4亿立方米"
 
 
 def test_signed_rate_negative_is_judged():

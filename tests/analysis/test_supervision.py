@@ -106,17 +106,19 @@ def test_rectification_sheet_prefilled_locked_with_dropdown_and_read_back():
     rows = rectification_rows(open_items(derive_ledger([q3], Q3), 3), Wording())
     wb = build_template(registry, registry.action(3), Q4, None, rectifications=rows)
     ws = wb[L.SHEET_RECTIFICATION]
-    headers = [ws.cell(L.HEADER_ROW, c).value for c in range(1, 7)]
-    assert headers == ["督办编号", "督办事项", "整改时限", "整改措施", "整改进展", "整改状态"]
+    headers = [ws.cell(L.HEADER_ROW, c).value for c in range(1, 10)]
+    assert headers == ["督办编号", "督办事项", "整改时限", "上次填报的整改措施", "整改措施", "上次填报的整改进展", "整改进展",
+                       "上次填报的整改状态", "整改状态"]
     first = L.FIRST_DATA_ROW
     assert ws.cell(first, 1).value == "2025Q3-03-1"
     assert ws.cell(first, 2).value == "建设绿色园区数量：牵头单位报告进度滞后"
-    assert ws.cell(first, 1).protection.locked and not ws.cell(first, 4).protection.locked
+    assert ws.cell(first, 1).protection.locked and ws.cell(first, 4).protection.locked
+    assert not ws.cell(first, 5).protection.locked and ws.cell(first, 5).value is None
     assert ws.protection.sheet
-    [dv] = [dv for dv in ws.data_validations.dataValidation if "F" in str(dv.sqref)]
+    [dv] = [dv for dv in ws.data_validations.dataValidation if "I" in str(dv.sqref)]
     assert dv.formula1 == '"已完成,整改中,未启动"'
-    ws.cell(first, 6).value = "已完成"
-    ws.cell(first, 4).value = "已报省经信厅"
+    ws.cell(first, 9).value = "已完成"
+    ws.cell(first, 5).value = "已报省经信厅"
     import io
     buffer = io.BytesIO()
     wb.save(buffer)

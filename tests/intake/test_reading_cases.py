@@ -65,18 +65,18 @@ def test_excel_line_break_escape_is_decoded_in_texts(tmp_path):
     fill = clean_fill(3)
     fill = dataclasses.replace(fill, notes={**fill.notes, FCT: "第一行_x000D_\n第二行"})
     note = parse_workbook(write_filled(tmp_path, fill=fill), REGISTRY).submission.indicator(FCT).note
-    assert note == "第一行\n第二行"
+    assert note == "第一行，第二行"   # one paragraph when published: a line break is the cell's layout
 
 
 def test_escape_in_a_task_text_and_zero_width_in_a_status(tmp_path):
     def edit(wb):
-        wb["重点任务"]["E4"].value = "已完成方案_x000D_编制"
-        wb["重点任务"]["D4"].value = "\u200b已完成"
+        wb["重点任务"]["G4"].value = "已完成方案_x000D_编制"
+        wb["重点任务"]["E4"].value = "\u200b已完成"
 
     result = parse_workbook(write_filled(tmp_path, edit=edit), REGISTRY)
     assert result.issues == ()
     task = result.submission.tasks[0]
-    assert (task.progress, task.status.value) == ("已完成方案\n编制", "已完成")
+    assert (task.progress, task.status.value) == ("已完成方案，编制", "已完成")
 
 
 def test_clean_text_and_visible():
@@ -166,9 +166,9 @@ def test_cells_outside_on_several_sheets_are_one_warning(tmp_path):
 def test_formula_without_cache_is_still_found_beyond_row_300(tmp_path):
     projects = tuple(ProjectFill(f"项目{i}", Decimal(100), Decimal(50), Decimal(10), "在建") for i in range(1, 320))
     fill = dataclasses.replace(clean_fill(3), projects=projects)
-    path = write_filled(tmp_path, fill=fill, edit=lambda wb: setattr(wb["重大项目"]["E322"], "value", "=D322*0.7"))
+    path = write_filled(tmp_path, fill=fill, edit=lambda wb: setattr(wb["重大项目"]["F322"], "value", "=D322*0.7"))
     result = parse_workbook(path, REGISTRY)
-    assert flatten(result.issues) == [["formula-no-cache", "重大项目", "E322"]]
+    assert flatten(result.issues) == [["formula-no-cache", "重大项目", "F322"]]
     assert "=D322*0.7" in result.issues[0].message
 
 
@@ -220,8 +220,10 @@ def test_template_lets_a_signed_rate_be_negative():
 
 
 def _with_rectification(wb, rows):
+    """A 整改落实 sheet with the six fixed columns only (a sheet made before the 上次填报 columns: read by header)."""
     ws = wb.create_sheet(L.SHEET_RECTIFICATION)
-    for col, column in enumerate(L.RECTIFICATION_COLUMNS, start=1):
+    fixed = (L.RECT_ID, L.RECT_TEXT, L.RECT_DEADLINE, L.RECT_MEASURES, L.RECT_PROGRESS, L.RECT_STATE)
+    for col, column in enumerate(fixed, start=1):
         ws.cell(L.HEADER_ROW, col, column.header)
     for r, values in enumerate(rows, start=L.FIRST_DATA_ROW):
         for col, value in enumerate(values, start=1):

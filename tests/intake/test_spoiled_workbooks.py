@@ -153,8 +153,8 @@ def test_formula_with_cached_value_is_accepted(tmp_path):
 
 
 def test_formula_without_cache_in_a_project_cell(tmp_path):
-    path = write_filled(tmp_path, edit=lambda wb: setattr(wb["重大项目"]["E4"], "value", "=D4*0.7"))
-    assert issues_of(path) == [["formula-no-cache", "重大项目", "E4"]]
+    path = write_filled(tmp_path, edit=lambda wb: setattr(wb["重大项目"]["F4"], "value", "=D4*0.7"))
+    assert issues_of(path) == [["formula-no-cache", "重大项目", "F4"]]
 
 
 # ------------------------------------------------------------------------------------- locked cells
@@ -227,7 +227,7 @@ def test_renamed_sheet_is_a_missing_sheet(tmp_path):
 
 
 def test_missing_header_is_named(tmp_path):
-    path = write_filled(tmp_path, edit=lambda wb: setattr(wb["重点任务"]["D3"], "value", "状态"))
+    path = write_filled(tmp_path, edit=lambda wb: setattr(wb["重点任务"]["E3"], "value", "状态"))
     result = parse_workbook(path, REGISTRY)
     assert flatten(result.issues) == [["header-missing", "重点任务", ""]]
     assert "完成状态" in result.issues[0].message
@@ -314,24 +314,24 @@ def test_renamed_file_is_still_recognised(tmp_path):
 def test_blank_task_status_is_required(tmp_path):
     fill = clean_fill(3)
     path = write_filled(tmp_path, fill=dataclasses.replace(fill, tasks={"green_demo_units": fill.tasks["green_demo_units"]}))
-    assert issues_of(path) == [["value-required", "重点任务", "D5"]]
+    assert issues_of(path) == [["value-required", "重点任务", "E5"]]
 
 
 def test_task_status_not_in_the_dropdown_is_an_error(tmp_path):
-    path = write_filled(tmp_path, edit=lambda wb: setattr(wb["重点任务"]["D4"], "value", "基本完成"))
+    path = write_filled(tmp_path, edit=lambda wb: setattr(wb["重点任务"]["E4"], "value", "基本完成"))
     result = parse_workbook(path, REGISTRY)
-    assert flatten(result.issues) == [["choice-invalid", "重点任务", "D4"]]
+    assert flatten(result.issues) == [["choice-invalid", "重点任务", "E4"]]
     assert "已完成、正常推进、滞后、未启动" in result.issues[0].message
 
 
 def test_added_task_without_content_or_status(tmp_path):
     def edit(wb):
-        wb["重点任务"]["E6"].value = "已完成调研"      # progress on an empty extra row
+        wb["重点任务"]["G6"].value = "已完成调研"      # progress on an empty extra row
         wb["重点任务"]["B7"].value = "推进园区循环化改造"  # content without a status
 
     assert issues_of(write_filled(tmp_path, edit=edit)) == [
-        ["value-required", "重点任务", "B6"], ["value-required", "重点任务", "D6"],
-        ["value-required", "重点任务", "D7"]]
+        ["value-required", "重点任务", "B6"], ["value-required", "重点任务", "E6"],
+        ["value-required", "重点任务", "E7"]]
 
 
 def test_added_task_with_a_bad_deadline(tmp_path):
@@ -342,8 +342,8 @@ def test_added_task_with_a_bad_deadline(tmp_path):
 def test_project_row_with_a_name_needs_numbers_and_a_status(tmp_path):
     fill = dataclasses.replace(clean_fill(3), projects=(ProjectFill("屈原文化公园", None, Decimal(100), None, None),))
     assert issues_of(write_filled(tmp_path, fill=fill)) == [
-        ["value-required", "重大项目", "C4"], ["value-required", "重大项目", "E4"],
-        ["value-required", "重大项目", "F4"]]
+        ["value-required", "重大项目", "C4"], ["value-required", "重大项目", "F4"],
+        ["value-required", "重大项目", "H4"]]
 
 
 def test_project_figures_without_a_name(tmp_path):
@@ -365,8 +365,8 @@ def test_project_bad_status_negative_figure_and_bad_start_date(tmp_path):
     fill = dataclasses.replace(clean_fill(3), projects=(
         ProjectFill("园区改造", Decimal(100), Decimal(-5), "五十", "施工中", "明年"),))
     assert issues_of(write_filled(tmp_path, fill=fill)) == [
-        ["number-negative", "重大项目", "D4"], ["number-invalid", "重大项目", "E4"],
-        ["choice-invalid", "重大项目", "F4"], ["date-invalid", "重大项目", "G4"]]
+        ["number-negative", "重大项目", "D4"], ["number-invalid", "重大项目", "F4"],
+        ["choice-invalid", "重大项目", "H4"], ["date-invalid", "重大项目", "I4"]]
 
 
 def test_year_to_date_investment_above_total_is_a_warning(tmp_path):
@@ -375,7 +375,7 @@ def test_year_to_date_investment_above_total_is_a_warning(tmp_path):
     path = write_filled(tmp_path, fill=fill)
     result = parse_workbook(path, REGISTRY)
     assert flatten(result.issues, ["code", "severity", "sheet", "cell"]) == [
-        ["investment-exceeds-total", "warning", "重大项目", "E4"]]
+        ["investment-exceeds-total", "warning", "重大项目", "F4"]]
     assert "园区改造" in result.issues[0].message
 
 

@@ -80,7 +80,9 @@ def test_2025q3_templates_carry_the_open_items_and_the_units_answers(demo):
     ws = openpyxl.load_workbook(path)[L.SHEET_RECTIFICATION]
     rows = [r for r in ws.iter_rows(min_row=L.FIRST_DATA_ROW, values_only=True) if r[0]]
     assert [r[0] for r in rows] == ["2024Q3-03-1"]   # 2025Q1-03-1 was closed in 2025Q2
-    assert rows[0][5] == "整改中"
+    # the unit's last answer (2025Q2: 整改中) stands read-only beside the empty input cells; the demo's unit
+    # filled in this quarter's answer (demo_data.RECTIFICATIONS)
+    assert (rows[0][3], rows[0][7], rows[0][8]) == ("指导猇亭化工园区按绿色园区评价要求整改。", "整改中", "整改中")
 
 
 def test_notices_within_300_characters_name_the_right_units(demo):

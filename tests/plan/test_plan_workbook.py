@@ -118,3 +118,66 @@ def test_new_period_2026_2030_imports_and_its_first_quarter_builds(tmp_path):
     # 2 of 20 at 2026Q1 against the path from the start of 2026 to the end of 2030: 1/20 of the way
     assert factories.time_progress == Fraction(1, 20)
     assert [t.content for t in third.tasks][:1] == ["创建国家级绿色园区1个"]
+
+
+def _broken(tmp_path, edit):
+    write_plan_workbook(SHIPPED, tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    edit(wb)
+    save_workbook(wb, tmp_path / "p.xlsx")
+    with pytest.raises(PlanWorkbookError) as caught:
+        read_plan_workbook(tmp_path / "p.xlsx")
+    return [p.text for p in caught.value.problems]
+
+
+def _row(ws, key):
+    return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value == key)
+
+
+def test_rules_across_cells_are_named_at_the_cells_they_came_from_in_chinese(tmp_path):
+    """Faults only the plan's schema finds (issue #18): never `actions[id=3].indicators`, `ahead > on_track > watch`
+    or `assessment.weight_indicators`, but the sheet and cell of the office's workbook."""
+    rows = {}
+
+    def edit(wb):
+        ind = wb["指标"]
+        rows["parks"], rows["chains"] = _row(ind, "green_parks"), _row(ind, "green_supply_chains")
+        ind.cell(rows["parks"], 3).value = "新增绿色工厂数量"            # a name used twice in 第三项
+        ind.cell(rows["chains"], 2).value = "green_factories"           # a code used twice
+        ind.cell(rows["chains"], 11).value = 2                          # 目标为基期的倍数 without a base
+        wb["评价阈值"].cell(4, 2).value = 0                               # 关注 above 正常
+        for r in (2, 3, 4):
+            wb["考核规则"].cell(r, 2).value = 0                           # the three weights sum to 0
+
+    texts = _broken(tmp_path, edit)
+    assert "“评价阈值”表B2:B4：超前、正常、关注三档的下限应依次递减（单位：百分点）" in texts
+    assert "“考核规则”表B2:B4：三项分值之和应大于0" in texts
+    assert f"“指标”表K{rows['chains']}：按基期倍数设定目标时须同时填写基期年份和基期值" in texts
+    assert f"“指标”表C{rows['parks']}：同一行动内指标名称重复：“新增绿色工厂数量”" in texts
+    assert f"“指标”表B{rows['chains']}：代码“green_factories”与其他指标或任务的代码重复" in texts
+    for text in texts:   # no key path, no field name, no English rule
+        assert not any(word in text for word in ("actions[", "thresholds", "assessment", "ahead", "weight_",
+                                                  "baseline", "target_multiple")), text
+
+
+def test_a_period_ending_before_it_starts_is_named_at_its_cell_alone(tmp_path):
+    def edit(wb):
+        plan = wb["方案信息"]
+        row = next(r for r in range(2, plan.max_row + 1) if plan.cell(r, 1).value == "结束年份")
+        plan.cell(row, 2).value = 2021
+
+    assert _broken(tmp_path, edit) == ["“方案信息”表B9：结束年份 2021 早于开始年份 2022"]
+
+
+@pytest.mark.parametrize("name, data, expected", [
+    ("计划配置.xls", b"\xd0\xcf\x11\xe0" + b"\0" * 600, "“计划配置.xls”是旧版 Excel 格式（.xls），无法读取"),
+    ("计划配置.xlsx", b"PK\x03\x04 broken", "“计划配置.xlsx”已损坏或不是有效的 Excel 工作簿，无法读取"),
+    ("计划配置.txt", b"plain text", "“计划配置.txt”不是 Excel 工作簿（.xlsx）"),
+])
+def test_a_file_that_is_no_workbook_is_named_in_words_not_by_its_exception(tmp_path, name, data, expected):
+    (tmp_path / name).write_bytes(data)
+    with pytest.raises(PlanWorkbookError) as caught:
+        read_plan_workbook(tmp_path / name)
+    [problem] = caught.value.problems
+    assert problem.text.startswith(expected)
+    assert "Exception" not in problem.text and "Error" not in problem.text

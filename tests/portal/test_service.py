@@ -34,7 +34,7 @@ from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 from yc_reports.workbook.writer import build_template
 from yc_reports.workbook.xlsx_io import save_workbook
 
-from .workbooks import CN, Q2, Q3, FakeResult, cell_of, clean_fill, filled, with_value
+from .workbooks import CN, Q2, Q3, FakeResult, cell_of, clean_fill, fill_downloaded, filled, with_value
 
 XLSX_BAD_NUMBER = "十二"
 
@@ -502,7 +502,10 @@ def test_build_with_the_real_builder_uses_the_accepted_workbooks(portal: Portal,
     portal.open_quarter(Q2, dt.date(2025, 7, 5))
     portal.submit("市经信局", 3, filled(registry, 3, quarter=Q2, fill=clean_fill(registry, 3, value=2)), "q2.xlsx")
     portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    portal.submit("市经信局", 3, filled(registry, 3, fill=clean_fill(registry, 3, value=5)), "q3.xlsx")
+    # Q2's figures put 第三项 on the 督办 list: Q3's workbook is the portal's own template, with its 整改落实 sheet
+    downloaded = portal.template_for("市经信局", 3).data
+    accepted = portal.submit("市经信局", 3, fill_downloaded(downloaded, clean_fill(registry, 3, value=5)), "q3.xlsx")
+    assert accepted.accepted, accepted.issues
     portal.submit("市经信局", 3, bad_workbook(registry), "draft.xlsx")
     record = portal.run_build()
     assert record.ok, record.message

@@ -202,7 +202,7 @@ def test_alt_texts_say_what_the_chart_shows(rendered):
     assert "打造绿色供应链数量暂无数据" in progress
     trend = rendered["trend_count"].alt_text
     assert "2025年第一季度未报" in trend and "2025年目标12家" in trend
-    assert "15.80亿立方米" in rendered["trend_ceiling"].alt_text
+    assert "15.8亿立方米" in rendered["trend_ceiling"].alt_text
     project = rendered["project_investment"].alt_text
     assert "猇亭区磷石膏综合利用项目年度计划18000万元，累计完成6200万元（34.4%）" in project
     assert "数据待核实1项（第九项）" in rendered["submission"].alt_text

@@ -391,7 +391,7 @@ def test_demo_story_holds(built: Built):
     assert [c["action_id"] for c in built.summary["commendations"]] == [8]
     assert [a["id"] for a in built.summary["actions"] if a["data_pending"]] == [9]
     [error] = [i for i in built.summary["issues"] if i["severity"] == "error"]
-    assert (error["code"], error["sheet"], error["cell"]) == ("number-invalid", "重大项目", "E4")
+    assert (error["code"], error["sheet"], error["cell"]) == ("number-invalid", "重大项目", "F4")
     assert "第09项" in error["file"]
     three = {i["key"]: i for i in built.action(3)["indicators"]}
     assert (three["green_factories"]["completion"], three["green_factories"]["time_progress"]) == (0.6667, 0.9375)

@@ -54,7 +54,7 @@ def test_ceiling_over_the_pro_rata_share_is_called_behind(wording):
                     time_progress=Fraction(3, 4), gap_points=(Fraction(3, 4) - completion) * 100,
                     status=Status.WATCH)
     assert wording.indicator_sentence(ind, Q3) == (
-        "今年1—9月，全市用水总量为18亿立方米，占2025年控制目标（22.40亿立方米）的80.4%，"
+        "今年1—9月，全市用水总量为18亿立方米，占2025年控制目标（22.4亿立方米）的80.4%，"
         "高于时序进度5.4个百分点，超出序时控制进度。")
 
 

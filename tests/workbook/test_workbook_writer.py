@@ -110,11 +110,12 @@ def test_sheets_are_protected_without_a_password_and_only_inputs_unlocked(wb3):
         assert wb3[name].protection.sheet is True and not wb3[name].protection.password, name
     ind = wb3["指标进展"]
     assert [ind.cell(5, c).protection.locked for c in range(1, 10)] == [True] * 7 + [False, False]
-    tasks = wb3["重点任务"]
-    assert [tasks.cell(4, c).protection.locked for c in range(1, 7)] == [True, True, True, False, False, False]
-    assert [tasks.cell(6, c).protection.locked for c in range(1, 7)] == [True, False, False, False, False, False]
-    projects = wb3["重大项目"]
-    assert [projects.cell(33, c).protection.locked for c in range(1, 10)] == [True] + [False] * 8
+    tasks = wb3["重点任务"]   # 序号 任务内容 完成时限 上季度完成状态 完成状态 上季度进展情况 进展情况 上季度存在问题 存在问题
+    assert [tasks.cell(4, c).protection.locked for c in range(1, 10)] == [True, True, True] + [True, False] * 3
+    assert [tasks.cell(6, c).protection.locked for c in range(1, 10)] == [True, False, False] + [True, False] * 3
+    projects = wb3["重大项目"]   # the 上季度… columns (E, G, J) are locked
+    assert [projects.cell(33, c).protection.locked for c in range(1, 13)] == [
+        True, False, False, False, True, False, True, False, False, True, False, False]
     info = wb3["基本信息"]
     assert [info.cell(r, 2).protection.locked for r in range(2, 12)] == [True] * 4 + [False] * 6
 
@@ -136,12 +137,12 @@ def test_validations_on_input_cells(tmp_path):
     last_task = L.FIRST_DATA_ROW + 1 + L.EXTRA_TASK_ROWS - 1
     assert validations(wb["重点任务"]) == [
         ("date", "between", "36526", "73050", f"C5:C{last_task}"),
-        ("list", None, '"已完成,正常推进,滞后,未启动"', None, f"D4:D{last_task}"),
+        ("list", None, '"已完成,正常推进,滞后,未启动"', None, f"E4:E{last_task}"),
     ]
     assert validations(wb["重大项目"]) == [
-        ("date", "between", "36526", "73050", "G4:G33"),
-        ("decimal", "greaterThanOrEqual", "0", None, "C4:C33 D4:D33 E4:E33"),
-        ("list", None, '"未开工,在建,已竣工"', None, "F4:F33"),
+        ("date", "between", "36526", "73050", "I4:I33"),
+        ("decimal", "greaterThanOrEqual", "0", None, "C4:C33 D4:D33 F4:F33"),
+        ("list", None, '"未开工,在建,已竣工"', None, "H4:H33"),
     ]
     assert validations(wb["基本信息"]) == [("date", "between", "36526", "73050", "B9")]
     assert all(dv.showErrorMessage and dv.error for ws in wb for dv in ws.data_validations.dataValidation)
@@ -209,7 +210,18 @@ def _previous_quarter_inputs(tmp_path: Path, quarter: str) -> Path:
     return inputs
 
 
+def columns(ws) -> dict[str, int]:
+    """The header row's columns by their text (as the reader finds them)."""
+    return {c.value: c.column for c in ws[L.HEADER_ROW] if c.value}
+
+
+def row_by_header(ws, row: int) -> dict[str, object]:
+    return {header: ws.cell(row, col).value for header, col in columns(ws).items()}
+
+
 def test_prefilled_from_last_quarters_workbook(tmp_path):
+    """Last quarter's figures, states and texts stand read-only beside EMPTY input cells: a clerk who skips a row
+    publishes nothing of last quarter's as this quarter's."""
     inputs = _previous_quarter_inputs(tmp_path, "2025Q2")
     written = write_templates(REGISTRY, Quarter(2025, 3), tmp_path / "out", inputs)
     wb = openpyxl.load_workbook(written[2])
@@ -218,12 +230,23 @@ def test_prefilled_from_last_quarters_workbook(tmp_path):
     assert [ind.cell(r, 8).value for r in range(4, 8)] == [None] * 4      # this quarter's figures start blank
     assert ind["G5"].protection.locked is True
     tasks = wb["重点任务"]
-    assert [tasks.cell(r, c).value for r in (4, 6) for c in (2, 4, 5)] == [
-        "创建一批国家级绿色制造示范单位", "正常推进", "按计划推进", "推进工业园区循环化改造", "正常推进", "已完成方案编制"]
-    assert tasks["C6"].value == dt.datetime(2025, 12, 31)
+    assert row_by_header(tasks, 6) == {
+        "序号": 3, "任务内容": "推进工业园区循环化改造", "完成时限": dt.datetime(2025, 12, 31),
+        "上季度完成状态": "正常推进", "完成状态": None, "上季度进展情况": "已完成方案编制", "进展情况": None,
+        "上季度存在问题": None, "存在问题": None}
+    assert row_by_header(tasks, 4)["上季度完成状态"] == "正常推进" and row_by_header(tasks, 4)["完成状态"] is None
     projects = wb["重大项目"]
-    assert [projects.cell(4, c).value for c in range(2, 10)] == [
-        "园区改造", 52000, 12000, 8600, "在建", dt.datetime(2024, 3, 1), "主体结构完工", None]
+    assert row_by_header(projects, 4) == {
+        "序号": 1, "项目名称": "园区改造", "总投资（万元）": 52000, "年度计划投资（万元）": 12000,
+        "上季度末本年累计完成投资（万元）": 8600, "本年累计完成投资（万元）": None, "上季度项目状态": "在建", "项目状态": None,
+        "计划开工时间": dt.datetime(2024, 3, 1), "上季度形象进度": "主体结构完工", "形象进度": None, "存在问题": None}
+    for ws in (tasks, projects):   # every 上季度… cell is locked and grey; every input cell beside it unlocked
+        for header, col in columns(ws).items():
+            cell = ws.cell(4, col)
+            if header.startswith("上季度"):
+                assert cell.protection.locked and cell.fill.fgColor.rgb.endswith("EDEDED"), header
+            elif header in ("完成状态", "进展情况", "本年累计完成投资（万元）", "项目状态", "形象进度"):
+                assert not cell.protection.locked and cell.fill.fgColor.rgb.endswith("FFF2CC"), header
     info = wb["基本信息"]
     assert [info.cell(r, 2).value for r in range(6, 10)] == ["张明", "0717-6251234", "李华", None]
     # a template not used by the previous quarter is not pre-filled
@@ -234,17 +257,25 @@ def test_prefilled_from_last_quarters_workbook(tmp_path):
 def test_prefilled_template_parses_back_with_the_carried_state(tmp_path):
     inputs = _previous_quarter_inputs(tmp_path, "2025Q2")
     written = write_templates(REGISTRY, Quarter(2025, 3), tmp_path / "out", inputs)
-    submission = parse_workbook(written[2], REGISTRY).submission
+    result = parse_workbook(written[2], REGISTRY)
+    submission = result.submission
     assert [t.key for t in submission.tasks] == ["green_demo_units", "chem_green_system", ""]
-    assert submission.projects[0].ytd_completed == Decimal(8600)
+    # nothing of last quarter is read as this quarter's: the states, texts and figures are 未填报
+    assert [(t.status, t.progress, t.problems) for t in submission.tasks] == [(None, "", "")] * 3
+    assert (submission.projects[0].name, submission.projects[0].ytd_completed, submission.projects[0].status) == (
+        "园区改造", None, None)
+    blanks = {(i.sheet, i.cell) for i in result.issues if i.code.value == "value-required"}
+    assert {("重点任务", "E4"), ("重点任务", "E6"), ("重大项目", "F4"), ("重大项目", "H4")} <= blanks
 
 
 def test_first_quarter_of_a_new_year_clears_the_annual_project_columns(tmp_path):
     inputs = _previous_quarter_inputs(tmp_path, "2024Q4")
     written = write_templates(REGISTRY, Quarter(2025, 1), tmp_path / "out", inputs)
     projects = openpyxl.load_workbook(written[2])["重大项目"]
-    assert [projects.cell(4, c).value for c in range(2, 9)] == [
-        "园区改造", 52000, None, None, "在建", dt.datetime(2024, 3, 1), "主体结构完工"]
+    row = row_by_header(projects, 4)
+    assert (row["项目名称"], row["总投资（万元）"], row["年度计划投资（万元）"], row["上季度末本年累计完成投资（万元）"],
+            row["上季度项目状态"], row["计划开工时间"], row["上季度形象进度"]) == (
+        "园区改造", 52000, None, None, "在建", dt.datetime(2024, 3, 1), "主体结构完工")
     assert "新年度开始" in projects["A2"].value
 
 

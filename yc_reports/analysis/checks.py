@@ -320,11 +320,12 @@ def _status(indicator: Indicator, quarter: Quarter, year: int, actual: Decimal, 
 
 def task_result(task: Task | None, entry: TaskEntry | None, quarter: Quarter, *,
                 previous: TaskStatus | None = None, known_before: bool = False,
-                is_placeholder: Placeholder = is_blank) -> TaskResult:
+                is_placeholder: Placeholder = is_blank, previous_problems: str = "") -> TaskResult:
     """A key task: the registry's content and deadline win; the unit's entry gives status and text.
 
     previous / known_before: last quarter's reported state, and whether last quarter's workbook is
-    known at all (a task is completed this quarter only when it was not 已完成 before)."""
+    known at all (a task is completed this quarter only when it was not 已完成 before). A completed task's
+    problem text that is last quarter's word for word (carried over, not written now) is not published."""
     deadline: dt.date | None
     if task is not None:
         key, content, deadline = task.key, task.content, task.deadline
@@ -335,6 +336,9 @@ def task_result(task: Task | None, entry: TaskEntry | None, quarter: Quarter, *,
     reported = entry.status if entry is not None else None
     overdue = deadline is not None and deadline <= quarter.end_date and reported is not TaskStatus.DONE
     problems = entry.problems if entry is not None else ""
+    if reported is TaskStatus.DONE and previous_problems and "".join(problems.split()) == "".join(
+            previous_problems.split()):
+        problems = ""
     return TaskResult(
         key=key,
         content=content, deadline=deadline, reported=reported, overdue=overdue,
@@ -351,12 +355,14 @@ def task_results(tasks: Sequence[Task], entries: Sequence[TaskEntry], quarter: Q
     `previous`: last quarter's entries of the same action (None when that workbook is not known)."""
     by_key = {e.key: e for e in entries if e.key}
     before = {e.key or e.content: e.status for e in previous or ()}
+    said_before = {e.key or e.content: e.problems for e in previous or ()}
     known = {t.key for t in tasks}
     known_before = previous is not None
     out = [task_result(t, by_key.get(t.key), quarter, previous=before.get(t.key), known_before=known_before,
-                       is_placeholder=is_placeholder) for t in tasks]
+                       is_placeholder=is_placeholder, previous_problems=said_before.get(t.key, ""))
+           for t in tasks]
     out += [task_result(None, e, quarter, previous=before.get(e.content), known_before=known_before,
-                        is_placeholder=is_placeholder)
+                        is_placeholder=is_placeholder, previous_problems=said_before.get(e.content, ""))
             for e in entries if e.key not in known]
     return tuple(out)
 

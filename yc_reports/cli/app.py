@@ -227,24 +227,31 @@ def check_command(
     paths: list[Path] = typer.Argument(..., help="要校验的工作簿或文件夹（可多个）"),
     as_json: bool = typer.Option(False, "--json", help="以 JSON 输出问题清单"),
     plan: Path | None = PlanOption,
+    inputs: Path = typer.Option(Path("inputs"), "--inputs",
+                                help="各季度报送数据所在文件夹，用于将“整改落实”表与督办台账核对"),
 ) -> None:
     """校验填报工作簿，列出每个问题所在的工作表和单元格。无错误时退出码为 0，有错误时为 1。"""
-    registry = _registry(plan)
+    registry = _registry(plan, inputs)
     from yc_reports.intake.discovery import check_paths
     from yc_reports.issues import has_errors
+    from yc_reports.pipeline.rectification_check import compare_with_ledger
 
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise UsageProblem(f"找不到文件或文件夹：{'、'.join(missing)}")
     checked = check_paths(paths, registry)
-    issues = [issue for result in checked.results for issue in result.issues]
+    compared = compare_with_ledger(registry, checked.results, inputs)
+    issues = [issue for result in compared.results for issue in result.issues]
     if as_json:
         sys.stdout.write(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n")
     else:
         from yc_reports.cli.check_output import print_check_results
         from yc_reports.render.wording import Wording
 
-        print_check_results(_console(), checked.results, checked.choices, Wording.for_inputs(Path("inputs")))
+        wording = Wording.for_inputs(inputs)
+        print_check_results(_console(), compared.results, checked.choices, wording)
+        if compared.not_compared:
+            _console().print(wording.label("check_ledger_note", quarters=compared.not_compared, inputs=str(inputs)))
     raise typer.Exit(EXIT_PROBLEMS if has_errors(issues) else EXIT_OK)
 
 
@@ -799,14 +806,14 @@ def _run() -> None:
     except (KeyboardInterrupt, typer.Abort):
         _err_console().print("已中止。")
         sys.exit(130)
-    except Exception as exc:  # anything unforeseen
+    except Exception:  # anything unforeseen (its name and traceback go to the log, not to the user)
         import tempfile
         import traceback
 
         log = Path(tempfile.gettempdir()) / "yc-reports-error.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
         _err_console().print(
-            f"[bold red]程序内部错误[/]（{type(exc).__name__}），本次未写出任何结果。"
+            "[bold red]程序内部错误[/]，本次未写出任何结果。"
             f"详细信息已记录在 {log}，请将该文件发送给系统维护人员。")
         sys.exit(EXIT_USAGE)
 

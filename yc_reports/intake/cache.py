@@ -19,7 +19,7 @@ from yc_reports.issues import IssueCode, make_issue
 from yc_reports.jsoncache import JsonStore, source_fingerprint
 from yc_reports.plan.registry import Registry
 
-CACHE_FORMAT = 3          # bump when the records' layout changes (1 was the pickle cache, 2 the first JSON)
+CACHE_FORMAT = 4          # bump when the records' layout changes (1 was the pickle cache, 2 the first JSON)
 Progress = Callable[[str, int, int], None]
 
 
@@ -34,8 +34,10 @@ def code_fingerprint() -> str:
 
 
 def registry_fingerprint(registry: Registry) -> str:
-    """The plan as parsed (not where it was read from): targets and names shape what the parser reports."""
-    return hashlib.sha256(repr((registry.plan, registry.thresholds, registry.actions)).encode()).hexdigest()
+    """The plan as parsed (not where it was read from): targets, names and the placeholders shape what the parser
+    reports."""
+    plan = (registry.plan, registry.thresholds, registry.actions, sorted(registry.placeholders))
+    return hashlib.sha256(repr(plan).encode()).hexdigest()
 
 
 # ------------------------------------------------------------------------------------ parsing
@@ -56,14 +58,14 @@ def restamp(result: ParseResult, display_name: str) -> ParseResult:
 def safe_parse(path: Path, registry: Registry, display_name: str, data: bytes | None = None) -> ParseResult:
     """Parse the file (or its bytes, already read); a parser crash becomes an unreadable-file error
     instead of ending the run."""
-    from yc_reports.intake.reader import parse_bytes, parse_workbook
+    from yc_reports.intake.reader import damage_text, parse_bytes, parse_workbook
 
     try:
         if data is not None:
             return parse_bytes(data, Path(path).name, registry, display_name=display_name)
         return parse_workbook(Path(path), registry, display_name=display_name)
     except Exception as exc:  # one bad workbook never stops the others
-        issue = make_issue(IssueCode.FILE_UNREADABLE, display_name, detail=type(exc).__name__)
+        issue = make_issue(IssueCode.FILE_UNREADABLE, display_name, detail=damage_text(exc))
         return ParseResult(file=display_name, submission=None, issues=(issue,))
 
 

@@ -34,7 +34,8 @@ from yc_reports.intake.records import (
     TaskStatus,
 )
 from yc_reports.intake.safe_open import Inspection, inspect_bytes, inspect_file
-from yc_reports.intake.text import clean_text, visible
+from yc_reports.intake.text import clean_text, one_paragraph, visible
+from yc_reports.intake.text import squash as _squash
 from yc_reports.intake.xlsx_scan import SheetScan, ref_text, scan_sheet
 from yc_reports.issues import Issue, IssueCode, Severity, make_issue
 from yc_reports.plan.quarter import Quarter, QuarterError
@@ -69,14 +70,25 @@ def _parse_inspected(inspection: Inspection, registry: Registry, display: str) -
                                                       detail="文件内含不允许的 XML 实体声明"),))
     except Exception as exc:  # a damaged package: zip, XML or calamine errors of any kind
         return ParseResult(display, None, (make_issue(IssueCode.FILE_UNREADABLE, display,
-                                                      detail=f"内部结构有误：{type(exc).__name__}"),))
+                                                      detail=damage_text(exc)),))
     reader = _WorkbookReader(book, registry, display, inspection.sha256)
     try:
         submission = reader.read()
     except Exception as exc:  # a damaged sheet must not stop the other workbooks
-        issue = make_issue(IssueCode.FILE_UNREADABLE, display, detail=f"内部结构有误：{type(exc).__name__}")
+        issue = make_issue(IssueCode.FILE_UNREADABLE, display, detail=damage_text(exc))
         return ParseResult(display, None, (*reader.issues, issue))
     return ParseResult(display, submission, tuple(reader.issues))
+
+
+def damage_text(exc: BaseException) -> str:
+    """What a clerk is told about a damaged workbook: in words, never the exception's name."""
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "文件压缩结构不完整"
+    if isinstance(exc, UnicodeError):
+        return "文件内的文字编码有误"
+    if isinstance(exc, KeyError):
+        return "文件缺少必要的组成部分"
+    return "文件内部结构有误"
 
 
 # ------------------------------------------------------------------------------------------ loading
@@ -216,7 +228,8 @@ class _WorkbookReader:
         self._outside_warning()
         return Submission(file=self.file, sha256=self.sha256, plan_id=plan_id, action_id=action.id,
                           quarter=quarter, template_version=version, info=info, indicators=indicators,
-                          tasks=tasks, projects=projects, rectifications=rectifications)
+                          tasks=tasks, projects=projects, rectifications=rectifications,
+                          rectification_sheet=L.SHEET_RECTIFICATION in self.book.sheet_names)
 
     def _outside_warning(self) -> None:
         """One warning for everything outside the template's area (left out of the reading)."""
@@ -276,6 +289,13 @@ class _WorkbookReader:
             text = text[: L.MAX_TEXT_LENGTH]
         return text
 
+    def prose(self, sheet: str, grid: _Grid, row: int, col: int) -> str:
+        """A unit's free text (情况说明, 进展情况, 存在问题, 形象进度, 综述, 下一步, 整改措施 …) as it is published:
+        its lines joined into one paragraph, and "" for a clerk's placeholder ("无", "/", "暂无" …, the plan's
+        [texts] list), which says there is nothing to report."""
+        text = one_paragraph(self.text(sheet, grid, row, col))
+        return "" if self.registry.is_placeholder(text) else text
+
     def number(self, sheet: str, grid: _Grid, row: int, col: int, unit: str, what: str,
                percent: bool = False, blank_severity: Severity | None = Severity.ERROR,
                signed: bool = False) -> Decimal | None:
@@ -327,7 +347,7 @@ class _WorkbookReader:
         if found is None:
             return None
         header_row, col = found
-        content_cols = [c for column, c in col.items() if column is not columns[0]]
+        content_cols = [c for column, c in col.items() if column is not columns[0] and not column.reference]
         grid = self.book.grids[sheet]
         return grid, header_row, col, _content_rows(grid, header_row, content_cols)
 
@@ -371,8 +391,10 @@ class _WorkbookReader:
                     continue
                 self.locked(sheet, rows[label], 2, label, found, value)
         texts = {}
-        for label in (L.INFO_FILLER, L.INFO_PHONE, L.INFO_REVIEWER, L.INFO_SUMMARY, L.INFO_NEXT):
+        for label in (L.INFO_FILLER, L.INFO_PHONE, L.INFO_REVIEWER):
             texts[label] = self.text(sheet, grid, rows[label], 2) if label in rows else ""
+        for label in (L.INFO_SUMMARY, L.INFO_NEXT):
+            texts[label] = self.prose(sheet, grid, rows[label], 2) if label in rows else ""
         fill_date, date_ok = None, True
         if L.INFO_DATE in rows:
             fill_date, date_ok = self.date(sheet, grid, rows[L.INFO_DATE], 2)
@@ -419,7 +441,7 @@ class _WorkbookReader:
         )
         for column, found, expected in checks:
             self.locked(sheet, row, col[column], f"{indicator.name}（{column.header}）", found, expected)
-        note = self.text(sheet, grid, row, col[L.IND_NOTE])
+        note = self.prose(sheet, grid, row, col[L.IND_NOTE])
         what = f"{indicator.name}（{L.IND_VALUE.header}）"
         value = self.number(sheet, grid, row, col[L.IND_VALUE], indicator.unit, what, percent=indicator.is_percent,
                             blank_severity=Severity.WARNING if note else Severity.ERROR, signed=indicator.signed)
@@ -486,8 +508,8 @@ class _WorkbookReader:
         what = f"{_short(content) or f'第{row}行任务'}（{L.TASK_STATUS.header}）"
         status = self.choice(sheet, row, col[L.TASK_STATUS], status_text, TaskStatus, L.TASK_STATUSES, what)
         return TaskEntry(row=row, key=key, content=content, deadline=deadline, status=status,
-                         progress=self.text(sheet, grid, row, col[L.TASK_PROGRESS]),
-                         problems=self.text(sheet, grid, row, col[L.TASK_PROBLEMS]))
+                         progress=self.prose(sheet, grid, row, col[L.TASK_PROGRESS]),
+                         problems=self.prose(sheet, grid, row, col[L.TASK_PROBLEMS]))
 
     def choice(self, sheet: str, row: int, col: int, text: str, enum: type[_Choice], choices: tuple[str, ...],
                what: str) -> _Choice | None:
@@ -532,8 +554,8 @@ class _WorkbookReader:
             entries.append(ProjectEntry(
                 row=row, name=name, total_investment=total, annual_plan=figures[L.PRJ_ANNUAL_PLAN],
                 ytd_completed=ytd, status=status, planned_start=planned_start,
-                image_progress=self.text(sheet, grid, row, col[L.PRJ_IMAGE]),
-                problems=self.text(sheet, grid, row, col[L.PRJ_PROBLEMS])))
+                image_progress=self.prose(sheet, grid, row, col[L.PRJ_IMAGE]),
+                problems=self.prose(sheet, grid, row, col[L.PRJ_PROBLEMS])))
         return tuple(entries)
 
 
@@ -546,7 +568,7 @@ class _WorkbookReader:
             return ()
         header_row, col = found
         grid = self.book.grids[sheet]
-        rows = _content_rows(grid, header_row, list(col.values()))
+        rows = _content_rows(grid, header_row, [c for column, c in col.items() if not column.reference])
         entries = []
         for row in rows:
             item_id = self.text(sheet, grid, row, col[L.RECT_ID])
@@ -563,8 +585,10 @@ class _WorkbookReader:
                                     L.RECTIFICATION_STATES, label)
             entries.append(RectificationEntry(
                 row=row, item_id=item_id, text=text, deadline=deadline,
-                measures=self.text(sheet, grid, row, col[L.RECT_MEASURES]),
-                progress=self.text(sheet, grid, row, col[L.RECT_PROGRESS]), state=state))
+                measures=self.prose(sheet, grid, row, col[L.RECT_MEASURES]),
+                progress=self.prose(sheet, grid, row, col[L.RECT_PROGRESS]), state=state,
+                id_cell=_ref(row, col[L.RECT_ID]), text_cell=_ref(row, col[L.RECT_TEXT]),
+                deadline_cell=_ref(row, col[L.RECT_DEADLINE])))
         return tuple(entries)
 
 
@@ -651,9 +675,6 @@ def _as_int(raw: object) -> int | None:
     return int(reading.value)
 
 
-def _squash(text: str) -> str:
-    """Compare texts the way a reader would: full-width forms folded, whitespace ignored."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 def _short(text: str, length: int = 16) -> str:

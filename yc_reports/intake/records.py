@@ -91,6 +91,9 @@ class RectificationEntry:
     measures: str                     # 整改措施
     progress: str                     # 整改进展
     state: RectificationState | None  # None: left blank or not one of the dropdown's values
+    id_cell: str = ""                 # where the 督办编号, 督办事项 and 整改时限 stand (e.g. "A4"), for messages
+    text_cell: str = ""
+    deadline_cell: str = ""
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class Submission:
     tasks: tuple[TaskEntry, ...] = ()
     projects: tuple[ProjectEntry, ...] = ()
     rectifications: tuple[RectificationEntry, ...] = ()
+    rectification_sheet: bool = False   # the workbook has a 整改落实 sheet (with or without rows)
 
     def indicator(self, key: str) -> IndicatorEntry | None:
         return next((e for e in self.indicators if e.key == key), None)

@@ -66,20 +66,30 @@ _MESSAGES = {
 Loc = tuple[int | str, ...]
 
 
-def validate_plan(raw: dict[str, Any], where: str) -> Registry:
-    """The registry `raw` (a parsed plan file) describes; RegistryError names the first fault's key."""
+class PlanFaults(RegistryError):
+    """A plan that cannot be used. The message names the first fault at its key in the plan file; `faults` holds
+    every fault as (location in the parsed file, what is wrong, in Chinese without key names), so that a plan
+    imported from the office's workbook names each at the sheet and cell it came from (workbook/plan_workbook.py)."""
 
-    def fail(loc: Loc, what: str) -> RegistryError:
-        return RegistryError(f"计划配置文件 {where} 中 {_key(loc, raw)}：{what}")
+    def __init__(self, message: str, faults: tuple[tuple[Loc, str], ...]) -> None:
+        super().__init__(message)
+        self.faults = faults
+
+
+def validate_plan(raw: dict[str, Any], where: str) -> Registry:
+    """The registry `raw` (a parsed plan file) describes; PlanFaults names the first fault's key and carries all."""
+
+    def fail(faults: list[tuple[Loc, str]]) -> PlanFaults:
+        loc, what = faults[0]
+        return PlanFaults(f"计划配置文件 {where} 中 {_key(loc, raw)}：{what}", tuple(dict.fromkeys(faults)))
 
     try:
         plan_file = _PLAN_FILE.validate_python(raw)
     except ValidationError as exc:
-        error = exc.errors(include_url=False)[0]
-        loc, what = _message(error)
-        raise fail(loc, what) from None
-    for loc, what in _cross_field_faults(plan_file):
-        raise fail(loc, what)
+        raise fail([_message(error) for error in exc.errors(include_url=False)]) from None
+    cross = list(_cross_field_faults(plan_file))
+    if cross:
+        raise fail(cross)
     if plan_file.texts is not None:
         placeholders = frozenset(filter(None, map(normalise_placeholder, plan_file.texts.placeholders)))
     else:   # the shipped plan's list (it has [texts]), read as every command reads it: through the plan cache
@@ -127,7 +137,7 @@ def _cross_field_faults(f: _PlanFile) -> Iterator[tuple[Loc, str]]:
     if p.end_year < p.start_year:
         yield ("plan", "end_year"), f"结束年份 {p.end_year} 早于开始年份 {p.start_year}"
     if not t.ahead > t.on_track > t.watch:
-        yield ("thresholds",), "应满足 ahead > on_track > watch（单位：百分点）"
+        yield ("thresholds",), "超前、正常、关注三档的下限应依次递减（单位：百分点）"
     if a.weight_indicators + a.weight_tasks + a.weight_reporting <= 0:
         yield ("assessment",), "三项分值之和应大于0"
     for n, action in enumerate(f.actions):
@@ -137,14 +147,22 @@ def _cross_field_faults(f: _PlanFile) -> Iterator[tuple[Loc, str]]:
                 if not p.start_year <= year <= p.end_year:
                     yield (*at, "targets"), f"目标年份 {year} 不在计划期 {p.start_year}—{p.end_year} 年内"
             if indicator.target_multiple is not None and indicator.baseline is None:
-                yield (*at, "target_multiple"), "按基期倍数设定目标时须同时填写 baseline"
-        names = [i.name for i in action.indicators]
-        if len(set(names)) != len(names):
-            yield ("actions", n, "indicators"), "同一行动内指标名称重复"
-    ids = [action.id for action in f.actions]
-    if len(set(ids)) != len(ids):
-        yield ("actions",), f"行动编号重复：{ids}"
-    keys = [i.key for x in f.actions for i in x.indicators] + [t.key for x in f.actions for t in x.tasks]
-    dupes = sorted({k for k in keys if keys.count(k) > 1})
-    if dupes:
-        yield ("actions",), f"指标或任务代码（key）重复：{'、'.join(dupes)}"
+                yield (*at, "target_multiple"), "按基期倍数设定目标时须同时填写基期年份和基期值"
+        seen_names: set[str] = set()
+        for i, indicator in enumerate(action.indicators):
+            if indicator.name in seen_names:
+                yield ("actions", n, "indicators", i, "name"), f"同一行动内指标名称重复：“{indicator.name}”"
+            seen_names.add(indicator.name)
+    seen_ids: set[int] = set()
+    for n, action in enumerate(f.actions):
+        if action.id in seen_ids:
+            yield ("actions", n, "id"), f"行动编号 {action.id} 重复"
+        seen_ids.add(action.id)
+    seen_keys: set[str] = set()
+    for n, action in enumerate(f.actions):
+        items = [("indicators", i, x.key) for i, x in enumerate(action.indicators)]
+        items += [("tasks", j, x.key) for j, x in enumerate(action.tasks)]
+        for table, index, key in items:
+            if key in seen_keys:
+                yield ("actions", n, table, index, "key"), f"代码“{key}”与其他指标或任务的代码重复"
+            seen_keys.add(key)

@@ -672,6 +672,7 @@ class Portal:
                 result = self._check(path, display)
             except PoolBusy as exc:
                 raise PortalError(str(exc)) from None
+        result = self._with_ledger(result, settings.quarter)
         issues = [portal_wording(i) for i in result.issues]
         issues += self._placement_issues(result.submission, action, settings.quarter, display)
         info = result.submission.info if result.submission else None
@@ -693,6 +694,13 @@ class Portal:
             cache = cache_root(self._out_dir(self._current_quarter(), 0))
             return self.pool.run(check_upload_cached, path, self.registry, display, str(cache), heavy=heavy)
         return self.pool.run(self.checker, path, self.registry, display, heavy=heavy)
+
+    def _with_ledger(self, result: ParseResult, quarter: Quarter) -> ParseResult:
+        """The 整改落实 sheet against the 督办 ledger, as `yc-reports check --inputs` compares it (the same library)."""
+        from yc_reports.pipeline.rectification_check import compare_with_ledger
+
+        cache = cache_root(self._out_dir(quarter, 0))
+        return compare_with_ledger(self.registry, [result], self.data_dir / "inputs", cache).results[0]
 
     def _check_quota(self, quarter: Quarter, unit: str, data: bytes) -> None:
         used = self.store.stored_bytes(quarter, unit)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from yc_reports import numfmt
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
-from yc_reports.analysis.projection import at_risk
+from yc_reports.analysis.projection import finish as finish_facts
 from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
 from yc_reports.issues import Severity
 from yc_reports.plan.registry import Kind, cn_numeral
@@ -158,7 +158,7 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         lights={light.value: len(items) for light, items in by_light.items()},
         red=by_light[Light.RED], yellow=by_light[Light.YELLOW], green=by_light[Light.GREEN],
         grey=by_light[Light.GREY], deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
-        finish=at_risk(report),   # 收官 (issue #12): targets of this year the pace so far misses
+        finish=finish_facts(report),   # 收官: targets of this year at risk, not assessable, on pace
     )
     if not kind.is_notice:   # a 简报 has no 主送
         blocks = [b for b in blocks if b.kind != "recipient"]

@@ -164,7 +164,7 @@ class Wording:
             target_value=_indicator_target, gap=_indicator_gap, change=_change, cndate=numfmt.cn_date,
             cn=cn_numeral, sentence=self.indicator_sentence, fact=self.fact, item=self.item, brief=self.brief,
             matter=self.matter,
-            gapwords=numfmt.gap_phrase,
+            gapwords=numfmt.gap_phrase, average=_average, apart=numfmt.places_apart,
         )
         self._facts: TemplateModule | None = None
         self._labels: TemplateModule | None = None
@@ -344,6 +344,10 @@ def _pct(value: Fraction | Decimal | None, places: int = 1) -> str:
 
 def _num(value: numfmt.Number | None, places: int = 1) -> str:
     return numfmt.fmt_number(value, places)
+
+
+def _average(value: numfmt.Number | None, places: int = 1) -> str:
+    return numfmt.fmt_average(value, places)
 
 
 def _indicator_value(ind: IndicatorResult) -> str:

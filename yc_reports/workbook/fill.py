@@ -157,9 +157,9 @@ def _fill_projects(ws: Worksheet, projects: tuple[ProjectFill, ...]) -> None:
     last = L.FIRST_DATA_ROW
     while last <= ws.max_row and ws.cell(last, cols[L.PRJ_SEQ]).value is not None:
         last += 1
-    for row in range(L.FIRST_DATA_ROW, last):   # clear the rows carried over, keep their styles
+    for row in range(L.FIRST_DATA_ROW, last):   # clear the rows carried over (inputs only), keep their styles
         for column in L.PROJECT_COLUMNS:
-            if column is not L.PRJ_SEQ:
+            if column is not L.PRJ_SEQ and not column.reference:
                 ws.cell(row, cols[column]).value = None
     for i, project in enumerate(projects):
         row = L.FIRST_DATA_ROW + i

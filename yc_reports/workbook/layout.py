@@ -25,6 +25,7 @@ class Column:
     header: str
     width: float
     required: bool = True   # the header must be present for the sheet to be read
+    reference: bool = False  # last quarter's value, shown read-only beside its input column; never read as input
 
 
 # 指标进展 — one row per indicator of the action.
@@ -34,47 +35,62 @@ IND_UNIT = Column("单位", 10)
 IND_TARGET = Column("目标值", 12)
 IND_TARGET_YEAR = Column("目标年份", 10)
 IND_BASIS = Column("填报口径", 26, required=False)
-IND_PREVIOUS = Column("上季度末完成值", 14, required=False)
+IND_PREVIOUS = Column("上季度末完成值", 14, required=False, reference=True)
 IND_VALUE = Column("截至本季度末完成值", 18)
 IND_NOTE = Column("情况说明", 44)
 INDICATOR_COLUMNS = (IND_SEQ, IND_NAME, IND_UNIT, IND_TARGET, IND_TARGET_YEAR, IND_BASIS,
                      IND_PREVIOUS, IND_VALUE, IND_NOTE)
 
-# 重点任务 — registry tasks first (content and deadline locked), then blank rows units may use.
+# 重点任务 — registry tasks first (content and deadline locked), then blank rows units may use. Each input
+# column has last quarter's answer read-only beside it (上季度…): the input cells start empty, so that only
+# what the unit writes this quarter is published.
 TASK_SEQ = Column("序号", 6)
-TASK_CONTENT = Column("任务内容", 44)
+TASK_CONTENT = Column("任务内容", 40)
 TASK_DEADLINE = Column("完成时限", 12)
+TASK_PREV_STATUS = Column("上季度完成状态", 12, required=False, reference=True)
 TASK_STATUS = Column("完成状态", 12)
-TASK_PROGRESS = Column("进展情况", 44)
-TASK_PROBLEMS = Column("存在问题", 32)
-TASK_COLUMNS = (TASK_SEQ, TASK_CONTENT, TASK_DEADLINE, TASK_STATUS, TASK_PROGRESS, TASK_PROBLEMS)
+TASK_PREV_PROGRESS = Column("上季度进展情况", 30, required=False, reference=True)
+TASK_PROGRESS = Column("进展情况", 40)
+TASK_PREV_PROBLEMS = Column("上季度存在问题", 24, required=False, reference=True)
+TASK_PROBLEMS = Column("存在问题", 30)
+TASK_COLUMNS = (TASK_SEQ, TASK_CONTENT, TASK_DEADLINE, TASK_PREV_STATUS, TASK_STATUS, TASK_PREV_PROGRESS,
+                TASK_PROGRESS, TASK_PREV_PROBLEMS, TASK_PROBLEMS)
 TASK_STATUSES = ("已完成", "正常推进", "滞后", "未启动")
 EXTRA_TASK_ROWS = 10
 
-# 重大项目 — entered by the unit; carried over from the previous quarter.
+# 重大项目 — entered by the unit. A project of last quarter is carried over: what identifies it (name, total,
+# planned start) and this year's plan stay as input cells; last quarter's progress (investment, state, 形象进度)
+# is shown read-only beside empty input cells.
 PRJ_SEQ = Column("序号", 6)
-PRJ_NAME = Column("项目名称", 32)
-PRJ_TOTAL = Column("总投资（万元）", 14)
-PRJ_ANNUAL_PLAN = Column("年度计划投资（万元）", 16)
-PRJ_YTD = Column("本年累计完成投资（万元）", 22)
+PRJ_NAME = Column("项目名称", 30)
+PRJ_TOTAL = Column("总投资（万元）", 12)
+PRJ_ANNUAL_PLAN = Column("年度计划投资（万元）", 14)
+PRJ_PREV_YTD = Column("上季度末本年累计完成投资（万元）", 16, required=False, reference=True)
+PRJ_YTD = Column("本年累计完成投资（万元）", 16)
+PRJ_PREV_STATUS = Column("上季度项目状态", 12, required=False, reference=True)
 PRJ_STATUS = Column("项目状态", 10)
 PRJ_PLANNED_START = Column("计划开工时间", 14, required=False)
-PRJ_IMAGE = Column("形象进度", 32)
+PRJ_PREV_IMAGE = Column("上季度形象进度", 24, required=False, reference=True)
+PRJ_IMAGE = Column("形象进度", 30)
 PRJ_PROBLEMS = Column("存在问题", 28)
-PROJECT_COLUMNS = (PRJ_SEQ, PRJ_NAME, PRJ_TOTAL, PRJ_ANNUAL_PLAN, PRJ_YTD, PRJ_STATUS,
-                   PRJ_PLANNED_START, PRJ_IMAGE, PRJ_PROBLEMS)
+PROJECT_COLUMNS = (PRJ_SEQ, PRJ_NAME, PRJ_TOTAL, PRJ_ANNUAL_PLAN, PRJ_PREV_YTD, PRJ_YTD, PRJ_PREV_STATUS, PRJ_STATUS,
+                   PRJ_PLANNED_START, PRJ_PREV_IMAGE, PRJ_IMAGE, PRJ_PROBLEMS)
 PROJECT_STATUSES = ("未开工", "在建", "已竣工")
 PROJECT_ROWS = 30
 
 # 整改落实 — the open 督办 items of this action, pre-filled by the office; the unit reports on each.
 SHEET_RECTIFICATION = "整改落实"
 RECT_ID = Column("督办编号", 14)          # e.g. 2025Q3-03-1 (quarter, action, item); locked
-RECT_TEXT = Column("督办事项", 44)        # locked
+RECT_TEXT = Column("督办事项", 40)        # locked
 RECT_DEADLINE = Column("整改时限", 12)    # locked
-RECT_MEASURES = Column("整改措施", 40)
-RECT_PROGRESS = Column("整改进展", 40)
+RECT_PREV_MEASURES = Column("上次填报的整改措施", 26, required=False, reference=True)
+RECT_MEASURES = Column("整改措施", 34)
+RECT_PREV_PROGRESS = Column("上次填报的整改进展", 26, required=False, reference=True)
+RECT_PROGRESS = Column("整改进展", 34)
+RECT_PREV_STATE = Column("上次填报的整改状态", 12, required=False, reference=True)
 RECT_STATE = Column("整改状态", 12)       # dropdown RECTIFICATION_STATES
-RECTIFICATION_COLUMNS = (RECT_ID, RECT_TEXT, RECT_DEADLINE, RECT_MEASURES, RECT_PROGRESS, RECT_STATE)
+RECTIFICATION_COLUMNS = (RECT_ID, RECT_TEXT, RECT_DEADLINE, RECT_PREV_MEASURES, RECT_MEASURES, RECT_PREV_PROGRESS,
+                         RECT_PROGRESS, RECT_PREV_STATE, RECT_STATE)
 RECTIFICATION_STATES = ("已完成", "整改中", "未启动")
 
 # 基本信息 — label in column A, value in column B, one row each, in this order.

@@ -63,6 +63,15 @@ INDICATOR_HEADERS = ("行动序号", "指标代码", "指标名称", "单位", "
                      "基期年份", "基期值", "目标为基期的倍数", "小数位数", "目标说明", "依据")
 TASK_HEADERS = ("行动序号", "任务代码", "任务内容", "完成时限", "依据")
 _YEAR_HEADER = re.compile(r"^(\d{4})年目标$")
+# Where each key of the plan file stands in the workbook: its column's header (行动, 指标, 重点任务).
+_FIELD_HEADERS = {
+    SHEET_ACTIONS: {"id": "行动序号", "name": "行动名称", "lead_units": "牵头单位"},
+    SHEET_INDICATORS: {"key": "指标代码", "name": "指标名称", "unit": "单位", "kind": "指标类型", "direction": "控制方向",
+                       "frequency": "填报频次", "signed": "可为负数", "baseline": "基期年份", "target_multiple": "目标为基期的倍数",
+                       "decimals": "小数位数", "target_note": "目标说明", "source": "依据"},
+    SHEET_TASKS: {"key": "任务代码", "content": "任务内容", "deadline": "完成时限", "source": "依据"},
+}
+_WEIGHTS = ("weight_indicators", "weight_tasks", "weight_reporting")
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class PlanProblem:
 
     @property
     def text(self) -> str:
+        if not self.sheet:   # the file as a whole
+            return self.message
         where = f"“{self.sheet}”表{self.cell}" if self.cell else f"“{self.sheet}”表"
         return f"{where}：{self.message}"
 
@@ -235,9 +246,8 @@ def read_plan_workbook(path: Path) -> Registry:
 
     try:
         wb = openpyxl.load_workbook(Path(path), data_only=True)
-    except Exception as exc:  # not a workbook, damaged, or not xlsx
-        problem = PlanProblem(Path(path).name, "", f"无法读取（{type(exc).__name__}），请确认是 .xlsx 文件")
-        raise PlanWorkbookError([problem]) from None
+    except Exception:  # not a workbook, damaged, or not xlsx: said in words, never the exception's name
+        raise PlanWorkbookError([PlanProblem("", "", unreadable_plan_text(Path(path)))]) from None
     reader = _PlanReader(wb)
     raw = reader.raw()
     if reader.problems:
@@ -245,13 +255,72 @@ def read_plan_workbook(path: Path) -> Registry:
     try:
         return parse_registry(raw, Path(path).name)
     except RegistryError as exc:   # a rule only the registry checks (duplicate keys, target years …)
-        raise PlanWorkbookError([PlanProblem(SHEET_PLAN, "", str(exc))]) from None
+        faults = getattr(exc, "faults", ())   # schema.PlanFaults: each fault at its place in `raw`
+        if not faults:
+            raise PlanWorkbookError([PlanProblem(SHEET_PLAN, "", str(exc))]) from None
+        raise PlanWorkbookError([PlanProblem(*reader.locate(loc, raw), what) for loc, what in faults]) from None
+
+
+def unreadable_plan_text(path: Path) -> str:
+    """Why the plan workbook cannot be opened, in the office's words."""
+    if path.suffix.lower() == ".xls":
+        return (f"“{path.name}”是旧版 Excel 格式（.xls），无法读取。请在 Excel 或 WPS 中“另存为”Excel 工作簿（*.xlsx）"
+                "后重新导入。")
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return f"“{path.name}”不是 Excel 工作簿（.xlsx）。请导入用 yc-reports plan export 导出、修改后保存的计划配置表。"
+    return (f"“{path.name}”已损坏或不是有效的 Excel 工作簿，无法读取。请在 Excel 或 WPS 中打开确认后“另存为”"
+            "Excel 工作簿（*.xlsx），再重新导入。")
 
 
 class _PlanReader:
     def __init__(self, wb: Workbook) -> None:
         self.wb = wb
         self.problems: list[PlanProblem] = []
+        self.origin: dict[int, tuple[str, int]] = {}          # id() of an action, indicator or task dict → (sheet, row)
+        self.columns: dict[str, dict[str, int]] = {}          # sheet → header → column
+        self.label_rows: dict[str, dict[str, int]] = {}       # 方案信息 / 评价阈值 / 考核规则: label → row
+
+    def locate(self, loc: tuple[int | str, ...], raw: dict) -> tuple[str, str]:
+        """(sheet, cell) where the value at `loc` of the plan file built by `raw()` came from: a cell, a range of
+        cells for a rule across several (B2:B4), or "" when the fault concerns the sheet as a whole."""
+        from openpyxl.utils import get_column_letter
+
+        top = str(loc[0]) if loc else ""
+        labelled = {"plan": (SHEET_PLAN, dict(PLAN_FIELDS)), "thresholds": (SHEET_THRESHOLDS, dict(THRESHOLDS)),
+                    "assessment": (SHEET_ASSESSMENT, ASSESSMENT_LABELS)}
+        if top in labelled:
+            sheet, labels = labelled[top]
+            rows = self.label_rows.get(sheet, {})
+            keys = [str(loc[1])] if len(loc) > 1 else (list(_WEIGHTS) if top == "assessment" else list(labels))
+            found = sorted(rows[labels[k]] for k in keys if k in labels and labels[k] in rows)
+            if not found:
+                return sheet, ""
+            return sheet, f"B{found[0]}" if len(found) == 1 else f"B{found[0]}:B{found[-1]}"
+        if top != "actions":
+            return SHEET_PLAN, ""
+        sheet, row, node = SHEET_ACTIONS, 0, cast(Any, raw)
+        fields: list[str] = []
+        for part in loc:
+            if isinstance(part, int):
+                node = node[part] if isinstance(node, list) and part < len(node) else None
+                if id(node) in self.origin:
+                    (sheet, row), fields = self.origin[id(node)], []
+            elif isinstance(node, dict) and isinstance(node.get(part), list) and part in ("actions", "indicators", "tasks"):
+                node = node[part]
+            else:
+                fields.append(str(part))
+        if not row:
+            return sheet, ""
+        header = _FIELD_HEADERS[sheet].get(fields[0]) if fields else None
+        if fields[:1] == ["targets"]:
+            years = sorted(c for h, c in self.columns.get(sheet, {}).items() if _YEAR_HEADER.match(h))
+            named = self.columns.get(sheet, {}).get(f"{fields[1]}年目标") if len(fields) > 1 else None
+            col = named or (years[0] if years else None)
+        elif fields[:2] == ["baseline", "value"]:
+            col = self.columns.get(sheet, {}).get("基期值")
+        else:
+            col = self.columns.get(sheet, {}).get(header or _FIELD_HEADERS[sheet]["key" if sheet != SHEET_ACTIONS else "id"])
+        return sheet, f"{get_column_letter(col)}{row}" if col else f"A{row}"
 
     def problem(self, sheet: str, row: int, col: int, message: str) -> None:
         from openpyxl.utils import get_column_letter
@@ -265,6 +334,7 @@ class _PlanReader:
         ws = self.wb[sheet]
         found = {str(v).strip(): c for c, v in enumerate(next(ws.iter_rows(max_row=1, values_only=True), ()), start=1)
                  if v is not None}
+        self.columns[sheet] = found
         missing = [h for h in headers if h not in found]
         for h in missing:
             self.problems.append(PlanProblem(sheet, "", f"第1行缺少“{h}”列"))
@@ -355,7 +425,9 @@ class _PlanReader:
         if table is None:
             return {}
         _, body = table
-        return {str(row[0]).strip(): (r, row[1] if len(row) > 1 else None) for r, row in body if row[0] is not None}
+        found = {str(row[0]).strip(): (r, row[1] if len(row) > 1 else None) for r, row in body if row[0] is not None}
+        self.label_rows[sheet] = {label: r for label, (r, _) in found.items()}
+        return found
 
     def _plan(self) -> dict:
         found = self._labelled(SHEET_PLAN)
@@ -378,6 +450,9 @@ class _PlanReader:
                     plan[field] = day
             else:
                 plan[field] = self.text(SHEET_PLAN, row, 2, (None, value), required=field not in OPTIONAL_PLAN_FIELDS)
+        start, end = plan.get("start_year"), plan.get("end_year")
+        if start is not None and end is not None and end < start:
+            self.problem(SHEET_PLAN, found["结束年份"][0], 2, f"结束年份 {end} 早于开始年份 {start}")
         return plan
 
     def _actions(self) -> dict[int, dict]:
@@ -397,6 +472,7 @@ class _PlanReader:
                 self.problem(SHEET_ACTIONS, r, col["行动序号"], f"行动序号 {action_id} 重复")
                 continue
             actions[action_id] = {"id": action_id, "name": name, "lead_units": units, "indicators": [], "tasks": []}
+            self.origin[id(actions[action_id])] = (SHEET_ACTIONS, r)
         if not actions and not self.problems:
             self.problems.append(PlanProblem(SHEET_ACTIONS, "", "没有任何行动"))
         return actions
@@ -419,7 +495,7 @@ class _PlanReader:
             if match:
                 year = int(match.group(1))
                 start, end = plan.get("start_year"), plan.get("end_year")
-                if start is not None and end is not None and not start <= year <= end:
+                if start is not None and end is not None and start <= end and not start <= year <= end:
                     self.problem(SHEET_INDICATORS, 1, c, f"{year}年不在方案实施期（{start}—{end}年）内")
                 else:
                     years[year] = c
@@ -465,6 +541,7 @@ class _PlanReader:
                 self.problem(s, r, min(years.values(), default=len(INDICATOR_HEADERS) + 1),
                              f"“{t['name'] or t['key']}”至少要有一个年份的目标（数字或“{PENDING}”）")
             t["targets"] = targets
+            self.origin[id(t)] = (s, r)
             if action is not None:
                 action["indicators"].append(t)
 
@@ -479,6 +556,7 @@ class _PlanReader:
             t = {"key": self.text(s, r, col["任务代码"], row), "content": self.text(s, r, col["任务内容"], row),
                  "deadline": self.date(s, r, col["完成时限"], row),
                  "source": self.text(s, r, col["依据"], row, required=False)}
+            self.origin[id(t)] = (s, r)
             if action is not None and t["deadline"]:
                 action["tasks"].append(t)
 

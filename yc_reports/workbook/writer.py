@@ -219,8 +219,9 @@ def _write_tasks(ws: Worksheet, c: _Context) -> None:
     columns = L.TASK_COLUMNS
     col = _column_numbers(columns)
     _title(ws, f"{c.heading}重点任务推进情况", len(columns))
-    _hint(ws, "请为每项任务选择“完成状态”，并填写进展情况和存在问题。方案确定的任务内容和完成时限已锁定；"
-              "本单位需补充的任务可填在下方空白行（任务内容、完成时限、完成状态须填写）。", len(columns))
+    _hint(ws, "请为每项任务选择本季度的“完成状态”，并填写本季度进展情况和存在问题（灰色“上季度”栏为上季度所报，仅供参考，"
+              "未在黄色栏填写的按未填报处理）。方案确定的任务内容和完成时限已锁定；本单位需补充的任务可填在下方空白行"
+              "（任务内容、完成时限、完成状态须填写）。", len(columns))
     _header(ws, columns)
     carried = {t.key: t for t in c.previous.tasks if t.key} if c.previous else {}
     added = [t for t in c.previous.tasks if not t.key] if c.previous else []
@@ -264,15 +265,15 @@ def _task_row(ws: Worksheet, row: int, col: dict, seq: int, content: str | None,
         _input(content_cell, wrap=True)
         _input(deadline_cell, center=True)
     deadline_cell.number_format = DATE_FORMAT
-    inputs = {
-        L.TASK_STATUS: last.status.value if last and last.status else None,
-        L.TASK_PROGRESS: last.progress if last else None,
-        L.TASK_PROBLEMS: last.problems if last else None,
+    references = {
+        L.TASK_PREV_STATUS: last.status.value if last and last.status else None,
+        L.TASK_PREV_PROGRESS: last.progress if last else None,
+        L.TASK_PREV_PROBLEMS: last.problems if last else None,
     }
-    for column, value in inputs.items():
-        cell = ws.cell(row, col[column])
-        _put(cell, value or None)
-        _input(cell, wrap=column is not L.TASK_STATUS, center=column is L.TASK_STATUS)
+    for column, value in references.items():
+        _reference(ws.cell(row, col[column]), value, center=column is L.TASK_PREV_STATUS)
+    for column in (L.TASK_STATUS, L.TASK_PROGRESS, L.TASK_PROBLEMS):   # empty: only this quarter's answer counts
+        _input(ws.cell(row, col[column]), wrap=column is not L.TASK_STATUS, center=column is L.TASK_STATUS)
 
 
 def _write_projects(ws: Worksheet, c: _Context) -> None:
@@ -280,10 +281,10 @@ def _write_projects(ws: Worksheet, c: _Context) -> None:
     col = _column_numbers(columns)
     _title(ws, f"{c.heading}重大项目推进情况", len(columns))
     new_year = c.quarter.q == 1
-    hint = ("请逐个填写列入责任清单的重大项目，一个项目一行；投资单位为万元，只填数字。"
-            "上季度已报项目已带入，请更新本季度情况。")
+    hint = ("请逐个填写列入责任清单的重大项目，一个项目一行；投资单位为万元，只填数字。上季度已报项目的名称、总投资等"
+            "已带入；灰色“上季度”栏为上季度所报，仅供参考，本季度的投资、状态和形象进度请在黄色栏填写（未填写的按未填报处理）。")
     if new_year:
-        hint += f"新年度开始，“年度计划投资”和“本年累计完成投资”已清空，请按{c.quarter.year}年情况填写。"
+        hint += f"新年度开始，“年度计划投资”已清空，请按{c.quarter.year}年情况填写。"
     _hint(ws, hint, len(columns))
     _header(ws, columns)
     carried = list(c.previous.projects) if c.previous else []
@@ -294,6 +295,9 @@ def _write_projects(ws: Worksheet, c: _Context) -> None:
         last = carried[i] if i < len(carried) else None
         for column, value in _project_values(last, new_year).items():
             cell = ws.cell(row, col[column])
+            if column.reference:
+                _reference(cell, value, center=column is L.PRJ_PREV_STATUS)
+                continue
             _put(cell, value)
             _input(cell, wrap=column in (L.PRJ_NAME, L.PRJ_IMAGE, L.PRJ_PROBLEMS),
                    center=column in (L.PRJ_STATUS, L.PRJ_PLANNED_START))
@@ -320,38 +324,42 @@ def _write_projects(ws: Worksheet, c: _Context) -> None:
 def _project_values(last: ProjectEntry | None, new_year: bool) -> dict[L.Column, object]:
     if last is None:
         return {column: None for column in L.PROJECT_COLUMNS if column is not L.PRJ_SEQ}
-    return {
+    return {   # what identifies the project and this year's plan carried as input; last quarter's progress shown
         L.PRJ_NAME: last.name,
         L.PRJ_TOTAL: last.total_investment,
         L.PRJ_ANNUAL_PLAN: None if new_year else last.annual_plan,
-        L.PRJ_YTD: None if new_year else last.ytd_completed,
-        L.PRJ_STATUS: last.status.value if last.status else None,
+        L.PRJ_PREV_YTD: None if new_year else last.ytd_completed,   # a new year starts from nothing
+        L.PRJ_YTD: None,
+        L.PRJ_PREV_STATUS: last.status.value if last.status else None,
+        L.PRJ_STATUS: None,
         L.PRJ_PLANNED_START: last.planned_start,
-        L.PRJ_IMAGE: last.image_progress or None,
+        L.PRJ_PREV_IMAGE: last.image_progress or None,
+        L.PRJ_IMAGE: None,
         L.PRJ_PROBLEMS: None,   # problems are stated afresh each quarter
     }
 
 
 def write_rectification_sheet(ws: Worksheet, heading: str, items: Sequence[RectificationEntry]) -> None:
     """整改落实 (issue #12): one row per open 督办 item; number, matter and 整改时限 locked, the unit fills in
-    measures, progress and state (dropdown), pre-filled with what it reported last time."""
+    measures, progress and state (dropdown) in empty cells, what it reported last time shown read-only beside them."""
     columns = L.RECTIFICATION_COLUMNS
     col = _column_numbers(columns)
     _title(ws, f"{heading}督办事项整改落实情况", len(columns))
-    _hint(ws, "以下为指挥部办公室通报的督办事项，请逐项填写整改措施和整改进展，并选择整改状态。"
-              "整改到位的选“已完成”，经核实后予以销号；督办编号、督办事项和整改时限已锁定。", len(columns))
+    _hint(ws, "以下为指挥部办公室通报的督办事项，请逐项填写本季度的整改措施和整改进展，并选择整改状态（灰色栏为上次填报的"
+              "内容，仅供参考，未在黄色栏填写的按未填报处理）。整改到位的选“已完成”，经核实后予以销号；"
+              "督办编号、督办事项和整改时限已锁定，请勿修改，也不要删除行。", len(columns))
     _header(ws, columns)
     for row, item in enumerate(items, start=L.FIRST_DATA_ROW):
         for column, value in ((L.RECT_ID, item.item_id), (L.RECT_TEXT, item.text), (L.RECT_DEADLINE, item.deadline)):
             cell = ws.cell(row, col[column])
             _put(cell, value)
             _style(cell, wrap=column is L.RECT_TEXT, center=column is not L.RECT_TEXT)
-        inputs = ((L.RECT_MEASURES, item.measures), (L.RECT_PROGRESS, item.progress),
-                  (L.RECT_STATE, item.state.value if item.state else None))
-        for column, value in inputs:
-            cell = ws.cell(row, col[column])
-            _put(cell, value or None)
-            _input(cell, wrap=column is not L.RECT_STATE, center=column is L.RECT_STATE)
+        references = ((L.RECT_PREV_MEASURES, item.measures), (L.RECT_PREV_PROGRESS, item.progress),
+                      (L.RECT_PREV_STATE, item.state.value if item.state else None))
+        for column, value in references:
+            _reference(ws.cell(row, col[column]), value, center=column is L.RECT_PREV_STATE)
+        for column in (L.RECT_MEASURES, L.RECT_PROGRESS, L.RECT_STATE):
+            _input(ws.cell(row, col[column]), wrap=column is not L.RECT_STATE, center=column is L.RECT_STATE)
         _fit_row(ws, row, columns, minimum=MIN_INPUT_ROW_HEIGHT)
     letter = get_column_letter(col[L.RECT_STATE])
     dv = _list_validation(L.RECTIFICATION_STATES, "整改状态")
@@ -448,10 +456,11 @@ def _write_guide(ws: Worksheet, c: _Context) -> None:
         f"2. 在“指标进展”表的“截至本季度末完成值”列填写各指标截至{c.quarter.end_month_label}的数值。只填数字，"
         "单位以“单位”列为准（不要再写单位或文字）；百分比指标填百分数，如 85 表示 85%。"
         "数据暂缺的，请在“情况说明”中写明原因和预计报送时间。",
-        "3. 在“重点任务”表为每项任务从下拉列表选择“完成状态”（已完成/正常推进/滞后/未启动），填写进展情况和存在问题；"
-        "本单位需补充的任务，填在下方空白行。",
+        "3. 在“重点任务”表为每项任务从下拉列表选择本季度的“完成状态”（已完成/正常推进/滞后/未启动），填写本季度进展情况和"
+        "存在问题；本单位需补充的任务，填在下方空白行。灰色“上季度”栏是上季度所报内容，仅供参考，不作为本季度填报内容。",
         "4. 在“重大项目”表逐个填写列入责任清单的重大项目，一个项目一行；投资以万元为单位，"
-        "从下拉列表选择“项目状态”（未开工/在建/已竣工）。上季度已报项目已带入，请更新。",
+        "从下拉列表选择“项目状态”（未开工/在建/已竣工）。上季度已报项目的名称、总投资等已带入，"
+        "本季度的累计完成投资、项目状态和形象进度请重新填写。",
         "5. 灰色和蓝色单元格已锁定（目标值等以计划配置为准），请勿修改；工作表不要增删、改名。",
         "6. 填好后直接保存（.xlsx 格式，文件名可不改），不要另存为 .xls，不要设置打开密码，"
         "不要只粘贴公式（如用公式计算，请在 Excel 或 WPS 中保存一次）。按通知要求时间报送指挥部办公室。",
@@ -471,7 +480,7 @@ def _write_guide(ws: Worksheet, c: _Context) -> None:
     row += 1
     row = _guide_line(ws, row, "三、颜色说明", bold=True)
     for fill, meaning in ((INPUT_FILL, "黄色：填报区域，请填写"),
-                          (READONLY_FILL, "灰色：参考数据（如上季度末完成值），已锁定"),
+                          (READONLY_FILL, "灰色：参考数据（上季度所报数值、状态和文字），已锁定，不作为本季度填报内容"),
                           (HEADER_FILL, "蓝色：表头和栏目名称，已锁定")):
         _style(ws.cell(row, 1), fill=fill)
         ws.cell(row, 2, meaning)
@@ -518,6 +527,8 @@ def _column_meanings(c: _Context) -> list[tuple[str, str, str]]:
         (L.SHEET_INDICATORS, L.IND_VALUE.header, "按“填报口径”填写截至本季度末的数值，只填数字。"),
         (L.SHEET_INDICATORS, L.IND_NOTE.header, "简要说明数据来源、变化原因；数据暂缺的须说明原因。"),
         (L.SHEET_TASKS, L.TASK_STATUS.header, "已完成 / 正常推进 / 滞后 / 未启动，从下拉列表选择。"),
+        (L.SHEET_TASKS, "“上季度”各栏", "上季度所报的完成状态、进展情况和存在问题，供参考，已锁定；"
+                                        "本季度情况须在右侧黄色栏填写，未填写的按未填报处理。"),
         (L.SHEET_TASKS, L.TASK_PROGRESS.header, "本季度主要进展、完成的节点，尽量用数据说话。"),
         (L.SHEET_PROJECTS, L.PRJ_ANNUAL_PLAN.header, f"{c.quarter.year}年计划完成投资，单位万元。"),
         (L.SHEET_PROJECTS, L.PRJ_YTD.header, f"{c.quarter.year}年1月至本季度末累计完成投资，单位万元。"),
@@ -577,6 +588,14 @@ def _style(cell: Cell | MergedCell, *, bold: bool = False, size: float = 11, fon
 def _input(cell: Cell | MergedCell, wrap: bool = False, center: bool = False, left: bool = False) -> None:
     _style(cell, fill=INPUT_FILL, wrap=wrap, center=center, left=left)
     cell.protection = UNLOCKED
+
+
+def _reference(cell: Cell | MergedCell, value: object, center: bool = False) -> None:
+    """Last quarter's answer beside its input cell: grey and locked, for reference only (texts wrapped, figures
+    right-aligned as figures are)."""
+    _put(cell, None if value == "" else value)
+    text = isinstance(value, str) and not center
+    _style(cell, fill=READONLY_FILL, wrap=text, center=center, color="404040")
 
 
 def _title(ws: Worksheet, text: str, width: int) -> None:
