@@ -26,7 +26,7 @@ from yc_reports.pipeline.build import build_quarter
 from yc_reports.pipeline.demo import create_demo_inputs
 from yc_reports.pipeline.issue import issue_quarter
 from yc_reports.pipeline.past import figures_on_record
-from yc_reports.pipeline.supervision import template_rectifications
+from yc_reports.pipeline.supervision import template_previous, template_rectifications
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry, load_registry
 from yc_reports.plan.toml_text import registry_toml
@@ -221,3 +221,17 @@ def test_a_build_over_a_damaged_record_stops_and_writes_nothing(tmp_path):
     result = build_quarter(load_registry(), Quarter(2025, 3), inputs / "2025Q3", tmp_path / "out")
     assert not result.ok and "办公室记录" in result.error and "记录文件未作改动" in result.error
     assert not (tmp_path / "out").exists() and sha(damaged) == before
+
+
+def test_a_template_shows_last_quarter_as_issued(cycle, tmp_path):
+    """A unit re-sends its 2025Q3 workbook after 2025Q3 was issued: the 2025Q4 template still shows the
+    workbook issued for 2025Q3, not the new file."""
+    root, registry, *_ = cycle
+    inputs = tmp_path / "inputs"
+    shutil.copytree(root / "inputs", inputs)
+    [third] = [p for p in (inputs / "2025Q3").rglob("*.xlsx") if "第03项" in p.name]
+    factory.save(factory.filled(3, "2025Q3", registry=registry), third)
+    with Record(record_path(inputs)) as record:
+        issued = record.issued(Quarter(2025, 3))
+    previous = template_previous(registry, Q4, inputs)
+    assert previous[3].sha256 == issued.submissions[3].sha256 != sha(third)

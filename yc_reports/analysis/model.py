@@ -259,9 +259,11 @@ class LedgerItem:
     state: LedgerState
     closed_in: Quarter | None = None          # the quarter whose reports closed it
     listed_now: bool = False                  # still on this quarter's 督促整改 list
-    reported: RectificationState | None = None  # the unit's latest 整改状态
-    measures: str = ""                        # the unit's latest 整改措施
-    progress: str = ""                        # the unit's latest 整改进展
+    reported: RectificationState | None = None  # the 整改状态 the unit reported with this quarter's workbook
+    measures: str = ""                        # the unit's latest 整改措施 (of `reported_in`)
+    progress: str = ""                        # the unit's latest 整改进展 (of `reported_in`)
+    reported_in: Quarter | None = None        # the quarter of the unit's latest report on the item: a document
+                                              # quotes its words only when it is the quarter reported on
     text: str = ""              # the 督办事项 as printed when issued ("" in a draft: the wording says it)
     plan_id: str = ""           # the plan it was raised under (another plan's item is 上期方案)
     closed_reason: str = ""     # why the office closed it itself ("" when closed on the unit's report)

@@ -123,8 +123,10 @@ def _apply_reports(items: dict[str, LedgerItem], listing: QuarterListing) -> Non
         item = items.get(entry.item_id)
         if item is None or item.since >= listing.quarter or item.closed_in is not None:
             continue   # an unknown number, or a report on an item not yet listed / already closed
+        said = entry.state is not None or bool(entry.measures or entry.progress)
         items[item.id] = replace(item, reported=entry.state, measures=entry.measures or item.measures,
-                                 progress=entry.progress or item.progress)
+                                 progress=entry.progress or item.progress,
+                                 reported_in=listing.quarter if said else item.reported_in)
 
 
 def _apply_closures(items: dict[str, LedgerItem], listing: QuarterListing) -> None:

@@ -187,12 +187,13 @@ def templates_command(
     q = _quarter(quarter)
     registry = _registry(plan, inputs)
     _require_in_plan(registry, q)
-    from yc_reports.pipeline.supervision import template_rectifications
+    from yc_reports.pipeline.supervision import template_previous, template_rectifications
     from yc_reports.workbook.writer import write_templates
 
     out_dir = out or Path("outputs") / str(q) / "templates"
-    rectifications = template_rectifications(registry, q, inputs)
-    written = write_templates(registry, q, out_dir, inputs, rectifications=rectifications)
+    rectifications = _record_call(lambda: template_rectifications(registry, q, inputs))
+    previous = _record_call(lambda: template_previous(registry, q, inputs))
+    written = write_templates(registry, q, out_dir, inputs, rectifications=rectifications, previous=previous)
     console = _console()
     console.print(f"已生成{q.label}填报模板 {len(written)} 份，保存在 {out_dir}：")
     for path in written:

@@ -14,20 +14,22 @@ kept. The inputs are only ever read. The library never prints: progress goes to 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 import shutil
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.model import QuarterReport
+from yc_reports.analysis.past import Past
 from yc_reports.intake.cache import ParseCache
-from yc_reports.intake.records import Submission
-from yc_reports.issues import Issue
+from yc_reports.intake.records import ParseResult, Submission
+from yc_reports.issues import Issue, sort_key
 from yc_reports.pipeline import collector
 from yc_reports.pipeline.inputs import read_quarter_folder
 from yc_reports.pipeline.parallel import helper_process, run_jobs
@@ -199,13 +201,31 @@ def read_reading(registry: Registry, quarter: Quarter, inputs_dir: Path, cache_d
         raise BuildError(str(exc)) from None
     except OSError as exc:
         raise BuildError(f"读取报送文件时出错（{_os_error(exc)}），本次未生成任何结果。请检查文件夹权限后重试。") from None
-    report = assemble_report(registry, quarter, folder.selection.results, past=past, report_date=report_date,
+    results = with_ledger_issues(registry, folder.selection.results, past, inputs_dir.parent)
+    report = assemble_report(registry, quarter, results, past=past, report_date=report_date,
                              extra_issues=folder.strays + folder.selection.issues)
     used = folder.selection.used()
     submissions = {action_id: r.submission for r in folder.selection.results
                    if r.submission is not None and (action_id := r.submission.action_id) in used
                    and used[action_id] == r.file}
     return QuarterReading(report, dict(sorted(submissions.items())))
+
+
+def with_ledger_issues(registry: Registry, results: Sequence[ParseResult], past: Past,
+                       inputs_root: Path) -> tuple[ParseResult, ...]:
+    """Each readable workbook's 整改落实 sheet compared with the ledger the quarter starts from — the comparison
+    `check` makes (pipeline/rectification_check.py), so that the two never disagree."""
+    from yc_reports.pipeline.rectification_check import ledger_issues
+    from yc_reports.render.wording import Wording
+
+    if not past.ledger:
+        return tuple(results)
+    wording = Wording.for_inputs(inputs_root)
+    out = []
+    for r in results:
+        found = ledger_issues(r.submission, past.ledger, wording, registry.plan.id) if r.submission else []
+        out.append(dataclasses.replace(r, issues=tuple(sorted((*r.issues, *found), key=sort_key))) if found else r)
+    return tuple(out)
 
 
 # ------------------------------------------------------------------------------------ writing

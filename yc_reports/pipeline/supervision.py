@@ -14,7 +14,7 @@ from pathlib import Path
 from yc_reports.analysis.ledger import LedgerItem
 from yc_reports.analysis.supervision import open_items
 from yc_reports.intake.cache import ParseCache
-from yc_reports.intake.records import RectificationEntry
+from yc_reports.intake.records import RectificationEntry, Submission
 from yc_reports.pipeline.past import read_past
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
@@ -27,6 +27,18 @@ def ledger_before(registry: Registry, quarter: Quarter, inputs_root: Path,
     """The ledger at the end of the quarter before `quarter`. RecordError when the record cannot be read."""
     with Record(record_path(Path(inputs_root))) as record:
         return read_past(registry, quarter, Path(inputs_root), ParseCache(registry, cache_dir), record).ledger
+
+
+def template_previous(registry: Registry, quarter: Quarter, inputs_root: Path) -> dict[int, Submission]:
+    """Last quarter's submissions a template of `quarter` shows beside its inputs: as issued when last quarter
+    was issued under this plan, else the workbooks of its folder (a quarter of an earlier plan shows nothing)."""
+    from yc_reports.workbook.writer import previous_submissions
+
+    with Record(record_path(Path(inputs_root))) as record:
+        issued = record.issued(quarter.previous())
+    if issued is not None:
+        return dict(issued.submissions) if issued.report.plan.id == registry.plan.id else {}
+    return previous_submissions(registry, quarter, Path(inputs_root))
 
 
 def template_rectifications(registry: Registry, quarter: Quarter, inputs_root: Path,

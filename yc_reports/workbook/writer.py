@@ -49,12 +49,15 @@ EXTRA_PROJECT_ROWS = 10   # blank project rows kept below the ones carried over
 
 
 def write_templates(registry: Registry, quarter: Quarter, out_dir: Path, inputs_root: Path, *,
-                    rectifications: Mapping[int, Sequence[RectificationEntry]] | None = None) -> list[Path]:
-    """Write one template per action into `out_dir`, pre-filled from last quarter's workbooks where found;
-    `rectifications` (action id → open 督办 items, pipeline/supervision.py) become its 整改落实 sheet."""
+                    rectifications: Mapping[int, Sequence[RectificationEntry]] | None = None,
+                    previous: Mapping[int, Submission] | None = None) -> list[Path]:
+    """Write one template per action into `out_dir`, pre-filled from last quarter's submissions — `previous`
+    (as issued: pipeline/supervision.py), else the workbooks of last quarter's folder; `rectifications`
+    (action id → open 督办 items) become its 整改落实 sheet."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    previous = previous_submissions(registry, quarter, Path(inputs_root))
+    if previous is None:
+        previous = previous_submissions(registry, quarter, Path(inputs_root))
     stamp = dt.datetime.combine(quarter.end_date, dt.time())
     written = []
     for action in registry.actions:
