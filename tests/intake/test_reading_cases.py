@@ -58,7 +58,7 @@ def test_invalid_number_message_shows_the_invisible_characters(tmp_path):
     path = write_filled(tmp_path, fill=with_value("约8\u200b"))
     [issue] = parse_workbook(path, REGISTRY).issues
     assert (issue.code.value, issue.cell) == ("number-invalid", "H5")
-    assert "“约8⟨U+200B⟩”" in issue.message
+    assert "“约8〈U+200B〉”" in issue.message
 
 
 def test_excel_line_break_escape_is_decoded_in_texts(tmp_path):
@@ -82,7 +82,7 @@ def test_escape_in_a_task_text_and_zero_width_in_a_status(tmp_path):
 def test_clean_text_and_visible():
     assert clean_text("a_x000D_b_x000A_c\u200b") == "a\nb\nc"
     assert clean_text("a\r\nb") == "a\nb"
-    assert visible("8\u200b\ufeff") == "8⟨U+200B⟩⟨U+FEFF⟩"
+    assert visible("8\u200b\ufeff") == "8〈U+200B〉〈U+FEFF〉"
 
 
 # ------------------------------------------------------------------------------------- any number of rows
