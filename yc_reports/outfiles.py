@@ -47,8 +47,9 @@ def problem_text(exc: OSError, path: Path | str | None = None) -> str:
     if code == errno.EROFS:
         return f"{shown} 所在的磁盘只能读取、不能写入。请另选输出文件夹后重试。"
     if isinstance(exc, PermissionError) or code in (errno.EACCES, errno.EPERM, errno.EBUSY):
-        if where is not None and where.is_dir():
-            return (f"无法写入文件夹 {shown}：该文件夹为只读或没有写入权限。"
+        if where is not None and not where.is_file():   # no file there to hold: its folder refused
+            folder = where if where.is_dir() else _existing_parent(where)
+            return (f"无法写入文件夹 {folder}：该文件夹为只读或没有写入权限。"
                     "请另选输出文件夹，或请管理员开放该文件夹的写入权限后重试。")
         return (f"无法写入 {shown}：该文件正被其他程序（如 WPS、Excel）打开，或被设为只读。"
                 "请先关闭该文件后重试。")

@@ -158,10 +158,9 @@ def templates_command(
     q = _quarter(quarter)
     registry = _registry(plan, inputs)
     _require_in_plan(registry, q)
+    from yc_reports.outfiles import staged_files
     from yc_reports.pipeline.supervision import template_rectifications
     from yc_reports.workbook.writer import write_templates
-
-    from yc_reports.outfiles import staged_files
 
     out_dir = out or Path("outputs") / str(q) / "templates"
     rectifications = template_rectifications(registry, q, inputs)
@@ -515,10 +514,12 @@ def _pdf_possible(wanted: bool) -> bool:
     """--pdf without LibreOffice: say so plainly and build the .docx files all the same."""
     if not wanted:
         return False
-    from yc_reports.render.pdf import UNAVAILABLE, soffice_path
+    from rich.text import Text
+
+    from yc_reports.render.pdf import soffice_path, unavailable_message
 
     if soffice_path() is None:
-        _err_console().print(f"[yellow]提示：[/]{UNAVAILABLE}本次只生成 .docx 文件。")
+        _err_console().print(Text.assemble(("提示：", "yellow"), unavailable_message(), "本次只生成 .docx 文件。"))
         return False
     return True
 
