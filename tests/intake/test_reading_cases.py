@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import re
 import shutil
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -118,16 +117,14 @@ def test_item_100_builds_the_chinese_numeral_without_crashing():
 
 
 def test_junk_cells_outside_template_warn_once(tmp_path):
+    """How fast this workbook is read is measured by `make bench` (check_junk), never asserted here."""
     path = add_junk_cells(write_filled(tmp_path, name="junk.xlsx"))
     assert path.stat().st_size > 6_000_000
-    start = time.perf_counter()
     result = parse_workbook(path, REGISTRY)
-    took = time.perf_counter() - start
     assert flatten(result.issues, ["code", "severity", "sheet", "cell"]) == [
         ["cells-outside-template", "warning", "指标进展", "L40"]]
     assert "1204000" in result.issues[0].message
     assert result.submission.indicator(FCT).value == Decimal(8)
-    assert took < 3
 
 
 def test_one_cell_at_the_end_of_the_sheet_is_ignored_with_a_warning(tmp_path):

@@ -26,8 +26,8 @@ from rich.console import Console
 
 import factory
 import yc_reports.render
-from yc_reports.analysis.model import Light
 from yc_reports import outfiles
+from yc_reports.analysis.model import Light
 from yc_reports.intake import cache as C
 from yc_reports.pipeline import build as B
 from yc_reports.plan.quarter import Quarter
