@@ -263,3 +263,13 @@ def test_names_with_slash_colon_star_question_mark_are_written(demo_build, tmp_p
     forbidden = set('\\/:*?"<>|')
     assert all(not forbidden & set(p.name) for p in (tmp_path / "outputs").rglob("*"))
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_check_json_on_a_gbk_console_stays_valid_json(tmp_path):
+    import json
+
+    path = factory.write_filled(tmp_path, fill=with_value("约8\u200b😀"))
+    code, out, err = gbk_run("check", str(path), "--json", cwd=tmp_path)
+    assert code == 1, err
+    [issue] = json.loads(out)
+    assert "约8〈U+200B〉😀" in issue["message"]

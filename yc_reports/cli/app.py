@@ -212,7 +212,12 @@ def check_command(
     checked = check_paths(paths, registry)
     issues = [issue for result in checked.results for issue in result.issues]
     if as_json:
-        sys.stdout.write(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2)
+        try:
+            text.encode(sys.stdout.encoding or "utf-8")
+        except UnicodeEncodeError:  # a GBK console: escapes keep the JSON whole and exact
+            text = json.dumps([i.to_dict() for i in issues], ensure_ascii=True, indent=2)
+        sys.stdout.write(text + "\n")
     else:
         from yc_reports.cli.check_output import print_check_results
         from yc_reports.render.wording import Wording
