@@ -273,3 +273,33 @@ def test_check_json_on_a_gbk_console_stays_valid_json(tmp_path):
     assert code == 1, err
     [issue] = json.loads(out)
     assert "约8〈U+200B〉😀" in issue["message"]
+
+
+# ------------------------------------------------------------------------------------ LibreOffice
+
+
+def test_soffice_is_found_where_the_windows_installer_puts_it(tmp_path, monkeypatch):
+    from yc_reports.render import pdf
+
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)   # not on PATH: the installer never adds it
+    program = tmp_path / "Program Files"
+    assert pdf.soffice_path("win32", {"ProgramFiles": str(program)}) is None
+    soffice = program / "LibreOffice" / "program" / "soffice.exe"
+    soffice.parent.mkdir(parents=True)
+    soffice.write_bytes(b"MZ")
+    assert pdf.soffice_path("win32", {"ProgramFiles": str(program)}) == str(soffice)
+    # a per-user install (Programs under LOCALAPPDATA)
+    user = tmp_path / "AppData" / "Local"
+    (user / "Programs" / "LibreOffice" / "program").mkdir(parents=True)
+    (user / "Programs" / "LibreOffice" / "program" / "soffice.exe").write_bytes(b"MZ")
+    assert pdf.soffice_path("win32", {"LOCALAPPDATA": str(user)}).startswith(str(user))
+    assert pdf.soffice_path("linux", {"ProgramFiles": str(program)}) is None
+
+
+def test_the_message_without_libreoffice_fits_the_platform():
+    from yc_reports.render.pdf import unavailable_message
+
+    windows, linux = unavailable_message("win32"), unavailable_message("linux")
+    assert "Program Files" in windows and "apt" not in windows and "libreoffice-writer" not in windows
+    assert "libreoffice-writer" in linux and "Program Files" not in linux
+    assert all(text.startswith("未安装 LibreOffice") for text in (windows, linux))
