@@ -1,58 +1,83 @@
-# Everything runs inside .venv, created on first use from the system Python.
-# The venv is installed from requirements.lock (exact versions, sha256 hashes), then the project itself
-# without dependencies; pyproject.toml keeps the ranges. `make lock` refreshes the lock after a change there.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-LOCK   := requirements.lock
-STAMP  := $(VENV)/.installed
+# Everything runs inside .venv, created on first use from the system Python (3.11–3.13).
+#
+# Two locks, both resolved for Windows and Linux x86-64, CPython 3.11–3.13 (`uv pip compile --universal`),
+# every pin with its sha256 hashes; pyproject.toml keeps the ranges, `make lock` refreshes both:
+#   requirements.lock      what the program needs to run, plus the build backend that installs it
+#                          (`make demo`, the Windows route in the README, `make wheelhouse`)
+#   requirements-dev.lock  the same pins plus the test, lint and benchmark tools (`make test`, `make lint`)
+PYTHON   ?= python3
+VENV     := .venv
+BIN      := $(VENV)/bin
+LOCK     := requirements.lock
+DEV_LOCK := requirements-dev.lock
+RUNTIME  := $(VENV)/.installed
+DEV      := $(VENV)/.installed-dev
+UV       := uv==0.13.9
+# The Pythons the wheelhouse carries wheels for (an office PC may have any of them).
+WHEEL_PYTHONS ?= 3.11 3.12 3.13
 
-.PHONY: demo test test-serial bench lint lock lock-check clean setup
+.PHONY: demo test test-serial bench lint lock lock-check wheelhouse readme-examples clean setup
 
-$(STAMP): $(LOCK) pyproject.toml
+$(RUNTIME): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --only-binary=:all: -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+	touch $@
 
-setup: $(STAMP)
+$(DEV): $(RUNTIME) $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes --only-binary=:all: -r $(DEV_LOCK)
+	touch $@
 
-demo: $(STAMP)
+# A developer's venv: the program and every tool.
+setup: $(DEV)
+
+demo: $(RUNTIME)
 	$(BIN)/yc-reports demo
 
 # -n auto: one pytest-xdist worker per core; --dist loadfile keeps each test file on one worker, so a
 # module-scoped fixture (a built quarter, a running portal) is made once. `make test-serial`: one process.
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/python -m pytest -n auto --dist loadfile
 
-test-serial: $(STAMP)
+test-serial: $(DEV)
 	$(BIN)/python -m pytest -p no:xdist
 
-bench: $(STAMP)
+bench: $(DEV)
 	$(BIN)/python benchmarks/bench.py
 
 # ruff (rules in [tool.ruff]), mypy ([tool.mypy]), import contracts ([tool.importlinter]). Every step runs
 # even when an earlier one finds something; the target fails if any did. (The lock ↔ pyproject check is
 # tests/test_lock.py, part of `make test`; `make lock-check` runs it alone.)
-lint: $(STAMP)
+lint: $(DEV)
 	@status=0; \
-	echo "== ruff";          $(BIN)/ruff check --output-format concise yc_reports tests benchmarks || status=1; \
+	echo "== ruff";          $(BIN)/ruff check --output-format concise yc_reports tests benchmarks tools || status=1; \
 	echo "== mypy";          $(BIN)/mypy || status=1; \
 	echo "== import-linter"; $(BIN)/lint-imports --no-cache || status=1; \
 	exit $$status
 
-# Refresh requirements.lock from pyproject.toml (runtime + every extra + the build backend), for the CI
-# machine: Linux x86-64, CPython 3.11. uv resolves for that target whatever machine runs it.
-lock: $(STAMP)
-	$(BIN)/python -m pip install --quiet "uv>=0.5"
+# Refresh both locks from pyproject.toml. The runtime lock first; the dev lock is constrained to its pins, so
+# the program runs on the same versions under test as in the office. Existing pins are kept where they
+# still fit (uv prefers the versions already in the output file); `rm` a lock first to take the newest.
+lock: $(DEV)
+	$(BIN)/python -m pip install --quiet "$(UV)"
 	$(BIN)/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"]))' > $(VENV)/build-requires.in
 	echo "editables  # hatchling asks for it to build the editable install (get_requires_for_build_editable)" >> $(VENV)/build-requires.in
-	$(BIN)/uv pip compile pyproject.toml $(VENV)/build-requires.in --all-extras --generate-hashes \
-	    --python-version 3.11 --python-platform x86_64-unknown-linux-gnu \
-	    --custom-compile-command "make lock" --quiet -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml $(VENV)/build-requires.in --universal --python-version 3.11 \
+	    --generate-hashes --custom-compile-command "make lock" --quiet -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml $(VENV)/build-requires.in --all-extras --constraint $(LOCK) \
+	    --universal --python-version 3.11 --generate-hashes --custom-compile-command "make lock" --quiet -o $(DEV_LOCK)
 
-lock-check: $(STAMP)
+lock-check: $(DEV)
 	$(BIN)/python -m pytest -q -p no:xdist -p no:cacheprovider tests/test_lock.py
 
+# wheelhouse/: every wheel the program needs on Windows (win_amd64; CPython $(WHEEL_PYTHONS)), the project's
+# own wheel and an install script, for a PC without internet (README, “内网电脑”). Needs network here.
+wheelhouse: $(RUNTIME)
+	$(BIN)/python tools/wheelhouse.py --out wheelhouse --pythons $(WHEEL_PYTHONS)
+
+# The README's terminal examples, rerun and written back (tests/test_readme.py compares them).
+readme-examples: $(RUNTIME)
+	$(BIN)/python tools/readme_examples.py --write
+
 clean:
-	rm -rf $(VENV) outputs/* .pytest_cache
+	rm -rf $(VENV) outputs/* wheelhouse .pytest_cache

@@ -3,6 +3,7 @@ a command uses, and reading one, with the Chinese message for a file missing, no
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,11 @@ def chosen_file(named: str | Path | None, inputs_root: str | Path, file_name: st
 
 
 def read_text(path: Path, what: str, error: type[Exception]) -> str:
-    """The file's text; `error` (e.g. RegistryError) names a missing file or one not saved as UTF-8.
+    """The file's text (UTF-8, with or without the BOM Notepad writes); `error` (e.g. RegistryError) names a
+    missing file or one not saved as UTF-8.
     `what` is the file's kind in the message: 计划配置文件, 文档格式配置文件."""
     try:
-        return path.read_text("utf-8")
+        return path.read_text("utf-8-sig")   # Notepad saves UTF-8 with a BOM: read either
     except FileNotFoundError:
         raise error(f"找不到{what}：{path}") from None
     except UnicodeDecodeError:
@@ -34,4 +36,7 @@ def parse_toml(text: str, where: str, what: str, error: type[Exception]) -> dict
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise error(f"{what} {where} 格式有误（{exc}），请对照示例修改") from None
+        # tomllib words its errors in English; the office needs only where: "(at line 3, column 5)"
+        at = re.search(r"line (\d+), column (\d+)", str(exc))
+        place = f"第{at.group(1)}行第{at.group(2)}列附近" if at else ""
+        raise error(f"{what} {where} {place}格式有误，请对照示例修改（如引号、括号是否成对，等号两边是否完整）") from None

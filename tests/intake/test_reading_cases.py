@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 import re
 import shutil
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -58,7 +57,7 @@ def test_invalid_number_message_shows_the_invisible_characters(tmp_path):
     path = write_filled(tmp_path, fill=with_value("约8\u200b"))
     [issue] = parse_workbook(path, REGISTRY).issues
     assert (issue.code.value, issue.cell) == ("number-invalid", "H5")
-    assert "“约8⟨U+200B⟩”" in issue.message
+    assert "“约8〈U+200B〉”" in issue.message
 
 
 def test_excel_line_break_escape_is_decoded_in_texts(tmp_path):
@@ -82,7 +81,7 @@ def test_escape_in_a_task_text_and_zero_width_in_a_status(tmp_path):
 def test_clean_text_and_visible():
     assert clean_text("a_x000D_b_x000A_c\u200b") == "a\nb\nc"
     assert clean_text("a\r\nb") == "a\nb"
-    assert visible("8\u200b\ufeff") == "8⟨U+200B⟩⟨U+FEFF⟩"
+    assert visible("8\u200b\ufeff") == "8〈U+200B〉〈U+FEFF〉"
 
 
 # ------------------------------------------------------------------------------------- any number of rows
@@ -118,16 +117,14 @@ def test_item_100_builds_the_chinese_numeral_without_crashing():
 
 
 def test_junk_cells_outside_template_warn_once(tmp_path):
+    """How fast this workbook is read is measured by `make bench` (check_junk), never asserted here."""
     path = add_junk_cells(write_filled(tmp_path, name="junk.xlsx"))
     assert path.stat().st_size > 6_000_000
-    start = time.perf_counter()
     result = parse_workbook(path, REGISTRY)
-    took = time.perf_counter() - start
     assert flatten(result.issues, ["code", "severity", "sheet", "cell"]) == [
         ["cells-outside-template", "warning", "指标进展", "L40"]]
     assert "1204000" in result.issues[0].message
     assert result.submission.indicator(FCT).value == Decimal(8)
-    assert took < 3
 
 
 def test_one_cell_at_the_end_of_the_sheet_is_ignored_with_a_warning(tmp_path):

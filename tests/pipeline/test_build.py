@@ -26,6 +26,7 @@ from rich.console import Console
 
 import factory
 import yc_reports.render
+from yc_reports import outfiles
 from yc_reports.analysis.model import Light
 from yc_reports.intake import cache as C
 from yc_reports.pipeline import build as B
@@ -247,15 +248,16 @@ def test_failed_swap_rolls_back(root: Path, fake_reports, monkeypatch):
     (out / "templates" / "模板.xlsx").write_bytes(b"template")
     assert run(root).ok
     before = tree_hash(out)
-    real_rename = B.os.rename
+    real_rename = outfiles.os.rename
 
     def rename(src, dst):
         if Path(src).name.startswith(".2025Q3.building-") and Path(dst) == out:
             raise OSError(13, "Permission denied")
         return real_rename(src, dst)
 
-    monkeypatch.setattr(B.os, "rename", rename)
-    assert not run(root).ok
+    monkeypatch.setattr(outfiles.os, "rename", rename)
+    failed = run(root)
+    assert not failed.ok and "请先关闭该文件后重试" not in failed.error and "未写出任何结果" in failed.error
     assert tree_hash(out) == before
     assert sorted(p.name for p in (root / "outputs").iterdir()) == [".cache", "2025Q3"]
 

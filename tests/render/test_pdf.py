@@ -15,7 +15,8 @@ def test_without_libreoffice_the_message_says_what_to_do(monkeypatch, tmp_path: 
     monkeypatch.setattr(pdf_module.shutil, "which", lambda name: None)
     with pytest.raises(PdfUnavailable) as caught:
         convert_to_pdf([tmp_path / "a.docx"], tmp_path)
-    assert str(caught.value) == "未安装 LibreOffice，无法生成 PDF。可安装 libreoffice-writer 后重试，或直接使用 .docx 文件。"
+    assert str(caught.value) == pdf_module.unavailable_message()
+    assert str(caught.value).startswith("未安装 LibreOffice，无法生成 PDF。") and "直接使用 .docx 文件" in str(caught.value)
 
 
 def test_nothing_to_convert_needs_no_libreoffice(monkeypatch, tmp_path: Path):

@@ -16,6 +16,8 @@ import click
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from yc_reports.cli.console import safe_streams
+
 if TYPE_CHECKING:  # what the mixin below is mixed into: click's Command
     import datetime as dt
 
@@ -187,17 +189,19 @@ def templates_command(
     q = _quarter(quarter)
     registry = _registry(plan, inputs)
     _require_in_plan(registry, q)
+    from yc_reports.outfiles import staged_files
     from yc_reports.pipeline.supervision import template_previous, template_rectifications
     from yc_reports.workbook.writer import write_templates
 
     out_dir = out or Path("outputs") / str(q) / "templates"
     rectifications = _record_call(lambda: template_rectifications(registry, q, inputs))
     previous = _record_call(lambda: template_previous(registry, q, inputs))
-    written = write_templates(registry, q, out_dir, inputs, rectifications=rectifications, previous=previous)
+    with staged_files(out_dir) as staging:   # all ten or none: a template open in WPS stops them all
+        written = write_templates(registry, q, staging, inputs, rectifications=rectifications, previous=previous)
     console = _console()
-    console.print(f"已生成{q.label}填报模板 {len(written)} 份，保存在 {out_dir}：")
+    console.print(f"已生成{q.label}填报模板 {len(written)} 份，保存在 {out_dir}：", markup=False)
     for path in written:
-        console.print(f"  {path.name}")
+        console.print(f"  {path.name}", markup=False)
     if rectifications:
         console.print(f"其中{len(rectifications)}份含“整改落实”表，预填尚未销号的督办事项"
                       f"{sum(len(rows) for rows in rectifications.values())}项。", markup=False)
@@ -244,7 +248,12 @@ def check_command(
     compared = compare_with_ledger(registry, checked.results, inputs)
     issues = [issue for result in compared.results for issue in result.issues]
     if as_json:
-        sys.stdout.write(json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps([i.to_dict() for i in issues], ensure_ascii=False, indent=2)
+        try:
+            text.encode(sys.stdout.encoding or "utf-8")
+        except UnicodeEncodeError:  # a GBK console: escapes keep the JSON whole and exact
+            text = json.dumps([i.to_dict() for i in issues], ensure_ascii=True, indent=2)
+        sys.stdout.write(text + "\n")
     else:
         from yc_reports.cli.check_output import print_check_results
         from yc_reports.render.wording import Wording
@@ -322,17 +331,22 @@ def demo_command(
 ) -> None:
     """生成若干季度的示例报送数据（部分行动超前、部分滞后、一家单位未报送），并汇总最近一季度。"""
     from yc_reports.cli.build_output import print_build_result, run_with_progress
-    from yc_reports.pipeline.demo import DemoRefused, create_demo_inputs
+    from yc_reports.pipeline.demo import DemoRefused, commit_demo, staged_demo
 
+    console = _console()
     try:
-        demo = create_demo_inputs(root)
+        # made and built in a hidden folder under root; put in place only over files the demo wrote itself
+        with staged_demo(root) as demo:
+            registry = _registry(None, demo.inputs.inputs_root)
+            result = run_with_progress(console, registry, demo.inputs.latest, demo.inputs_dir, demo.out_dir,
+                                       report_date=None, pdf=_pdf_possible(pdf))
+            placed = commit_demo(demo, result) if result.ok else None
     except DemoRefused as exc:
         raise UsageProblem(str(exc)) from None
-    console = _console()
-    console.print(f"已在 {root / 'inputs'} 生成示例报送数据：{'、'.join(str(q) for q in demo.quarters)}")
-    registry = _registry(None, root / "inputs")
-    result = run_with_progress(console, registry, demo.latest, root / "inputs" / str(demo.latest),
-                               root / "outputs" / str(demo.latest), report_date=None, pdf=_pdf_possible(pdf))
+    if placed is not None:
+        result = placed
+        console.print(f"已在 {root / 'inputs'} 生成示例报送数据：{'、'.join(str(q) for q in demo.inputs.quarters)}",
+                      markup=False)
     print_build_result(console, result, root / "inputs")
     raise typer.Exit(EXIT_OK if result.ok else EXIT_PROBLEMS)
 
@@ -475,9 +489,9 @@ def plan_import_command(
             err.print(f"  {problem.text}", markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_PROBLEMS) from None
     _refuse_overwrite(out, force)
-    from yc_reports.pipeline.staging import write_text_whole
+    from yc_reports.outfiles import write_text
 
-    write_text_whole(out, registry_toml(registry), overwrite=True)
+    write_text(out, registry_toml(registry))
     p = registry.plan
     counts = (len(registry.actions), sum(len(a.indicators) for a in registry.actions),
               sum(len(a.tasks) for a in registry.actions))
@@ -759,10 +773,12 @@ def _pdf_possible(wanted: bool) -> bool:
     """--pdf without LibreOffice: say so plainly and build the .docx files all the same."""
     if not wanted:
         return False
-    from yc_reports.render.pdf import UNAVAILABLE, soffice_path
+    from rich.text import Text
+
+    from yc_reports.render.pdf import soffice_path, unavailable_message
 
     if soffice_path() is None:
-        _err_console().print(f"[yellow]提示：[/]{UNAVAILABLE}本次只生成 .docx 文件。")
+        _err_console().print(Text.assemble(("提示：", "yellow"), unavailable_message(), "本次只生成 .docx 文件。"))
         return False
     return True
 
@@ -788,7 +804,17 @@ def main() -> None:
         gc.freeze()
 
 
+def _say(console: Console, title: str, message: str) -> None:
+    """A title in bold red, then the message as it is (never read as rich markup: it may hold "[")."""
+    from rich.text import Text
+
+    console.print(Text.assemble((title, "bold red"), message))
+
+
 def _run() -> None:
+    from yc_reports.outfiles import WriteError
+
+    safe_streams()
     try:
         # standalone_mode=False: typer returns the code of a typer.Exit and raises its usage errors
         # instead of printing them in English and exiting itself
@@ -797,8 +823,11 @@ def _run() -> None:
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except UsageProblem as exc:
-        _err_console().print(f"[bold red]错误：[/]{exc}")
+        _say(_err_console(), "错误：", str(exc))
         sys.exit(EXIT_USAGE)
+    except WriteError as exc:  # a file held open in WPS/Excel, a read-only folder, a full disk: nothing changed
+        _say(_err_console(), "未能写出：", str(exc))
+        sys.exit(EXIT_PROBLEMS)
     except click.ClickException as exc:  # click's errors: bad usage (its exit code 2), unreadable file
         message = _usage_message(exc)
         if message:

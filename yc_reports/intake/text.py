@@ -6,7 +6,8 @@
   removed: they are invisible, and a zero-width space must not make "8" an invalid number;
 - other control characters (not tab or line break) are removed.
 
-`visible` shows, for a message, what is really in a cell: invisible characters as ⟨U+200B⟩ marks.
+`visible` shows, for a message, what is really in a cell: invisible characters as 〈U+200B〉 marks (brackets that a
+GBK console can show, as it must every character of a message).
 `one_paragraph` is a unit's free text as it is published: the line breaks a clerk types in a cell (Alt+Enter)
 or pastes from Word are layout, not paragraphs of a report, so its lines are joined into one.
 """
@@ -72,8 +73,8 @@ def squash(text: str) -> str:
 
 
 def visible(text: str) -> str:
-    """`text` with its invisible characters made visible (for messages): "8\u200b" -> "8⟨U+200B⟩"."""
-    return _SHOWN.sub(lambda m: f"⟨U+{ord(m.group(0)):04X}⟩", text)
+    """`text` with its invisible characters made visible (for messages): "8\u200b" -> "8〈U+200B〉"."""
+    return _SHOWN.sub(lambda m: f"〈U+{ord(m.group(0)):04X}〉", text)
 
 
 def has_invisible(text: str) -> bool:

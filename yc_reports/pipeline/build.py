@@ -16,20 +16,19 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import os
-import shutil
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from yc_reports import outfiles
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.model import QuarterReport
 from yc_reports.analysis.past import Past
 from yc_reports.intake.cache import ParseCache
 from yc_reports.intake.records import ParseResult, Submission
 from yc_reports.issues import Issue, sort_key
+from yc_reports.outfiles import WriteError, files_under, refuse_files_in_use, staged_folder
 from yc_reports.pipeline import collector
 from yc_reports.pipeline.inputs import read_quarter_folder
 from yc_reports.pipeline.parallel import helper_process, run_jobs
@@ -93,6 +92,7 @@ def build_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
         issued = None if draft else _issued(record, quarter)
         check_folders(registry, quarter, inputs_dir, out_dir, need_inputs=issued is None)
         settings = document_settings(inputs_dir.parent)
+        refuse_outputs_in_use(out_dir)
         with helper_process():  # started now, so that its imports overlap the reading
             reading = read_reading(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
                                    progress=progress, draft=draft, record=record)
@@ -174,6 +174,14 @@ def check_folders(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
         raise BuildError(f"输出路径 {out_dir} 已存在且不是文件夹，请另选输出文件夹。")
 
 
+def refuse_outputs_in_use(out_dir: Path) -> None:
+    """Before the work: a file of the last build held open in WPS or Excel would stop its replacement."""
+    try:
+        refuse_files_in_use(files_under(out_dir, KEPT_FOLDERS))
+    except WriteError as exc:
+        raise BuildError(str(exc)) from None
+
+
 def read_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, cache_dir: Path | None, *,
                  report_date: dt.date | None = None, progress: Progress | None = None,
                  record: Record | None = None) -> QuarterReport:
@@ -236,7 +244,7 @@ def write_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
                   wording: Wording | None = None) -> tuple[Path, ...]:
     """Write every output into a staging folder, then swap it in for `out_dir`; return the final paths."""
     with staged_outputs(report, out_dir, pdf=pdf, progress=progress, settings=settings, wording=wording) as staged:
-        swap_into_place(staged.folder, out_dir)
+        pass   # in place when the block ends
     return tuple(out_dir / p for p in staged.files)
 
 
@@ -252,30 +260,34 @@ class StagedOutputs:
 def staged_outputs(report: QuarterReport, out_dir: Path, *, pdf: bool = False, progress: Progress | None = None,
                    settings: DocumentSettings | None = None,
                    wording: Wording | None = None) -> Iterator[StagedOutputs]:
-    """Every output written into a staging folder beside `out_dir` (same filesystem); the caller moves it into
-    place (`swap_into_place`) inside the `with`, or it is removed. Any failure is a BuildError."""
-    parent = out_dir.parent
+    """Every output written into a staging folder beside `out_dir` (outfiles.staged_folder); when the block ends
+    without an error it becomes `out_dir`, else `out_dir` keeps what it held. A failure to write or to put the
+    folder in place is a BuildError; an error of the block's own goes through as it is."""
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = parent / f".{out_dir.name}.building-{uuid.uuid4().hex[:12]}"
-        staging.mkdir()
-    except OSError as exc:
-        raise BuildError(f"无法在 {parent} 中写入（{_os_error(exc)}），本次未生成任何结果。") from None
+        with staged_folder(out_dir, KEPT_FOLDERS) as staging:
+            files = _written(staging, out_dir, report, pdf=pdf, progress=progress, settings=settings,
+                             wording=wording)
+            yield StagedOutputs(staging, files)
+    except WriteError as exc:  # a file held open, a read-only folder, a full disk: said with the file
+        raise BuildError(str(exc)) from None
+
+
+def _written(staging: Path, out_dir: Path, report: QuarterReport, *, pdf: bool, progress: Progress | None,
+             settings: DocumentSettings | None, wording: Wording | None) -> tuple[Path, ...]:
     try:
-        yield StagedOutputs(staging, _write_into(staging, report, pdf=pdf, progress=progress, settings=settings,
-                                                 wording=wording))
-    except BuildError:
+        return tuple(_write_into(staging, report, pdf=pdf, progress=progress, settings=settings, wording=wording))
+    except WriteError:
         raise
+    except OSError as exc:  # a writer's own error in the staging folder (a full disk): said of the output folder
+        raise BuildError(f"{outfiles.problem_text(exc, out_dir)}{outfiles.UNCHANGED}") from None
     except Exception as exc:  # the writers are many; none of them may leave half a build behind
         kept = "输出文件夹保持上次的结果" if out_dir.exists() else "未写出任何结果"
         raise BuildError(f"生成报告时出错（{type(exc).__name__}：{exc}），本次{kept}。") from exc
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _write_into(staging: Path, report: QuarterReport, *, pdf: bool, progress: Progress | None,
-                settings: DocumentSettings | None, wording: Wording | None) -> tuple[Path, ...]:
+                settings: DocumentSettings | None, wording: Wording | None) -> list[Path]:
+    """Every output of the quarter into `staging`; their paths relative to it."""
     with collector.paused():
         from yc_reports.render import summary_xlsx  # noqa: F401  (openpyxl)
 
@@ -302,9 +314,8 @@ def _write_into(staging: Path, report: QuarterReport, *, pdf: bool, progress: Pr
     write_summary_json(report, files, staging / SUMMARY_JSON, wording)  # last: it lists the others
     if progress:
         progress(STAGE_SUMMARY, 1, 1)
-    produced = [written.summary_report, *written.action_reports, *written.extra, workbook,
-                staging / SUMMARY_JSON]
-    return tuple(Path(p).relative_to(staging) for p in produced if p is not None)
+    produced = [written.summary_report, *written.action_reports, *written.extra, workbook, staging / SUMMARY_JSON]
+    return [Path(p).relative_to(staging) for p in produced if p is not None]
 
 
 def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording | None = None) -> Path:
@@ -316,27 +327,8 @@ def write_summary_workbook(report: QuarterReport, path: Path, wording: Wording |
 
 
 def swap_into_place(staging: Path, out_dir: Path) -> None:
-    """Make `staging` the new `out_dir`, carrying over the kept folders; roll back on any failure."""
-    if not out_dir.exists():
-        os.rename(staging, out_dir)
-        return
-    old = out_dir.parent / f".{out_dir.name}.previous-{uuid.uuid4().hex[:12]}"
-    os.rename(out_dir, old)
-    moved: list[str] = []
-    try:
-        for name in KEPT_FOLDERS:
-            if (old / name).is_dir() and not (staging / name).exists():
-                os.rename(old / name, staging / name)
-                moved.append(name)
-        os.rename(staging, out_dir)
-    except BaseException:
-        for name in moved:
-            if (staging / name).exists():
-                os.rename(staging / name, old / name)
-        if not out_dir.exists():
-            os.rename(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    """Make `staging` the new `out_dir`, carrying over the kept folders (outfiles.swap_into_place)."""
+    outfiles.swap_into_place(staging, out_dir, KEPT_FOLDERS)
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

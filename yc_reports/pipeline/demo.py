@@ -8,15 +8,29 @@ with `workbook_fill`. The story is told in demo_data's docstring.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import shutil
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 from openpyxl import Workbook
 
+from yc_reports.outfiles import (
+    WriteError,
+    files_under,
+    refuse_files_in_use,
+    replace_files,
+    swap_into_place,
+    write_text,
+)
 from yc_reports.pipeline import demo_data as D
+from yc_reports.pipeline.build import BuildResult
 from yc_reports.pipeline.supervision import template_rectifications
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import OFFICE_PLAN_FILE, SHIPPED_PLAN_PATH, Registry, load_registry
@@ -24,12 +38,15 @@ from yc_reports.workbook.fill import ProjectFill, TaskUpdate, UnitFill, fill_wor
 from yc_reports.workbook.writer import write_templates
 from yc_reports.workbook.xlsx_io import save_workbook
 
-DEMO_MARKER = ".yc-reports-demo"   # written into inputs/ by the demo: only such a folder is written again
-KEPT_NAMES = {".gitkeep", DEMO_MARKER}
+MANIFEST = ".yc-reports-demo"        # inputs/: the sha256 of every file the demo wrote (inputs and outputs)
+OLD_MARKER_TEXT = "yc-reports demo\n"   # what the first versions wrote under that name
+KEPT_OUTPUT_FOLDERS = ("templates", "催报督办")   # a build carries them over: never compared, never touched
+OS_FILES = {".gitkeep", "desktop.ini", "Thumbs.db", ".DS_Store"}   # written by git and file browsers
+SHOWN_FILES = 5
 
 
 class DemoRefused(RuntimeError):
-    """inputs/ holds the office's own files: the demo never writes over them (message in Chinese)."""
+    """The folder holds files the demo did not write: it changes nothing (message in Chinese)."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +60,48 @@ class DemoInputs:
         return D.LATEST
 
 
+@dataclass(frozen=True)
+class StagedDemo:
+    """The demo's files made in a hidden folder under root, not yet in place: `commit_demo` moves them."""
+
+    root: Path
+    staging: Path
+    inputs: DemoInputs                 # inputs_root under staging
+
+    @property
+    def inputs_dir(self) -> Path:
+        return self.inputs.inputs_root / str(self.inputs.latest)
+
+    @property
+    def out_dir(self) -> Path:
+        return self.staging / "outputs" / str(self.inputs.latest)
+
+
 def create_demo_inputs(root: Path) -> DemoInputs:
     """Write inputs/plan.toml and one folder of filled workbooks per demo quarter under root/inputs/."""
-    inputs_root = Path(root) / "inputs"
-    refuse_real_inputs(inputs_root)
+    with staged_demo(root) as demo:
+        commit_demo(demo)
+    return DemoInputs(inputs_root=Path(root) / "inputs", quarters=demo.inputs.quarters)
+
+
+@contextmanager
+def staged_demo(root: Path) -> Iterator[StagedDemo]:
+    """Make the demo's inputs in a hidden folder under `root` (removed when the block ends); refuse at once
+    when root/inputs holds a file the demo did not write."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".yc-reports-demo-", dir=root))
+    try:
+        inputs = write_demo_inputs(staging / "inputs")
+        demo = StagedDemo(root=root, staging=staging, inputs=inputs)
+        refuse_foreign_files(root / "inputs", inputs.inputs_root, "inputs", (), _written_before(root))
+        yield demo
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_demo_inputs(inputs_root: Path) -> DemoInputs:
     inputs_root.mkdir(parents=True, exist_ok=True)
-    (inputs_root / DEMO_MARKER).write_text("yc-reports demo\n", encoding="utf-8")
     plan_path = inputs_root / OFFICE_PLAN_FILE
     plan_path.write_text(office_plan_text(), encoding="utf-8")
     registry = load_registry(plan_path)
@@ -59,13 +112,89 @@ def create_demo_inputs(root: Path) -> DemoInputs:
     return DemoInputs(inputs_root=inputs_root, quarters=quarters)
 
 
-def refuse_real_inputs(inputs_root: Path) -> None:
-    """The demo rewrites inputs/plan.toml and its quarter folders: never where real work may be."""
-    if not inputs_root.is_dir() or (inputs_root / DEMO_MARKER).exists():
+def commit_demo(demo: StagedDemo, built: BuildResult | None = None) -> BuildResult | None:
+    """Put the staged inputs (and the staged build, when given) in place under demo.root. A file there is
+    replaced or removed only when the demo wrote it: its bytes are those this run made, or those an earlier
+    run wrote (the manifest of sha256 hashes). Anything else refuses the whole demo before a file changes."""
+    root = demo.root
+    before = _written_before(root)
+    final_out = root / "outputs" / str(demo.inputs.latest)
+    if built is not None:
+        refuse_foreign_files(final_out, demo.out_dir, f"outputs/{final_out.name}", KEPT_OUTPUT_FOLDERS, before)
+        refuse_files_in_use(files_under(final_out, KEPT_OUTPUT_FOLDERS))   # before any input is replaced
+    inputs = root / "inputs"
+    made = _files(demo.inputs.inputs_root)
+    moves = [(demo.inputs.inputs_root / rel, inputs / rel) for rel in made
+             if not (inputs / rel).is_file() or (inputs / rel).read_bytes() != (demo.inputs.inputs_root / rel).read_bytes()]
+    stale = [inputs / rel for rel in _files(inputs)
+             if rel not in made and before.get(f"inputs/{rel}") == _sha256(inputs / rel)]
+    manifest = {f"inputs/{rel}": _sha256(demo.inputs.inputs_root / rel) for rel in made}
+    if built is not None:
+        manifest |= {f"outputs/{final_out.name}/{rel}": _sha256(demo.out_dir / rel) for rel in _files(demo.out_dir)}
+    if built is not None:
+        swap_into_place(demo.out_dir, final_out, KEPT_OUTPUT_FOLDERS)
+    try:
+        replace_files(moves)
+    except WriteError as exc:
+        if built is None:
+            raise
+        raise WriteError(f"示例报告已写入 {final_out}，但示例报送数据未能写出：{exc}") from None
+    for path in stale:
+        path.unlink()
+    write_text(inputs / MANIFEST, json.dumps({"yc-reports demo": manifest}, ensure_ascii=False, indent=1,
+                                             sort_keys=True) + "\n")
+    if built is None:
+        return None
+    return replace(built, out_dir=final_out, files=tuple(final_out / Path(p).relative_to(demo.out_dir)
+                                                         for p in built.files))
+
+
+def refuse_foreign_files(folder: Path, made: Path, base: str, kept: tuple[str, ...], before: dict[str, str]) -> None:
+    """DemoRefused when `folder` (`base` under the root: "inputs", "outputs/2025Q4") holds a file the demo did
+    not write: neither the bytes of the same file under `made` (this run) nor the hash an earlier run
+    recorded for it (nor the demo's own manifest)."""
+    if not folder.is_dir():
         return
-    if any(entry.name not in KEPT_NAMES for entry in inputs_root.iterdir()):
-        raise DemoRefused(f"{inputs_root} 中已有报送数据或计划配置，示例数据不会覆盖它们。"
-                          "请在一个空文件夹中运行，例如：yc-reports demo --root 示例")
+    foreign = []
+    for rel in _files(folder, kept):
+        path = folder / rel
+        if path.name in OS_FILES or _same_bytes(path, made / rel) or (rel == MANIFEST and _is_manifest(path)):
+            continue
+        if before.get(f"{base}/{rel}") != _sha256(path):
+            foreign.append(rel)
+    if foreign:
+        shown = "、".join(foreign[:SHOWN_FILES]) + (f"等{len(foreign)}个文件" if len(foreign) > SHOWN_FILES else "")
+        raise DemoRefused(
+            f"{folder} 中有不是示例程序写出的文件（{shown}），可能是报送数据、计划配置或已生成的报告。"
+            "示例数据不会覆盖或删除它们，本次未改动任何文件。"
+            "请在一个空文件夹中运行，例如：yc-reports demo --root 示例")
+
+
+def _is_manifest(path: Path) -> bool:
+    text = path.read_text("utf-8", errors="replace")
+    return text == OLD_MARKER_TEXT or text.startswith('{\n "yc-reports demo"')
+
+
+def _written_before(root: Path) -> dict[str, str]:
+    """path under root → sha256, of the files an earlier demo run wrote (its manifest); {} without one."""
+    path = Path(root) / "inputs" / MANIFEST
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        return {str(k): str(v) for k, v in data["yc-reports demo"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _files(folder: Path, kept: tuple[str, ...] = ()) -> list[str]:
+    return [p.relative_to(folder).as_posix() for p in files_under(folder, kept)]
+
+
+def _same_bytes(path: Path, other: Path) -> bool:
+    return other.is_file() and path.stat().st_size == other.stat().st_size and path.read_bytes() == other.read_bytes()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def office_plan_text() -> str:
@@ -82,8 +211,6 @@ def write_quarter(registry: Registry, quarter: Quarter, index: int, inputs_root:
                   cache_dir: Path | None = None) -> None:
     folder = inputs_root / str(quarter)
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(f"{quarter}_第*项_*.xlsx"):   # a previous demo run's files, nothing else
-        stale.unlink()
     missing = D.MISSING.get(str(quarter), ())
     rectifications = template_rectifications(registry, quarter, inputs_root, cache_dir)
     with tempfile.TemporaryDirectory() as tmp:

@@ -27,8 +27,8 @@ from yc_reports.pipeline.build import (
     document_settings,
     office_wording,
     read_reading,
+    refuse_outputs_in_use,
     staged_outputs,
-    swap_into_place,
 )
 from yc_reports.pipeline.parallel import helper_process
 from yc_reports.plan.quarter import Quarter
@@ -53,6 +53,7 @@ def issue_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
                   progress: Progress | None = None, at: dt.datetime | None = None) -> IssueResult:
     """签发 `quarter` (or, with `reason`, correct it): build from the workbooks, record, put the documents in place."""
     inputs_dir, out_dir = Path(inputs_dir), Path(out_dir)
+    issuance: Issuance | None = None
     with Record(record_path(inputs_dir.parent)) as record:
         try:
             earlier = record.latest(quarter)
@@ -64,6 +65,7 @@ def issue_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
             check_folders(registry, quarter, inputs_dir, out_dir)
             settings = document_settings(inputs_dir.parent)
             wording = office_wording(inputs_dir.parent)
+            refuse_outputs_in_use(out_dir)
             with helper_process():
                 reading = read_reading(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
                                        progress=progress, draft=True, record=record)
@@ -72,17 +74,24 @@ def issue_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
                                     wording=wording) as staged:
                     documents = document_hashes(staged)
                     same = same_as_draft(out_dir, documents)
+                    refuse_outputs_in_use(out_dir)   # the last moment before the record: the swap must not fail
                     issuance = record.issue(
                         report, reading.submissions, plan_text=plan_text(registry), documents=documents, by=by,
                         reason=reason, at=at,
                         doc_number=report.doc_number or settings.number_for(quarter.year, report.issue_number))
-                    _put_in_place(staged, out_dir, quarter)
-        except RecordError as exc:
-            return IssueResult(ok=False, out_dir=out_dir, error=str(exc))
-        except BuildError as exc:
-            return IssueResult(ok=False, out_dir=out_dir, error=str(exc))
+        except (RecordError, BuildError) as exc:
+            return IssueResult(ok=False, out_dir=out_dir, issuance=issuance, error=_after(issuance, quarter, out_dir,
+                                                                                        str(exc)))
     return IssueResult(ok=True, out_dir=out_dir, issuance=issuance, report=report,
                        files=tuple(out_dir / d.path for d in documents), same_as_draft=same)
+
+
+def _after(issuance: Issuance | None, quarter: Quarter, out_dir: Path, error: str) -> str:
+    """What went wrong, and whether the quarter is issued nonetheless (recorded, but its documents not in place)."""
+    if issuance is None:
+        return error
+    return (f"{quarter.label}已签发并记入办公室记录，但签发稿未能放入 {out_dir}（{error}）。"
+            f"请关闭该文件夹中打开的文件后，运行 yc-reports build {quarter} 重新生成签发稿。")
 
 
 def as_printed(report: QuarterReport, wording: Wording) -> QuarterReport:
@@ -116,10 +125,3 @@ def same_as_draft(out_dir: Path, documents: tuple[DocumentHash, ...]) -> bool | 
     return len(present) == len(documents) and all(
         hashlib.sha256((out_dir / d.path).read_bytes()).hexdigest() == d.sha256 for d in documents)
 
-
-def _put_in_place(staged: StagedOutputs, out_dir: Path, quarter: Quarter) -> None:
-    try:
-        swap_into_place(staged.folder, out_dir)
-    except OSError as exc:
-        raise BuildError(f"{quarter.label}已签发并记入办公室记录，但签发稿未能放入 {out_dir}（{exc.strerror or exc}）。"
-                         f"请关闭该文件夹中打开的文件后，运行 yc-reports build {quarter} 重新生成签发稿。") from None

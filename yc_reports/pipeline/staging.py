@@ -1,44 +1,28 @@
-"""Outputs written whole or not at all, for the commands beside `build` (notices, assess, evaluate, plan).
+"""Outputs written whole or not at all, for the commands beside `build` (notices, assess, evaluate).
 
-`staged(target)` yields a fresh staging folder beside `target`; when the block ends without an
-error, the staging folder replaces `target` (build.swap_into_place); on any error it is removed and
-`target` keeps what it held.
+`staged(target)` yields a fresh staging folder beside `target`; when the block ends without an error, the
+staging folder replaces `target`; on any error it is removed and `target` keeps what it held. The work is
+done by `yc_reports.outfiles` (the one way every command writes); here its WriteError becomes the
+pipeline's BuildError, whose message the commands show as it is.
 """
 
 from __future__ import annotations
 
-import shutil
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from yc_reports.pipeline.build import BuildError, swap_into_place
+from yc_reports.outfiles import UNCHANGED, WriteError, problem_text, staged_folder
+from yc_reports.pipeline.build import BuildError
 
 
 @contextmanager
 def staged(target: Path) -> Iterator[Path]:
-    target = Path(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = target.parent / f".{target.name}.building-{uuid.uuid4().hex[:12]}"
-        staging.mkdir()
-    except OSError as exc:
-        raise BuildError(f"无法在 {target.parent} 中写入（{exc.strerror or exc}），本次未生成任何结果。") from None
-    try:
-        yield staging
-        swap_into_place(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        with staged_folder(Path(target)) as staging:
+            yield staging
+    except WriteError as exc:
+        raise BuildError(str(exc)) from None
+    except OSError as exc:  # a writer's own error in the staging folder (a full disk): said of the target
+        raise BuildError(f"{problem_text(exc, Path(target))}{UNCHANGED}") from None
 
-
-def write_text_whole(path: Path, text: str, *, overwrite: bool) -> None:
-    """Write a text file through a temporary beside it; refuse an existing file unless `overwrite`."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise BuildError(f"{path} 已存在，未作改动。如需覆盖，请加 --force。")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    tmp.write_bytes(text.encode("utf-8"))
-    tmp.replace(path)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -69,6 +70,8 @@ _fault = _Fault
 def _number(value: Any) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _fault(f"应为数字（待定的目标写作 \"\"），实际为 {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):   # TOML has nan and inf: never a target
+        raise _fault(f"应为具体数值，实际为 {value!r}（待定的目标写作 \"\"）")
     try:
         return Decimal(str(value))
     except InvalidOperation:

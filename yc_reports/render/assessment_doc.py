@@ -12,6 +12,7 @@ from pathlib import Path
 
 from yc_reports import numfmt
 from yc_reports.analysis.assessment import ActionScore, Deduction, Part, YearAssessment, printed_total
+from yc_reports.filenames import safe_file_name
 from yc_reports.plan.registry import PlanInfo
 from yc_reports.render.docx.document import OfficialDocument
 from yc_reports.render.docx.settings import DocumentSettings
@@ -23,11 +24,11 @@ BASIS_TEMPLATE, BASIS_MACRO = "assessment_basis.j2", "basis"
 
 
 def report_file_name(plan: PlanInfo, year: int) -> str:
-    return f"{plan.city}{plan.short_name}{year}年度考核结果报告.docx"
+    return safe_file_name(f"{plan.city}{plan.short_name}{year}年度考核结果报告.docx")
 
 
 def workbook_file_name(plan: PlanInfo, year: int) -> str:
-    return f"{plan.short_name}{year}年度考核得分表.xlsx"
+    return safe_file_name(f"{plan.short_name}{year}年度考核得分表.xlsx")
 
 
 def default_date(year: int) -> dt.date:

@@ -14,6 +14,7 @@ from pathlib import Path
 from yc_reports import numfmt
 from yc_reports.analysis.evaluation import Evaluation, Outcome, TaskOutcome
 from yc_reports.analysis.model import IndicatorResult, Light
+from yc_reports.filenames import safe_file_name
 from yc_reports.plan.registry import PlanInfo
 from yc_reports.render import charts
 from yc_reports.render.docx.document import OfficialDocument
@@ -27,15 +28,15 @@ OUTCOME_LIGHTS = {Outcome.MET: Light.GREEN, Outcome.NOT_MET: Light.RED}   # the 
 
 
 def folder_name(plan: PlanInfo) -> str:
-    return f"终期评估_{plan.start_year}-{plan.end_year}"
+    return safe_file_name(f"终期评估_{plan.start_year}-{plan.end_year}")
 
 
 def report_file_name(plan: PlanInfo) -> str:
-    return f"{plan.city}{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估报告.docx"
+    return safe_file_name(f"{plan.city}{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估报告.docx")
 
 
 def workbook_file_name(plan: PlanInfo) -> str:
-    return f"{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估表.xlsx"
+    return safe_file_name(f"{plan.short_name}{plan.start_year}—{plan.end_year}年终期评估表.xlsx")
 
 
 def default_date(ev: Evaluation) -> dt.date:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 TIMEOUT_SECONDS = 300
-UNAVAILABLE = "未安装 LibreOffice，无法生成 PDF。可安装 libreoffice-writer 后重试，或直接使用 .docx 文件。"
+
+# Where the LibreOffice installers put soffice when it is not on PATH (the Windows installer never adds it).
+WINDOWS_FOLDERS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)", "LOCALAPPDATA")
+WINDOWS_SOFFICE = ("LibreOffice", "program", "soffice.exe")
+MACOS_SOFFICE = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
 
 
 class PdfUnavailable(RuntimeError):
@@ -25,8 +31,34 @@ LOSSLESS_PDF = ('pdf:writer_pdf_Export:{"UseLosslessCompression":{"type":"boolea
                 '"ReduceImageResolution":{"type":"boolean","value":"false"}}')
 
 
-def soffice_path() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
+def soffice_path(platform: str = sys.platform, environ: Mapping[str, str] = os.environ) -> str | None:
+    """LibreOffice's soffice: on PATH, else where its installer puts it on Windows (Program Files, or the
+    user's own programs folder for a per-user install) or macOS; None when it is not installed."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    if platform == "win32":
+        for variable in WINDOWS_FOLDERS:
+            base = environ.get(variable)
+            if not base:
+                continue
+            for candidate in (Path(base, *WINDOWS_SOFFICE), Path(base, "Programs", *WINDOWS_SOFFICE)):
+                if candidate.is_file():
+                    return str(candidate)
+    elif platform == "darwin" and Path(MACOS_SOFFICE).is_file():
+        return MACOS_SOFFICE
+    return None
+
+
+def unavailable_message(platform: str = sys.platform) -> str:
+    """What to do without LibreOffice, in the words of the user's own system."""
+    if platform == "win32":
+        return ("未安装 LibreOffice（在 C:\\Program Files\\LibreOffice 和 PATH 中均未找到），无法生成 PDF。"
+                "可从 LibreOffice 官方网站下载 Windows 版安装后重试，或直接使用 .docx 文件（WPS、Word 均可另存为 PDF）。")
+    if platform == "darwin":
+        return "未安装 LibreOffice，无法生成 PDF。可从 LibreOffice 官方网站下载安装后重试，或直接使用 .docx 文件。"
+    return ("未安装 LibreOffice，无法生成 PDF。可安装 LibreOffice（Debian、Ubuntu 上为 libreoffice-writer 软件包）"
+            "后重试，或直接使用 .docx 文件。")
 
 
 def convert_to_pdf(paths: Sequence[Path], out_dir: Path, *, timeout: float = TIMEOUT_SECONDS) -> list[Path]:
@@ -39,7 +71,7 @@ def convert_to_pdf(paths: Sequence[Path], out_dir: Path, *, timeout: float = TIM
         return []
     soffice = soffice_path()
     if soffice is None:
-        raise PdfUnavailable(UNAVAILABLE)
+        raise PdfUnavailable(unavailable_message())
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pdfs = [out_dir / (p.stem + ".pdf") for p in paths]

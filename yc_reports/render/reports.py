@@ -22,6 +22,7 @@ from yc_reports import numfmt
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
 from yc_reports.analysis.projection import finish as finish_facts
 from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
+from yc_reports.filenames import safe_file_name
 from yc_reports.issues import Severity
 from yc_reports.plan.registry import Kind, cn_numeral
 from yc_reports.render import charts
@@ -74,11 +75,11 @@ def light_shade(light: Light) -> Shade:
 
 
 def summary_file_name(report: QuarterReport) -> str:
-    return f"{report.plan.city}{report.plan.short_name}{report.quarter.label}推进情况通报.docx"
+    return safe_file_name(f"{report.plan.city}{report.plan.short_name}{report.quarter.label}推进情况通报.docx")
 
 
 def action_file_name(result: ActionResult, report: QuarterReport) -> str:
-    return f"第{result.action.id:02d}项_{result.action.name}_{report.quarter.label}推进情况.docx"
+    return safe_file_name(f"第{result.action.id:02d}项_{result.action.name}_{report.quarter.label}推进情况.docx")
 
 
 def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,

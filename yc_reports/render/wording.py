@@ -40,6 +40,7 @@ from jinja2.environment import TemplateModule
 
 from yc_reports import numfmt
 from yc_reports.jsoncache import user_cache_dir
+from yc_reports.outfiles import write_files
 from yc_reports.plan.registry import cn_numeral
 
 if TYPE_CHECKING:   # the facts' types; imported where needed, so that `check` does not load the model
@@ -81,8 +82,8 @@ def export_templates(inputs_root: Path | str, *, overwrite: bool = False) -> Exp
     kept unless `overwrite`; either way the result names them."""
     source = default_template_dir()
     target = office_template_dir(inputs_root)
-    target.mkdir(parents=True, exist_ok=True)
     written, kept, replaced = [], [], []
+    contents = {}
     for path in sorted(p for p in source.iterdir() if p.is_file() and p.suffix in (".j2", ".md")):
         destination = target / path.name
         if destination.exists():
@@ -92,7 +93,8 @@ def export_templates(inputs_root: Path | str, *, overwrite: bool = False) -> Exp
             replaced.append(path.name)
         else:
             written.append(path.name)
-        destination.write_bytes(path.read_bytes())
+        contents[destination] = path.read_bytes()
+    write_files(contents)   # all or none: a file open in an editor stops them all (outfiles.WriteError)
     return ExportResult(target, tuple(written), tuple(kept), tuple(replaced))
 LABELS_TEMPLATE = "labels.j2"
 
@@ -151,7 +153,8 @@ class Wording:
         self.template_dirs = dirs
         self.template_dir = dirs[0]
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+            # utf-8-sig: an office template saved by Notepad starts with a BOM, which must not reach a document
+            loader=jinja2.FileSystemLoader([str(d) for d in dirs], encoding="utf-8-sig"),
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=False,  # a block tag line leaves a blank line, which the outline skips

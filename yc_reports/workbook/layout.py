@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from yc_reports.filenames import safe_file_name
+
 SHEET_GUIDE = "填报说明"
 SHEET_INFO = "基本信息"
 SHEET_INDICATORS = "指标进展"
@@ -123,7 +125,7 @@ HEADER_SEARCH_ROWS = 10
 
 def template_file_name(quarter: str, action_id: int, action_name: str, lead_unit: str) -> str:
     """2025Q3_第03项_建设绿色制造体系_市经信局.xlsx"""
-    return f"{quarter}_第{action_id:02d}项_{action_name}_{lead_unit}.xlsx"
+    return safe_file_name(f"{quarter}_第{action_id:02d}项_{action_name}_{lead_unit}.xlsx")
 
 
 # Rows of the three table sheets (指标进展, 重点任务, 重大项目): a title, a hint, the header, then data.

@@ -364,7 +364,7 @@ class _PlanReader:
             number = Decimal(str(value).strip())
         except InvalidOperation:
             number = None
-        if number is None or number != number.to_integral_value():
+        if number is None or not number.is_finite() or number != number.to_integral_value():
             self.problem(sheet, row, col, f"应为整数，实际为“{value}”")
             return None
         return int(number)
@@ -380,11 +380,14 @@ class _PlanReader:
         if isinstance(value, str) and value.strip() == PENDING and pending_ok:
             return PENDING
         try:
-            return Decimal(str(value).strip().replace(",", ""))
+            number = Decimal(str(value).strip().replace(",", ""))
         except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():   # "nan", "inf" read as Decimals: never a figure
             hint = f"应填数字或“{PENDING}”" if pending_ok else "应填数字"
             self.problem(sheet, row, col, f"{hint}，实际为“{value}”")
             return None
+        return number
 
     def choice(self, sheet: str, row: int, col: int, values: Row, options: dict[Any, str], default: Any) -> Any:
         text = self.text(sheet, row, col, values, required=False)

@@ -17,6 +17,7 @@ from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Border, Font, PatternFill, Side
 
 from yc_reports.fixedzip import normalise_zip
+from yc_reports.outfiles import write_bytes
 from yc_reports.textwidth import display_width
 
 if TYPE_CHECKING:
@@ -37,7 +38,8 @@ LINE_HEIGHT = 14.25   # points per line of 11-point CJK text
 
 
 def save_workbook(wb: Workbook, path: Path, stamp: dt.datetime | None = None) -> None:
-    """Save `wb` to `path` with fixed document and zip timestamps (written whole: temp file, then rename)."""
+    """Save `wb` to `path` with fixed document and zip timestamps, written whole (outfiles.write_bytes: a
+    file held open in WPS/Excel, a read-only folder or a full disk is a WriteError naming the file)."""
     stamp = stamp or dt.datetime(2000, 1, 1)
     wb.properties.created = stamp
     wb.properties.modified = stamp
@@ -45,11 +47,7 @@ def save_workbook(wb: Workbook, path: Path, stamp: dt.datetime | None = None) ->
     wb.properties.lastModifiedBy = "yc-reports"
     buffer = io.BytesIO()
     wb.save(buffer)   # openpyxl stamps `modified` with now() inside save(): fixed again below
-    data = normalise_zip(buffer.getvalue(), core_stamp=stamp)
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    write_bytes(Path(path), normalise_zip(buffer.getvalue(), core_stamp=stamp))
 
 
 def writable(cell: Cell | MergedCell) -> Cell:
