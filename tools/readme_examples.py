@@ -36,7 +36,7 @@ class Example:
 EXAMPLES = {
     "templates": Example(("templates", "2025Q4"), head=3, tail=2),
     "check": Example(("check", "inputs/2025Q3/2025Q3_第09项_提升城乡绿色人居环境_市住建局.xlsx")),
-    "build": Example(("build", "2025Q3"), head=9, tail=16),
+    "build": Example(("build", "2025Q3"), head=9, tail=17),
     "notices": Example(("notices", "2025Q3"), head=6, tail=1),
 }
 
