@@ -156,6 +156,6 @@ def _reporting_part(rules: Assessment, quarters: list[tuple[Quarter, ActionResul
         filled = result.info.fill_date if result.info else None
         if filled is not None and filled > due:
             deductions.append(Deduction(Part.REPORTING, "report_late", rules.report_late, q.label, q, filled))
-        if result.data_pending:
+        if result.data_pending or result.error_count:   # 数据待核实, or errors in the workbook
             deductions.append(Deduction(Part.REPORTING, "report_errors", rules.report_errors, q.label, q))
     return PartScore(Part.REPORTING, rules.weight_reporting, True, tuple(deductions))
