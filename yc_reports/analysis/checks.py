@@ -4,25 +4,29 @@ No I/O and no sentences here: the checks return facts (`IndicatorResult`, `TaskR
 `SupervisionItem`, `Commendation` in `analysis/model.py`); the wording layer (`render/wording.py`,
 `templates/*.j2`) says them. Figures stay Decimal, ratios exact Fractions.
 
-The rules (PRODUCT.md, first version as amended by "Second version"; the tests compute them by hand):
+The rules (PRODUCT.md, first version as amended by "Second version" and "Third version"; the tests compute
+them by hand):
 
 Indicators. Let q be the quarter, Y = indicator.target_year_for(q), T = indicator.target_value(Y).
 
-- T is None (left to the province or the office, 待下达): status ``not_rated`` (null in summary.json);
-  it carries no status and does not affect the light. An annual-only figure (frequency "annual") in
-  Q1–Q3 is ``not_rated`` as well: it is not due.
-- A set target without a usable figure (blank, invalid, unreadable workbook, no workbook): ``no_data``.
+- Not judged this quarter (status ``not_rated``, null in summary.json; `IndicatorResult.unrated` says why):
+  T is None (left to the province or the office, 待下达: ``target_pending``); an annual-only figure
+  (frequency "annual") in Q1–Q3 (``annual_not_due``); a flow in a year without a target of its own, Y ≠ q's
+  year — a later year's annual total is not this year's target (``no_annual_target``); a level without a base
+  before Y's Q4 — it has no path to judge progress on (``no_base``; `Indicator.judged_in_target_year_only`).
+  None of them affects the light or the lists; the words give the distance to T and the year Y.
+- A judged target without a usable figure (blank, invalid, unreadable, no workbook): ``no_data``.
 - Positions are in years (`Quarter.position`: the end of 2024 is 2025, the end of 2025Q3 is 2025.75).
 
-  * flow (a total within one year): time_progress = q/4, completion = actual / T.
+  * flow (a total within one year, Y = q's year): time_progress = q/4, completion = actual / T.
   * cumulative (a count since the plan began): expected on the line from (plan start year, 0), or from
     the previous target year's point (Yp + 1, Tp), to (Y + 1, T); time_progress = expected / T,
     completion = actual / T. 新增绿色工厂 12 by 2025, at 2025Q3: time_progress = 3.75 / 4 = 0.9375.
-  * level with a baseline B set (the figure at the end of year b): the path runs from the end of the
-    baseline year (b + 1, B) — or a later previous target point — to (Y + 1, T). time_progress is the
-    elapsed share of that path counted in quarters, (position − (b + 1)) / (Y + 1 − (b + 1)), and
-    completion is the share of the path achieved, (actual − B) / (T − B).
-  * level without a baseline: the floor applies at once, time_progress = 1, completion = actual / T.
+  * level with a base B set (the figure at the end of year b, 基期): the path runs from (b + 1, B) to
+    (Y + 1, T) — never from an earlier stage target, which is not a base. time_progress is the elapsed
+    share of that path counted in quarters, (position − (b + 1)) / (Y + 1 − (b + 1)), and completion is the
+    share of the path achieved, (actual − B) / (T − B).
+  * level without a base, in Y's Q4: met when actual ≥ T (floor), else not_met.
   * gap_points = (completion − time_progress) × 100 for a floor, (time_progress − completion) × 100
     for a ceiling (using more than the pro-rata ceiling is behind).
   * Judged as printed: the gap is rounded half up to one decimal (the figure printed) before the
@@ -32,29 +36,35 @@ Indicators. Let q be the quarter, Y = indicator.target_year_for(q), T = indicato
   * A ceiling whose year-to-date figure already exceeds the whole year's ceiling before Q4 is lagging.
   * In the target year's Q4: met when actual ≥ T (floor) or actual ≤ T (ceiling), else not_met.
   * Expired (q.year > the last target year): a stage result (current False), judged once, met /
-    not_met, on the figure of the last target year's Q4 where the history has it, else on the latest
-    figure. It no longer affects the light, the 表扬 list or the 督办 list.
+    not_met, on the figure of the last target year's Q4 from the history — never a later figure; without
+    that figure no_data with figure ``no_year_figure`` (无当年数据). It no longer affects the light or the
+    督办 list; a stage result not met is a red figure in the report, so its action is not praised.
   * Signed rates (增速, 降低率) may be negative; the same rules judge them.
 
 Tasks. overdue = deadline set, deadline ≤ the quarter's last day and the unit did not report 已完成;
-behind = reported 滞后, or overdue. A task without a state is unreported (missing data).
+behind = reported 滞后, or overdue. A task without a usable state is unreported (missing data). A task
+completed this quarter whose deadline had passed by the end of last quarter was completed late: never a
+ground for 表扬.
 
 Projects. completion = ytd / annual plan; time_progress = q/4; status as for indicators; in Q4 met /
-not_met. A late start (未开工 past its planned start), or a lagging / not_met project, is a yellow
-reason (关注) for its action, and an item of the 督办 list when the action is red.
+not_met. The gap's own status by the same thresholds (`gap_status`, in every quarter) decides the matter:
+a late start (未开工 past its planned start) or a lagging gap is red; a watch gap is to watch (关注).
 
-Lights. grey when no workbook (grey_reason not_submitted), when the workbook could not be read, when
-none of its current indicators with a set, due target has a usable figure, or (an action without such
-indicators) when no task has a state (grey_reason no_valid_data); red when two differing workbooks arrived
-(数据待核实), any current indicator is lagging or not_met, or any task is behind; else yellow when any
-current indicator is watch or no_data, any task is unreported or any project is behind; else green.
-Errors in a readable workbook are named among the reasons and make the data incomplete.
+Lights, by matter. grey when no workbook (grey_reason not_submitted), when the workbook could not be read,
+when none of its current judged indicators has a usable figure, or (an action without such indicators)
+when no task has a state (grey_reason no_valid_data); red when any matter is red: two differing workbooks
+(数据待核实), a current indicator lagging or not_met, a task behind, a project red; else yellow when any
+matter is to watch (an indicator watch, a project's gap watch) or data are to complete (a figure asked for
+and not usable — judged or not —, a task without a state, another entry blank or unusable); else green.
+Each blank or unusable entry is one fact, counted once.
 
-Lists. 通报表扬: green, data complete, every current rated indicator on_track / ahead / met with at least
-one ahead or met, and no task late; an action without current rated indicators only when every task is
-on time and at least one was completed this quarter. 督促整改: every grey action, every red action with
-every red reason (and its projects behind). 关注（提醒）: every yellow action with its reasons, and a red
-action's other reasons (an indicator to watch, figures to 补报, errors).
+Lists, by item. 督促整改: every red matter of every action, whatever its colour, and every grey action.
+关注（提醒）: every other matter (to watch, to complete), never a 督办 item (assemble also leaves out a
+matter already open on the ledger). 通报表扬: green, data complete, no late task, no red figure anywhere in
+its report (stage results included), no target at risk at the pace so far (`pace_risk`), every current
+judged indicator on_track / ahead / met with at least one ahead or met; an action without such indicators
+only when a task was completed this quarter within its deadline. Its achievements start with its standing
+(the green light's ON_TRACK fact, worded to fit it).
 """
 
 from __future__ import annotations
