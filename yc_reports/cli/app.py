@@ -406,6 +406,22 @@ def plan_import_command(
               sum(len(a.tasks) for a in registry.actions))
     _console().print(f"检查无误：《{p.name}》（{p.start_year}—{p.end_year}年），行动{counts[0]}项、指标{counts[1]}项、"
                      f"重点任务{counts[2]}项。已写出 {out}", markup=False, soft_wrap=True)
+    _print_without_base(registry, rows=False)
+
+
+def _print_without_base(registry: Registry, *, rows: bool) -> None:
+    """Name every indicator that will not be judged each quarter for want of a base (a Chinese line each)."""
+    from yc_reports.render.wording import cached_wording
+    from yc_reports.workbook.plan_workbook import without_base
+
+    found = without_base(registry)
+    if not found:
+        return
+    wording = cached_wording()
+    console = _console()
+    console.print(wording.label("no_base_heading", n=len(found)), markup=False, soft_wrap=True)
+    for w in found:
+        console.print("  " + wording.label("no_base", w=w, row=rows), markup=False, soft_wrap=True)
 
 
 @plan_app.command("new", cls=_Command)
@@ -438,6 +454,7 @@ def plan_new_command(
     console.print(f"  yc-reports plan import {file} --out inputs/plan.toml", markup=False, soft_wrap=True)
     console.print(f"（当前方案的 inputs/plan.toml 请先另存，如 inputs/plan_{registry.plan.start_year}_{registry.plan.end_year}.toml，"
                   "终期评估时用 --plan 指定。）", markup=False, soft_wrap=True)
+    _print_without_base(fresh, rows=True)
 
 
 def _refuse_overwrite(path: Path, force: bool) -> None:
