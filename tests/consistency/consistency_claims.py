@@ -134,7 +134,7 @@ def _facts_follow_the_rules(v: Verdict, data, actions, year: int, q: int) -> Non
         v.claim(not (a["light"] == "green" and any(i["target"] is not None and i["status"] == "no_data" for i in cur)),
                 f"{tag} green over missing figures")
         usable = [i for i in cur if rated(i) and i["status"] != "no_data"]
-        if a["submitted"] and any(rated(i) for i in cur) and not usable:
+        if a["submitted"] and any(rated(i) for i in cur) and not usable and not a.get("disputed"):   # 数据待核实: red
             v.claim(a["light"] == "grey", f"{tag} has no usable figure but is {a['light']}")
         v.claim(("grey_reason" in a) == (a["light"] == "grey"), f"{tag} grey_reason and light disagree")
         v.claim("data_complete" in a, f"{tag} has no data_complete")
