@@ -62,12 +62,13 @@ def facts_follow_the_third_version(report) -> list[str]:
                 if r.judged_on is None and r.status is not Status.NOT_RATED and r.figure is not FigureState.NO_YEAR_FIGURE:
                     bad.append(f"{tag} {r.key}: stage result without its year's figure not 无当年数据")
                 continue
-            if r.target is not None and ind.kind is Kind.FLOW and r.target_year != q.year:
-                if (r.status, r.unrated) != (Status.NOT_RATED, Unrated.NO_ANNUAL_TARGET):
-                    bad.append(f"{tag} {r.key}: a {r.target_year} annual total judged in {q.year}")
-            if r.target is not None and ind.kind is Kind.LEVEL and not ind.has_base and (q.year, q.q) < (r.target_year, 4):
-                if (r.status, r.unrated) != (Status.NOT_RATED, Unrated.NO_BASE):
-                    bad.append(f"{tag} {r.key}: a level without a base judged before {r.target_year}Q4")
+            later_flow = r.target is not None and ind.kind is Kind.FLOW and r.target_year != q.year
+            if later_flow and (r.status, r.unrated) != (Status.NOT_RATED, Unrated.NO_ANNUAL_TARGET):
+                bad.append(f"{tag} {r.key}: a {r.target_year} annual total judged in {q.year}")
+            baseless = (r.target is not None and ind.kind is Kind.LEVEL and not ind.has_base
+                        and (q.year, q.q) < (r.target_year, 4))
+            if baseless and (r.status, r.unrated) != (Status.NOT_RATED, Unrated.NO_BASE):
+                bad.append(f"{tag} {r.key}: a level without a base judged before {r.target_year}Q4")
             if r.baseline is not None and r.baseline_year != ind.baseline.year:
                 bad.append(f"{tag} {r.key}: a base that is not the base year's figure")
         if a.disputed:
