@@ -380,7 +380,7 @@ def test_unusable_entry_is_quoted_once_and_left_out_of_the_totals(built: Built):
     assert not any("有误" in t or "退回" in t for t in texts)
     assert not any("单元格" in t or "E4" in t for t in texts)
     # 9300 of the 27000 planned for the two projects with figures (not of all 51000): 34.4%.
-    assert ("纳入调度的重大项目3个，年度计划投资51000万元。除中心城区污水处理厂提标扩能工程投资数据待核实外，其余2个项目"
+    assert ("纳入调度的重大项目3个，年度计划投资51000万元。除中心城区污水处理厂提标扩能工程投资数据待补报外，其余2个项目"
             "年度计划投资27000万元，今年1—9月累计完成投资9300万元，完成年度计划的34.4%。") in texts
 
 
