@@ -378,7 +378,7 @@ def _third_version(v: Verdict, out: Path, data, paragraphs, tables, lead: str, y
         _figures_and_time(v, tag, a, year, q)
         _by_item(v, tag, a, data, listed)
         _missing_counted_once(v, tag, a, lead)
-        _pace_said(v, tag, a, texts)
+        _pace_said(v, tag, a, texts, reports[a["id"]][0] if a["id"] in reports else [])
         if a.get("disputed") and a["id"] in reports:
             ps, _ = reports[a["id"]]
             body = "".join(ps)
@@ -444,7 +444,7 @@ def _missing_counted_once(v: Verdict, tag: str, a, lead: str) -> None:
             v.claim(lead.count(i["name"]) <= 1, f"{tag}{i['name']}: one omission named {lead.count(i['name'])}× on page 1")
 
 
-def _pace_said(v: Verdict, tag: str, a, texts) -> None:
+def _pace_said(v: Verdict, tag: str, a, texts, own: list[str]) -> None:
     """On time progress but not on pace: both said in one sentence; no 均 claim leaves it out."""
     risky = [i for i in a["indicators"] if i.get("pace_risk")]
     for i in risky:
@@ -454,6 +454,8 @@ def _pace_said(v: Verdict, tag: str, a, texts) -> None:
         for r in a["light_reasons"]:
             v.claim("均进度正常或超前" not in r and "均已完成目标" not in r,
                     f"{tag}: '{r}' claims 均正常 with a target at risk")
+        for t in own:
+            v.claim("均进度正常" not in t and "均进度超前" not in t, f"{tag}: '{t[:40]}…' claims 均正常 with a risk")
 
 
 def _praise(v: Verdict, data, actions, paragraphs) -> None:
