@@ -139,7 +139,7 @@ def test_an_expired_target_is_judged_once_on_its_years_fourth_quarter_never_late
     later_only = ((Quarter(2024, 3), D(23)), (Q3, D(26)))
     r = judge(platforms, Q3, "26", trend=later_only)
     assert (r.status, r.figure, r.actual, r.judged_on) == (Status.NO_DATA, FigureState.NO_YEAR_FIGURE, None, None)
-    on_record = ((Quarter(2023, 4), D(19)),) + later_only
+    on_record = ((Quarter(2023, 4), D(19)), *later_only)
     r = judge(platforms, Q3, "26", trend=on_record)
     assert (r.status, r.actual, r.judged_on) == (Status.NOT_MET, D(19), Quarter(2023, 4))
     # the same verdict whatever the later figures say
@@ -162,7 +162,7 @@ TASKS3 = {t.key: (TaskStatus.ON_SCHEDULE, "") for t in REGISTRY.action(3).tasks}
 
 def test_a_blank_figure_is_one_fact_even_with_its_error_at_the_cell():
     blank = make_issue(IssueCode.VALUE_REQUIRED, "2025Q3_第03项.xlsx", "指标进展", "H5", detail="新增绿色工厂数量")
-    report, three = assembled(3, values=THREE, tasks=TASKS3, issues=[blank])
+    _, three = assembled(3, values=THREE, tasks=TASKS3, issues=[blank])
     assert three.indicators[1].figure is FigureState.BLANK
     assert [r.kind for r in three.light_reasons] == [ReasonKind.MISSING_FIGURES]   # not also an entry
     assert W.reasons(three) == "新增绿色工厂数量未填报，请补报"
