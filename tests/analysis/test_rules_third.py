@@ -297,3 +297,18 @@ def test_the_praise_lead_claims_only_what_holds_for_each():
     [c] = report.commendations
     # its own entry starts with its standing: 进度正常或超前 (none met yet)
     assert W.fact(c.achievements[0]) == "纳入评价的4项指标均进度正常或超前，2项重点任务均无滞后、无逾期"
+
+
+def test_a_red_matter_is_never_dropped_for_a_grey_light():
+    # 十 in 2022Q2: both flows without a 2022 target (not judged), no task state given — nothing to judge but a project
+    # not started after its planned start: red, the project a 督办 item; without it, grey (未报送有效数据)
+    q = Quarter(2022, 2)
+    tasks = {t.key: (None, "") for t in REGISTRY.action(10).tasks}
+    late = project("游客集散中心", annual_plan="1000", ytd="0", status=ProjectStatus.NOT_STARTED,
+                   planned_start=dt.date(2022, 4, 1))
+    report, ten = assembled(10, q, values={"tourist_arrivals": "0.3", "tourism_revenue": "300"}, tasks=tasks,
+                            projects=[late])
+    assert ten.light is Light.RED
+    assert [W.item(s.reason) for s in report.supervision if s.action_id == 10] == ["游客集散中心"]
+    _, ten = assembled(10, q, values={"tourist_arrivals": "0.3", "tourism_revenue": "300"}, tasks=tasks)
+    assert (ten.light, W.reasons(ten)) == (Light.GREY, "未报送有效数据")

@@ -134,8 +134,11 @@ def _facts_follow_the_rules(v: Verdict, data, actions, year: int, q: int) -> Non
         v.claim(not (a["light"] == "green" and any(i["target"] is not None and i["status"] == "no_data" for i in cur)),
                 f"{tag} green over missing figures")
         usable = [i for i in cur if rated(i) and i["status"] != "no_data"]
+        red_matter = any(t["behind"] for t in a["tasks"]) or any(
+            p["late_start"] or p.get("gap_status") == "lagging" for p in a["projects"])
         if a["submitted"] and any(rated(i) for i in cur) and not usable and not a.get("disputed"):   # 数据待核实: red
-            v.claim(a["light"] == "grey", f"{tag} has no usable figure but is {a['light']}")
+            # grey, unless a red matter is known: never dropped for a grey light (third version: by matter)
+            v.claim(a["light"] == ("red" if red_matter else "grey"), f"{tag} has no usable figure but is {a['light']}")
         v.claim(("grey_reason" in a) == (a["light"] == "grey"), f"{tag} grey_reason and light disagree")
         v.claim("data_complete" in a, f"{tag} has no data_complete")
         red_facts = [i for i in cur if i["status"] in ("lagging", "not_met")] or [t for t in a["tasks"] if t["behind"]]

@@ -52,7 +52,7 @@ a late start (未开工 past its planned start) or a lagging gap is red; a watch
 
 Lights, by matter. grey when no workbook (grey_reason not_submitted), when the workbook could not be read,
 when none of its current judged indicators has a usable figure, or (an action without such indicators)
-when no task has a state (grey_reason no_valid_data); red when any matter is red: two differing workbooks
+when no task has a state, and no red matter is known (grey_reason no_valid_data); red when any matter is red: two differing workbooks
 (数据待核实), a current indicator lagging or not_met, a task behind, a project red; else yellow when any
 matter is to watch (an indicator watch, a project's gap watch) or data are to complete (a figure asked for
 and not usable — judged or not —, a task without a state, another entry blank or unusable); else green.
@@ -472,11 +472,12 @@ def action_light(indicators: Sequence[IndicatorResult], tasks: Sequence[TaskResu
     current = [r for r in indicators if r.current and r.status.rated]
     usable = [r for r in current if r.status is not Status.NO_DATA]
     unreported = tuple(t for t in tasks if t.unreported)
-    if (current and not usable) or (not current and tasks and len(unreported) == len(tasks)):
-        return LightDecision(Light.GREY, (Reason(ReasonKind.NO_VALID_DATA),), GreyReason.NO_VALID_DATA)
     red = [Reason(ReasonKind.INDICATOR, indicator=r) for r in current if is_red_indicator(r)]
     red += [Reason(ReasonKind.TASK_BEHIND, task=t, quarter=quarter) for t in tasks if t.behind]
     red += [Reason(ReasonKind.PROJECT, project=p, quarter=quarter) for p in projects if p.red]
+    nothing_usable = (current and not usable) or (not current and tasks and len(unreported) == len(tasks))
+    if nothing_usable and not red:   # a red matter is never dropped for a grey light: it makes the light red
+        return LightDecision(Light.GREY, (Reason(ReasonKind.NO_VALID_DATA),), GreyReason.NO_VALID_DATA)
     yellow = [Reason(ReasonKind.INDICATOR, indicator=r) for r in current if r.status is Status.WATCH]
     yellow += [Reason(ReasonKind.PROJECT, project=p, quarter=quarter) for p in projects if p.watch]
     missing = tuple(r for r in indicators if figure_missing(r))   # rated or not: 未填报 is never fine
