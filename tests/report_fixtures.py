@@ -102,7 +102,8 @@ def fixture_quarter(registry: Registry):
     q = FIXTURE_QUARTER
     done, going, behind = TaskStatus.DONE, TaskStatus.ON_SCHEDULE, TaskStatus.BEHIND
     subs = {
-        1: submission(registry, 1, q, values={"energy_intensity_reduction": "13.2", "co2_intensity_reduction": "18.0"},
+        1: submission(registry, 1, q, values={"energy_intensity_reduction": "13.2", "co2_intensity_reduction": "18.0",
+                                              "pollutant_reduction": "10.1"},
                       tasks={"hq_projects_control": (going, ""), "carbon_peak_start": (done, ""),
                              "carbon_peak_stage": (going, "")}),
         2: submission(registry, 2, q, tasks={"eco_value_study": (done, ""), "eco_value_demos": (done, ""),
@@ -120,7 +121,7 @@ def fixture_quarter(registry: Registry):
                                               "rd_institution_coverage": "96", "rd_activity_coverage": "93"},
                       tasks={"green_tech_transfer": (going, "")}),
         5: submission(registry, 5, q, values={"water_use_total": "14.0", "eco_base_flow": "95",
-                                              "water_use_efficiency": "13.1"},
+                                              "water_use_efficiency": "13.1", "water_quality_compliance": "94"},
                       tasks={"water_allocation": (done, ""), "strict_water_management": (going, "")}),
         7: submission(registry, 7, q, tasks={"sub_center_2023": (going, "跨区域协调事项需省级层面统筹"),
                                              "regional_center_2025": (going, ""), "yjj_metropolis": (going, "")}),
@@ -136,8 +137,9 @@ def fixture_quarter(registry: Registry):
     current.append(result(subs[10], issues=[bad_cell]))
     nine = submission(registry, 9, q, tasks={"living_env_projects_2023": (done, "")})
     current.append(result(nine, file=file_name(q, 9, "_市住建局")))
-    current.append(result(dataclass_replace(nine, file=file_name(q, 9, "_市住建局（修改）")),
-                          file=file_name(q, 9, "_市住建局（修改）")))
+    revised = dataclass_replace(nine, file=file_name(q, 9, "_市住建局（修改）"),
+                                tasks=tuple(dataclass_replace(t, status=going) for t in nine.tasks))
+    current.append(result(revised, file=file_name(q, 9, "_市住建局（修改）")))
     old = submission(registry, 1, Quarter(2025, 2), file=file_name(Quarter(2025, 2), 1))
     current.append(result(old))
     stray = [make_issue(IssueCode.STRAY_FILE, "~$2025Q3_第03项.xlsx", detail="Excel 或 WPS 打开文件时生成的临时文件")]

@@ -7,7 +7,7 @@ never the run. Messages are Chinese, built from one table of templates, and tell
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 
@@ -128,6 +128,9 @@ class Issue:
     sheet: str
     cell: str
     message: str
+    # What the cell holds when the problem is its content ("约1.8亿"), for the reports to quote; the message
+    # already says it, so it is left out of equality and of the JSON form.
+    value: str = field(default="", compare=False)
 
     @property
     def location(self) -> str:
@@ -138,6 +141,7 @@ class Issue:
 
     def to_dict(self) -> dict[str, str]:
         data = asdict(self)
+        del data["value"]
         data["code"] = self.code.value
         data["severity"] = self.severity.value
         return data
@@ -151,7 +155,7 @@ def make_issue(code: IssueCode, file: str, sheet: str = "", cell: str = "",
     fields["sheet"] = sheet
     fields.update({k: str(v) for k, v in params.items()})
     return Issue(code=code, severity=severity or default_severity, file=file, sheet=sheet,
-                 cell=cell, message=template.format(**fields))
+                 cell=cell, message=template.format(**fields), value=fields["value"])
 
 
 def has_errors(issues: Iterable[Issue]) -> bool:

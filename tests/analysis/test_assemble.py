@@ -11,7 +11,7 @@ import pytest
 from report_fixtures import FIXTURE_QUARTER, file_name, fixture_quarter, project, result, submission
 from yc_reports.analysis.assemble import assemble_report, guess_action_id
 from yc_reports.analysis.history import history_from_submissions
-from yc_reports.analysis.model import FigureState, GreyReason, Light, Reason, ReasonKind, Status
+from yc_reports.analysis.model import Difference, FigureState, GreyReason, Light, Reason, ReasonKind, Status
 from yc_reports.intake.records import ProjectStatus, TaskStatus
 from yc_reports.issues import IssueCode, Severity, flatten, make_issue
 from yc_reports.plan.quarter import Quarter
@@ -59,8 +59,13 @@ def test_duplicate_workbooks_name_both_and_use_neither(report):
     nine = report.action(9)
     names = ("2025Q3_第09项_市住建局.xlsx", "2025Q3_第09项_市住建局（修改）.xlsx")
     assert (nine.submitted, nine.data_pending, nine.light, nine.files) == (True, True, Light.RED, names)
-    assert nine.light_reasons == (Reason(ReasonKind.DUPLICATE),)
-    assert all(r.figure is FigureState.UNREADABLE and r.status is Status.NO_DATA for r in nine.indicators)
+    # two copies that differ in one entry: 数据待核实, that entry named once with what each copy says
+    assert nine.light_reasons == (Reason(ReasonKind.DUPLICATE, count=2, differences=(Difference(
+        "重点任务", "完成一批城乡生活污水治理、城乡生活垃圾处理、地下综合管廊等建设项目", "完成状态", ("已完成", "正常推进")),)),)
+    assert WORDING.fact(nine.light_reasons[0]) == (
+        "报送了两份内容不一致的数据，数据待核实（1处不一致：重点任务“完成一批城乡生活污水治理、城乡生活垃圾处理、地下综合管廊等建设项目”"
+        "的完成状态分别为“已完成”、“正常推进”），请牵头单位确认后重新报送")
+    assert all(r.figure is FigureState.DUPLICATE and r.status is Status.NO_DATA for r in nine.indicators)
     assert nine.tasks == () and nine.info is None
     duplicates = [i for i in report.issues if i.code is IssueCode.DUPLICATE_WORKBOOK]
     assert [i.file for i in duplicates] == list(names)
@@ -76,13 +81,15 @@ def test_workbook_of_another_quarter_is_refused_not_used(report):
     assert report.action(1).files == ("2025Q3_第01项.xlsx",)
 
 
-def test_a_workbook_with_errors_is_used_and_marked_pending(report):
+def test_a_workbook_with_errors_is_used_and_its_errors_are_facts(report):
     ten = report.action(10)
-    assert (ten.data_pending, ten.light, ten.error_count, ten.warning_count) == (True, Light.YELLOW, 1, 1)
+    # an unusable 填报日期 is not 数据待核实 (third version: that is two differing copies)
+    assert (ten.data_pending, ten.light, ten.error_count, ten.warning_count) == (False, Light.YELLOW, 1, 1)
     assert ten.indicators[1].actual == Decimal(1020)
-    # 1020 / 2000 = 51% against 75%: −24.0, watch; the error is named, the data are incomplete
+    # 1020 / 2000 = 51% against 75%: −24.0, watch; the unusable entry is quoted, never 有误/退回
     assert [WORDING.fact(r) for r in ten.light_reasons] == [
-        "文化和旅游产业综合收入完成2025年目标的51%，低于时序进度24个百分点", "报送数据中有1处有误，已退回牵头单位核实更正"]
+        "文化和旅游产业综合收入完成2025年目标的51%，低于时序进度24个百分点",
+        "填报日期填报为“十月八日”，无法识别，请核实补报"]
     assert ten.data_complete is False
 
 
@@ -126,21 +133,27 @@ def test_supervision_names_every_red_and_grey_action_with_every_reason(report):
          "建立较为完善的绿色金融组织体系、产品体系和政策支持体系，形成可复制的绿色金融发展模式",
          "重点任务“建立较为完善的绿色金融组织体系、产品体系和政策支持体系，形成可复制的绿色金融发展模式”牵头单位报告进度滞后",
          "试验区方案尚待省级批复"),
-        (9, "市住建局", "报送数据", "报送了内容不一致的多份数据，数据待核实", ""),
+        (9, "市住建局", "报送数据", "报送了两份内容不一致的数据，数据待核实（1处不一致：重点任务“完成一批城乡生活污水治理、"
+         "城乡生活垃圾处理、地下综合管廊等建设项目”的完成状态分别为“已完成”、“正常推进”），请牵头单位确认后重新报送", ""),
     ]
-    # 三's 绿色工厂 (watch) is a reminder, not a 督办 item: 督办 names the red reasons (second version)
+    # 三's 绿色工厂 (watch) is a reminder, not a 督办 item: 督办 names the red matters (third version: by item)
     assert [(s.action_id, s.reason.kind) for s in report.attention] == [
-        (3, ReasonKind.INDICATOR), (10, ReasonKind.INDICATOR), (10, ReasonKind.ERRORS)]
+        (3, ReasonKind.INDICATOR), (10, ReasonKind.INDICATOR), (10, ReasonKind.ENTRIES)]
 
 
 def test_commendations_hold_for_every_named_action(report):
-    # 四 is green only on 2023 targets (expired) and two coverages on track: not praised (second version).
-    # 五: 用水总量 14.0 of 22.4 = 62.5% against 75%: +12.5, ahead; 生态基流 95 ≥ 90 on track; a task done.
+    # 四 is green only on 2023 targets (expired, no 2023Q4 figure on record) and two coverages without a base
+    # (not judged before 2025Q4): nothing achieved, not praised.
+    # 五: 用水总量 14.0 of 22.4 = 62.5% against 75%: +12.5, ahead (at this pace 18.7 by the year's end: on pace);
+    # 生态基流 has no base (judged in 2025Q4). Its 2023 task was completed this quarter, two years late: no praise
+    # rests on it (third version).
     rows = [(c.action_id, c.lead_units, [WORDING.fact(f) for f in c.achievements]) for c in report.commendations]
     assert rows == [
-        (5, "市水利和湖泊局", ["全市用水总量为14亿立方米，占2025年控制目标的62.5%，低于时序进度12.5个百分点",
-                          "完成重点任务“完成重要河流水量分配和生态流量保障目标确定”"]),
+        (5, "市水利和湖泊局", ["纳入评价的指标进度正常或超前，2项重点任务均无滞后、无逾期",
+                          "全市用水总量为14亿立方米，占2025年控制目标的62.5%，低于时序进度12.5个百分点"]),
     ]
+    water_allocation = report.action(5).tasks[0]
+    assert (water_allocation.done_this_quarter, water_allocation.completed_late) == (True, True)
 
 
 def test_issues_are_sorted_and_unique(report):
@@ -199,17 +212,19 @@ def test_missing_registry_task_counts_as_behind_when_overdue():
     assert two.light is Light.RED
 
 
-def test_late_project_makes_a_green_action_yellow_and_goes_on_the_attention_list():
+def test_late_project_is_a_督办_item_of_its_own_and_makes_a_green_action_red():
+    # third version, 督办 by item: a project not started after its planned start is red whatever the action's
+    # colour; the action's light follows its worst matter
     late = project("新建项目", annual_plan="100", ytd="0", status=ProjectStatus.NOT_STARTED,
                    planned_start=dt.date(2025, 7, 1), problems="资金未到位")
     sub = submission(REGISTRY, 2, Q, tasks={"eco_value_study": (TaskStatus.DONE, ""),
                                             "eco_value_demos": (TaskStatus.DONE, ""),
                                             "eco_value_framework": (TaskStatus.ON_SCHEDULE, "")}, projects=[late])
     r = assemble_report(REGISTRY, Q, [result(sub)])
-    assert r.action(2).light is Light.YELLOW
-    assert [s.action_id for s in r.supervision if s.action_id == 2] == []
-    [item] = [s for s in r.attention if s.action_id == 2]
+    assert r.action(2).light is Light.RED
+    [item] = [s for s in r.supervision if s.action_id == 2]
     assert (WORDING.item(item.reason), item.unit_problem) == ("新建项目", "资金未到位")
+    assert [s for s in r.attention if s.action_id == 2] == []   # never also 关注
     assert r.commendations == ()
 
 
@@ -219,7 +234,7 @@ def test_pending_green_action_is_not_commended():
                      tasks={"green_tech_transfer": (TaskStatus.ON_SCHEDULE, "")})
     bad = make_issue(IssueCode.DATE_INVALID, sub.file, "基本信息", "B9", value="x")
     r = assemble_report(REGISTRY, Q, [result(sub, issues=[bad])])
-    assert (r.action(4).light, r.action(4).data_pending, r.action(4).data_complete) == (Light.YELLOW, True, False)
+    assert (r.action(4).light, r.action(4).data_pending, r.action(4).data_complete) == (Light.YELLOW, False, False)
     assert r.commendations == ()
 
 
@@ -232,11 +247,12 @@ def test_expired_growth_target_no_longer_turns_an_action_red():
     r = assemble_report(REGISTRY, Q, [result(sub, issues=[bad])])
     eight = r.action(8)
     growth = eight.indicators[0]
-    assert (growth.current, growth.status, growth.judged_on) == (False, Status.NOT_MET, Q)
+    # judged only on the 2023Q4 figure, not on record here: 无当年数据 (third version), never on 15
+    assert (growth.current, growth.status, growth.judged_on, growth.actual) == (False, Status.NO_DATA, None, None)
     assert eight.light is Light.YELLOW
     assert [s.action_id for s in r.supervision if s.action_id == 8] == []
     assert [(WORDING.item(s.reason), WORDING.fact(s.reason)) for s in r.attention if s.action_id == 8] == [
-        ("报送数据", "报送数据中有1处有误，已退回牵头单位核实更正")]
+        ("需补报的指标", "全市绿色融资规模填报为“很多”，无法识别，请核实后补报")]
 
 
 def test_explicit_report_date_wins():

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from report_fixtures import D, project
 from yc_reports.analysis import checks
-from yc_reports.analysis.model import GreyReason, Light, Reason, ReasonKind, Status
+from yc_reports.analysis.model import Entry, EntryProblem, GreyReason, Light, Reason, ReasonKind, Status
 from yc_reports.intake.records import ProjectStatus, TaskEntry, TaskStatus
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Baseline, Direction, Registry, load_registry
@@ -34,7 +34,9 @@ def judge(indicator, quarter: str, actual: str | None):
 
 
 # (key, quarter, actual, time progress, completion, gap points, status) — all worked out on paper.
-# Cumulative paths run from (2022, 0) to (target year + 1, T); flows use q/4; levels without a baseline 1.
+# Cumulative paths run from (2022, 0) to (target year + 1, T); flows use q/4 of their own year's target (no
+# status in a year without one); a level without a baseline has no status before its target year's Q4; an
+# expired target is judged only on its target year's Q4 figure (none given here: 无当年数据, no_data).
 CASES = [
     # 一: targets left to the province (待下达) — no status, no progress, whatever is reported
     ("energy_intensity_reduction", "2025Q3", "3.1", None, None, None, Status.NOT_RATED),
@@ -61,21 +63,19 @@ CASES = [
     ("innovation_platforms", "2022Q4", "14", Fraction(1, 2), Fraction(7, 10), Fraction(20), Status.AHEAD),
     ("innovation_platforms", "2023Q4", "20", Fraction(1), Fraction(1), Fraction(0), Status.MET),
     ("innovation_platforms", "2023Q4", "19", Fraction(1), Fraction(19, 20), Fraction(-5), Status.NOT_MET),
-    ("innovation_platforms", "2024Q2", "21", Fraction(1), Fraction(21, 20), Fraction(5), Status.MET),
+    ("innovation_platforms", "2024Q2", "21", None, None, None, Status.NO_DATA),   # 2023Q4 not on record
     ("tech_projects", "2022Q4", "1", Fraction(1, 2), Fraction(1, 5), Fraction(-30), Status.WATCH),
     ("tech_projects", "2023Q1", "1", Fraction(5, 8), Fraction(1, 5), Fraction(-85, 2), Status.LAGGING),
-    ("tech_projects", "2025Q3", "4", Fraction(1), Fraction(4, 5), Fraction(-20), Status.NOT_MET),
-    # 四: levels without a baseline, 100% by 2025: the floor applies at once
-    ("rd_institution_coverage", "2024Q3", "90", Fraction(1), Fraction(9, 10), Fraction(-10), Status.ON_TRACK),
-    ("rd_institution_coverage", "2024Q3", "89.9", Fraction(1), Fraction(899, 1000), Fraction(-101, 10),
-     Status.WATCH),
+    ("tech_projects", "2025Q3", "4", None, None, None, Status.NO_DATA),
+    # 四: levels without a baseline, 100% by 2025: no status before 2025Q4, then met / not met
+    ("rd_institution_coverage", "2024Q3", "90", None, None, None, Status.NOT_RATED),
+    ("rd_institution_coverage", "2025Q3", "89.9", None, None, None, Status.NOT_RATED),
     ("rd_institution_coverage", "2025Q4", "100", Fraction(1), Fraction(1), Fraction(0), Status.MET),
     ("rd_institution_coverage", "2025Q4", "99.5", Fraction(1), Fraction(199, 200), Fraction(-1, 2),
      Status.NOT_MET),
-    ("rd_activity_coverage", "2023Q2", "70", Fraction(1), Fraction(7, 10), Fraction(-30), Status.WATCH),
-    ("rd_activity_coverage", "2023Q2", "69.9", Fraction(1), Fraction(699, 1000), Fraction(-301, 10),
-     Status.LAGGING),
-    ("rd_activity_coverage", "2025Q1", "110", Fraction(1), Fraction(11, 10), Fraction(10), Status.AHEAD),
+    ("rd_activity_coverage", "2023Q2", "70", None, None, None, Status.NOT_RATED),
+    ("rd_activity_coverage", "2025Q1", "110", None, None, None, Status.NOT_RATED),
+    ("rd_activity_coverage", "2025Q4", "110", Fraction(1), Fraction(11, 10), Fraction(10), Status.MET),
     # 五: a flow with a ceiling — gap = time progress − completion
     ("water_use_total", "2025Q3", "16.8", Fraction(3, 4), Fraction(3, 4), Fraction(0), Status.ON_TRACK),
     ("water_use_total", "2025Q3", "19.04", Fraction(3, 4), Fraction(17, 20), Fraction(-10), Status.ON_TRACK),
@@ -88,31 +88,33 @@ CASES = [
     ("water_use_total", "2025Q3", "17.92", Fraction(3, 4), Fraction(4, 5), Fraction(-5), Status.ON_TRACK),
     ("water_use_total", "2025Q3", "23.6", Fraction(3, 4), Fraction(236, 224), Fraction(75) - Fraction(23600, 224),
      Status.LAGGING),
-    ("water_use_total", "2024Q4", "20.16", Fraction(1), Fraction(9, 10), Fraction(10), Status.AHEAD),
+    ("water_use_total", "2024Q4", "20.16", None, None, None, Status.NOT_RATED),   # no 2024 ceiling of its own
     ("water_use_total", "2025Q4", "22.4", Fraction(1), Fraction(1), Fraction(0), Status.MET),
     ("water_use_total", "2025Q4", "22.41", Fraction(1), Fraction(2241, 2240), Fraction(-100, 2240),
      Status.NOT_MET),
     # 五: a floor level without a baseline; two targets left to be set
-    ("eco_base_flow", "2024Q1", "92", Fraction(1), Fraction(92, 90), Fraction(20, 9), Status.ON_TRACK),
+    ("eco_base_flow", "2024Q1", "92", None, None, None, Status.NOT_RATED),
     ("eco_base_flow", "2025Q4", "90", Fraction(1), Fraction(1), Fraction(0), Status.MET),
     ("eco_base_flow", "2025Q4", "89", Fraction(1), Fraction(89, 90), Fraction(-10, 9), Status.NOT_MET),
     ("water_use_efficiency", "2025Q3", "15", None, None, None, Status.NOT_RATED),
     ("water_quality_compliance", "2025Q4", "100", None, None, None, Status.NOT_RATED),
     # 八: a growth rate (level, no baseline) targeted for 2023; the scale's 2020 base is not yet set
-    ("green_finance_growth", "2023Q2", "22", Fraction(1), Fraction(11, 10), Fraction(10), Status.AHEAD),
-    ("green_finance_growth", "2023Q2", "18", Fraction(1), Fraction(9, 10), Fraction(-10), Status.ON_TRACK),
+    ("green_finance_growth", "2023Q2", "22", None, None, None, Status.NOT_RATED),
     ("green_finance_growth", "2023Q4", "19.9", Fraction(1), Fraction(199, 200), Fraction(-1, 2), Status.NOT_MET),
-    ("green_finance_growth", "2024Q3", "25", Fraction(1), Fraction(5, 4), Fraction(25), Status.MET),
+    ("green_finance_growth", "2023Q4", "20", Fraction(1), Fraction(1), Fraction(0), Status.MET),
+    ("green_finance_growth", "2024Q3", "25", None, None, None, Status.NO_DATA),
     ("green_finance_scale", "2025Q3", "900", None, None, None, Status.NOT_RATED),
     # 十: flows against q/4 of the 2025 target
     ("tourist_arrivals", "2025Q2", "0.5", Fraction(1, 2), Fraction(2, 5), Fraction(-10), Status.ON_TRACK),
     ("tourist_arrivals", "2025Q2", "0.375", Fraction(1, 2), Fraction(3, 10), Fraction(-20), Status.WATCH),
-    ("tourist_arrivals", "2024Q4", "1.0", Fraction(1), Fraction(4, 5), Fraction(-20), Status.WATCH),
+    ("tourist_arrivals", "2024Q4", "1.0", None, None, None, Status.NOT_RATED),   # 2025's total is not 2024's
+    ("tourist_arrivals", "2025Q4", "1.0", Fraction(1), Fraction(4, 5), Fraction(-20), Status.NOT_MET),
     ("tourist_arrivals", "2025Q4", "1.25", Fraction(1), Fraction(1), Fraction(0), Status.MET),
     ("tourist_arrivals", "2025Q4", "1.2", Fraction(1), Fraction(24, 25), Fraction(-4), Status.NOT_MET),
     ("tourism_revenue", "2025Q1", "700", Fraction(1, 4), Fraction(7, 20), Fraction(10), Status.AHEAD),
-    ("tourism_revenue", "2023Q3", "900", Fraction(3, 4), Fraction(9, 20), Fraction(-30), Status.WATCH),
-    ("tourism_revenue", "2023Q3", "899", Fraction(3, 4), Fraction(899, 2000), Fraction(-601, 20), Status.LAGGING),
+    ("tourism_revenue", "2023Q3", "900", None, None, None, Status.NOT_RATED),
+    ("tourism_revenue", "2025Q3", "900", Fraction(3, 4), Fraction(9, 20), Fraction(-30), Status.WATCH),
+    ("tourism_revenue", "2025Q3", "899", Fraction(3, 4), Fraction(899, 2000), Fraction(-601, 20), Status.LAGGING),
 ]
 
 
@@ -126,7 +128,7 @@ def test_every_indicator_of_the_plan_is_covered():
 def test_indicator_status_by_hand(key, quarter, actual, progress, completion, gap, status):
     r = judge(ind(key), quarter, actual)
     assert (r.time_progress, r.completion, r.gap_points, r.status) == (progress, completion, gap, status)
-    assert r.actual == D(actual)
+    assert r.actual == (D(actual) if r.current else None)   # a stage result shows only its Q4 figure
 
 
 def test_target_year_and_target_come_from_the_registry():
@@ -184,12 +186,17 @@ def test_cumulative_path_starts_at_the_previous_target_point():
     assert (r.target_year, r.time_progress, r.gap_points) == (2025, Fraction(5, 8), Fraction(0))
 
 
-def test_level_baseline_path_starts_at_the_later_of_baseline_and_previous_target():
+def test_level_baseline_path_starts_at_the_base_never_at_an_earlier_stage_target():
     scale = dataclasses.replace(with_baseline("500"), targets={2023: D(700), 2025: None})
-    # 2025 target 1000 (2 × 500); previous point (2024, 700) is later than (2021, 500):
-    # 5 of 8 quarters elapsed at 2025Q1; completion (850 − 700) / (1000 − 700) = 1/2
+    # 2025 target 1000 (2 × 500); the 2023 target 700 is a stage target, not a base: the path runs from
+    # (2021, 500). At 2025Q1 17 of 20 quarters elapsed; completion (850 − 500) / (1000 − 500) = 7/10
     r = judge(scale, "2025Q1", "850")
-    assert (r.time_progress, r.completion) == (Fraction(5, 8), Fraction(1, 2))
+    assert (r.time_progress, r.completion, r.baseline, r.baseline_year) == (
+        Fraction(17, 20), Fraction(7, 10), D(500), 2020)
+    # 2023: the path to the stage target also runs from the base: (2021, 500) → (2024, 700), 10 of 12 quarters
+    # elapsed at 2023Q2
+    r = judge(scale, "2023Q2", "640")
+    assert (r.target_year, r.time_progress, r.completion) == (2023, Fraction(5, 6), Fraction(7, 10))
 
 
 def test_time_progress_of_a_flow_is_q_over_4_in_every_quarter():
@@ -243,8 +250,8 @@ def test_more_progress_never_gives_a_worse_status(indicator, quarter, a, b):
     low, high = sorted((a, b))
     s_low = checks.indicator_result(indicator, quarter, plan_start_year=START, thresholds=TH, actual=low).status
     s_high = checks.indicator_result(indicator, quarter, plan_start_year=START, thresholds=TH, actual=high).status
-    if Status.NOT_RATED in (s_low, s_high):
-        assert s_low is s_high is Status.NOT_RATED
+    if {s_low, s_high} & {Status.NOT_RATED, Status.NO_DATA}:
+        assert s_low is s_high   # not judged this quarter (or a stage result without its year's figure) either way
         return
     if indicator.direction is Direction.CEILING:
         assert RANK[s_high] <= RANK[s_low]   # using more of a ceiling is never better
@@ -381,10 +388,11 @@ def test_light_reasons_are_facts_red_first():
     assert all(isinstance(r, Reason) for r in decision.reasons)
 
 
-def test_errors_are_a_yellow_reason_and_make_the_data_incomplete():
-    decision = checks.action_light(results_for(("green_products", "2")), [], error_count=1)
+def test_unusable_entries_are_a_yellow_reason_and_make_the_data_incomplete():
+    entry = Entry(EntryProblem.UNUSABLE, "重大项目", "中心城区污水处理厂提标扩能工程", "本年累计完成投资（万元）", "约1.8亿")
+    decision = checks.action_light(results_for(("green_products", "2")), [], entries=[entry])
     assert decision.light is Light.YELLOW
-    assert decision.reasons == (Reason(ReasonKind.ERRORS, count=1),)
+    assert decision.reasons == (Reason(ReasonKind.ENTRIES, entries=(entry,)),)
     assert decision.data_complete is False
 
 

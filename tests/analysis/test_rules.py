@@ -53,7 +53,7 @@ ALL_TASKS_ON = {t.key: (TaskStatus.ON_SCHEDULE, "") for t in REGISTRY.action(3).
 
 def test_gap_of_minus_30_0_printed_is_watch_and_minus_30_05_is_lagging():
     revenue = ind("tourism_revenue")          # 2000 in 2025, flow: time progress 3/4 in Q3
-    q = Quarter(2023, 3)
+    q = Quarter(2025, 3)
     exact = judge(revenue, q, "900")          # 900 / 2000 = 45%: gap −30 exactly
     near = judge(revenue, q, "899.9")         # 44.995%: gap −30.005, printed −30.0
     over = judge(revenue, q, "899")           # 44.95%: gap −30.05, printed −30.1
@@ -80,7 +80,7 @@ def test_one_blank_figure_makes_a_green_action_yellow_and_is_named():
                          tasks=ALL_TASKS_ON)
     assert (three.light, three.data_complete) == (Light.YELLOW, False)
     [missing] = [r for r in three.light_reasons if r.kind is ReasonKind.MISSING_FIGURES]
-    assert W.fact(missing) == "新增绿色工厂数量未报数据，请补报"
+    assert W.fact(missing) == "新增绿色工厂数量未填报，请补报"
 
 
 def test_invalid_figure_is_no_data_and_named_as_invalid():
@@ -90,15 +90,22 @@ def test_invalid_figure_is_no_data_and_named_as_invalid():
     factories = three.indicators[1]
     assert (factories.status, factories.figure) == (Status.NO_DATA, FigureState.INVALID)
     assert three.light is Light.YELLOW
-    assert "新增绿色工厂数量（所填数据无效）未报数据，请补报" in W.reasons(three)
+    assert factories.entered == "约8"
+    assert W.reasons(three) == "新增绿色工厂数量填报为“约8”，无法识别，请核实后补报"   # counted once, quoted
 
 
 def test_target_not_yet_set_carries_no_status_and_leaves_the_light():
     # 一: all three targets 待下达 (完成省下达目标); in 2023Q2 no task is past its deadline: the tasks decide
     tasks = {t.key: (TaskStatus.ON_SCHEDULE, "") for t in REGISTRY.action(1).tasks}
-    _, one = assembled(1, Quarter(2023, 2), values={"energy_intensity_reduction": "3.1"}, tasks=tasks)
+    _, one = assembled(1, Quarter(2023, 2), values={"energy_intensity_reduction": "3.1", "co2_intensity_reduction": "4",
+                                                    "pollutant_reduction": "2.2"}, tasks=tasks)
     assert [r.status for r in one.indicators] == [Status.NOT_RATED] * 3
     assert one.light is Light.GREEN and one.data_complete
+    # a figure left blank is still 未填报 (third version: missing is never fine), counted once: yellow, to 补报
+    _, one = assembled(1, Quarter(2023, 2), values={"energy_intensity_reduction": "3.1"}, tasks=tasks)
+    assert [r.status for r in one.indicators] == [Status.NOT_RATED] * 3
+    assert (one.light, one.data_complete) == (Light.YELLOW, False)
+    assert W.reasons(one) == "单位GDP二氧化碳排放降低率、主要污染物排放下降率未填报，请补报"
 
 
 # ------------------------------------------------------------------------------------ annual, expired
@@ -118,9 +125,13 @@ def test_expired_target_is_judged_once_on_its_last_q4_figure():
     r = judge(platforms, Q3, "25", trend=trend)
     assert (r.current, r.status, r.actual, r.judged_on) == (False, Status.NOT_MET, D(19), Quarter(2023, 4))
     assert W.fact(r, Q3) == "绿色技术创新平台数量2023年阶段性目标为20家，2023年第四季度末为19家，未完成该阶段目标，本季度不再评价"
-    # without that quarter in the history: the latest figure
+    # without that quarter on record: 无当年数据 — never the latest figure (third version)
     latest = judge(platforms, Q3, "25", trend=((Quarter(2024, 4), D(23)), (Q3, D(25))))
-    assert (latest.status, latest.actual, latest.judged_on) == (Status.MET, D(25), Q3)
+    assert (latest.status, latest.figure, latest.actual, latest.judged_on) == (
+        Status.NO_DATA, FigureState.NO_YEAR_FIGURE, None, None)
+    assert W.fact(latest, Q3) == ("绿色技术创新平台数量2023年阶段性目标为20家，无当年数据（无2023年第四季度末数据），"
+                                  "无法评价该阶段目标完成情况，本季度不再评价")
+    assert W.status_label(latest) == "无当年数据"
 
 
 def test_expired_target_no_longer_affects_the_light_or_the_lists():
@@ -142,10 +153,11 @@ def test_ceiling_already_broken_before_q4_is_lagging():
 
 
 def test_signed_rate_negative_is_judged():
-    # 增速 −5% in 2023Q2 against ≥ 20%: completion −25%, gap −125 → lagging; 20 − (−5) = 25 points short
-    r = judge(ind("green_finance_growth"), Quarter(2023, 2), "-5")
-    assert (r.completion, r.status, r.distance_points) == (Fraction(-1, 4), Status.LAGGING, Fraction(25))
-    assert W.fact(r, Quarter(2023, 2)).startswith("截至6月底，全市绿色融资规模增速为-5%，2023年目标为20%，距目标尚差25个百分点")
+    # 增速 −5% at 2023Q4 against ≥ 20% (a rate without a base: judged in its target year's Q4):
+    # completion −25%, not met; 20 − (−5) = 25 points short
+    r = judge(ind("green_finance_growth"), Quarter(2023, 4), "-5")
+    assert (r.completion, r.status, r.distance_points) == (Fraction(-1, 4), Status.NOT_MET, Fraction(25))
+    assert W.fact(r, Quarter(2023, 4)).startswith("截至12月底，全市绿色融资规模增速为-5%，2023年目标为20%，距目标尚差25个百分点")
 
 
 def test_baseline_path_counts_quarters_from_the_end_of_the_baseline_year():
@@ -155,7 +167,7 @@ def test_baseline_path_counts_quarters_from_the_end_of_the_baseline_year():
     r = judge(scale, Quarter(2024, 2), "800")
     assert (r.time_progress, r.completion, r.gap_points, r.status) == (
         Fraction(7, 10), Fraction(3, 5), Fraction(-10), Status.ON_TRACK)
-    assert "完成由基期500亿元至2025年目标（1000亿元）增量的60%，低于时序进度10个百分点" in W.fact(r, Quarter(2024, 2))
+    assert "完成由2020年基期值500亿元至2025年目标（1000亿元）增量的60%，低于时序进度10个百分点" in W.fact(r, Quarter(2024, 2))
 
 
 def test_distance_to_rate_target_in_points():
@@ -178,6 +190,7 @@ def test_praise_only_when_every_indicator_holds_and_it_says_what_was_achieved():
     report, three = assembled(3, q, values=good, tasks=ALL_TASKS_ON)
     [c] = report.commendations
     assert [W.fact(f) for f in c.achievements] == [
+        "纳入评价的4项指标均进度正常或超前，2项重点任务均无滞后、无逾期",
         "开发绿色产品数量完成2025年目标的100%，高于时序进度37.5个百分点",
         "建设绿色园区数量完成2025年目标的100%，高于时序进度37.5个百分点",
         "打造绿色供应链数量完成2025年目标的100%，高于时序进度37.5个百分点"]
@@ -198,7 +211,8 @@ def test_action_without_indicators_praised_only_with_a_task_completed_this_quart
            "eco_value_framework": (TaskStatus.ON_SCHEDULE, "")}
     report, _two = assembled(2, q, history=[before], tasks=now)
     [c] = report.commendations
-    assert [W.fact(f) for f in c.achievements] == ["完成重点任务“打造若干生态产品价值转化示范项目”"]
+    assert [W.fact(f) for f in c.achievements] == ["3项重点任务均无滞后、无逾期",
+                                                   "完成重点任务“打造若干生态产品价值转化示范项目”"]
     # nothing completed this quarter: green, but not praised
     report, _ = assembled(2, q, history=[before], tasks={**now, "eco_value_demos": (TaskStatus.ON_SCHEDULE, "")})
     assert report.commendations == ()

@@ -1,25 +1,27 @@
 """Generated quarters for the consistency suite: hand-made parser records (no workbooks), assembled by the real
 code, written by the real renderers (the 通报 .docx, action reports, 汇总表.xlsx, summary.json).
 
-A case says, per action: not submitted, unreadable, or filled — each indicator blank, invalid (an error at its
-cell), on a boundary of the thresholds (gap −30, −30.01, −10, +10 …), at a share of its target, or negative for
-a signed rate; each task a state or none; each problem text real or a clerk's placeholder. History: last
-quarter's workbooks and the Q4 of 2023 (the year the 2023 targets expire).
+A case says, per action: not submitted, unreadable, two differing copies (duplicate), or filled — each indicator
+blank, invalid (an error at its cell), on a boundary of the thresholds (gap −30, −30.01, −10, +10 …), at a share
+of its target, or negative for a signed rate; each task a state or none; each problem text real or a clerk's
+placeholder; projects on time, to watch, lagging, not started after their start, or with an unusable entry.
+History: last quarter's workbooks and, when `on_record`, the Q4 of 2023 (the year the 2023 targets expire).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from report_fixtures import FIRST_VALUE_ROW, VALUE_COLUMN, file_name, result, submission
+from report_fixtures import FIRST_VALUE_ROW, VALUE_COLUMN, file_name, project, result, submission
 from yc_reports.analysis import checks
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.history import history_from_submissions
-from yc_reports.intake.records import TaskStatus
+from yc_reports.intake.records import ProjectStatus, TaskStatus
 from yc_reports.issues import IssueCode, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Direction, load_registry
@@ -33,10 +35,11 @@ GAPS = ("-30", "-30.01", "-30.05", "-10", "-10.04", "-10.05", "10", "9.99", "-29
 
 @dataclass(frozen=True)
 class ActionSpec:
-    mode: str = "filled"                                  # "filled" | "missing" | "unreadable"
+    mode: str = "filled"                                  # "filled" | "missing" | "unreadable" | "duplicate"
     values: tuple[tuple[str, str], ...] = ()              # key -> "blank" | "invalid" | "gap:-30" | "share:0.8" | "raw:-5"
     tasks: tuple[tuple[str, str | None, str], ...] = ()   # key, status value or None, problems
     notes: tuple[tuple[str, str], ...] = ()
+    projects: tuple[str, ...] = ()                        # "ok" | "watch" | "lagging" | "late" | "unusable"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class Case:
     quarter: Quarter
     actions: dict[int, ActionSpec] = field(default_factory=dict)   # unspecified actions: a plain good fill
     history_shares: str = "0.5"                                   # history figures as a share of the target
+    on_record: bool = True                                        # the 2023Q4 figures are in the history
 
 
 def figure_for(key: str, spec: str, quarter: Quarter) -> Decimal | None:
@@ -73,21 +77,56 @@ def _default_spec(action_id: int) -> ActionSpec:
                       tasks=tuple((t.key, TaskStatus.ON_SCHEDULE.value, "") for t in action.tasks))
 
 
+PROJECT_SHARES = {"ok": "1", "watch": "0.7", "lagging": "0.3", "late": "0", "unusable": None}
+
+
+def _projects(spec: ActionSpec, quarter: Quarter) -> list:
+    """Projects of 1000万元 a year: at a share of the pro-rata plan, not started after its start, or unusable."""
+    out = []
+    for n, kind in enumerate(spec.projects):
+        share = PROJECT_SHARES[kind]
+        ytd = None if share is None else str((Decimal(1000) * quarter.year_progress.numerator
+                                              / quarter.year_progress.denominator * Decimal(share)).quantize(Decimal(1)))
+        out.append(project(f"项目{n + 1}", annual_plan="1000", ytd=ytd, row=4 + n,
+                           status=ProjectStatus.NOT_STARTED if kind == "late" else ProjectStatus.UNDER_CONSTRUCTION,
+                           planned_start=dt.date(quarter.year, 1, 1) if kind == "late" else None))
+    return out
+
+
 def _submission(action_id: int, quarter: Quarter, spec: ActionSpec):
     values = {k: figure_for(k, v, quarter) for k, v in spec.values}
     tasks = {k: (TaskStatus(s) if s else None, problems) for k, s, problems in spec.tasks}
     sub = submission(REGISTRY, action_id, quarter, values={k: v for k, v in values.items() if v is not None},
-                     tasks=tasks, notes=dict(spec.notes))
+                     tasks=tasks, notes=dict(spec.notes), projects=_projects(spec, quarter))
     action = REGISTRY.action(action_id)
     issues = [make_issue(IssueCode.NUMBER_INVALID, sub.file, "指标进展", f"{VALUE_COLUMN}{FIRST_VALUE_ROW + i}",
                          value="约0.2", unit=ind.unit)
               for i, ind in enumerate(action.indicators) if dict(spec.values).get(ind.key) == "invalid"]
+    issues += [make_issue(IssueCode.NUMBER_INVALID, sub.file, "重大项目", f"E{4 + n}", value="约1.8亿", unit="万元")
+               for n, kind in enumerate(spec.projects) if kind == "unusable"]
     return result(sub, issues=issues)
+
+
+def _second_copy(first, action_id: int, quarter: Quarter):
+    """A second copy of an action's workbook that differs from the first: its first figure one higher (or set), its
+    first task's state changed."""
+    sub = first.submission
+    indicators = list(sub.indicators)
+    if indicators:
+        i = indicators[0]
+        indicators[0] = dataclasses.replace(i, value=(i.value or Decimal(0)) + 1)
+    tasks = list(sub.tasks)
+    if tasks:
+        t = tasks[0]
+        tasks[0] = dataclasses.replace(t, status=TaskStatus.DONE if t.status is not TaskStatus.DONE else
+                                       TaskStatus.ON_SCHEDULE)
+    name = file_name(quarter, action_id, "（修改稿）")
+    return result(dataclasses.replace(sub, file=name, indicators=tuple(indicators), tasks=tuple(tasks)))
 
 
 def _history(case: Case) -> list:
     quarters = {case.quarter.previous()}
-    if case.quarter.year > 2023:
+    if case.quarter.year > 2023 and case.on_record:
         quarters.add(Quarter(2023, 4))
     out = []
     for q in sorted(quarters, key=lambda q: q.position):
@@ -111,6 +150,8 @@ def assemble(case: Case):
             current.append(result(None, file=name, issues=[make_issue(IssueCode.FILE_UNREADABLE, name, detail="x")]))
             continue
         current.append(_submission(action.id, case.quarter, spec))
+        if spec.mode == "duplicate":
+            current.append(_second_copy(current[-1], action.id, case.quarter))
     history = history_from_submissions(case.quarter, _history(case))
     return assemble_report(REGISTRY, case.quarter, current, history, report_date=dt.date(2025, 10, 10))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from yc_reports.analysis.model import IndicatorResult, Status
+from yc_reports.analysis.model import IndicatorResult, Status, Unrated
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Direction, Kind
 from yc_reports.render.wording import Wording, WordingError, parse_outline
@@ -66,22 +66,24 @@ def test_target_left_to_the_province_is_not_judged(wording):
         "截至9月底，单位GDP能源消耗降低率为3.2%；目标（完成省下达目标）具体数值待下达，暂不评价。")
 
 
-def test_level_without_path_says_how_far_from_the_floor(wording):
+def test_level_without_a_base_says_how_far_from_the_floor_and_when_it_is_judged(wording):
+    # third version: no base, no path — not judged before its target year's Q4; the distance and the year
     ind = indicator(name="规模以上企业研发机构覆盖率", unit="%", kind=Kind.LEVEL, decimals=1,
-                    target=Decimal(100), actual=Decimal("92.5"), completion=Fraction(925, 1000),
-                    time_progress=Fraction(1), gap_points=Fraction(-75, 10), status=Status.ON_TRACK)
+                    target=Decimal(100), actual=Decimal("92.5"), completion=None,
+                    time_progress=None, gap_points=None, status=Status.NOT_RATED, unrated=Unrated.NO_BASE)
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，规模以上企业研发机构覆盖率为92.5%，2025年目标为100%，距目标尚差7.5个百分点。")
+        "截至9月底，规模以上企业研发机构覆盖率为92.5%，距2025年目标（100%）尚差7.5个百分点；"
+        "未设基期值，于2025年第四季度评价目标完成情况，此前不作评价。")
 
 
 def test_a_rate_changes_by_percentage_points(wording):
     ind = indicator(name="规模以上企业研发活动覆盖率", unit="%", kind=Kind.LEVEL, decimals=1, target=Decimal(100),
-                    actual=Decimal("93.0"), completion=Fraction(93, 100), time_progress=Fraction(1),
-                    gap_points=Fraction(-7), status=Status.ON_TRACK, last_year=Decimal("86.0"),
+                    actual=Decimal("93.0"), completion=None, time_progress=None,
+                    gap_points=None, status=Status.NOT_RATED, unrated=Unrated.NO_BASE, last_year=Decimal("86.0"),
                     previous=Decimal("93.0"), yoy=Fraction(70, 860), qoq=Fraction(0))
     assert wording.indicator_sentence(ind, Q3) == (
-        "截至9月底，规模以上企业研发活动覆盖率为93%，2025年目标为100%，距目标尚差7个百分点，"
-        "比上年同期提高7个百分点，比上季度末持平。")
+        "截至9月底，规模以上企业研发活动覆盖率为93%，距2025年目标（100%）尚差7个百分点，"
+        "比上年同期提高7个百分点，比上季度末持平；未设基期值，于2025年第四季度评价目标完成情况，此前不作评价。")
 
 
 def test_a_year_to_date_flow_has_no_quarter_on_quarter_change(wording):
@@ -104,7 +106,7 @@ def test_target_reached_before_its_year_is_called_done_early(wording):
 def test_missing_figure_quotes_the_units_explanation(wording):
     ind = indicator(actual=None, completion=None, gap_points=None, status=Status.NO_DATA, note="统计数据尚未发布")
     assert wording.indicator_sentence(ind, Q3) == (
-        "新增绿色工厂数量本季度未报数据，请牵头单位补报（牵头单位说明：统计数据尚未发布）。")
+        "新增绿色工厂数量本季度未填报，请牵头单位补报（牵头单位说明：统计数据尚未发布）。")
 
 
 def test_year_end_met(wording):

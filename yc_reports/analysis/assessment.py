@@ -182,7 +182,7 @@ def _reporting_part(rules: Assessment, action_id: int, reports: Mapping[Quarter,
         if result.received_at is not None and result.received_at.date() > due:
             deductions.append(Deduction(Part.REPORTING, "report_late", rules.report_late, q.label, q, due,
                                         received=result.received_at))
-        if result.data_pending:
+        if result.data_pending or result.error_count:   # 数据待核实, or errors in the workbook
             findings = tuple(i for i in report.issues if i.severity is Severity.ERROR and i.file in result.files)
             deductions.append(Deduction(Part.REPORTING, "report_errors", rules.report_errors, q.label, q,
                                         findings=findings))

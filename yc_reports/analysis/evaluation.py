@@ -115,12 +115,15 @@ def evaluate(registry: Registry, reports: Mapping[Quarter, QuarterReport]) -> Ev
 
 
 def _figures(reports: Mapping[Quarter, QuarterReport]) -> dict[str, dict[Quarter, Decimal]]:
+    """Each indicator's figure as reported in each quarter (a stage result's `actual` is its target year's Q4
+    figure, not the quarter's: the quarter's own is in its trend)."""
     out: dict[str, dict[Quarter, Decimal]] = {}
     for q, report in reports.items():
         for a in report.actions:
             for r in a.indicators:
-                if r.actual is not None:
-                    out.setdefault(r.key, {})[q] = r.actual
+                reported = r.actual if r.current else next((v for tq, v in r.trend if tq == q), None)
+                if reported is not None:
+                    out.setdefault(r.key, {})[q] = reported
     return out
 
 

@@ -73,14 +73,25 @@ _STATUS_LIGHTS = {
 
 
 class FigureState(str, Enum):
-    """What stands behind an indicator's figure this quarter."""
+    """What stands behind an indicator's figure this quarter (summary.json `figure`)."""
 
     REPORTED = "reported"
-    BLANK = "blank"                  # the cell was left empty
-    INVALID = "invalid"              # something was written, but not a usable number (an error at the cell)
-    UNREADABLE = "unreadable"        # the workbook could not be used (unreadable, or two differing copies)
+    BLANK = "blank"                  # the cell was left empty: 未填报 (to be 补报)
+    INVALID = "invalid"              # something was written that is not a usable number: 无法识别 (`entered`)
+    UNREADABLE = "unreadable"        # the workbook could not be read
+    DUPLICATE = "duplicate"          # two differing copies of the action's workbook: 数据待核实
     NOT_SUBMITTED = "not_submitted"  # no workbook
     NOT_DUE = "not_due"              # an annual-only figure before Q4
+    NO_YEAR_FIGURE = "no_year_figure"  # a stage result whose target year's Q4 figure is not on record: 无当年数据
+
+
+class Unrated(str, Enum):
+    """Why an indicator carries no status this quarter (summary.json `unrated`; its status is null)."""
+
+    TARGET_PENDING = "target_pending"      # the target is not yet set (待下达)
+    ANNUAL_NOT_DUE = "annual_not_due"      # an annual-only figure before Q4
+    NO_ANNUAL_TARGET = "no_annual_target"  # a flow in a year without a target of its own
+    NO_BASE = "no_base"                    # a level without a base, before its target year's Q4
 
 
 class GreyReason(str, Enum):
@@ -114,12 +125,35 @@ class IndicatorResult:
     figure: FigureState = FigureState.REPORTED
     current: bool = True               # False: the last target year has passed — a stage result (阶段性目标)
     judged_on: Quarter | None = None   # a stage result: the quarter whose figure was judged
-    baseline: Decimal | None = None    # the path's starting figure when completion is measured from it
+    baseline: Decimal | None = None    # the base year's figure when completion is measured from it (基期)
     signed: bool = False               # a rate of change: negative figures are valid
+    baseline_year: int | None = None   # the base year of `baseline`
+    entered: str = ""                  # what was written when it is not a usable number (figure INVALID)
+    unrated: Unrated | None = None     # why there is no status (status NOT_RATED)
+    projected: Fraction | None = None  # at the pace so far, the figure at the end of the target year
+    on_pace: bool | None = None        # whether `projected` meets the target (analysis/projection.py)
+    pace_risk: bool = False            # on time (or not judged, due this year) but not on pace to the target
 
     @property
     def target_set(self) -> bool:
         return self.target is not None
+
+    @property
+    def due_later(self) -> bool:
+        """Not judged this quarter against a target that falls due later (a flow in a year without its own
+        target, a level without a base before its target year's Q4): the documents give the distance."""
+        return self.unrated in (Unrated.NO_ANNUAL_TARGET, Unrated.NO_BASE)
+
+    @property
+    def distance(self) -> Fraction | None:
+        """距目标尚差 in the indicator's unit (个百分点 for %): target − actual for a floor still below it,
+        actual − target for a ceiling already over it; None when the target is reached or a figure is missing."""
+        if self.actual is None or self.target is None:
+            return None
+        gap = Fraction(self.target) - Fraction(self.actual)
+        if self.direction is Direction.CEILING:
+            gap = -gap
+        return gap if gap > 0 else None
 
     @property
     def missing(self) -> bool:
@@ -157,10 +191,17 @@ class TaskResult:
     progress: str
     problems: str                      # placeholders ("无", "暂无" …) already removed
     done_this_quarter: bool = False    # 已完成 now, not 已完成 in the previous quarter's workbook
+    completed_late: bool = False       # completed this quarter, its deadline passed before the quarter began
+    entered: str = ""                  # a state written that is none of the dropdown's (无法识别)
 
     @property
     def unreported(self) -> bool:
         return self.reported is None and not self.overdue
+
+    @property
+    def done_on_time(self) -> bool:
+        """Completed this quarter within its deadline: something achieved (表扬 may rest on it)."""
+        return self.done_this_quarter and not self.completed_late
 
 
 @dataclass(frozen=True)
@@ -177,6 +218,46 @@ class ProjectResult:
     late_start: bool                  # 未开工 past its planned start
     image_progress: str
     problems: str
+    gap_status: Status | None = None  # the investment gap by the thresholds (Q4 included); None without figures
+
+    @property
+    def red(self) -> bool:
+        """A matter of its own for 督办: late to start, or investment lagging by the thresholds."""
+        return self.late_start or self.gap_status is Status.LAGGING
+
+    @property
+    def watch(self) -> bool:
+        """关注: investment behind by the `watch` band (and not red)."""
+        return not self.red and self.gap_status is Status.WATCH
+
+
+class EntryProblem(str, Enum):
+    """What is wrong with an entry of the workbook other than an indicator's figure or a task's state."""
+
+    BLANK = "blank"        # a required entry left empty: 未填报
+    UNUSABLE = "unusable"  # something written that cannot be used: 无法识别 (quoted)
+    LAYOUT = "layout"      # a part of the form missing or changed
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One entry of a workbook that cannot be used as written (counted once, named as the unit wrote it)."""
+
+    problem: EntryProblem
+    part: str          # the form's part: 重大项目, 基本信息, 整改落实 …
+    subject: str = ""  # the project or task the entry belongs to ("" for 基本信息 or a whole part)
+    field: str = ""    # the column or the label: 本年累计完成投资（万元）, 填报人
+    value: str = ""    # what was written (UNUSABLE)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One entry where two copies of an action's workbook say different things (数据待核实)."""
+
+    part: str                  # 指标进展, 重点任务, 重大项目
+    subject: str               # the indicator, task or project
+    field: str                 # the column: 截至本季度末完成值, 完成状态 …
+    values: tuple[str, ...]    # what each copy says, in file order ("" for a blank entry)
 
 
 class ReasonKind(str, Enum):
@@ -185,19 +266,20 @@ class ReasonKind(str, Enum):
 
     NOT_SUBMITTED = "not_submitted"          # no workbook (grey)
     NO_VALID_DATA = "no_valid_data"          # unreadable, or no usable figure at all (grey)
-    DUPLICATE = "duplicate"                  # two differing workbooks: 数据待核实 (red)
-    ERRORS = "errors"                        # a readable workbook with `count` errors
+    DUPLICATE = "duplicate"                  # `count` differing workbooks: 数据待核实, `differences` named (red)
+    ENTRIES = "entries"                      # `entries` blank or unusable (besides figures and task states)
     INDICATOR = "indicator"                  # `indicator` in its status (lagging, not_met, watch, ahead, met)
-    MISSING_FIGURES = "missing_figures"      # `indicators` without a usable figure: 未报数据（补报）
+    MISSING_FIGURES = "missing_figures"      # `indicators` without a usable figure: 未填报 / 无法识别（补报）
     TASK_BEHIND = "task_behind"              # `task` reported 滞后 or past its deadline
-    TASKS_UNREPORTED = "tasks_unreported"    # `tasks` without a state
+    TASKS_UNREPORTED = "tasks_unreported"    # `tasks` without a usable state
     TASK_DONE = "task_done"                  # `task` completed this quarter
-    PROJECT = "project"                      # `project` late to start, lagging or not met
+    PROJECT = "project"                      # `project` red (late to start, investment lagging) or watch
     ON_TRACK = "on_track"                    # every rated `indicators` and every `tasks` on time
 
 
 RED_KINDS = frozenset({ReasonKind.DUPLICATE, ReasonKind.TASK_BEHIND})
-DATA_KINDS = frozenset({ReasonKind.NOT_SUBMITTED, ReasonKind.NO_VALID_DATA, ReasonKind.DUPLICATE, ReasonKind.ERRORS})
+DATA_KINDS = frozenset({ReasonKind.NOT_SUBMITTED, ReasonKind.NO_VALID_DATA, ReasonKind.DUPLICATE,
+                        ReasonKind.ENTRIES})
 
 
 @dataclass(frozen=True)
@@ -210,17 +292,23 @@ class Reason:
     project: ProjectResult | None = None
     count: int = 0
     quarter: Quarter | None = None           # the quarter judged (for project and deadline phrasing)
+    entries: tuple[Entry, ...] = ()
+    differences: tuple[Difference, ...] = ()
 
     @property
     def red(self) -> bool:
+        """A red matter: a 督办 item of its own, whatever the action's colour."""
         if self.kind is ReasonKind.INDICATOR:
             return self.indicator is not None and self.indicator.status in (Status.LAGGING, Status.NOT_MET)
+        if self.kind is ReasonKind.PROJECT:
+            return self.project is not None and self.project.red
         return self.kind in RED_KINDS
 
 
 @dataclass(frozen=True)
 class SupervisionItem:
-    """One item on the 督促整改 list (red and grey actions) or the 关注 list (yellow actions)."""
+    """One item on the 督促整改 list (a red matter, or a grey action's data) or the 关注 list (a matter
+    to watch, figures to 补报): by item, whatever the action's colour."""
 
     action_id: int
     action_name: str
@@ -275,7 +363,8 @@ class LedgerItem:
 
 @dataclass(frozen=True)
 class Commendation:
-    """An action proposed for 通报表扬, with what it achieved."""
+    """An action proposed for 通报表扬, with what it achieved: first its standing (the ON_TRACK fact of its
+    green light, in the words that fit it), then each indicator ahead or met and each task done on time."""
 
     action_id: int
     action_name: str
@@ -287,7 +376,7 @@ class Commendation:
 class ActionResult:
     action: Action
     submitted: bool
-    data_pending: bool                 # 数据待核实: duplicate workbooks, or the workbook had errors
+    data_pending: bool                 # 数据待核实: no figure can be used (differing copies, unreadable)
     light: Light
     light_reasons: tuple[Reason, ...]
     indicators: tuple[IndicatorResult, ...] = ()
@@ -314,6 +403,21 @@ class ActionResult:
     def missing_figures(self) -> tuple[IndicatorResult, ...]:
         return tuple(i for i in self.indicators if i.missing)
 
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Entries of its workbook blank or unusable besides the figures and task states (each once)."""
+        return next((r.entries for r in self.light_reasons if r.kind is ReasonKind.ENTRIES), ())
+
+    @property
+    def differences(self) -> tuple[Difference, ...]:
+        """Two differing copies received (数据待核实): where they differ, each entry once."""
+        return next((r.differences for r in self.light_reasons if r.kind is ReasonKind.DUPLICATE), ())
+
+    @property
+    def disputed(self) -> bool:
+        """Two differing copies received: its report says so and nothing else about what the unit reported."""
+        return any(r.kind is ReasonKind.DUPLICATE for r in self.light_reasons)
+
 
 @dataclass(frozen=True)
 class QuarterReport:
@@ -325,8 +429,8 @@ class QuarterReport:
     actions: tuple[ActionResult, ...]
     issues: tuple[Issue, ...]
     commendations: tuple[Commendation, ...] = ()
-    supervision: tuple[SupervisionItem, ...] = ()
-    attention: tuple[SupervisionItem, ...] = ()   # 关注（提醒）: yellow actions' items
+    supervision: tuple[SupervisionItem, ...] = ()  # 督促整改: every red matter, grey actions' data
+    attention: tuple[SupervisionItem, ...] = ()    # 关注（提醒）: matters to watch not already open 督办 items
     history_quarters: tuple[Quarter, ...] = field(default=())
     ledger: tuple[LedgerItem, ...] = ()   # every 督办 item up to this quarter (analysis/supervision.py)
     deadline: dt.date | None = None       # 报送截止日期 (the office's setting, else the default)

@@ -497,6 +497,22 @@ def plan_import_command(
               sum(len(a.tasks) for a in registry.actions))
     _console().print(f"检查无误：《{p.name}》（{p.start_year}—{p.end_year}年），行动{counts[0]}项、指标{counts[1]}项、"
                      f"重点任务{counts[2]}项。已写出 {out}", markup=False, soft_wrap=True)
+    _print_without_base(registry, rows=False)
+
+
+def _print_without_base(registry: Registry, *, rows: bool) -> None:
+    """Name every indicator that will not be judged each quarter for want of a base (a Chinese line each)."""
+    from yc_reports.render.wording import cached_wording
+    from yc_reports.workbook.plan_workbook import without_base
+
+    found = without_base(registry)
+    if not found:
+        return
+    wording = cached_wording()
+    console = _console()
+    console.print(wording.label("no_base_heading", n=len(found)), markup=False, soft_wrap=True)
+    for w in found:
+        console.print("  " + wording.label("no_base", w=w, row=rows), markup=False, soft_wrap=True)
 
 
 @plan_app.command("new", cls=_Command)
@@ -535,20 +551,17 @@ def plan_new_command(
     based = [i for a in fresh.actions for i in a.indicators if takes_base(i)]
     from_record = [i for i in based if i.baseline is not None and i.baseline.value and i.key in figures]
     restarted = [i for i in based if i.baseline is not None and i.baseline.value == 0]
-    lacking = [i for a in fresh.actions for i in a.indicators
-               if i.kind.value == "level" and (i.baseline is None or i.baseline.value is None)]
     for intro, members in (
             (f"以下指标的基期值（{start - 1}年）已取自办公室记录中{base_quarter.label}签发的数据，请核对：", from_record),
-            (f"以下指标按新基期（{start - 1}年）重新起算，基期值为0：", restarted),
-            ("以下指标没有基期值，在目标年份第四季度之前不作进度评价；如需按进度评价，请在“指标”表中填写基期值：",
-             lacking)):
+            (f"以下指标按新基期（{start - 1}年）重新起算，基期值为0：", restarted)):
         if members:
             console.print(intro, markup=False, soft_wrap=True)
             for i in members:
                 value = f"：{i.baseline.value}{i.unit}" if i in from_record and i.baseline is not None else ""
                 console.print(f"  {i.name}{value}", markup=False, soft_wrap=True)
-    if lacking and not figures:
+    if not figures:
         console.print(f"（办公室记录中没有{base_quarter.label}签发的数据，无法提供基期值。）", markup=False, soft_wrap=True)
+    _print_without_base(fresh, rows=True)
     console.print("然后运行：", markup=False)
     console.print(f"  yc-reports plan import {file} --out inputs/plan.toml", markup=False, soft_wrap=True)
     console.print(f"（当前方案的 inputs/plan.toml 请先另存，如 inputs/plan_{registry.plan.start_year}_{registry.plan.end_year}.toml，"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
+from yc_reports.intake.numbers import format_decimal
+from yc_reports.intake.xlsx_scan import column_letter
 from yc_reports.issues import Issue, has_errors
 from yc_reports.plan.quarter import Quarter
+from yc_reports.workbook import layout as L
 
 
 class TaskStatus(str, Enum):
@@ -128,3 +132,82 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return self.submission is not None and not has_errors(self.issues)
+
+
+# ------------------------------------------------------------------------------------ two copies compared
+
+
+@dataclass(frozen=True)
+class CellDifference:
+    """One cell where two copies of an action's workbook differ: where, about what, and both values as shown
+    ("" for a blank cell). `subject` is the indicator's key, the task's content or the project's name."""
+
+    sheet: str
+    cell: str
+    subject: str
+    field: str
+    mine: str
+    theirs: str
+
+
+def differences(mine: Submission, other: Submission) -> list[CellDifference]:
+    """Every cell of `mine` where `other` says something else, in sheet and row order."""
+    found: list[CellDifference] = []
+
+    def differ(sheet: str, cell: str, subject: str, field: str, value: object, expected: object) -> None:
+        if _shown(value) != _shown(expected):
+            found.append(CellDifference(sheet, cell, subject, field, _shown(value), _shown(expected)))
+
+    theirs = {e.key: e for e in other.indicators}
+    for entry in mine.indicators:
+        twin = theirs.get(entry.key)
+        value_col = entry.cell.rstrip("0123456789")
+        row = entry.cell[len(value_col):]
+        note_col = _letter(_position(value_col) + 1)
+        differ(L.SHEET_INDICATORS, entry.cell, entry.key, L.IND_VALUE.header, entry.value,
+               twin.value if twin else None)
+        differ(L.SHEET_INDICATORS, f"{note_col}{row}", entry.key, L.IND_NOTE.header, entry.note,
+               twin.note if twin else "")
+    _rows(differ, L.SHEET_TASKS, mine.tasks, other.tasks, L.TASK_COLUMNS,
+          {L.TASK_CONTENT: "content", L.TASK_STATUS: "status", L.TASK_PROGRESS: "progress",
+           L.TASK_PROBLEMS: "problems"}, "content")
+    _rows(differ, L.SHEET_PROJECTS, mine.projects, other.projects, L.PROJECT_COLUMNS,
+          {L.PRJ_NAME: "name", L.PRJ_TOTAL: "total_investment", L.PRJ_ANNUAL_PLAN: "annual_plan",
+           L.PRJ_YTD: "ytd_completed", L.PRJ_STATUS: "status", L.PRJ_IMAGE: "image_progress",
+           L.PRJ_PROBLEMS: "problems"}, "name")
+    return found
+
+
+def _rows(differ: Callable[[str, str, str, str, object, object], None], sheet: str, mine: Iterable,
+          other: Iterable, columns: tuple[L.Column, ...], fields: dict[L.Column, str], subject: str) -> None:
+    """Rows compared by row number, each field at its template column; `subject` names the row's item."""
+    theirs = {e.row: e for e in other}
+    for entry in mine:
+        twin = theirs.get(entry.row)
+        for column, name in fields.items():
+            cell = f"{_letter(columns.index(column) + 1)}{entry.row}"
+            differ(sheet, cell, getattr(entry, subject) or getattr(twin, subject, ""), column.header,
+                   getattr(entry, name), getattr(twin, name) if twin else None)
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format_decimal(value)
+    return str(value)
+
+
+def _position(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _letter(col: int) -> str:
+    return column_letter(col)

@@ -19,18 +19,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import Enum
 
-from yc_reports.intake.numbers import format_decimal
-from yc_reports.intake.records import ParseResult, Submission
-from yc_reports.intake.xlsx_scan import column_letter
+from yc_reports.intake.records import ParseResult, Submission, differences
 from yc_reports.issues import Issue, IssueCode, has_errors, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
-from yc_reports.workbook import layout as L
 
 MAX_DIFFERENCES = 20   # cells named per pair of differing workbooks
 
@@ -174,61 +170,8 @@ def choose_for_history(results: Sequence[ParseResult], registry: Registry,
 
 def _differences(mine: Submission, other: Submission, cn: str) -> list[Issue]:
     """An error at each cell of `mine` where `other` says something else (at most MAX_DIFFERENCES)."""
-    found: list[Issue] = []
-
-    def differ(sheet: str, cell: str, value: object, expected: object) -> None:
-        if _shown(value) != _shown(expected) and len(found) < MAX_DIFFERENCES:
-            found.append(make_issue(IssueCode.WORKBOOKS_DIFFER, mine.file, sheet, cell, found=cn,
-                                    detail=other.file, value=_shown(value) or "（空白）",
-                                    expected=_shown(expected) or "（空白）"))
-
-    theirs = {e.key: e for e in other.indicators}
-    for entry in mine.indicators:
-        twin = theirs.get(entry.key)
-        value_col = entry.cell.rstrip("0123456789")
-        row = entry.cell[len(value_col):]
-        note_col = _letter(_position(value_col) + 1)
-        differ(L.SHEET_INDICATORS, entry.cell, entry.value, twin.value if twin else None)
-        differ(L.SHEET_INDICATORS, f"{note_col}{row}", entry.note, twin.note if twin else "")
-    _rows(differ, L.SHEET_TASKS, mine.tasks, other.tasks, L.TASK_COLUMNS,
-          {L.TASK_CONTENT: "content", L.TASK_STATUS: "status", L.TASK_PROGRESS: "progress",
-           L.TASK_PROBLEMS: "problems"})
-    _rows(differ, L.SHEET_PROJECTS, mine.projects, other.projects, L.PROJECT_COLUMNS,
-          {L.PRJ_NAME: "name", L.PRJ_TOTAL: "total_investment", L.PRJ_ANNUAL_PLAN: "annual_plan",
-           L.PRJ_YTD: "ytd_completed", L.PRJ_STATUS: "status", L.PRJ_IMAGE: "image_progress",
-           L.PRJ_PROBLEMS: "problems"})
-    return found
+    return [make_issue(IssueCode.WORKBOOKS_DIFFER, mine.file, d.sheet, d.cell, found=cn, detail=other.file,
+                       value=d.mine or "（空白）", expected=d.theirs or "（空白）")
+            for d in differences(mine, other)[:MAX_DIFFERENCES]]
 
 
-def _rows(differ: Callable[[str, str, object, object], None], sheet: str, mine: Iterable, other: Iterable, columns: tuple[L.Column, ...],
-          fields: dict[L.Column, str]) -> None:
-    """Rows compared by row number, each field at its template column."""
-    theirs = {e.row: e for e in other}
-    for entry in mine:
-        twin = theirs.get(entry.row)
-        for column, name in fields.items():
-            cell = f"{_letter(columns.index(column) + 1)}{entry.row}"
-            differ(sheet, cell, getattr(entry, name), getattr(twin, name) if twin else None)
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Enum):
-        return str(value.value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format_decimal(value)
-    return str(value)
-
-
-def _position(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def _letter(col: int) -> str:
-    return column_letter(col)

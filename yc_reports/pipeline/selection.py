@@ -85,7 +85,7 @@ def selection_of(report: QuarterReport, judged: Selection) -> QuarterSelection:
         placed.update(mine)
         actions.append(ActionSelection(
             action_id=result.action.id, files=files, choices=choices, submitted=result.submitted,
-            data_pending=result.data_pending, light=result.light,
+            data_pending=result.data_pending or result.error_count > 0, light=result.light,
             reasons=tuple(cached_wording().fact(r) for r in result.light_reasons),   # the reports' words
             issues=tuple(mine)))
     return QuarterSelection(

@@ -228,6 +228,17 @@ class Indicator:
     def is_percent(self) -> bool:
         return self.unit == "%"
 
+    @property
+    def has_base(self) -> bool:
+        """The base year's figure is set: a level's path to its target runs from it."""
+        return self.baseline is not None and self.baseline.value is not None
+
+    @property
+    def judged_in_target_year_only(self) -> bool:
+        """A level or rate without a base has no path to judge progress on: it is judged only on its target
+        year's fourth-quarter figure (PRODUCT "Targets and time"). Setting a base makes it judged each quarter."""
+        return self.kind is Kind.LEVEL and not self.has_base
+
 
 @dataclass(frozen=True)
 class Task:

@@ -86,6 +86,10 @@ def indicator_dict(r: IndicatorResult, wording: Wording) -> dict[str, Any]:
         "trend": [{"quarter": str(q), "value": figure(v)} for q, v in r.trend],
         "note": r.note,
         "cell": r.cell,
+        "unrated": r.unrated.value if r.unrated is not None else None,
+        "entered": r.entered,
+        "baseline_year": r.baseline_year,
+        "pace_risk": r.pace_risk,
     }
 
 
@@ -100,6 +104,8 @@ def task_dict(t: TaskResult) -> dict[str, Any]:
         "progress": t.progress,
         "problems": t.problems,
         "done_this_quarter": t.done_this_quarter,
+        "completed_late": t.completed_late,
+        "entered": t.entered,
     }
 
 
@@ -117,6 +123,7 @@ def project_dict(p: ProjectResult) -> dict[str, Any]:
         "late_start": p.late_start,
         "image_progress": p.image_progress,
         "problems": p.problems,
+        "gap_status": p.gap_status.value if p.gap_status is not None else None,
     }
 
 
@@ -147,6 +154,11 @@ def action_dict(a: ActionResult, wording: Wording) -> dict[str, Any]:
         "receipt_source": a.receipt_source or None,
         "tasks": [task_dict(t) for t in a.tasks],
         "projects": [project_dict(p) for p in a.projects],
+        "disputed": a.disputed,
+        "differences": [{"part": d.part, "subject": d.subject, "field": d.field, "values": list(d.values)}
+                        for d in a.differences],
+        "entries": [{"problem": e.problem.value, "part": e.part, "subject": e.subject, "field": e.field,
+                     "value": e.value} for e in a.entries],
     }
 
 

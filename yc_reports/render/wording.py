@@ -12,6 +12,7 @@ Public API (reports, summary.json, 汇总表, CLI and portal all use these):
   `Wording.detail(reason)` — its situation without the subject (the 督办 table's 滞后情况 column);
   `Wording.matter(reason)` — both, as the 督办台账 and the 整改落实 sheet print a ledger item.
 - `Wording.light_label(action)`, `Wording.status_label(indicator)` — the short labels of tables.
+- `Wording.commendation_lead(commendations)` — the 通报表扬 lead sentence (filter `praise_lead`).
 - `Wording.reasons(action)` — an action's light reasons joined with "；".
 - `Wording.indicator_sentence(ind, q)` — the standard sentence of an indicator (templates/indicator.j2).
 - `Wording.outline(name, **ctx)` — a document template rendered to blocks for the docx composer.
@@ -44,7 +45,7 @@ from yc_reports.outfiles import write_files
 from yc_reports.plan.registry import cn_numeral
 
 if TYPE_CHECKING:   # the facts' types; imported where needed, so that `check` does not load the model
-    from yc_reports.analysis.model import ActionResult, IndicatorResult, LedgerItem, Reason
+    from yc_reports.analysis.model import ActionResult, Commendation, IndicatorResult, LedgerItem, Reason
     from yc_reports.plan.quarter import Quarter
 
 FACTS_TEMPLATE = "facts.j2"
@@ -166,7 +167,7 @@ class Wording:
             pct=_pct, num=_num, points=numfmt.fmt_points, value=_indicator_value,
             target_value=_indicator_target, gap=_indicator_gap, change=_change, cndate=numfmt.cn_date,
             cn=cn_numeral, sentence=self.indicator_sentence, fact=self.fact, item=self.item, brief=self.brief,
-            matter=self.matter,
+            matter=self.matter, praise_lead=self.commendation_lead,
             gapwords=numfmt.gap_phrase, average=_average, apart=numfmt.places_apart,
         )
         self._facts: TemplateModule | None = None
@@ -221,6 +222,10 @@ class Wording:
         if plan_id and item.plan_id and item.plan_id != plan_id:
             return self.label("earlier_plan_item", text=text)
         return text
+
+    def commendation_lead(self, commendations: Sequence[Commendation]) -> str:
+        """The 通报表扬 lead sentence: only what holds for every commended action."""
+        return self._from_facts("commendation_lead", commendations)
 
     def light_label(self, action: ActionResult) -> str:
         """绿灯 / 黄灯 / 红灯 / 未报送, or 无有效数据 for a grey light over unusable data."""

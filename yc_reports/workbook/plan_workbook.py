@@ -143,6 +143,31 @@ def write_plan_workbook(registry: Registry, path: Path) -> Path:
     return Path(path)
 
 
+@dataclass(frozen=True)
+class WithoutBase:
+    """An indicator that will not be judged each quarter for want of a base (PRODUCT "Targets and time"): a level
+    or rate without a base year's figure is judged only in its target years' fourth quarter; one whose target is a
+    multiple of the base has no target at all until the base is filled in."""
+
+    action_id: int
+    name: str
+    target_years: tuple[int, ...]
+    multiple: bool
+    row: int   # its row on the 指标 sheet of a workbook `write_plan_workbook` writes
+
+
+def without_base(registry: Registry) -> tuple[WithoutBase, ...]:
+    """Every indicator of the plan that lacks a base, in the 指标 sheet's order."""
+    out = []
+    row = 1
+    for a in registry.actions:
+        for i in a.indicators:
+            row += 1
+            if i.judged_in_target_year_only:
+                out.append(WithoutBase(a.id, i.name, tuple(sorted(i.targets)), i.target_multiple is not None, row))
+    return tuple(out)
+
+
 def _cell_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
