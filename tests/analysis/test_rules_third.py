@@ -27,10 +27,12 @@ from yc_reports.analysis.model import (
     Unrated,
 )
 from yc_reports.intake.records import ProjectStatus, TaskEntry, TaskStatus
+from yc_reports.intake.xlsx_scan import column_letter
 from yc_reports.issues import IssueCode, make_issue
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Baseline, load_registry
 from yc_reports.render.wording import Wording
+from yc_reports.workbook import layout as L
 
 REGISTRY = load_registry()
 START = REGISTRY.plan.start_year
@@ -89,7 +91,7 @@ def test_a_ceiling_without_this_years_target_gives_the_allowance_only():
     r = judge(ind("water_use_total"), Quarter(2024, 3), "15.62")
     assert (r.status, r.unrated) == (Status.NOT_RATED, Unrated.NO_ANNUAL_TARGET)
     assert W.indicator_sentence(r, Quarter(2024, 3)) == (
-        "今年1—9月，全市用水总量为15.62亿立方米，在2025年控制目标（22.40亿立方米）以内；"
+        "今年1—9月，全市用水总量为15.62亿立方米，在2025年控制目标（22.4亿立方米）以内；"
         "本年未设年度目标，2025年目标为该年全年目标，本年不作评价。")
 
 
@@ -169,11 +171,17 @@ def test_a_blank_figure_is_one_fact_even_with_its_error_at_the_cell():
     assert (three.data_pending, three.error_count) == (False, 1)
 
 
+def letter(columns, column) -> str:
+    """Where the template puts `column` (the cells the reader names are the template's)."""
+    return column_letter(columns.index(column) + 1)
+
+
 def test_unusable_entries_elsewhere_are_quoted_once_each():
     tasks = {"living_env_projects_2023": (TaskStatus.DONE, ""), "living_env_2025": (TaskStatus.ON_SCHEDULE, "")}
     plant = project("中心城区污水处理厂提标扩能工程", annual_plan="24000", ytd=None,
                     status=ProjectStatus.UNDER_CONSTRUCTION)
-    bad = make_issue(IssueCode.NUMBER_INVALID, "2025Q3_第09项.xlsx", "重大项目", "E4", value="约1.8亿", unit="万元")
+    bad = make_issue(IssueCode.NUMBER_INVALID, "2025Q3_第09项.xlsx", "重大项目", f"{letter(L.PROJECT_COLUMNS, L.PRJ_YTD)}4",
+                     value="约1.8亿", unit="万元")
     nobody = make_issue(IssueCode.VALUE_REQUIRED, "2025Q3_第09项.xlsx", "基本信息", "B6", detail="填报人")
     _, action = assembled(9, tasks=tasks, projects=[plant], issues=[bad, nobody])
     assert action.entries == (
@@ -187,7 +195,8 @@ def test_unusable_entries_elsewhere_are_quoted_once_each():
 def test_a_task_state_none_of_the_dropdowns_is_quoted():
     tasks = {"eco_value_study": (TaskStatus.DONE, ""), "eco_value_demos": (TaskStatus.DONE, ""),
              "eco_value_framework": (None, "")}
-    bad = make_issue(IssueCode.CHOICE_INVALID, "2025Q3_第02项.xlsx", "重点任务", "D6", value="推进中",
+    bad = make_issue(IssueCode.CHOICE_INVALID, "2025Q3_第02项.xlsx", "重点任务", f"{letter(L.TASK_COLUMNS, L.TASK_STATUS)}6",
+                     value="推进中",
                      expected="已完成、正常推进、滞后、未启动")
     _, two = assembled(2, tasks=tasks, issues=[bad])
     assert W.reasons(two) == "重点任务“生态产品价值实现的制度框架初步形成，发展壮大一批生态产业”的完成状态填报为“推进中”，无法识别"

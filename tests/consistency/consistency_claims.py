@@ -229,7 +229,10 @@ def _attention(v: Verdict, paragraphs, data, light) -> None:
     if items is None:
         return
     red = {i for i, c in light.items() if c == "red"}
-    v.claim(yellow <= {s["action_id"] for s in items} <= yellow | red, "关注 list names a green or grey action")
+    listed = {s["action_id"] for s in items}
+    v.claim(listed <= yellow | red, "关注 list names a green or grey action")
+    # a yellow action is on the 关注 list, unless each of its matters is an open 督办 item already (checked below)
+    v.claim(all(a in listed or _open_items(data, a) for a in yellow), "a yellow action is on neither list")
     text = next((p for p in paragraphs if "需提醒关注" in p), "")
     for s in items:
         v.claim(s["reason"] in text, f"关注 item {s['reason']} is not in the 通报")

@@ -212,9 +212,9 @@ def test_a_skipped_row_is_never_last_quarters_answer(hostile_2025q4):
     built, _ = hostile_2025q4
     report = built.report(10)
     assert not any("27200" in t or "征地拆迁进度偏慢" in t for t in report + built.notice())
-    assert "纳入调度的重大项目1个，年度计划投资45000万元，投资完成数据待核实。" in report
+    assert "纳入调度的重大项目1个，年度计划投资45000万元，投资完成数据待补报。" in report
     assert "列入责任清单的重点任务2项，均逾期未完成。" in report
-    assert "文化和旅游产业综合收入本季度未报数据，请牵头单位补报（牵头单位说明：年度数据待统计部门发布）。" in report
+    assert "文化和旅游产业综合收入本季度未填报，请牵头单位补报（牵头单位说明：年度数据待统计部门发布）。" in report
 
 
 def test_stale_problem_line_break_and_placeholder_next_steps(hostile_2025q4):

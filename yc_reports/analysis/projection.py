@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
-from yc_reports.analysis.model import ActionResult, FigureState, IndicatorResult, QuarterReport, ReasonKind
+from yc_reports.analysis.model import ActionResult, FigureState, IndicatorResult, QuarterReport
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Direction, Kind
 
@@ -187,8 +187,6 @@ def _unassessed(a: ActionResult, r: IndicatorResult, p: Projection) -> Unassesse
     if r.target is None:
         return Unassessed.TARGET_PENDING
     if r.actual is None:
-        if r.figure is FigureState.UNREADABLE and any(x.kind is ReasonKind.DUPLICATE for x in a.light_reasons):
-            return Unassessed.DUPLICATE
         return _FIGURE_REASONS.get(r.figure, Unassessed.BLANK)
     if p.on_pace is None and not _meets(Fraction(r.actual), Fraction(r.target), r.direction):
         return Unassessed.NO_PACE   # (a target already reached needs no pace: it counts as on pace)
@@ -197,7 +195,8 @@ def _unassessed(a: ActionResult, r: IndicatorResult, p: Projection) -> Unassesse
 
 _FIGURE_REASONS = {
     FigureState.BLANK: Unassessed.BLANK, FigureState.INVALID: Unassessed.INVALID,
-    FigureState.UNREADABLE: Unassessed.UNREADABLE, FigureState.NOT_SUBMITTED: Unassessed.NOT_SUBMITTED,
+    FigureState.UNREADABLE: Unassessed.UNREADABLE, FigureState.DUPLICATE: Unassessed.DUPLICATE,
+    FigureState.NOT_SUBMITTED: Unassessed.NOT_SUBMITTED,
     FigureState.NOT_DUE: Unassessed.NOT_DUE,
 }
 
