@@ -78,7 +78,7 @@ def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[Pars
         report_date=report_date or checks.default_report_date(quarter), issue_number=quarter.q,
         actions=tuple(actions), issues=tuple(issues), commendations=checks.commendations(actions),
         supervision=checks.supervision(actions), attention=checks.attention(actions),
-        history_quarters=history.quarters)
+        history_quarters=history.quarters, thresholds=registry.thresholds)
     return _with_ledger(registry, report, received, history) if with_ledger else report
 
 

@@ -15,7 +15,7 @@ from yc_reports.analysis.ledger import LedgerItem
 from yc_reports.intake.records import BasicInfo, ProjectStatus, TaskStatus
 from yc_reports.issues import Issue
 from yc_reports.plan.quarter import Quarter
-from yc_reports.plan.registry import Action, Direction, Kind, PlanInfo
+from yc_reports.plan.registry import Action, Direction, Kind, PlanInfo, Thresholds
 
 
 class Status(str, Enum):
@@ -289,6 +289,7 @@ class QuarterReport:
     attention: tuple[SupervisionItem, ...] = ()   # 关注（提醒）: yellow actions' items
     history_quarters: tuple[Quarter, ...] = field(default=())
     ledger: tuple[LedgerItem, ...] = ()   # every 督办 item up to this quarter (analysis/supervision.py)
+    thresholds: Thresholds = field(default_factory=Thresholds)   # the plan's (the overall grade reads them)
 
     def action(self, action_id: int) -> ActionResult:
         return next(a for a in self.actions if a.action.id == action_id)
