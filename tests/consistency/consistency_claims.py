@@ -240,15 +240,15 @@ def _commendations(v: Verdict, paragraphs, data, actions, year: int) -> None:
 def _overview(v: Verdict, tables, data) -> None:
     """附件1, the 亮灯表: one row per action, its light as summary.json has it, every indicator behind named in its
     reasons in brief, and group claims that hold for every member."""
-    rows = table_with(tables, ("序号", "行动", "牵头单位", "报送情况", "亮灯", "主要情况")) or []
+    rows = table_with(tables, ("序号", "行动（牵头单位）", "报送\n情况", "亮灯", "主要情况")) or []
     v.claim(len(rows) == len(data["actions"]), "亮灯表 misses actions")
     for row, a in zip(rows, data["actions"], strict=False):
-        v.claim(row[4] == a.get("light_label", LABELS[a["light"]]), f"亮灯表 light {row[4]} ≠ {a['light']}")
+        v.claim(row[3] == a.get("light_label", LABELS[a["light"]]), f"亮灯表 light {row[3]} ≠ {a['light']}")
         for ind in a["indicators"]:
             if current(ind, int(data["quarter"][:4])) and ind["status"] in ("lagging", "not_met", "watch") \
                     and a["light"] in ("red", "yellow"):
-                v.claim(ind["name"] in row[5], f"亮灯表: 第{a['id']}项's {ind['name']} ({ind['status']}) not named")
-        m = re.search(r"纳入评价的(\d+)项指标均(已完成目标或进度正常、超前|已完成目标|进度正常或超前)", row[5])
+                v.claim(ind["name"] in row[4], f"亮灯表: 第{a['id']}项's {ind['name']} ({ind['status']}) not named")
+        m = re.search(r"纳入评价的(\d+)项指标均(已完成目标或进度正常、超前|已完成目标|进度正常或超前)", row[4])
         if m:
             cur = [i for i in a["indicators"] if current(i, int(data["quarter"][:4])) and rated(i)]
             met = sum(1 for i in cur if i["status"] == "met")
@@ -331,7 +331,7 @@ def _ledger(v: Verdict, body, tables, data) -> None:
     new = [i for i in data.get("ledger", []) if i["since"] == data["quarter"]]
     v.claim(f"本期新列入督办事项{len(new)}项" in text if new else "本期无新列入的督办事项" in text,
             f"{len(new)} new 督办 items, the 正文 says otherwise")
-    rows = table_with(tables, ("督办编号\n牵头单位", "督办事项", "整改时限", "状态", "整改进展")) or []
+    rows = table_with(tables, ("督办编号\n牵头单位", "督办事项及整改进展", "整改时限", "状态")) or []
     spoken = [i for i in data.get("ledger", [])
               if i["since"] == data["quarter"] or i["state"] in ("open", "overdue") or i["closed_in"] == data["quarter"]]
     v.claim([r[0] for r in rows] == [f"{i['id']}\n{i['lead_units']}" for i in spoken], "督办 table ≠ summary.json")

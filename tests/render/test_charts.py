@@ -285,6 +285,7 @@ def test_a_long_task_list_is_summarised_not_a_page_long_picture():
     assert png_height_mm(chart.png) < 200
     assert "重点任务123项，已完成82项、滞后或逾期41项" in chart.alt_text
     assert "都市圈协同事项第0项（完成时限2025年6月30日）" in chart.alt_text and "等41项" in chart.alt_text
+    assert "都市圈协同事项第6项" in chart.alt_text and "都市圈协同事项第9项" not in chart.alt_text   # three drawn
     few = dataclasses.replace(action, tasks=action.tasks[:5])
     assert "重点任务完成时限与进度" in charts.task_chart(few, fx.Q.end_date, wording=W).alt_text
 

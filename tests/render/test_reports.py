@@ -37,8 +37,8 @@ NS = {
 }
 W = f"{{{NS['w']}}}"
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯", "grey": "未报送"}
-LIGHTS_HEADERS = ("序号", "行动", "牵头单位", "报送情况", "亮灯", "主要情况")
-LEDGER_HEADERS = ("督办编号\n牵头单位", "督办事项", "整改时限", "状态", "整改进展")
+LIGHTS_HEADERS = ("序号", "行动（牵头单位）", "报送\n情况", "亮灯", "主要情况")
+LEDGER_HEADERS = ("督办编号\n牵头单位", "督办事项及整改进展", "整改时限", "状态")
 
 
 def indicator_headers() -> tuple[str, ...]:
@@ -265,14 +265,15 @@ def test_lights_table_equals_summary_json(built: Built):
     rows = body_rows(table_with(docx.Document(built.summary_docx), LIGHTS_HEADERS))
     assert len(rows) == 10
     assert [r[0] for r in rows] == [str(i) for i in range(1, 11)]
-    assert [r[4] for r in rows] == [LIGHT_LABELS[a["light"]] for a in built.summary["actions"]]
-    assert [r[3] for r in rows] == ["已报送"] * 5 + ["未报送", "已报送", "已报送", "数据待核实", "已报送"]
+    assert [r[3] for r in rows] == [LIGHT_LABELS[a["light"]] for a in built.summary["actions"]]
+    assert [r[2] for r in rows] == ["已报送"] * 5 + ["未报送", "已报送", "已报送", "数据待核实", "已报送"]
+    assert [r[1] for r in rows] == [f"{a['name']}\n（{'、'.join(a['lead_units'])}）" for a in built.summary["actions"]]
     # the reasons in brief: every indicator behind by name, the late task named
     for row, action in zip(rows, built.summary["actions"], strict=True):
         for ind in action["indicators"]:
             if ind["status"] in ("lagging", "watch"):
-                assert ind["name"] in row[5], (row[0], ind["name"])
-    assert "重点任务“联结长江中上游、辐射江汉平原的省域副中心城市建设取得重大进展”逾期未完成" in rows[6][5]
+                assert ind["name"] in row[4], (row[0], ind["name"])
+    assert "重点任务“联结长江中上游、辐射江汉平原的省域副中心城市建设取得重大进展”逾期未完成" in rows[6][4]
 
 
 def keeps_with_next(table) -> list[bool]:
@@ -301,7 +302,8 @@ def test_ledger_table_equals_summary_json(built: Built):
               if i["since"] == q or i["state"] in ("open", "overdue") or i["closed_in"] == q]
     assert [r[0] for r in rows] == [f"{i['id']}\n{i['lead_units']}" for i in spoken]
     for row, item in zip(rows, spoken, strict=True):
-        assert row[1] == item["text"] and row[3] == item["state_label"]
+        assert row[1].split("\n整改进展：")[0] == item["text"] and row[3] == item["state_label"]
+        assert row[1].endswith(f"整改进展：{item['progress']}") if item["progress"] else "整改进展" not in row[1]
         day = dt.date.fromisoformat(item["deadline"])
         assert row[2] == f"{day.year}年{day.month}月{day.day}日"
 
@@ -452,7 +454,7 @@ def test_the_office_words_the_table_headers_and_cells(tmp_path: Path):
     export_templates(tmp_path)
     labels = tmp_path / "templates" / "labels.j2"
     text = labels.read_text("utf-8")
-    renamed = text.replace("|报送情况|亮灯|", "|报送|亮灯|").replace("{%- else -%}已报送\n{%- endif -%}\n{%- endmacro -%}",
+    renamed = text.replace("|报送\\n情况|亮灯|", "|报送|亮灯|").replace("{%- else -%}已报送\n{%- endif -%}\n{%- endmacro -%}",
                                                                   "{%- else -%}按时报送\n{%- endif -%}\n{%- endmacro -%}")
     assert renamed.count("按时报送") == 1
     labels.write_text(renamed, "utf-8")
@@ -461,8 +463,8 @@ def test_the_office_words_the_table_headers_and_cells(tmp_path: Path):
     assert clean
     shipped = lights_table(report, Wording())
     table = lights_table(report, Wording(template_dirs_for(tmp_path)))
-    assert (shipped.headers[3], table.headers[3]) == ("报送情况", "报送")
-    assert {shipped.rows[i][3] for i in clean} == {"已报送"} and {table.rows[i][3] for i in clean} == {"按时报送"}
+    assert (shipped.headers[2], table.headers[2]) == ("报送\n情况", "报送")
+    assert {shipped.rows[i][2] for i in clean} == {"已报送"} and {table.rows[i][2] for i in clean} == {"按时报送"}
     labels.write_text(text.replace("|形象进度", ""), "utf-8")
     with pytest.raises(WordingError, match=r"projects.*应有8列.*现有7列"):
         table_headers(Wording(template_dirs_for(tmp_path)), "projects", 8)

@@ -440,7 +440,7 @@ def summary_progress_chart(report: QuarterReport, *, wording: Wording,
     labels = [wording.label("light_legend", light=light) for light in lights_used] + [wording.label("time_progress")]
     bottom = 15 + LEGEND_ROW_MM * _legend_rows(labels)
     names = [wording.label("summary_chart_row", a=a, text=wrap(ind.name, 17)) for a, ind in rows]
-    height = 13 + (8.5 if any("\n" in name for name in names) else 6.2) * n + bottom
+    height = 13 + (8 if any("\n" in name for name in names) else 5.6) * n + bottom
     canvas = Canvas(TEXT_WIDTH_MM, height)
     canvas.title(wording.label("summary_chart_title", q=report.quarter))
     ax = canvas.axes(left=66, top=13, right=14, bottom=bottom)
@@ -508,13 +508,11 @@ def task_chart(action: ActionResult, quarter_end: dt.date, *, wording: Wording) 
     return task_summary_chart(action, quarter_end, wording=wording)
 
 
-def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: Wording,
-                        tasks: Sequence[TaskResult] | None = None, title: str | None = None) -> Chart:
+def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: Wording) -> Chart:
     """Key tasks against their deadlines, for an action without quantified figures: one row per task,
     a bar from the plan's start of the year to the deadline in the task's state, the quarter's end
-    as a line. `tasks`: those to draw (default every task with a deadline)."""
-    tasks = [t for t in (action.tasks if tasks is None else tasks) if t.deadline is not None]
-    deadlines = [t.deadline for t in tasks if t.deadline is not None]
+    as a line."""
+    tasks = [t for t in action.tasks if t.deadline is not None]
     n = max(1, len(tasks))
     states = [task_state(t) for t in tasks]
     used = [state for state in TASK_STATES if state in states]
@@ -524,28 +522,8 @@ def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: 
     row_mm = 4 + 3.6 * max([name.count("\n") + 1 for name in names] + [2])
     height = 13 + row_mm * n + bottom
     canvas = Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(title or wording.label("task_chart_title", a=action))
-    ax = canvas.axes(left=62, top=13, right=28, bottom=bottom)
-    days = [*deadlines, quarter_end]
-    first = dt.date(min(d.year for d in days), 1, 1)
-    last = dt.date(max(d.year for d in days), 12, 31)
-    ax.set_xlim(0, (last - first).days)
-    ticks = [dt.date(y, 1, 1) for y in range(first.year, last.year + 1)]
-    ax.set_xticks([(d - first).days for d in ticks], [wording.label("year_tick", year=d.year) for d in ticks],
-                  fontproperties=cjk_font(SMALL_PT))
-    ax.grid(axis="x", color=GRID, linewidth=0.6)
-    ax.set_axisbelow(True)
-    ys = list(range(len(tasks)))[::-1]
-    for y, deadline, state in zip(ys, deadlines, states, strict=True):
-        end = (deadline - first).days
-        ax.barh(y, end, height=0.5, zorder=2, **task_paint(state))
-        ax.text(end + 4, y, cn_date(deadline), va="center",
-                ha="left", color=INK, fontproperties=cjk_font(SMALL_PT), zorder=4, clip_on=False)
-    now = (quarter_end - first).days
-    ax.axvline(now, color=INK, linewidth=1.8, zorder=3)
-    ax.set_ylim(-0.6, n - 0.4)
-    ax.set_yticks(ys, names, fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
-    ax.tick_params(axis="y", length=0)
+    canvas.title(wording.label("task_chart_title", a=action))
+    _draw_deadlines(canvas.axes(left=62, top=13, right=28, bottom=bottom), tasks, quarter_end, wording)
     handles = [Patch(**task_paint(state)) for state in used] + [Line2D([], [], color=INK, linewidth=1.8)]
     legend(canvas, handles, labels)
     alt = wording.label("task_chart_alt", a=action, rows=list(zip(tasks, states, strict=True)))
@@ -559,10 +537,14 @@ def task_summary_chart(action: ActionResult, quarter_end: dt.date, *, wording: W
     states = [task_state(t) for t in tasks]
     used = [state for state in TASK_STATES if state in states]
     late = [t for t in tasks if task_state(t) == "behind"]
-    shown = late[:TASK_ROWS_MAX // 2]
-    canvas = Canvas(TEXT_WIDTH_MM, 13 + 9 * len(used) + 4)
+    shown = late[:TASK_ROWS_MAX // 4]   # the first few, so that the picture keeps to half a page
+    counts_mm, row_mm = 7.5 * len(used), 9.0
+    detail_mm = (9 + row_mm * len(shown) + 7) if shown else 0
+    note_mm = 6 if len(late) > len(shown) else 0
+    height = 12 + counts_mm + 3 + detail_mm + note_mm
+    canvas = Canvas(TEXT_WIDTH_MM, height)
     canvas.title(wording.label("task_summary_title", a=action, total=len(tasks)))
-    ax = canvas.axes(left=40, top=13, right=24, bottom=4)
+    ax = canvas.axes(left=62, top=12, right=24, bottom=height - 12 - counts_mm)
     ys = list(range(len(used)))[::-1]
     counts = [states.count(state) for state in used]
     upper = max(counts) * 1.15
@@ -576,37 +558,42 @@ def task_summary_chart(action: ActionResult, quarter_end: dt.date, *, wording: W
     ax.set_ylim(-0.6, len(used) - 0.4)
     ax.set_yticks(ys, [wording.label("task_state", state=state) for state in used], fontproperties=cjk_font(SMALL_PT))
     ax.tick_params(axis="y", length=0)
+    if shown:
+        top = 12 + counts_mm + 3
+        canvas.figure.text(0.5, 1 - (top + 1) / height,
+                           wording.label("task_behind_title", a=action, total=len(late), shown=len(shown)),
+                           ha="center", va="top", color=INK, fontproperties=cjk_font(LABEL_PT))
+        _draw_deadlines(canvas.axes(left=62, top=top + 9, right=28, bottom=7 + note_mm), shown, quarter_end, wording)
+    if note_mm:
+        canvas.figure.text(0.5, 1.5 / height, wording.label("task_more", n=len(late) - len(shown)), ha="center",
+                           va="bottom", color=MUTED, fontproperties=cjk_font(SMALL_PT))
     alt = wording.label("task_summary_alt", a=action, rows=list(zip(used, counts, strict=True)), late=late,
                         shown=shown)
-    summary = Chart(canvas.png(), alt, TEXT_WIDTH_MM)
-    if not shown:
-        return summary
-    detail = task_deadline_chart(action, quarter_end, wording=wording, tasks=shown,
-                                 title=wording.label("task_behind_title", a=action, total=len(late), shown=len(shown)))
-    return _stacked(summary, detail, wording.label("task_more", n=len(late) - len(shown)) if len(late) > len(shown)
-                    else "")
+    return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
 
 
-def _stacked(top: Chart, bottom: Chart, note: str) -> Chart:
-    """Two charts of the text block's width one above the other, and a note under them, as one picture
-    (the alt text is the top one's)."""
-    from PIL import Image
-
-    first = Image.open(io.BytesIO(top.png)).convert("RGB")
-    second = Image.open(io.BytesIO(bottom.png)).convert("RGB")
-    parts = [first, second]
-    if note:
-        canvas = Canvas(TEXT_WIDTH_MM, 8)
-        canvas.figure.text(0.5, 0.5, note, ha="center", va="center", color=MUTED, fontproperties=cjk_font(SMALL_PT))
-        parts.append(Image.open(io.BytesIO(canvas.png())).convert("RGB"))
-    image = Image.new("RGB", (first.width, sum(p.height for p in parts)), "white")
-    y = 0
-    for part in parts:
-        image.paste(part, (0, y))
-        y += part.height
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", dpi=(DPI, DPI))
-    return Chart(buffer.getvalue(), top.alt_text, TEXT_WIDTH_MM)
+def _draw_deadlines(ax: Axes, tasks: Sequence[TaskResult], quarter_end: dt.date, wording: Wording) -> None:
+    """Tasks as bars up to their deadlines (in their state's ink) on a time axis, the quarter's end as a line."""
+    deadlines = [t.deadline for t in tasks if t.deadline is not None]
+    days = [*deadlines, quarter_end]
+    first = dt.date(min(d.year for d in days), 1, 1)
+    last = dt.date(max(d.year for d in days), 12, 31)
+    ax.set_xlim(0, (last - first).days)
+    ticks = [dt.date(y, 1, 1) for y in range(first.year, last.year + 1)]
+    ax.set_xticks([(d - first).days for d in ticks], [wording.label("year_tick", year=d.year) for d in ticks],
+                  fontproperties=cjk_font(SMALL_PT))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ys = list(range(len(tasks)))[::-1]
+    for y, task, deadline in zip(ys, tasks, deadlines, strict=True):
+        end = (deadline - first).days
+        ax.barh(y, end, height=0.5, zorder=2, **task_paint(task_state(task)))
+        ax.text(end + 4, y, cn_date(deadline), va="center", ha="left", color=INK, fontproperties=cjk_font(SMALL_PT),
+                zorder=4, clip_on=False)
+    ax.axvline((quarter_end - first).days, color=INK, linewidth=1.8, zorder=3)
+    ax.set_ylim(-0.6, len(tasks) - 0.4)
+    ax.set_yticks(ys, [wrap(t.content, 17) for t in tasks], fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
+    ax.tick_params(axis="y", length=0)
 
 
 SUBMISSION_STATES = (   # (state, light); words: labels.j2 submission_state

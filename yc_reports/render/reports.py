@@ -178,12 +178,13 @@ def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: 
         doc.signature(settings.masthead.issuer, report.report_date, seal_lines=kind.seal_lines)
     for n, (key, title) in enumerate(zip(keys, titles, strict=True), start=1):
         doc.attachment(n, title)
-        if key == "lights":
-            put_table(doc, lights_table(report, wording))
-            lay_out(doc, note_blocks(report, wording), {}, {})
+        if key == "lights":   # the picture at a glance, then the table (it runs on), then the 说明
             for chart in charts.summary_progress_charts(report, wording=wording):
                 chart = _captioned(chart, wording, "summary_progress", report)
                 doc.figure(chart.png, chart.width_mm, chart.alt_text, caption=chart.caption)
+            put_table(doc, lights_table(report, wording))
+            for block in note_blocks(report, wording):
+                doc.note(block.text)
         elif key == "details":
             lay_out_details(doc, report, facts, finish, wording)
         else:
@@ -325,12 +326,12 @@ def lights_table(report: QuarterReport, wording: Wording) -> Table:
     """附件1: one row per action — who reported, its light, and the reasons in brief (tasks and projects counted)."""
     rows, fills = [], {}
     for i, a in enumerate(report.actions):
-        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text,
+        rows.append((str(a.action.id), f"{a.action.name}\n（{a.action.lead_units_text}）",
                      wording.label("submission_cell", a=a), wording.light_label(a), wording.label("light_summary", a=a)))
-        fills[(i, 4)] = light_shade(a.light)
-    return Table(notice_headers(wording, "lights", 6), tuple(rows),
-                 (10, 27, 22, 14, 12, 71), ("center", "left", "left", "center", "center", "left"), fills,
-                 font_pt=WIDE_TABLE_FONT_PT, names=(2,), keep_together=False)
+        fills[(i, 3)] = light_shade(a.light)
+    return Table(notice_headers(wording, "lights", 5), tuple(rows),
+                 (10, 44, 16, 13, 73), ("center", "left", "center", "center", "left"), fills,
+                 font_pt=WIDE_TABLE_FONT_PT, keep_together=False)
 
 
 def indicator_list_table(report: QuarterReport, wording: Wording) -> Table:
@@ -345,9 +346,9 @@ def indicator_list_table(report: QuarterReport, wording: Wording) -> Table:
                          f"{target}\n（{ind.target_year}）", numfmt.fmt_number(ind.actual, ind.decimals),
                          numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
                          wording.status_label(ind)))
-    return Table(notice_headers(wording, "indicator_list", 7), tuple(rows), (15, 44, 22, 18, 20, 18, 19),
+    return Table(notice_headers(wording, "indicator_list", 7), tuple(rows), (16, 43, 22, 18, 20, 18, 19),
                  ("center", "left", "center", "right", "right", "right", "center"), fills,
-                 font_pt=WIDE_TABLE_FONT_PT, keep_together=False)
+                 font_pt=WIDE_TABLE_FONT_PT, names=(0,), keep_together=False)
 
 
 def task_summary_table(report: QuarterReport, wording: Wording) -> Table:
@@ -368,7 +369,7 @@ def task_summary_table(report: QuarterReport, wording: Wording) -> Table:
                      str(slow), str(late), wording.label("task_examples", tasks=behind)))
     return Table(notice_headers(wording, "task_summary", 7), tuple(rows), (16, 14, 14, 20, 14, 14, 64),
                  ("center", "center", "center", "center", "center", "center", "left"), fills,
-                 font_pt=WIDE_TABLE_FONT_PT, keep_together=len(rows) <= SHORT_TABLE_ROWS)
+                 font_pt=WIDE_TABLE_FONT_PT, names=(0,), keep_together=len(rows) <= SHORT_TABLE_ROWS)
 
 
 def project_list_table(report: QuarterReport, wording: Wording) -> Table:
@@ -383,9 +384,9 @@ def project_list_table(report: QuarterReport, wording: Wording) -> Table:
             rows.append((f"第{a.action.cn_number}项", p.name, numfmt.fmt_number(p.annual_plan, 0),
                          numfmt.fmt_number(p.ytd_completed, 0), numfmt.fmt_percent(p.completion),
                          wording.label("project_rating", p=p, year_end=year_end)))
-    return Table(notice_headers(wording, "project_list", 6), tuple(rows), (16, 58, 22, 22, 17, 21),
+    return Table(notice_headers(wording, "project_list", 6), tuple(rows), (16, 50, 21, 21, 17, 31),
                  ("center", "left", "right", "right", "right", "center"), fills,
-                 font_pt=WIDE_TABLE_FONT_PT, keep_together=len(rows) <= SHORT_TABLE_ROWS)
+                 font_pt=WIDE_TABLE_FONT_PT, names=(0,), keep_together=len(rows) <= SHORT_TABLE_ROWS)
 
 
 def spoken_items(facts: Overview) -> list[LedgerItem]:
@@ -405,11 +406,11 @@ def ledger_items_table(items: Sequence[LedgerItem], wording: Wording) -> Table:
     fills: dict[tuple[int, int], Shade] = {}
     for i, item in enumerate(items):
         if item.state is LedgerState.OVERDUE:
-            fills[(i, 3)] = light_shade(Light.RED)
-        rows.append((f"{item.id}\n{item.lead_units}", wording.matter(item.reason), numfmt.cn_date(item.deadline),
-                     wording.label("ledger_state", i=item), item.progress or "—"))
-    return Table(notice_headers(wording, "ledger", 5), tuple(rows), (31, 52, 27, 16, 30),
-                 ("center", "left", "center", "center", "left"), fills,
+            fills[(i, 3)] = light_shade(Light.RED)   # 状态
+        rows.append((f"{item.id}\n{item.lead_units}", wording.label("ledger_cell", i=item, matter=wording.matter(item.reason)),
+                     numfmt.cn_date(item.deadline), wording.label("ledger_state", i=item)))
+    return Table(notice_headers(wording, "ledger", 4), tuple(rows), (31, 76, 33, 16),
+                 ("center", "left", "center", "center"), fills,
                  font_pt=WIDE_TABLE_FONT_PT, names=(0,), keep_together=len(rows) <= SHORT_TABLE_ROWS)
 
 
@@ -540,7 +541,7 @@ def task_table(result: ActionResult, wording: Wording) -> Table:
                      wording.label("task_cell", t=t), t.progress or "—"))
         if t.behind:
             fills[(i, 3)] = light_shade(Light.RED)
-    return Table(table_headers(wording, "tasks", 5), tuple(rows), (12, 52, 26, 22, 44),
+    return Table(table_headers(wording, "tasks", 5), tuple(rows), (10.5, 60, 27, 22, 36.5),
                  ("center", "left", "center", "center", "left"), fills, keep_together=len(rows) <= SHORT_TABLE_ROWS)
 
 
@@ -644,7 +645,7 @@ def fit_widths(table: Table, size_pt: float, total_mm: float) -> tuple[float, ..
         tokens += [line for line in table.headers[c].split("\n") if len(line) <= HEADER_WORD_MAX]
         longest_line = max(text_width_em(line) for row in cells[1:] or [cells[0]] for line in str(row[c]).split("\n"))
         floor = TEXT_COLUMN_MIN_EM if longest_line > TEXT_COLUMN_MIN_EM else 0   # running text keeps 5 a line
-        return max([floor] + [text_width_em(tok) for tok in tokens]) * em_mm + CELL_PAD_MM
+        return max([floor] + [_token_em(tok) for tok in tokens]) * em_mm + CELL_PAD_MM
 
     minimum = [need(c) for c in range(len(widths))]
     widths = _rebalance(widths, minimum, total_mm)
@@ -657,6 +658,20 @@ def fit_widths(table: Table, size_pt: float, total_mm: float) -> tuple[float, ..
                 widths = trial
                 minimum[c] = widths[c]
     return tuple(round(w, 2) for w in widths)
+
+
+# Digits and Latin letters of a long piece a little wider than Times New Roman draws them (half an em): as wide as
+# the face a renderer puts in its place where it is missing (LibreOffice: DejaVu Serif, 0.64 em), so a date or a
+# 督办编号 sized for one stays whole in both.
+LATIN_EXTRA_EM = 0.14
+
+
+def _token_em(token: str) -> float:
+    latin = sum(1 for ch in token if ch.isascii() and ch.isalnum())
+    return text_width_em(token) + (LATIN_EXTRA_EM * latin if latin >= LATIN_LONG else 0)
+
+
+LATIN_LONG = 6   # only a long run (a date, a 督办编号) gets the extra: short figures fit either way
 
 
 def _orphan(line: str, width_mm: float, em_mm: float) -> bool:
