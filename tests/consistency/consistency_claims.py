@@ -266,14 +266,14 @@ TASK_WORDS = {"done": "已完成", "on_schedule": "正常推进", "not_started":
               "overdue": "逾期未完成", "unreported": "未填报完成状态"}
 
 
-def _task_state(t) -> str:
+def task_state(t) -> str:
     if t["overdue"]:
         return "overdue"
     return {"已完成": "done", "正常推进": "on_schedule", "未启动": "not_started", "滞后": "behind",
             None: "unreported"}[t["reported"]]
 
 
-def _share(part: int, whole: int) -> str:
+def share(part, whole) -> str:
     value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return f"{value.normalize():f}%" if value != value.to_integral_value() else f"{int(value)}%"
 
@@ -292,8 +292,8 @@ def _tally(v: Verdict, body, data) -> None:
         v.claim(int(m[1]) == len(statuses), f"tally: {m[1]} indicators, summary.json {len(statuses)}")
         v.claim(printed == {STATUS_WORDS[s]: statuses.count(s) for s in set(statuses)}, f"tally {printed} ≠ summary.json")
         good = sum(1 for s in statuses if s in GOOD)
-        v.claim(m[3] == _share(good, len(statuses)), f"tally share {m[3]} ≠ {_share(good, len(statuses))}")
-    tasks = [_task_state(t) for a in counted for t in a["tasks"]]
+        v.claim(m[3] == share(good, len(statuses)), f"tally share {m[3]} ≠ {share(good, len(statuses))}")
+    tasks = [task_state(t) for a in counted for t in a["tasks"]]
     m = re.search(r"(\d+)项重点任务中(.+?)[；。]", text)
     v.claim(bool(m) or not tasks, "总体情况 gives no task tally")
     if m:
@@ -308,9 +308,9 @@ def _tally(v: Verdict, body, data) -> None:
             "总体情况's lights ≠ summary.json counts")
     grade = re.search(r"推进总体(顺利|平稳|偏慢).*?已完成或按进度推进的占([\d.]+)%", text)
     if grade:
-        share = Decimal(grade[2])
-        v.claim(grade[1] == ("顺利" if share >= 85 else "平稳" if share >= 70 else "偏慢"),
-                f"graded 总体{grade[1]} on {share}%")
+        printed = Decimal(grade[2])
+        v.claim(grade[1] == ("顺利" if printed >= 85 else "平稳" if printed >= 70 else "偏慢"),
+                f"graded 总体{grade[1]} on {printed}%")
 
 
 def _ledger(v: Verdict, body, tables, data) -> None:

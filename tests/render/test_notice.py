@@ -17,7 +17,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import docx
@@ -25,16 +25,14 @@ import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
+from consistency.consistency_claims import STATUS_WORDS, TASK_WORDS, share, task_state
 from yc_reports.pipeline.build import build_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import resolve_registry
 
 RENDERS = shutil.which("soffice") is not None and shutil.which("pdftotext") is not None
 NOTICE_PAGES, BRIEF_PAGES = 3, 2
-STATUS_WORDS = {"met": "已完成目标", "ahead": "进度超前", "on_track": "进度正常", "watch": "需关注", "lagging": "进度滞后",
-                "not_met": "未完成目标", "no_data": "无有效数据", None: "暂不评价"}
-TASK_WORDS = {"done": "已完成", "on_schedule": "正常推进", "not_started": "未启动", "behind": "进度滞后",
-              "overdue": "逾期未完成", "unreported": "未填报完成状态"}
+
 
 
 @dataclass(frozen=True)
@@ -206,18 +204,6 @@ def counted(data: dict) -> list[dict]:
     return [a for a in data["actions"] if a["submitted"] and a["light"] != "grey"]
 
 
-def task_state(t: dict) -> str:
-    if t["overdue"]:
-        return "overdue"
-    return {"已完成": "done", "正常推进": "on_schedule", "未启动": "not_started", "滞后": "behind",
-            None: "unreported"}[t["reported"]]
-
-
-def share(count: int, total: int) -> str:
-    value = (Decimal(count) * 100 / Decimal(total)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{value.normalize():f}%" if value != value.to_integral_value() else f"{int(value)}%"
-
-
 def test_the_tally_equals_summary_json(quarterly: Quarterly):
     data, text = quarterly.data, quarterly.section("总体情况")
     actions = counted(data)
@@ -248,14 +234,9 @@ def test_the_tally_equals_summary_json(quarterly: Quarterly):
         ytd = sum(Decimal(str(p["ytd_completed"])) for p in with_figures)
         plan = sum(Decimal(str(p["annual_plan"])) for p in with_figures)
         shown = Decimal(m[3]) * (10000 if m[4] == "亿元" else 1)
-        assert abs(shown - ytd) < 50 and m[5] == share_of(ytd, plan)
+        assert abs(shown - ytd) < 50 and m[5] == share(ytd, plan)
     lights = re.search(r"亮绿灯(\d+)项、黄灯(\d+)项、红灯(\d+)项", text)
     assert tuple(int(n) for n in lights.groups()) == tuple(data["counts"][k] for k in ("green", "yellow", "red"))
-
-
-def share_of(part: Decimal, whole: Decimal) -> str:
-    value = (part * 100 / whole).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{value.normalize():f}%" if value != value.to_integral_value() else f"{int(value)}%"
 
 
 def test_the_grade_rests_on_the_share_it_prints(quarterly: Quarterly):
