@@ -9,6 +9,7 @@ so the same suite runs against the first version's outputs and names what they g
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -65,6 +66,20 @@ def section(paragraphs: list[str], start: str, stop: str) -> list[str]:
     return out
 
 
+def _is_ledger(table) -> bool:
+    return bool(table) and table[0][0].startswith("督办编号")
+
+
+def titled(paragraphs: list[str], title: str) -> list[str]:
+    """Paragraphs under the heading “X、title”, up to the next first-level heading (empty when there is none)."""
+    start = next((i for i, p in enumerate(paragraphs) if re.fullmatch(r"[一二三四五六七八九十]+、" + title, p)), None)
+    if start is None:
+        return []
+    end = next((i for i in range(start + 1, len(paragraphs)) if re.match(r"[一二三四五六七八九十]+、", paragraphs[i])),
+               len(paragraphs))
+    return paragraphs[start + 1:end]
+
+
 def named(text: str) -> set[int]:
     """Actions named as 第X项（…） in a text."""
     numbers = {cn_numeral(i): i for i in range(1, 11)}
@@ -94,28 +109,32 @@ def check(out: Path) -> Verdict:
     data = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     data["ledger"] = data["supervision"] if "supervision_list" in data else []
     if "supervision_list" in data:   # the 督办 ledger took the name "supervision"; this quarter's list moved
+        data["ledger"] = data["supervision"]
         data["supervision"] = data["supervision_list"]
     year, q = int(data["quarter"][:4]), int(data["quarter"][-1])
     actions = {a["id"]: a for a in data["actions"]}
     light = {a["id"]: a["light"] for a in data["actions"]}
     paragraphs, tables = doc_text(out / "summary.docx")
     _facts_follow_the_rules(v, data, actions, year, q)
-    lead = next(p for p in paragraphs if p.startswith("根据"))
-    supervised = table_with(tables, ("序号", "行动", "牵头单位", "督办事项")) or []
-    _lead_paragraph(v, lead, light, supervised, actions, data)
-    _supervision(v, supervised, data, actions, year)
-    _attention(v, paragraphs, data, light)
-    _commendations(v, paragraphs, data, actions, year)
+    body = paragraphs[:next((i for i, p in enumerate(paragraphs) if p.startswith("附件：")), len(paragraphs))]
+    lead = next(p for p in body if p.startswith("根据"))
+    _lead_paragraph(v, lead, data)
+    _supervision(v, data, actions, year)
+    _attention(v, data, light)
+    _commendations(v, body, data, actions, year)
     _overview(v, tables, data)
-    _problems(v, paragraphs)
-    texts = list(paragraphs) + [c for t in tables for row in t for c in row]
-    body = paragraphs[:next((i for i, p in enumerate(paragraphs) if p.startswith("附件")), len(paragraphs))]
+    _tally(v, body, data)
+    _ledger(v, body, tables, data)
+    _next_steps(v, body, data)
+    _problems(v, body)
+    # a 督办 item's matter is worded as first listed, with that quarter's figures: not a claim about this quarter
+    texts = list(paragraphs) + [c for t in tables if not _is_ledger(t) for row in t for c in row]
     _no_software_words(v, body, "通报")
     for path in sorted(out.glob("action*.docx")):
         ps, ts = doc_text(path)
         _no_software_words(v, ps, path.stem)
-        texts += ps + [c for t in ts for row in t for c in row]
-        _problems(v, section(ps, "五、存在的问题", "六、") + section(ps, "三、存在的问题", "四、"))
+        texts += ps + [c for t in ts if not _is_ledger(t) for row in t for c in row]
+        _problems(v, titled(ps, "存在的问题"))
     _figures_in_sentences(v, texts, data, year)
     _workbook(v, out / "汇总表.xlsx", data)
     _third_version(v, out, data, paragraphs, tables, lead, year, q)
@@ -161,51 +180,16 @@ def _facts_follow_the_rules(v: Verdict, data, actions, year: int, q: int) -> Non
 # ------------------------------------------------------------------------------------ page 1 and the lists
 
 
-def _red_segment(lead: str) -> str:
-    for marker in ("列入督办的有：", "进度滞后的有："):
-        if marker in lead:
-            return lead.split(marker, 1)[1].split("。", 1)[0]
-    return ""
+def _lead_paragraph(v: Verdict, lead: str, data) -> None:
+    """The 导语 names exactly the actions whose data are not counted: not submitted, no valid data, 数据待核实."""
+    uncounted = {a["id"] for a in data["actions"] if not a["submitted"] or a["light"] == "grey" or a["data_pending"]}
+    v.claim(named(lead) == uncounted, f"导语 names {sorted(named(lead))}; not counted are {sorted(uncounted)}")
+    if not uncounted:
+        v.claim("各牵头单位均已报送" in lead, "导语 does not say every unit reported")
 
 
-def _yellow_segment(lead: str) -> str:
-    return lead.split("提醒关注的有：", 1)[1].split("。", 1)[0] if "提醒关注的有：" in lead else ""
-
-
-def _lead_paragraph(v: Verdict, lead: str, light, supervised, actions, data) -> None:
-    m = re.search(r"亮绿灯(\d+)项、黄灯(\d+)项、红灯(\d+)项", lead)
-    v.claim(bool(m), "the lead paragraph gives no light counts")
-    if m:
-        v.claim(tuple(map(int, m.groups())) == tuple(data["counts"][k] for k in ("green", "yellow", "red")),
-                f"lead counts {m.groups()} ≠ summary.json {data['counts']}")
-    red = named(_red_segment(lead))
-    v.claim(red == {i for i, c in light.items() if c == "red"},
-            f"page 1 names {sorted(red)} as behind; red actions are {sorted(i for i, c in light.items() if c == 'red')}")
-    in_table = named(" ".join(r[1] for r in supervised))
-    attention = {s["action_id"] for s in data.get("attention", [])}
-    v.claim(red <= in_table, f"page 1 names {sorted(red - in_table)} as behind; the 督办 table does not")
-    yellow = named(_yellow_segment(lead))
-    v.claim(yellow == {i for i, c in light.items() if c == "yellow"}, f"page 1 关注 {sorted(yellow)} ≠ yellow actions")
-    # every figure on page 1 is one the tables or lists name, for an indicator of the action it stands under
-    for segment, where in ((_red_segment(lead), in_table), (_yellow_segment(lead), attention)):
-        for part in re.split(r"；", segment):
-            owners = named(part)
-            for name, word, points in re.findall(r"([^，；（）]+?)(高于|低于)时序进度([\d.]+)个百分点", part):
-                owner = next(iter(owners), None)
-                v.claim(owner in where, f"page 1 figure for {name} of 第{owner}项 not in the tables")
-                ind = next((i for i in actions.get(owner, {"indicators": []})["indicators"]
-                            if name.endswith(i["name"])), None)
-                v.claim(ind is not None and ind["gap_points"] is not None
-                        and printed_gap(abs(ind["gap_points"])) == Decimal(points),
-                        f"page 1: {name}{word}时序进度{points} ≠ summary.json")
-
-
-def _supervision(v: Verdict, rows, data, actions, year: int) -> None:
+def _supervision(v: Verdict, data, actions, year: int) -> None:
     rows_json = data["supervision"]
-    v.claim(len(rows) == len(rows_json), f"督办 table {len(rows)} rows ≠ summary.json {len(rows_json)}")
-    for row, s in zip(rows, rows_json, strict=False):
-        v.claim((row[1], row[3], row[4]) == (f"第{cn_numeral(s['action_id'])}项", s["item"], s["reason"]),
-                f"督办 row {row[0]} ≠ summary.json")
     for s in rows_json:
         a = actions[s["action_id"]]
         v.claim(a["light"] in ("red", "grey"), f"第{cn_numeral(a['id'])}项 is {a['light']} and yet a 督办 item")
@@ -222,7 +206,7 @@ def _supervision(v: Verdict, rows, data, actions, year: int) -> None:
             v.claim(any(s["action_id"] == a["id"] for s in rows_json), f"第{cn_numeral(a['id'])}项 red but not 督办")
 
 
-def _attention(v: Verdict, paragraphs, data, light) -> None:
+def _attention(v: Verdict, data, light) -> None:
     yellow = {i for i, c in light.items() if c == "yellow"}
     items = data.get("attention")
     v.claim(items is not None, "summary.json has no 关注 list")
@@ -233,9 +217,6 @@ def _attention(v: Verdict, paragraphs, data, light) -> None:
     v.claim(listed <= yellow | red, "关注 list names a green or grey action")
     # a yellow action is on the 关注 list, unless each of its matters is an open 督办 item already (checked below)
     v.claim(all(a in listed or _open_items(data, a) for a in yellow), "a yellow action is on neither list")
-    text = next((p for p in paragraphs if "需提醒关注" in p), "")
-    for s in items:
-        v.claim(s["reason"] in text, f"关注 item {s['reason']} is not in the 通报")
     for a in data["actions"]:
         if a["light"] == "yellow":
             # every reason of its light is on the 关注 list, or (one matter, one item) an open 督办 item already
@@ -248,8 +229,7 @@ def _attention(v: Verdict, paragraphs, data, light) -> None:
 
 
 def _commendations(v: Verdict, paragraphs, data, actions, year: int) -> None:
-    praise = section(paragraphs, "二、", "三、")
-    text = "".join(praise)
+    text = "".join(titled(paragraphs, "通报表扬"))
     named_here = named(text)
     listed = {c["action_id"] for c in data["commendations"]}
     v.claim(named_here == listed, f"表扬 section names {sorted(named_here)}, summary.json {sorted(listed)}")
@@ -273,13 +253,16 @@ def _commendations(v: Verdict, paragraphs, data, actions, year: int) -> None:
 
 
 def _overview(v: Verdict, tables, data) -> None:
-    rows = table_with(tables, ("序号", "行动", "牵头单位", "亮灯", "主要情况")) or []
-    v.claim(len(rows) == len(data["actions"]), "overview table misses actions")
+    """附件1, the 亮灯表: one row per action, its light as summary.json has it, every indicator behind named in its
+    reasons in brief, and group claims that hold for every member."""
+    rows = table_with(tables, ("序号", "行动（牵头单位）", "报送\n情况", "亮灯", "主要情况")) or []
+    v.claim(len(rows) == len(data["actions"]), "亮灯表 misses actions")
     for row, a in zip(rows, data["actions"], strict=False):
-        v.claim(row[3] == a.get("light_label", LABELS[a["light"]]),
-                f"overview light {row[3]} ≠ {a['light']}")
-        v.claim(row[4] == "；".join(a["light_reasons"]), f"overview reasons of {a['id']} ≠ summary.json")
-        # group claims hold for every member
+        v.claim(row[3] == a.get("light_label", LABELS[a["light"]]), f"亮灯表 light {row[3]} ≠ {a['light']}")
+        for ind in a["indicators"]:
+            if current(ind, int(data["quarter"][:4])) and ind["status"] in ("lagging", "not_met", "watch") \
+                    and a["light"] in ("red", "yellow"):
+                v.claim(ind["name"] in row[4], f"亮灯表: 第{a['id']}项's {ind['name']} ({ind['status']}) not named")
         m = re.search(r"纳入评价的(\d+)项指标均(已完成目标或进度正常、超前|已完成目标|进度正常或超前)", row[4])
         if m:
             cur = [i for i in a["indicators"] if current(i, int(data["quarter"][:4])) and rated(i)]
@@ -288,19 +271,102 @@ def _overview(v: Verdict, tables, data) -> None:
                      "已完成目标或进度正常、超前": 0 < met < len(cur)}[m.group(2)]
             v.claim(int(m.group(1)) == len(cur) and all(i["status"] in GOOD for i in cur) and holds,
                     f"第{a['id']}项: '{m.group(0)}' does not hold")
-        if "各项指标和重点任务均按时序进度推进" in row[4]:
-            v.claim(all(i["status"] == "met" or (i["gap_points"] is not None and i["gap_points"] >= 0)
-                        for i in a["indicators"] if i["status"] not in ("no_data", None)),
-                    f"第{a['id']}项: '各项指标和重点任务均按时序进度推进' is false")
+
+
+# ------------------------------------------------------------------------------------ the 正文's picture (issue #19)
+
+STATUS_WORDS = {"met": "已完成目标", "ahead": "进度超前", "on_track": "进度正常", "watch": "需关注", "lagging": "进度滞后",
+                "not_met": "未完成目标", "no_data": "无有效数据", None: "暂不评价"}
+TASK_WORDS = {"done": "已完成", "on_schedule": "正常推进", "not_started": "未启动", "behind": "进度滞后",
+              "overdue": "逾期未完成", "unreported": "未填报完成状态"}
+
+
+def task_state(t) -> str:
+    if t["overdue"]:
+        return "overdue"
+    return {"已完成": "done", "正常推进": "on_schedule", "未启动": "not_started", "滞后": "behind",
+            None: "unreported"}[t["reported"]]
+
+
+def share(part, whole) -> str:
+    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{value.normalize():f}%" if value != value.to_integral_value() else f"{int(value)}%"
+
+
+def _tally(v: Verdict, body, data) -> None:
+    """总体情况: each number of the whole-list tally is what summary.json's items add up to, the grade follows the
+    share it prints (85 %, 70 %), the lights are summary.json's counts."""
+    text = "".join(titled(body, "总体情况"))
+    counted = [a for a in data["actions"] if a["submitted"] and a["light"] != "grey"]
+    year = int(data["quarter"][:4])
+    statuses = [i["status"] for a in counted for i in a["indicators"] if current(i, year)]
+    m = re.search(r"(\d+)项指标中(.+?)，已完成或进度正常、超前的占([\d.]+%)", text)
+    v.claim(bool(m) or not statuses, "总体情况 gives no indicator tally")
+    if m:
+        printed = dict((w, int(n)) for w, n in re.findall(r"([^、\d]+?)(\d+)项", m[2]))
+        v.claim(int(m[1]) == len(statuses), f"tally: {m[1]} indicators, summary.json {len(statuses)}")
+        v.claim(printed == {STATUS_WORDS[s]: statuses.count(s) for s in set(statuses)}, f"tally {printed} ≠ summary.json")
+        good = sum(1 for s in statuses if s in GOOD)
+        v.claim(m[3] == share(good, len(statuses)), f"tally share {m[3]} ≠ {share(good, len(statuses))}")
+    tasks = [task_state(t) for a in counted for t in a["tasks"]]
+    m = re.search(r"(\d+)项重点任务中(.+?)[；。]", text)
+    v.claim(bool(m) or not tasks, "总体情况 gives no task tally")
+    if m:
+        v.claim(int(m[1]) == len(tasks), f"tally: {m[1]} tasks, summary.json {len(tasks)}")
+        if m[2].startswith("均"):
+            v.claim(len(set(tasks)) == 1 and TASK_WORDS[tasks[0]] == m[2][1:], f"'{m[2]}' is not every task's state")
+        else:
+            printed = dict((w, int(n)) for w, n in re.findall(r"([^、\d]+?)(\d+)项", m[2]))
+            v.claim(printed == {TASK_WORDS[s]: tasks.count(s) for s in set(tasks)}, f"task tally {printed} ≠ summary.json")
+    lights = re.search(r"亮绿灯(\d+)项、黄灯(\d+)项、红灯(\d+)项", text)
+    v.claim(bool(lights) and tuple(map(int, lights.groups())) == tuple(data["counts"][k] for k in ("green", "yellow", "red")),
+            "总体情况's lights ≠ summary.json counts")
+    grade = re.search(r"推进总体(顺利|平稳|偏慢).*?已完成或按进度推进的占([\d.]+)%", text)
+    if grade:
+        printed = Decimal(grade[2])
+        v.claim(grade[1] == ("顺利" if printed >= 85 else "平稳" if printed >= 70 else "偏慢"),
+                f"graded 总体{grade[1]} on {printed}%")
+
+
+def _ledger(v: Verdict, body, tables, data) -> None:
+    """督办事项: each 督办编号 printed is one of summary.json's, under its unit, with its 整改时限; the new items
+    are counted; 附件2's 督办 table lists every item spoken of, with its number and unit."""
+    known = {i["id"]: i for i in data.get("ledger", [])}
+    text = "".join(titled(body, "督办事项"))
+    for number in re.findall(r"\d{4}Q\d-\d{2}-\d+", "".join(body)):
+        item = known.get(number)
+        v.claim(item is not None, f"督办编号 {number} printed is not in summary.json")
+        if item is None or number not in text:
+            continue
+        clause = re.split(r"[；：]", text[:text.index(number)])[-1]
+        v.claim(clause.startswith(item["lead_units"]), f"{number} printed without its unit {item['lead_units']}")
+        day = dt.date.fromisoformat(item["deadline"])
+        v.claim(f"{day.year}年{day.month}月{day.day}日" in text[text.index(number):].split("。")[0],
+                f"{number} printed without its 整改时限")
+    new = [i for i in data.get("ledger", []) if i["since"] == data["quarter"]]
+    v.claim(f"本期新列入督办事项{len(new)}项" in text if new else "本期无新列入的督办事项" in text,
+            f"{len(new)} new 督办 items, the 正文 says otherwise")
+    rows = table_with(tables, ("督办编号\n牵头单位", "督办事项及整改进展", "整改时限", "状态")) or []
+    spoken = [i for i in data.get("ledger", [])
+              if i["since"] == data["quarter"] or i["state"] in ("open", "overdue") or i["closed_in"] == data["quarter"]]
+    v.claim([r[0] for r in rows] == [f"{i['id']}\n{i['lead_units']}" for i in spoken], "督办 table ≠ summary.json")
+
+
+def _next_steps(v: Verdict, body, data) -> None:
+    """下一步工作要求 names, among the units, exactly those with an overdue 督办 item, and a 回头看 date."""
+    text = "".join(titled(body, "下一步工作要求"))
+    units = {u for a in data["actions"] for u in a["lead_units"]}
+    named_units = {u for u in units if u in text}
+    overdue = {u for i in data.get("ledger", []) if i["state"] == "overdue" for u in i["lead_units"].split("、")}
+    v.claim(named_units == overdue, f"下一步 names {sorted(named_units)}; overdue are {sorted(overdue)}")
+    v.claim(bool(re.search(r"\d{4}年\d{1,2}月\d{1,2}日开展“回头看”", text)), "下一步 gives no 回头看 date")
 
 
 def _problems(v: Verdict, paragraphs) -> None:
-    """No clerk's filler is published as a problem ("…任务推进中，无；")."""
-    if any(p.startswith("四、各单位反映的主要问题") for p in paragraphs):
-        paragraphs = section(paragraphs, "四、各单位反映的主要问题", "五、")
+    """No clerk's filler is published as a problem ("…任务推进中，无；") or quoted (“无”)."""
     text = "".join(paragraphs)
     for filler in PLACEHOLDERS:
-        for form in (f"，{filler}；", f"，{filler}。", f"：{filler}。"):
+        for form in (f"，{filler}；", f"，{filler}。", f"：{filler}。", f"“{filler}”"):
             v.claim(form not in text, f"a clerk's placeholder '{filler}' published as a problem")
 
 

@@ -53,6 +53,21 @@ def test_exported_plan_workbook_has_dropdowns_and_chinese_headers(tmp_path):
     assert energy[-4:] == (None, "待定", None, "待定")
 
 
+def test_the_overall_grade_thresholds_are_rows_the_office_edits(tmp_path):
+    """The 通报's overall judgement (issue #19) follows two thresholds kept beside the gap thresholds: exported as
+    rows of 评价阈值, read back, and a changed value reaches the plan."""
+    assert (SHIPPED.thresholds.overall_good, SHIPPED.thresholds.overall_fair) == (85, 70)
+    write_plan_workbook(SHIPPED, tmp_path / "p.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    rows = {r[0]: r[1] for r in wb["评价阈值"].iter_rows(min_row=2, values_only=True)}
+    assert rows["总体评价“进展顺利”：按期推进的占比不小于（%）"] == 85
+    ws = wb["评价阈值"]
+    row = next(r for r in range(2, ws.max_row + 1) if str(ws.cell(r, 1).value).startswith("总体评价“总体平稳”"))
+    ws.cell(row, 2).value = 75
+    save_workbook(wb, tmp_path / "p.xlsx")
+    assert read_plan_workbook(tmp_path / "p.xlsx").thresholds.overall_fair == 75
+
+
 def test_demo_plan_round_trip_builds_the_same_summary_json(tmp_path):
     create_demo_inputs(tmp_path)
     office = load_registry(tmp_path / "inputs" / "plan.toml")

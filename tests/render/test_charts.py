@@ -256,3 +256,54 @@ def test_an_office_label_changes_the_chart(tmp_path):
     chart = charts.indicator_progress_chart(fx.green_manufacturing(), wording=mine)
     assert "各指标完成率与序时进度" in chart.alt_text and "时序进度" not in chart.alt_text
     assert chart.png != charts.indicator_progress_chart(fx.green_manufacturing(), wording=W).png
+
+
+# ------------------------------------------------------------------------------------ long lists (issue #19)
+
+
+def png_height_mm(png: bytes) -> float:
+    image = Image.open(io.BytesIO(png))
+    return image.height / charts.DPI * 25.4
+
+
+def test_a_long_task_list_is_summarised_not_a_page_long_picture():
+    """123 tasks (the first version drew a 1.85 m picture, clipped after 14): the counts by state, and the first
+    tasks behind against their deadlines, with how many more there are — one picture shorter than a page."""
+    import dataclasses
+    import datetime as dt
+
+    from yc_reports.analysis.model import TaskResult
+    from yc_reports.intake.records import TaskStatus
+
+    def task(i: int) -> TaskResult:
+        late = i % 3 == 0
+        return TaskResult(key=f"t{i}", content=f"都市圈协同事项第{i}项", deadline=dt.date(2025, 6, 30),
+                          reported=TaskStatus.ON_SCHEDULE if late else TaskStatus.DONE, overdue=late, behind=late,
+                          progress="", problems="")
+    action = dataclasses.replace(fx.action_result(7, Light.RED), tasks=tuple(task(i) for i in range(123)))
+    chart = charts.task_chart(action, fx.Q.end_date, wording=W)
+    assert png_height_mm(chart.png) < 200
+    assert "重点任务123项，已完成82项、滞后或逾期41项" in chart.alt_text
+    assert "都市圈协同事项第0项（完成时限2025年6月30日）" in chart.alt_text and "等41项" in chart.alt_text
+    assert "都市圈协同事项第6项" in chart.alt_text and "都市圈协同事项第9项" not in chart.alt_text   # three drawn
+    few = dataclasses.replace(action, tasks=action.tasks[:5])
+    assert "重点任务完成时限与进度" in charts.task_chart(few, fx.Q.end_date, wording=W).alt_text
+
+
+def test_a_long_project_list_is_drawn_in_charts_of_fifteen():
+    import dataclasses
+
+    projects = tuple(fx.project(f"项目{i}", "1000", "600", fx.Status.ON_TRACK) for i in range(40))
+    action = dataclasses.replace(fx.green_manufacturing(), projects=projects)
+    drawn = charts.project_investment_charts(action, wording=W)
+    assert len(drawn) == 3 and all(png_height_mm(c.png) < 230 for c in drawn)
+    assert "项目0年度计划" in drawn[0].alt_text and "项目15年度计划" in drawn[1].alt_text
+    assert "项目15年度计划" not in drawn[0].alt_text
+
+
+def test_trends_stand_two_a_row():
+    grid = charts.trend_charts([fx.GREEN_FACTORIES, fx.WATER_USE, fx.COVERAGE], wording=W)
+    assert len(grid) == 1 and png_height_mm(grid[0].png) < 2 * 60 + 5
+    assert all(name in grid[0].alt_text for name in ("新增绿色工厂数量", "全市用水总量", "规模以上企业研发机构覆盖率"))
+    assert charts.trend_charts([fx.GREEN_FACTORIES], wording=W)[0].alt_text == charts.trend_chart(
+        fx.GREEN_FACTORIES, wording=W).alt_text

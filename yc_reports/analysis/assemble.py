@@ -111,7 +111,7 @@ def assemble_report(registry: Registry, quarter: Quarter, current: Sequence[Pars
         commendations=checks.commendations(actions), supervision=checks.supervision(actions),
         attention=checks.attention(actions), history_quarters=history.quarters,
         deadline=setup.deadline or checks.default_deadline(quarter), doc_number=setup.doc_number,
-        first_collected=past.first_collected)
+        first_collected=past.first_collected, thresholds=registry.thresholds)
     return _with_ledger(report, received, past) if with_ledger else report
 
 

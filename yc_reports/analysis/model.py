@@ -14,7 +14,7 @@ from fractions import Fraction
 from yc_reports.intake.records import BasicInfo, ProjectStatus, RectificationState, TaskStatus
 from yc_reports.issues import Issue
 from yc_reports.plan.quarter import Quarter
-from yc_reports.plan.registry import Action, Direction, Kind, PlanInfo
+from yc_reports.plan.registry import Action, Direction, Kind, PlanInfo, Thresholds
 
 
 class Status(str, Enum):
@@ -436,6 +436,7 @@ class QuarterReport:
     deadline: dt.date | None = None       # 报送截止日期 (the office's setting, else the default)
     doc_number: str = ""                  # 文号 the office set for this quarter ("" : from document.toml)
     first_collected: Quarter | None = None   # the office's first collected quarter (None: not known)
+    thresholds: Thresholds = field(default_factory=Thresholds)   # the plan's (the overall grade reads them)
 
     def action(self, action_id: int) -> ActionResult:
         return next(a for a in self.actions if a.action.id == action_id)

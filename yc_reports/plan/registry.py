@@ -274,11 +274,15 @@ class Action:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Gap bounds in percentage points (gap = completion − time progress)."""
+    """Gap bounds in percentage points (gap = completion − time progress); and the overall grade of a
+    quarter (the 通报's 总体情况, issue #19): the share, in per cent, of the indicators, tasks and projects
+    judged that are on schedule or done."""
 
     ahead: Number = Decimal(10)
     on_track: Number = Decimal(-10)
     watch: Number = Decimal(-30)
+    overall_good: Number = Decimal(85)   # share ≥ 85 %: 总体进展顺利
+    overall_fair: Number = Decimal(70)   # share ≥ 70 %: 总体平稳; below: 总体进度偏慢
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,8 @@ def _cross_field_faults(f: _PlanFile) -> Iterator[tuple[Loc, str]]:
         yield ("plan", "end_year"), f"结束年份 {p.end_year} 早于开始年份 {p.start_year}"
     if not t.ahead > t.on_track > t.watch:
         yield ("thresholds",), "超前、正常、关注三档的下限应依次递减（单位：百分点）"
+    if not 100 >= t.overall_good > t.overall_fair >= 0:
+        yield ("thresholds",), "总体评价“总体顺利”“总体平稳”两档的下限应在0至100之间且依次递减（单位：%）"
     if a.weight_indicators + a.weight_tasks + a.weight_reporting <= 0:
         yield ("assessment",), "三项分值之和应大于0"
     for n, action in enumerate(f.actions):

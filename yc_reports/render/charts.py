@@ -12,6 +12,7 @@ office's own `inputs/templates/labels.j2` changes the charts too.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -27,7 +28,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyBboxPatch, Patch
 from matplotlib.ticker import MaxNLocator
 
-from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status, TaskResult
+from yc_reports.analysis.model import (
+    ActionResult,
+    IndicatorResult,
+    Light,
+    ProjectResult,
+    QuarterReport,
+    Status,
+    TaskResult,
+)
 from yc_reports.numfmt import cn_date, fmt_number, fmt_percent
 from yc_reports.plan.registry import Kind
 from yc_reports.render.fonts import cjk_font
@@ -197,12 +206,23 @@ def _axis_upper(values: Iterable[float], floor: float = 100) -> float:
 
 # ------------------------------------------------------------------------------------- per action
 
+CHART_ROWS_MAX = 15   # bars in one chart; a longer list is drawn in several charts of this many
 
-def indicator_progress_chart(action: ActionResult, *, wording: Wording) -> Chart:
+
+def indicator_progress_charts(action: ActionResult, *, wording: Wording) -> list[Chart]:
+    """The indicators' progress, in charts of at most CHART_ROWS_MAX indicators each."""
+    indicators = list(action.indicators)
+    return [indicator_progress_chart(action, wording=wording, indicators=indicators[i:i + CHART_ROWS_MAX])
+            for i in range(0, len(indicators), CHART_ROWS_MAX)]
+
+
+def indicator_progress_chart(action: ActionResult, *, wording: Wording,
+                             indicators: Sequence[IndicatorResult] | None = None) -> Chart:
     """Each indicator's completion against its own time progress: bars coloured by status. A stage result
     (阶段性目标: its last target year has passed) gets no bar and no light: its row names the outcome in
-    muted words, so it never reads as a current item ahead of or behind time."""
-    indicators = list(action.indicators)
+    muted words, so it never reads as a current item ahead of or behind time. `indicators`: a part of the
+    action's list (default all of it)."""
+    indicators = list(action.indicators if indicators is None else indicators)
     n = max(1, len(indicators))
     lights_used = _first_seen(i.status.light for i in indicators if i.completion is not None and i.current)
     labels = [wording.label("light_legend", light=light) for light in lights_used] + [wording.label("time_progress")]
@@ -242,24 +262,62 @@ def indicator_progress_chart(action: ActionResult, *, wording: Wording) -> Chart
     ax.tick_params(axis="y", length=0)
     handles = [Patch(**paint(light)) for light in lights_used] + [Line2D([], [], color=INK, linewidth=1.8)]
     legend(canvas, handles, labels)
-    return Chart(canvas.png(), wording.label("indicator_progress_alt", a=action), TEXT_WIDTH_MM)
+    part = dataclasses.replace(action, indicators=tuple(indicators))   # the alt text names the indicators drawn
+    return Chart(canvas.png(), wording.label("indicator_progress_alt", a=part), TEXT_WIDTH_MM)
 
 
-def _quarter_tick(index: int, quarters: Sequence, wording: Wording) -> str:
-    """“三季度” under each point, the year under the first point of each year; “Q3” when crowded."""
+def _quarter_tick(index: int, quarters: Sequence, wording: Wording, crowd: int = 8) -> str:
+    """“三季度” under each point, the year under the first point of each year; “Q3” when more than `crowd`."""
     q = quarters[index]
     first_of_year = index == 0 or quarters[index - 1].year != q.year
-    return wording.label("quarter_tick", q=q, crowded=len(quarters) > 8, first_of_year=first_of_year)
+    return wording.label("quarter_tick", q=q, crowded=len(quarters) > crowd, first_of_year=first_of_year)
 
 
 def trend_chart(indicator: IndicatorResult, *, wording: Wording) -> Chart:
     """The indicator's figures over the quarters of the plan, with its target as a dashed line."""
+    canvas = Canvas(TEXT_WIDTH_MM, 68)
+    canvas.title(wording.label("trend_title", ind=indicator))
+    _draw_trend(canvas.axes(left=18, top=13, right=30, bottom=12), indicator, wording)
+    return Chart(canvas.png(), wording.label("trend_alt", ind=indicator), TEXT_WIDTH_MM)
+
+
+TREND_GRID_MAX = 4        # trends in one figure (two a row)
+TREND_PANEL_MM = 60       # the height of one row of the grid
+
+
+def trend_charts(indicators: Sequence[IndicatorResult], *, wording: Wording) -> list[Chart]:
+    """The trends of several indicators: one full-width chart for a single indicator, else small multiples,
+    two a row and at most four a figure — half the height of one chart each, so they do not push a page's
+    worth of white space ahead of them."""
+    if len(indicators) == 1:
+        return [trend_chart(indicators[0], wording=wording)]
+    return [trend_grid(indicators[i:i + TREND_GRID_MAX], wording=wording)
+            for i in range(0, len(indicators), TREND_GRID_MAX)]
+
+
+def trend_grid(indicators: Sequence[IndicatorResult], *, wording: Wording) -> Chart:
+    """Up to four trends in one figure, two a row, each with its own title (the indicator and its unit)."""
+    rows = -(-len(indicators) // 2)
+    height = rows * TREND_PANEL_MM + 2
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    half = TEXT_WIDTH_MM / 2
+    for i, ind in enumerate(indicators):
+        row, col = divmod(i, 2)
+        top = 2 + row * TREND_PANEL_MM
+        left = col * half
+        ax = canvas.axes(left=left + 14, top=top + 10, right=TEXT_WIDTH_MM - left - half + 20,
+                         bottom=height - top - TREND_PANEL_MM + 11)
+        canvas.figure.text((left + half / 2) / TEXT_WIDTH_MM, 1 - (top + 2) / height,
+                           wrap(wording.label("trend_title", ind=ind), 20), ha="center", va="top", color=INK,
+                           fontproperties=cjk_font(LABEL_PT))
+        _draw_trend(ax, ind, wording, crowd=4)
+    alt = "".join(wording.label("trend_alt", ind=ind) for ind in indicators)
+    return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
+
+
+def _draw_trend(ax: Axes, indicator: IndicatorResult, wording: Wording, crowd: int = 8) -> None:
     points = list(indicator.trend)
     quarters = [q for q, _ in points]
-    height = 68
-    canvas = Canvas(TEXT_WIDTH_MM, height)
-    canvas.title(wording.label("trend_title", ind=indicator))
-    ax = canvas.axes(left=18, top=13, right=30, bottom=12)
     known = [(i, float(v)) for i, (_, v) in enumerate(points) if v is not None]
     values = [v for _, v in known]
     target = float(indicator.target) if indicator.target is not None else None
@@ -295,14 +353,23 @@ def trend_chart(indicator: IndicatorResult, *, wording: Wording) -> Chart:
         ax.text(len(points) - 0.5, target, wording.label("trend_target", ind=indicator), ha="left", va="center",
                 color=colour(Light.RED), fontproperties=cjk_font(SMALL_PT), clip_on=False)
     ax.set_xlim(-0.5, max(len(points) - 0.5, 0.5))
-    ax.set_xticks(range(len(points)), [_quarter_tick(i, quarters, wording) for i in range(len(points))],
+    ax.set_xticks(range(len(points)), [_quarter_tick(i, quarters, wording, crowd) for i in range(len(points))],
                   fontproperties=cjk_font(SMALL_PT))
-    return Chart(canvas.png(), wording.label("trend_alt", ind=indicator), TEXT_WIDTH_MM)
 
 
-def project_investment_chart(action: ActionResult, *, wording: Wording) -> Chart:
-    """Each project's year-to-date investment against its annual plan (万元), coloured by status."""
+def project_investment_charts(action: ActionResult, *, wording: Wording) -> list[Chart]:
+    """The projects' investment, in charts of at most CHART_ROWS_MAX projects each (a long list never makes a
+    picture taller than a page)."""
     projects = list(action.projects)
+    return [project_investment_chart(action, wording=wording, projects=projects[i:i + CHART_ROWS_MAX])
+            for i in range(0, len(projects), CHART_ROWS_MAX)]
+
+
+def project_investment_chart(action: ActionResult, *, wording: Wording,
+                             projects: Sequence[ProjectResult] | None = None) -> Chart:
+    """Each project's year-to-date investment against its annual plan (万元), coloured by status; `projects`: a
+    part of the action's list (default all of it)."""
+    projects = list(action.projects if projects is None else projects)
     n = max(1, len(projects))
     lights_used = _first_seen(p.status.light for p in projects if p.ytd_completed is not None)
     labels = [wording.label("project_plan_legend")]
@@ -335,7 +402,8 @@ def project_investment_chart(action: ActionResult, *, wording: Wording) -> Chart
     handles: list[Artist] = [Patch(color=PLAN_BAR), *(Patch(**paint(light)) for light in lights_used)]
     handles.append(Line2D([], [], color=INK, linewidth=1.8))
     legend(canvas, handles, labels)
-    return Chart(canvas.png(), wording.label("project_alt", a=action), TEXT_WIDTH_MM)
+    part = dataclasses.replace(action, projects=tuple(projects))   # the alt text names the projects drawn
+    return Chart(canvas.png(), wording.label("project_alt", a=part), TEXT_WIDTH_MM)
 
 
 # ------------------------------------------------------------------------------------- summary
@@ -351,17 +419,28 @@ def progress_rows(report: QuarterReport) -> list[tuple[ActionResult, IndicatorRe
 GAP_LIMIT = 60   # points: a longer bar is cut at the axis' end, its figure still printed
 
 
-def summary_progress_chart(report: QuarterReport, *, wording: Wording) -> Chart:
+SUMMARY_ROWS_MAX = 24   # indicators in one summary chart (a new plan may have many more)
+
+
+def summary_progress_charts(report: QuarterReport, *, wording: Wording) -> list[Chart]:
+    """The summary gap chart, in charts of at most SUMMARY_ROWS_MAX indicators each."""
+    rows = progress_rows(report)
+    return [summary_progress_chart(report, wording=wording, rows=rows[i:i + SUMMARY_ROWS_MAX])
+            for i in range(0, len(rows), SUMMARY_ROWS_MAX)]
+
+
+def summary_progress_chart(report: QuarterReport, *, wording: Wording,
+                           rows: Sequence[tuple[ActionResult, IndicatorResult]] | None = None) -> Chart:
     """Every quantified indicator of the quarter against its own time progress: one bar per indicator,
     its gap in percentage points from the time-progress line (0), in its status' light. No average of
-    unlike indicators: each stands for itself, grouped by action."""
-    rows = progress_rows(report)
+    unlike indicators: each stands for itself, grouped by action. `rows`: a part of them (default all)."""
+    rows = list(progress_rows(report) if rows is None else rows)
     n = max(1, len(rows))
     lights_used = _first_seen(ind.status.light for _, ind in rows)
     labels = [wording.label("light_legend", light=light) for light in lights_used] + [wording.label("time_progress")]
     bottom = 15 + LEGEND_ROW_MM * _legend_rows(labels)
     names = [wording.label("summary_chart_row", a=a, text=wrap(ind.name, 17)) for a, ind in rows]
-    height = 13 + (8.5 if any("\n" in name for name in names) else 6.2) * n + bottom
+    height = 13 + (8 if any("\n" in name for name in names) else 5.6) * n + bottom
     canvas = Canvas(TEXT_WIDTH_MM, height)
     canvas.title(wording.label("summary_chart_title", q=report.quarter))
     ax = canvas.axes(left=66, top=13, right=14, bottom=bottom)
@@ -417,12 +496,23 @@ def task_state(task: TaskResult) -> str:
     return "done" if task.reported.name == "DONE" else "on_track"   # TaskStatus.DONE (render imports no intake)
 
 
+TASK_ROWS_MAX = 12   # tasks drawn one by one; a longer list is summarised (task_summary_chart)
+
+
+def task_chart(action: ActionResult, quarter_end: dt.date, *, wording: Wording) -> Chart:
+    """The key tasks of an action without quantified figures: each against its deadline when there are few,
+    else the counts by state with the first tasks behind drawn against their deadlines."""
+    tasks = [t for t in action.tasks if t.deadline is not None]
+    if len(tasks) <= TASK_ROWS_MAX:
+        return task_deadline_chart(action, quarter_end, wording=wording)
+    return task_summary_chart(action, quarter_end, wording=wording)
+
+
 def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: Wording) -> Chart:
     """Key tasks against their deadlines, for an action without quantified figures: one row per task,
     a bar from the plan's start of the year to the deadline in the task's state, the quarter's end
     as a line."""
     tasks = [t for t in action.tasks if t.deadline is not None]
-    deadlines = [t.deadline for t in action.tasks if t.deadline is not None]
     n = max(1, len(tasks))
     states = [task_state(t) for t in tasks]
     used = [state for state in TASK_STATES if state in states]
@@ -433,7 +523,58 @@ def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: 
     height = 13 + row_mm * n + bottom
     canvas = Canvas(TEXT_WIDTH_MM, height)
     canvas.title(wording.label("task_chart_title", a=action))
-    ax = canvas.axes(left=62, top=13, right=28, bottom=bottom)
+    _draw_deadlines(canvas.axes(left=62, top=13, right=28, bottom=bottom), tasks, quarter_end, wording)
+    handles = [Patch(**task_paint(state)) for state in used] + [Line2D([], [], color=INK, linewidth=1.8)]
+    legend(canvas, handles, labels)
+    alt = wording.label("task_chart_alt", a=action, rows=list(zip(tasks, states, strict=True)))
+    return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
+
+
+def task_summary_chart(action: ActionResult, quarter_end: dt.date, *, wording: Wording) -> Chart:
+    """A long task list in one picture of bounded height: the tasks counted by state (one bar each), and under
+    it the first tasks behind or overdue against their deadlines, with how many more there are."""
+    tasks = [t for t in action.tasks if t.deadline is not None]
+    states = [task_state(t) for t in tasks]
+    used = [state for state in TASK_STATES if state in states]
+    late = [t for t in tasks if task_state(t) == "behind"]
+    shown = late[:TASK_ROWS_MAX // 4]   # the first few, so that the picture keeps to half a page
+    counts_mm, row_mm = 7.5 * len(used), 9.0
+    detail_mm = (9 + row_mm * len(shown) + 7) if shown else 0
+    note_mm = 6 if len(late) > len(shown) else 0
+    height = 12 + counts_mm + 3 + detail_mm + note_mm
+    canvas = Canvas(TEXT_WIDTH_MM, height)
+    canvas.title(wording.label("task_summary_title", a=action, total=len(tasks)))
+    ax = canvas.axes(left=62, top=12, right=24, bottom=height - 12 - counts_mm)
+    ys = list(range(len(used)))[::-1]
+    counts = [states.count(state) for state in used]
+    upper = max(counts) * 1.15
+    for y, state, n in zip(ys, used, counts, strict=True):
+        ax.barh(y, n, height=0.55, zorder=2, **task_paint(state))
+        ax.text(n + upper * 0.01, y, wording.label("task_count", n=n), va="center", ha="left", color=INK,
+                fontproperties=cjk_font(SMALL_PT), zorder=4)
+    ax.set_xlim(0, upper)
+    ax.set_xticks([])
+    ax.spines["bottom"].set_visible(False)
+    ax.set_ylim(-0.6, len(used) - 0.4)
+    ax.set_yticks(ys, [wording.label("task_state", state=state) for state in used], fontproperties=cjk_font(SMALL_PT))
+    ax.tick_params(axis="y", length=0)
+    if shown:
+        top = 12 + counts_mm + 3
+        canvas.figure.text(0.5, 1 - (top + 1) / height,
+                           wording.label("task_behind_title", a=action, total=len(late), shown=len(shown)),
+                           ha="center", va="top", color=INK, fontproperties=cjk_font(LABEL_PT))
+        _draw_deadlines(canvas.axes(left=62, top=top + 9, right=28, bottom=7 + note_mm), shown, quarter_end, wording)
+    if note_mm:
+        canvas.figure.text(0.5, 1.5 / height, wording.label("task_more", n=len(late) - len(shown)), ha="center",
+                           va="bottom", color=MUTED, fontproperties=cjk_font(SMALL_PT))
+    alt = wording.label("task_summary_alt", a=action, rows=list(zip(used, counts, strict=True)), late=late,
+                        shown=shown)
+    return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
+
+
+def _draw_deadlines(ax: Axes, tasks: Sequence[TaskResult], quarter_end: dt.date, wording: Wording) -> None:
+    """Tasks as bars up to their deadlines (in their state's ink) on a time axis, the quarter's end as a line."""
+    deadlines = [t.deadline for t in tasks if t.deadline is not None]
     days = [*deadlines, quarter_end]
     first = dt.date(min(d.year for d in days), 1, 1)
     last = dt.date(max(d.year for d in days), 12, 31)
@@ -444,20 +585,15 @@ def task_deadline_chart(action: ActionResult, quarter_end: dt.date, *, wording: 
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ys = list(range(len(tasks)))[::-1]
-    for y, deadline, state in zip(ys, deadlines, states, strict=True):
+    for y, task, deadline in zip(ys, tasks, deadlines, strict=True):
         end = (deadline - first).days
-        ax.barh(y, end, height=0.5, zorder=2, **task_paint(state))
-        ax.text(end + 4, y, cn_date(deadline), va="center",
-                ha="left", color=INK, fontproperties=cjk_font(SMALL_PT), zorder=4, clip_on=False)
-    now = (quarter_end - first).days
-    ax.axvline(now, color=INK, linewidth=1.8, zorder=3)
-    ax.set_ylim(-0.6, n - 0.4)
-    ax.set_yticks(ys, names, fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
+        ax.barh(y, end, height=0.5, zorder=2, **task_paint(task_state(task)))
+        ax.text(end + 4, y, cn_date(deadline), va="center", ha="left", color=INK, fontproperties=cjk_font(SMALL_PT),
+                zorder=4, clip_on=False)
+    ax.axvline((quarter_end - first).days, color=INK, linewidth=1.8, zorder=3)
+    ax.set_ylim(-0.6, len(tasks) - 0.4)
+    ax.set_yticks(ys, [wrap(t.content, 17) for t in tasks], fontproperties=cjk_font(SMALL_PT), linespacing=1.05)
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(**task_paint(state)) for state in used] + [Line2D([], [], color=INK, linewidth=1.8)]
-    legend(canvas, handles, labels)
-    alt = wording.label("task_chart_alt", a=action, rows=list(zip(tasks, states, strict=True)))
-    return Chart(canvas.png(), alt, TEXT_WIDTH_MM)
 
 
 SUBMISSION_STATES = (   # (state, light); words: labels.j2 submission_state

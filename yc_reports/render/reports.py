@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,16 +20,20 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from yc_reports import numfmt
+from yc_reports.analysis.ledger import LedgerItem, LedgerState
 from yc_reports.analysis.model import ActionResult, IndicatorResult, Light, QuarterReport, Status
+from yc_reports.analysis.overview import Overview, TaskState, overview, task_state
+from yc_reports.analysis.projection import Finish
 from yc_reports.analysis.projection import finish as finish_facts
 from yc_reports.analysis.supervision import RECTIFY_DAYS  # 整改反馈时限: days after the report date
 from yc_reports.filenames import safe_file_name
 from yc_reports.issues import Severity
-from yc_reports.plan.registry import Kind, cn_numeral
+from yc_reports.plan.registry import Kind
 from yc_reports.render import charts
 from yc_reports.render.docx.document import OfficialDocument
+from yc_reports.render.docx.gbt9704 import front_lines, text_lines, title_lines
 from yc_reports.render.docx.settings import DocumentSettings, resolve_document_settings
-from yc_reports.render.docx.xml import Align, Shade
+from yc_reports.render.docx.xml import Align, Shade, mm_to_twips
 from yc_reports.render.palette import PATTERN_INK, light_style
 from yc_reports.render.wording import Block, Wording, WordingError, default_template_dir
 from yc_reports.textwidth import text_width_em
@@ -66,6 +71,7 @@ class Table:
     font_pt: float | None = None                 # None: 小四, or 五号 for six columns or more
     keep_together: bool = True                   # never split over two pages when it fits on one
     names: tuple[int, ...] = ()                  # columns of unit names (“市水利和湖泊局”): never broken inside
+    title: str | None = None                     # a caption above the table (“表1  重点任务推进情况”)
 
 
 def light_shade(light: Light) -> Shade:
@@ -74,8 +80,9 @@ def light_shade(light: Light) -> Shade:
     return Shade(style.fill, style.cell_pattern, PATTERN_INK if style.cell_pattern != "clear" else "auto")
 
 
-def summary_file_name(report: QuarterReport) -> str:
-    return safe_file_name(f"{report.plan.city}{report.plan.short_name}{report.quarter.label}推进情况通报.docx")
+def summary_file_name(report: QuarterReport, kind: str = "通报") -> str:
+    """…推进情况通报.docx, or …推进情况简报.docx for a 简报 (document.toml kind)."""
+    return safe_file_name(f"{report.plan.city}{report.plan.short_name}{report.quarter.label}推进情况{kind}.docx")
 
 
 def action_file_name(result: ActionResult, report: QuarterReport) -> str:
@@ -94,7 +101,7 @@ def write_reports(report: QuarterReport, out_dir: Path, *, pdf: bool = False,
     template_dirs = wording.template_dirs if wording else (default_template_dir(),)
     out_dir = Path(out_dir)
     (out_dir / ACTION_REPORTS_DIR).mkdir(parents=True, exist_ok=True)
-    summary_path = out_dir / summary_file_name(report)
+    summary_path = out_dir / summary_file_name(report, settings.document.kind)
     action_paths = [out_dir / ACTION_REPORTS_DIR / action_file_name(result, report) for result in report.actions]
     jobs: list[tuple[QuarterReport, int | None, DocumentSettings, tuple[Path, ...], Path]] = [
         (report, None, settings, template_dirs, summary_path)]
@@ -150,54 +157,149 @@ def briefing_document(report: QuarterReport, settings: DocumentSettings) -> Offi
 
 
 def compose_summary(report: QuarterReport, settings: DocumentSettings, wording: Wording) -> OfficialDocument:
-    """The quarter's 通报 or 简报; with `action_reports = "附件"` the ten action reports are its 附件2."""
+    """The quarter's 通报 or 简报: a short 正文 with the whole picture (templates/summary.j2, from the facts of
+    analysis/overview.py), then the detail in 附件, each on its own page: the 亮灯表, the indicators, the tasks and
+    projects, the 督办 items and (with `action_reports = "附件"`) the ten action reports."""
     settings = settings.resolved(report.plan)
     kind = settings.document
-    by_light = {light: [a for a in report.actions if a.light is light] for light in Light}
-    blocks = wording.outline(
-        "summary.j2", r=report, q=report.quarter, plan=report.plan, kind=kind.kind,
-        lights={light.value: len(items) for light, items in by_light.items()},
-        red=by_light[Light.RED], yellow=by_light[Light.YELLOW], green=by_light[Light.GREEN],
-        grey=by_light[Light.GREY], deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
-        finish=finish_facts(report),   # 收官: targets of this year at risk, not assessable, on pace
-    )
-    if not kind.is_notice:   # a 简报 has no 主送
-        blocks = [b for b in blocks if b.kind != "recipient"]
+    facts = overview(report)
+    finish = finish_facts(report)   # 收官: targets of this year at risk, not assessable, on pace
+    body = summary_outline(report, settings, wording, facts, finish)
+    keys, titles, blocks = body.keys, body.titles, body.blocks
     doc = briefing_document(report, settings)
+    # The shipped summary.j2 places no chart or table in the 正文; an office's earlier copy may still name these.
     figures = {
-        "亮灯总览": lambda: ([_captioned(charts.summary_progress_chart(report, wording=wording), wording,
-                                     "summary_progress", report)] if charts.progress_rows(report) else []),
+        "亮灯总览": lambda: [_captioned(c, wording, "summary_progress", report)
+                         for c in charts.summary_progress_charts(report, wording=wording)],
         "报送情况": lambda: [charts.submission_chart(report, wording=wording)],
     }
-    tables = {
-        "行动总览": lambda: overview_table(report, wording),
-        "督办清单": lambda: supervision_table(report, wording),
-    }
+    tables = {"行动总览": lambda: lights_table(report, wording), "督办清单": lambda: ledger_table(report, facts, wording)}
     lay_out(doc, blocks, figures, tables, {"说明": lambda: note_blocks(report, wording)})
-    attachments = [wording.label("attachment_name", n=n, plan=report.plan)
-                   for n in ((1, 2) if kind.reports_attached else (1,))]
-    doc.attachment_list(attachments)
-    if kind.is_notice:
+    if kind.is_notice:   # a 简报 keeps to two pages: its 附件 follow unlisted, each headed 附件N with its title
+        doc.attachment_list(titles)
         doc.signature(settings.masthead.issuer, report.report_date, seal_lines=kind.seal_lines)
-    doc.attachment(1, attachments[0])
-    put_table(doc, submission_table(report, wording))
-    if kind.reports_attached:
-        doc.attachment(2, attachments[1])
-        for i, result in enumerate(report.actions):
-            if i:
-                doc.page_break()
-            lay_out_action(doc, result, report, settings, wording, attached=True)
-    if kind.is_notice:
-        doc.colophon(recipients=(), cc=notice_copies(settings), printer=settings.colophon.printer,
-                     print_date=report.report_date)
+    for n, (key, title) in enumerate(zip(keys, titles, strict=True), start=1):
+        doc.attachment(n, title)
+        if key == "lights":   # the picture at a glance, then the table (it runs on), then the 说明
+            for chart in charts.summary_progress_charts(report, wording=wording):
+                chart = _captioned(chart, wording, "summary_progress", report)
+                doc.figure(chart.png, chart.width_mm, chart.alt_text, caption=chart.caption)
+            put_table(doc, lights_table(report, wording))
+            for block in note_blocks(report, wording):
+                doc.note(block.text)
+        elif key == "details":
+            lay_out_details(doc, report, facts, finish, wording)
+        else:
+            for i, result in enumerate(report.actions):
+                if i:
+                    doc.page_break()
+                lay_out_action(doc, result, report, settings, wording, attached=True)
+    colophon = settings.colophon
+    if kind.is_notice:   # a 通报: leaders under 报; the offices copied (送 and 抄送) under 抄送; the units are 主送
+        doc.colophon(recipients=[("报", colophon.report_to)] if colophon.report_to.strip() else [],
+                     cc=notice_copies(settings), printer=colophon.printer, print_date=report.report_date)
     else:
-        doc.colophon(cc=settings.cc, printer=settings.colophon.printer, print_date=report.report_date)
+        doc.colophon(cc=settings.cc, printer=colophon.printer, print_date=report.report_date)
     return doc
 
 
+@dataclass(frozen=True)
+class SummaryOutline:
+    """The 正文 of the quarterly document as laid out: its blocks, how much they name (`detail`), the estimated
+    pages, and the 附件 (keys and titles)."""
+
+    blocks: list[Block]
+    detail: int
+    estimated_pages: float
+    keys: list[str]
+    titles: list[str]
+
+
+def summary_outline(report: QuarterReport, settings: DocumentSettings, wording: Wording, facts: Overview,
+                    finish: Finish) -> SummaryOutline:
+    """summary.j2 at the most detail whose 正文 the layout estimate keeps within its pages (BODY_PAGES); at the
+    least detail when none does. `settings` resolved for the plan."""
+    kind = settings.document
+    keys = attachment_keys(report, facts, kind.reports_attached)
+    titles = [wording.label("attachment_title", key=key) for key in keys]
+    blocks: list[Block] = []
+    pages = 0.0
+    for detail in DETAIL_LEVELS:   # as much named and quoted as the 正文's pages hold
+        blocks = wording.outline(
+            "summary.j2", r=report, q=report.quarter, plan=report.plan, kind=kind.kind, o=facts, pos=facts.position,
+            lights={light.value: report.count(light) for light in Light}, finish=finish, detail=detail,
+            deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS), att={k: n for n, k in enumerate(keys, 1)},
+            # what an office's copy of summary.j2 from before issue #19 reads
+            **{light.value: [a for a in report.actions if a.light is light] for light in Light},
+        )
+        if not kind.is_notice:   # a 简报 has no 主送
+            blocks = [b for b in blocks if b.kind != "recipient"]
+        pages = estimated_body_pages(blocks, settings, len(titles) if kind.is_notice else 0)
+        if pages <= body_pages(kind.kind):
+            break
+    return SummaryOutline(blocks, detail, pages, keys, titles)
+
+
+DETAIL_LEVELS = (2, 1, 0)   # summary.j2 `detail`: names and quotes in full, fewer, the fewest
+BODY_PAGES = {"通报": 3, "简报": 2}
+
+
+def body_pages(kind: str) -> int:
+    """The most pages the 正文 of the quarterly document may take (issue #19)."""
+    return BODY_PAGES[kind]
+
+
+def estimated_body_pages(blocks: Sequence[Block], settings: DocumentSettings, attachments: int) -> float:
+    """About how many pages the 正文 takes (a layout estimate that errs long; tests/render check it against
+    LibreOffice): the first page's 版头 or 报头 and title, the body's lines, then — in a 通报 — the 附件说明 and
+    the 署名 with room for the seal, which stay on the page of the last body line."""
+    page, sizes = settings.page, settings.sizes
+    per_page = math.floor(page.text_height / (page.line_pitch * 25.4 / 72))
+    title = next((b.text for b in blocks if b.kind == "title"), "")
+    title_count = len(title_lines(title, sizes.title, Fraction(mm_to_twips(page.text_width), 20)))
+    notice = settings.document.is_notice
+    lines = front_lines(settings, title_count, notice=notice)
+    lines += sum(text_lines(b.text, page.chars_per_line) for b in blocks if b.kind in ("heading", "paragraph"))
+    if notice:
+        lines += 1 + attachments + settings.document.seal_lines + 2
+    return (lines + BODY_SLACK_LINES) / per_page
+
+
+BODY_SLACK_LINES = 1   # a heading carried to the next page with its paragraph
+
+
+def attachment_keys(report: QuarterReport, facts: Overview, reports_attached: bool) -> list[str]:
+    """The 附件 of the quarterly document, in order: those with something to show."""
+    keys = ["lights"]
+    if any(a.indicators or a.tasks or a.projects for a in report.actions) or spoken_items(facts):
+        keys.append("details")
+    if reports_attached:
+        keys.append("reports")
+    return keys
+
+
+def lay_out_details(doc: OfficialDocument, report: QuarterReport, facts: Overview, finish: Finish,
+                    wording: Wording) -> None:
+    """附件2: the indicators (with the 收官 reckoning in a target year), the tasks counted by action, the projects
+    and the 督办 items — each a captioned table, numbered as they come."""
+    tables = [("indicators", indicator_list_table(report, wording)), ("tasks", task_summary_table(report, wording)),
+              ("projects", project_list_table(report, wording)), ("ledger", ledger_table(report, facts, wording))]
+    n = 0
+    for key, table in tables:
+        if not table.rows:
+            continue
+        n += 1
+        put_table(doc, dataclasses.replace(table, title=wording.label("attachment_caption", key=key, n=n,
+                                                                       q=report.quarter)))
+        if key == "indicators" and finish:
+            doc.caption(wording.label("attachment_caption", key="finish", n=n, q=report.quarter), keep_next=True)
+            lay_out(doc, wording.outline("finish.j2", finish=finish, q=report.quarter, plan=report.plan, section=None),
+                    {}, {})
+
+
 def notice_copies(settings: DocumentSettings) -> str:
-    """抄送 of a 通报: the 报 and 送 recipients of the settings, then their 抄送 (a 通报's 版记 has no 报/送/发)."""
-    names = [settings.colophon.report_to, settings.colophon.send_to, settings.cc]
+    """抄送 of a 通报: the 送 recipients of the settings, then their 抄送 (the leaders stand under 报)."""
+    names = [settings.colophon.send_to, settings.cc]
     return "，".join(n.strip().rstrip("。") for n in names if n.strip())
 
 
@@ -210,53 +312,119 @@ def _captioned(chart: charts.Chart, wording: Wording, name: str, report: Quarter
     return dataclasses.replace(chart, caption=wording.label(name, r=report, q=report.quarter))
 
 
-def table_headers(wording: Wording, table: str, columns: int) -> tuple[str, ...]:
-    """A table's column headers (templates/labels.j2 `table_headers`), exactly one for each column."""
-    headers = tuple(wording.label("table_headers", table=table).split("|"))
+def table_headers(wording: Wording, table: str, columns: int, macro: str = "table_headers") -> tuple[str, ...]:
+    """A table's column headers (templates/labels.j2 `table_headers`, or `macro`), exactly one for each column."""
+    headers = tuple(wording.label(macro, table=table).split("|"))
     if len(headers) != columns:
-        raise WordingError(f"报告文字模板 labels.j2 中 table_headers 的“{table}”应有{columns}列表头（以“|”分隔），"
+        raise WordingError(f"报告文字模板 labels.j2 中 {macro} 的“{table}”应有{columns}列表头（以“|”分隔），"
                            f"现有{len(headers)}列")
     return headers
 
 
-def overview_table(report: QuarterReport, wording: Wording) -> Table:
+def notice_headers(wording: Wording, table: str, columns: int) -> tuple[str, ...]:
+    return table_headers(wording, table, columns, "notice_table_headers")
+
+
+def lights_table(report: QuarterReport, wording: Wording) -> Table:
+    """附件1: one row per action — who reported, its light, and the reasons in brief (tasks and projects counted)."""
     rows, fills = [], {}
     for i, a in enumerate(report.actions):
-        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, wording.light_label(a),
-                     wording.reasons(a)))
+        rows.append((str(a.action.id), f"{a.action.name}\n（{a.action.lead_units_text}）",
+                     wording.label("submission_cell", a=a), wording.light_label(a), wording.label("light_summary", a=a)))
         fills[(i, 3)] = light_shade(a.light)
-    return Table(table_headers(wording, "overview", 5), tuple(rows),
-                 (10.5, 36, 28, 14, 67.5), ("center", "left", "left", "center", "left"), fills,
-                 font_pt=WIDE_TABLE_FONT_PT, names=(2,),
-                 keep_together=False)   # ten rows: kept whole it leaves most of page 2 blank; the header repeats
+    return Table(notice_headers(wording, "lights", 5), tuple(rows),
+                 (10, 44, 16, 13, 73), ("center", "left", "center", "center", "left"), fills,
+                 font_pt=WIDE_TABLE_FONT_PT, keep_together=False)
 
 
-def supervision_table(report: QuarterReport, wording: Wording) -> Table:
-    rows = tuple((str(i), f"第{cn_numeral(s.action_id)}项", s.lead_units, wording.item(s.reason),
-                  wording.detail(s.reason), s.unit_problem or "—")
-                 for i, s in enumerate(report.supervision, start=1))
-    return Table(table_headers(wording, "supervision", 6), rows,
-                 (10.5, 14, 25, 35, 40, 31.5), ("center", "center", "left", "left", "left", "left"), names=(2,))
-
-
-def submission_table(report: QuarterReport, wording: Wording) -> Table:
-    """附件1: one row per action. A fill date in the report's year is written without the year."""
-    rows = []
+def indicator_list_table(report: QuarterReport, wording: Wording) -> Table:
+    """附件2: every indicator of every action, stage results included (their status says so)."""
+    rows: list[tuple[str, ...]] = []
+    fills: dict[tuple[int, int], Shade] = {}
     for a in report.actions:
-        info = a.info
-        state = wording.label("submission_state", state=charts.submission_state(a))
-        contact = "\n".join(v for v in (info.filler, info.phone) if v) if info else ""
-        filled = _short_date(info.fill_date, report.report_date) if info and info.fill_date else ""
-        rows.append((str(a.action.id), a.action.name, a.action.lead_units_text, state, contact or "—",
-                     filled or "—", wording.label("check_result", a=a)))
-    return Table(table_headers(wording, "submission", 7), tuple(rows),
-                 (10.5, 32, 28, 21.5, 26, 20, 18),
-                 ("center", "left", "left", "center", "center", "center", "center"), names=(2,),
-                 keep_together=False)   # an attachment of its own: it may run over to the next page
+        for ind in a.indicators:
+            target = numfmt.fmt_number(ind.target, ind.decimals, empty="待定")
+            fills[(len(rows), 6)] = light_shade(ind.status.light) if ind.current else Shade("FFFFFF")
+            rows.append((f"第{a.action.cn_number}项", f"{ind.name}（{ind.unit}）" if ind.unit else ind.name,
+                         f"{target}\n（{ind.target_year}）", numfmt.fmt_number(ind.actual, ind.decimals),
+                         numfmt.fmt_percent(ind.completion), numfmt.fmt_percent(ind.time_progress),
+                         wording.status_label(ind)))
+    return Table(notice_headers(wording, "indicator_list", 7), tuple(rows), (16, 43, 22, 18, 20, 18, 19),
+                 ("center", "left", "center", "right", "right", "right", "center"), fills,
+                 font_pt=WIDE_TABLE_FONT_PT, names=(0,), keep_together=False)
 
 
-def _short_date(day: dt.date, today: dt.date) -> str:
-    return f"{day.month}月{day.day}日" if day.year == today.year else numfmt.cn_date(day)
+def task_summary_table(report: QuarterReport, wording: Wording) -> Table:
+    """附件3 表1: each action's key tasks counted by state, with the overdue and late ones named (three at most)."""
+    rows: list[tuple[str, ...]] = []
+    fills: dict[tuple[int, int], Shade] = {}
+    for a in report.actions:
+        if not a.tasks:
+            continue
+        states = [task_state(t) for t in a.tasks]
+        behind = [t for t in a.tasks if t.behind]
+        late = sum(1 for s in states if s is TaskState.OVERDUE)
+        slow = sum(1 for s in states if s is TaskState.BEHIND)
+        if late or slow:
+            fills[(len(rows), 5 if late else 4)] = light_shade(Light.RED)
+        rows.append((f"第{a.action.cn_number}项", str(len(a.tasks)), str(states.count(TaskState.DONE)),
+                     str(states.count(TaskState.ON_SCHEDULE) + states.count(TaskState.NOT_STARTED)),
+                     str(slow), str(late), wording.label("task_examples", tasks=behind)))
+    return Table(notice_headers(wording, "task_summary", 7), tuple(rows), (16, 14, 14, 20, 14, 14, 64),
+                 ("center", "center", "center", "center", "center", "center", "left"), fills,
+                 font_pt=WIDE_TABLE_FONT_PT, names=(0,), keep_together=len(rows) <= SHORT_TABLE_ROWS)
+
+
+def project_list_table(report: QuarterReport, wording: Wording) -> Table:
+    """附件3 表2: every major project, its investment against the annual plan."""
+    rows: list[tuple[str, ...]] = []
+    fills: dict[tuple[int, int], Shade] = {}
+    year_end = report.quarter.is_year_end
+    for a in report.actions:
+        for p in a.projects:
+            if p.late_start or p.status in (Status.LAGGING, Status.NOT_MET):
+                fills[(len(rows), 5)] = light_shade(Light.RED)
+            rows.append((f"第{a.action.cn_number}项", p.name, numfmt.fmt_number(p.annual_plan, 0),
+                         numfmt.fmt_number(p.ytd_completed, 0), numfmt.fmt_percent(p.completion),
+                         wording.label("project_rating", p=p, year_end=year_end)))
+    return Table(notice_headers(wording, "project_list", 6), tuple(rows), (16, 50, 21, 21, 17, 31),
+                 ("center", "left", "right", "right", "right", "center"), fills,
+                 font_pt=WIDE_TABLE_FONT_PT, names=(0,), keep_together=len(rows) <= SHORT_TABLE_ROWS)
+
+
+def spoken_items(facts: Overview) -> list[LedgerItem]:
+    """The 督办 items a quarter's documents speak of: this quarter's new ones, the earlier ones still open or
+    overdue and those closed this quarter, in 督办编号 order."""
+    return sorted((*facts.new_items, *facts.open_items, *facts.overdue_items, *facts.closed_now), key=_ledger_order)
+
+
+def ledger_table(report: QuarterReport, facts: Overview, wording: Wording) -> Table:
+    """附件: the 督办 items the 通报 speaks of, with their 督办编号, unit, matter, 整改时限, state and the unit's
+    progress."""
+    return ledger_items_table(spoken_items(facts), wording)
+
+
+def ledger_items_table(items: Sequence[LedgerItem], wording: Wording) -> Table:
+    rows: list[tuple[str, ...]] = []
+    fills: dict[tuple[int, int], Shade] = {}
+    for i, item in enumerate(items):
+        if item.state is LedgerState.OVERDUE:
+            fills[(i, 3)] = light_shade(Light.RED)   # 状态
+        rows.append((f"{item.id}\n{item.lead_units}", wording.label("ledger_cell", i=item, matter=wording.matter(item.reason)),
+                     numfmt.cn_date(item.deadline), wording.label("ledger_state", i=item)))
+    return Table(notice_headers(wording, "ledger", 4), tuple(rows), (31, 76, 33, 16),
+                 ("center", "left", "center", "center"), fills,
+                 font_pt=WIDE_TABLE_FONT_PT, names=(0,), keep_together=len(rows) <= SHORT_TABLE_ROWS)
+
+
+# A table of this many rows or fewer is kept on one page; a longer one runs on to the next, its header repeated,
+# so that it never moves whole and leaves the rest of a page blank.
+SHORT_TABLE_ROWS = 3
+
+
+def _ledger_order(item: LedgerItem) -> tuple[int, int, int, int]:
+    """督办编号 order: quarter, action, item number (2024Q3-03-10 after 2024Q3-03-9)."""
+    return (item.since.year, item.since.q, item.action_id, int(item.id.rsplit("-", 1)[-1]))
 
 
 # ------------------------------------------------------------------------------------ per action
@@ -278,22 +446,25 @@ def compose_action(result: ActionResult, report: QuarterReport, settings: Docume
 def lay_out_action(doc: OfficialDocument, result: ActionResult, report: QuarterReport, settings: DocumentSettings,
                    wording: Wording, *, attached: bool) -> None:
     """An action's report (title and body) into `doc`; a standalone report carries the 说明 itself."""
+    items = [i for i in spoken_items(overview(report)) if i.action_id == result.action.id]
     blocks = wording.outline("action.j2", a=result, q=report.quarter, plan=report.plan, r=report,
                              deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS),
-                             errors=action_errors(result, report), attached=attached,
+                             errors=action_errors(result, report), attached=attached, items=items,
                              supervised=any(s.action_id == result.action.id for s in report.supervision),
                              commended=any(c.action_id == result.action.id for c in report.commendations))
     figures = {
-        "指标进度": lambda: [charts.indicator_progress_chart(result, wording=wording)] if _has_figures(result) else [],
-        "指标趋势": lambda: [charts.trend_chart(ind, wording=wording) for ind in trend_indicators(result)],
-        "项目投资": lambda: [charts.project_investment_chart(result, wording=wording)] if result.projects else [],
-        "任务进度": lambda: ([charts.task_deadline_chart(result, report.quarter.end_date, wording=wording)]
+        "指标进度": lambda: charts.indicator_progress_charts(result, wording=wording) if _has_figures(result) else [],
+        "指标趋势": lambda: charts.trend_charts(trend_indicators(result), wording=wording) if trend_indicators(result)
+        else [],
+        "项目投资": lambda: charts.project_investment_charts(result, wording=wording),
+        "任务进度": lambda: ([charts.task_chart(result, report.quarter.end_date, wording=wording)]
                          if not _has_figures(result) and any(t.deadline for t in result.tasks) else []),
     }
     tables = {
         "指标进展": lambda: indicator_table(result, wording),
         "重点任务": lambda: task_table(result, wording),
         "重大项目": lambda: project_table(result, wording),
+        "督办事项": lambda: ledger_items_table(items, wording),
     }
     texts = {"说明": lambda: [] if attached else note_blocks(report, wording)}
     lay_out(doc, blocks, figures, tables, texts)
@@ -340,7 +511,8 @@ def indicator_table(result: ActionResult, wording: Wording) -> Table:
         ))
         fills[(i, 8)] = light_shade(ind.status.light)
     return Table(table_headers(wording, "indicators", 9), tuple(rows), (33, 21, 14, 14, 14, 15, 16, 15, 14),
-                 ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills)
+                 ("left", "center", "right", "right", "right", "right", "right", "right", "center"), fills,
+                 keep_together=len(rows) <= SHORT_TABLE_ROWS)
 
 
 def _change_cell(ind: IndicatorResult, base: Decimal | None, ratio: Fraction | None) -> str:
@@ -372,8 +544,8 @@ def task_table(result: ActionResult, wording: Wording) -> Table:
                      wording.label("task_cell", t=t), t.progress or "—"))
         if t.behind:
             fills[(i, 3)] = light_shade(Light.RED)
-    return Table(table_headers(wording, "tasks", 5), tuple(rows), (12, 52, 26, 22, 44),
-                 ("center", "left", "center", "center", "left"), fills)
+    return Table(table_headers(wording, "tasks", 5), tuple(rows), (10.5, 60, 27, 22, 36.5),
+                 ("center", "left", "center", "center", "left"), fills, keep_together=len(rows) <= SHORT_TABLE_ROWS)
 
 
 def project_table(result: ActionResult, wording: Wording) -> Table:
@@ -386,7 +558,8 @@ def project_table(result: ActionResult, wording: Wording) -> Table:
                      numfmt.fmt_number(p.annual_plan, 0), numfmt.fmt_number(p.ytd_completed, 0),
                      numfmt.fmt_percent(p.completion), state, p.image_progress or "—"))
     return Table(table_headers(wording, "projects", 8), tuple(rows), (10.5, 35, 18, 18, 18, 15, 18, 23.5),
-                 ("center", "left", "right", "right", "right", "right", "center", "left"), fills)
+                 ("center", "left", "right", "right", "right", "right", "center", "left"), fills,
+                 keep_together=len(rows) <= SHORT_TABLE_ROWS)
 
 
 # ------------------------------------------------------------------------------------ layout
@@ -426,17 +599,19 @@ _RUN_IN = (
     (3, re.compile(r"^\d+\.\s?")),
     (4, re.compile(r"^（\d+）")),
 )
-RUN_IN_HEAD_MAX = 30   # characters: a lead-in sentence longer than this is body text after the number
+RUN_IN_HEAD_MAX = 40   # characters: a numbered paragraph without a lead-in sentence this short is a list item
 
 
 def run_in_heading(text: str) -> tuple[int, str, str] | None:
-    """(level, heading, rest) of a paragraph that opens with a heading number, else None. The heading
-    runs to the first full stop (“（一）对标对表抓进度。”) when that is short, else it is the number alone."""
+    """(level, heading, rest) of a paragraph that opens with a heading number and a short lead-in sentence
+    (“（一）对标对表抓进度。”), else None: a numbered paragraph without one is a list item, set as body text
+    whole, number included (never a 楷体 number before a 仿宋 sentence)."""
     for level, pattern in _RUN_IN:
-        if match := pattern.match(text):
+        if pattern.match(text):
             stop = text.find("。")
-            end = stop + 1 if 0 < stop < RUN_IN_HEAD_MAX else match.end()
-            return level, text[:end], text[end:]
+            if 0 < stop < RUN_IN_HEAD_MAX:
+                return level, text[:stop + 1], text[stop + 1:]
+            return None
     return None
 
 
@@ -444,7 +619,8 @@ TEXT_COLUMN_MIN_EM = 5   # a column of text keeps at least five characters a lin
 HEADER_WORD_MAX = 4       # a header line this short (“序号”, “填报日期”) is one word: never broken
 CELL_PAD_MM = 3.0 + 1.2   # the cell's left and right margins (1.5 mm each) and air for the renderers' spacing
 # Pieces a cell never breaks inside: dates, figures with their sign and unit, phone numbers, 个百分点.
-_UNBREAKABLE = re.compile(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|[+\-−]?\d[\d.,\-]*%?|个百分点|（\d{4}）")
+_UNBREAKABLE = re.compile(r"\d{4}Q\d-\d{2}-\d+|\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|[+\-−]?\d[\d.,\-]*%?"
+                          r"|个百分点|（\d{4}）")
 _NAME_SEPARATORS = re.compile(r"[、，,；\s]+")
 
 
@@ -472,7 +648,7 @@ def fit_widths(table: Table, size_pt: float, total_mm: float) -> tuple[float, ..
         tokens += [line for line in table.headers[c].split("\n") if len(line) <= HEADER_WORD_MAX]
         longest_line = max(text_width_em(line) for row in cells[1:] or [cells[0]] for line in str(row[c]).split("\n"))
         floor = TEXT_COLUMN_MIN_EM if longest_line > TEXT_COLUMN_MIN_EM else 0   # running text keeps 5 a line
-        return max([floor] + [text_width_em(tok) for tok in tokens]) * em_mm + CELL_PAD_MM
+        return max([floor] + [_token_em(tok) for tok in tokens]) * em_mm + CELL_PAD_MM
 
     minimum = [need(c) for c in range(len(widths))]
     widths = _rebalance(widths, minimum, total_mm)
@@ -485,6 +661,20 @@ def fit_widths(table: Table, size_pt: float, total_mm: float) -> tuple[float, ..
                 widths = trial
                 minimum[c] = widths[c]
     return tuple(round(w, 2) for w in widths)
+
+
+# Digits and Latin letters of a long piece a little wider than Times New Roman draws them (half an em): as wide as
+# the face a renderer puts in its place where it is missing (LibreOffice: DejaVu Serif, 0.64 em), so a date or a
+# 督办编号 sized for one stays whole in both.
+LATIN_EXTRA_EM = 0.14
+
+
+def _token_em(token: str) -> float:
+    latin = sum(1 for ch in token if ch.isascii() and ch.isalnum())
+    return text_width_em(token) + (LATIN_EXTRA_EM * latin if latin >= LATIN_LONG else 0)
+
+
+LATIN_LONG = 6   # only a long run (a date, a 督办编号) gets the extra: short figures fit either way
 
 
 def _orphan(line: str, width_mm: float, em_mm: float) -> bool:
@@ -510,7 +700,8 @@ def put_table(doc: OfficialDocument, table: Table) -> None:
     size = table.font_pt or (TABLE_FONT_PT if len(table.headers) <= 5 else WIDE_TABLE_FONT_PT)
     widths = fit_widths(table, size, sum(table.widths_mm))
     doc.table(list(table.headers), [list(r) for r in table.rows], list(widths), align=list(table.align),
-              header_repeat=True, cell_fills=table.fills, font_size_pt=size, keep_together=table.keep_together)
+              header_repeat=True, cell_fills=table.fills, font_size_pt=size, keep_together=table.keep_together,
+              title=table.title)
 
 
 def _lookup(registry: Mapping[str, T], name: str, what: str) -> T:

@@ -298,22 +298,58 @@ def _table(ws: Worksheet, cols: Sequence[Col], rows: Sequence[Sequence[Any]], ti
             cell.alignment = CENTER if col.center else (WRAP if col.wrap else PLAIN)
             if col.number_format and isinstance(value, (int, float, dt.date)):
                 cell.number_format = col.number_format
-    widths = []
-    for c, col in enumerate(cols, start=1):
-        values = [col.header] + [_shown(row[c - 1], col) for row in rows]
-        widths.append(_width(values, MAX_WRAP_WIDTH if col.wrap else MAX_WIDTH))
-        ws.column_dimensions[get_column_letter(c)].width = widths[-1]
+    natural = [_width([col.header] + [_shown(row[c], col) for row in rows], MAX_WRAP_WIDTH if col.wrap else MAX_WIDTH)
+               for c, col in enumerate(cols)]
+    widths = fit_columns(cols, rows, natural)
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    wrapping = [col.wrap or width < wide for col, width, wide in zip(cols, widths, natural, strict=True)]
     for r, row in enumerate(rows, start=2):
+        for c, wraps in enumerate(wrapping, start=1):
+            if wraps and not cols[c - 1].wrap and not cols[c - 1].center:
+                ws.cell(row=r, column=c).alignment = WRAP
         lines = max((wrapped_lines(_shown(value, col), width)
-                     for col, value, width in zip(cols, row, widths, strict=False) if col.wrap), default=1)
+                     for col, value, width, wraps in zip(cols, row, widths, wrapping, strict=False) if wraps),
+                    default=1)
         if lines > 1:  # Excel and WPS do not grow rows a program wrote: set the height for wrapped text
             ws.row_dimensions[r].height = lines * LINE_HEIGHT + 3
+    header_lines = max(wrapped_lines(col.header, width) for col, width in zip(cols, widths, strict=True))
+    if header_lines > 1:
+        ws.row_dimensions[1].height = header_lines * LINE_HEIGHT + 3
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
     _print_setup(ws, widths)
     for item, text in ((ws.oddHeader, title), (ws.oddFooter, footer)):
         if item is not None:
             item.center.text = text
+
+
+NARROWEST_WRAP = 8        # a wrapped text column keeps at least this many characters a line
+
+
+def fit_columns(cols: Sequence[Col], rows: Sequence[Sequence[Any]], natural: Sequence[float]) -> list[float]:
+    """Column widths that print the whole sheet across one A3 page at 9-point type or more: when the natural
+    widths are too wide, the columns that can wrap (text, and headers over two lines) give up width in
+    proportion to what they can spare, down to the widest figure or date they hold and half their header."""
+    floors = [_floor(col, [row[c] for row in rows], natural[c]) for c, col in enumerate(cols)]
+    widths = list(natural)
+    budget_pt = PRINTABLE_WIDTH_PT * 100 / MIN_SCALE   # the sheet's width at 100 % that prints at MIN_SCALE
+    excess = sum(column_points(w) for w in widths) - budget_pt
+    room = [max(0.0, w - f) for w, f in zip(widths, floors, strict=True)]
+    if excess > 0 and sum(room) > 0:
+        share = min(1.0, excess / (sum(room) * 7 * 72 / 96))
+        widths = [math.floor(w - r * share) for w, r in zip(widths, room, strict=True)]
+        widths = [max(w, f) for w, f in zip(widths, floors, strict=True)]
+    return [float(w) for w in widths]
+
+
+def _floor(col: Col, values: Sequence[Any], natural: float) -> float:
+    """The narrowest a column may be: a number or date never wraps; text wraps to NARROWEST_WRAP; a header
+    takes two lines at most."""
+    header = max(math.ceil(display_width(col.header) / 2) + 2, MIN_WIDTH)
+    unbreakable = max((display_width(_shown(v, col)) + 2 for v in values if not isinstance(v, str)), default=0)
+    text = NARROWEST_WRAP if any(isinstance(v, str) and v for v in values) else 0
+    return min(natural, max(header, unbreakable, text))
 
 
 def print_scale(widths: Sequence[float]) -> int:

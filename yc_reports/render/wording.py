@@ -167,7 +167,7 @@ class Wording:
             pct=_pct, num=_num, points=numfmt.fmt_points, value=_indicator_value,
             target_value=_indicator_target, gap=_indicator_gap, change=_change, cndate=numfmt.cn_date,
             cn=cn_numeral, sentence=self.indicator_sentence, fact=self.fact, item=self.item, brief=self.brief,
-            matter=self.matter, praise_lead=self.commendation_lead,
+            matter=self.matter, ledger_matter=self.ledger_matter, praise_lead=self.commendation_lead,
             gapwords=numfmt.gap_phrase, average=_average, apart=numfmt.places_apart,
         )
         self._facts: TemplateModule | None = None

@@ -113,4 +113,4 @@ def test_each_settings_fault_is_named_at_its_key_in_chinese(tmp_path: Path, text
 def test_values_are_kept_as_written():
     s = load_document_settings()
     assert type(s.sizes.title) is int and type(s.page.line_pitch) is float   # 22 stays 22: same bytes
-    assert s.document.kind == "通报" and s.document.seal_lines == 3
+    assert s.document.kind == "通报" and s.document.seal_lines == 2

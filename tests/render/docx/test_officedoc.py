@@ -267,6 +267,9 @@ def test_title_is_size_two_centred_two_blank_lines_below_the_rule(sample: Packag
     ("宜昌市降碳减污扩绿增长十大行动2025年第三季度推进情况通报",
      ["宜昌市降碳减污扩绿增长十大行动", "2025年第三季度推进情况通报"]),
     ("短标题", ["短标题"]),
+    # the 终期评估: never “十大 / 行动”, never inside a range of years (issue #19)
+    ("宜昌长江经济带降碳减污扩绿增长十大行动方案（2022—2025年）终期评估报告",
+     ["宜昌长江经济带降碳减污扩绿增长十大行动", "方案（2022—2025年）终期评估报告"]),
 ])
 def test_long_titles_break_at_phrase_boundaries(title: str, lines: list[str]):
     assert title_lines(title, 22, Fraction(8845, 20)) == lines
@@ -280,6 +283,15 @@ def test_title_lines_keep_every_character_and_fit(text: str):
         assert all(text_width_em(line) <= 20 for line in lines)
         for a, b in itertools.pairwise(lines):   # never inside a number
             assert not (a[-1].isdigit() and b[0].isdigit())
+
+
+@given(st.text(alphabet="宜昌降碳减污扩绿增长方案关于终期评估报告的（）—", min_size=0, max_size=20),
+       st.text(alphabet="宜昌推进情况的通报关于年季度2025", min_size=0, max_size=20))
+def test_a_title_never_breaks_inside_十大行动_or_a_range_of_years(before: str, after: str):
+    text = before + "十大行动" + after + "（2022—2025年）"
+    lines = title_lines(text, 22, Fraction(8845, 20))
+    assert "".join(lines) == text
+    assert any("十大行动" in line for line in lines) and any("2022—2025" in line for line in lines)
 
 
 def test_masthead_fits_long_names_by_condensing_then_shrinking():

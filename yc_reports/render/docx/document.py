@@ -272,6 +272,14 @@ class OfficialDocument:
             dataclasses.replace(self._grid, style="Caption", align="center", keep_next=keep_next),
             [(text, self._face(s.fonts.table_header, s.sizes.caption))]))
 
+    def note(self, text: str) -> None:
+        """A note under a table or chart (“说明：……”) in the table's type (仿宋, 五号), justified, on single spacing."""
+        s = self.settings
+        size = min(s.sizes.table, 10.5)
+        self._append(wml.paragraph(Para(style="YCTableText", align="justify", char_pt=size, first_line_chars=2,
+                                        before_twips=pt_to_twips(size * 0.5)),
+                                   [(text, self._face(s.fonts.table_body, size))]))
+
     # -------------------------------------------------------------------------------- figures
 
     def figure(self, png: bytes, width_mm: float, alt_text: str, caption: str | None = None) -> None:

@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from yc_reports.render.docx.settings import DocumentSettings
 from yc_reports.render.docx.xml import mm_to_twips, pt_to_twips
-from yc_reports.textwidth import text_width_em
+from yc_reports.textwidth import is_wide, text_width_em
 
 COLOPHON_THICK = 8       # 版记 first and last rules: 1 pt ≈ 0.35 mm
 COLOPHON_THIN = 6        # 版记 rules between: 0.75 pt ≈ 0.25 mm
@@ -73,6 +73,37 @@ def geometry(settings: DocumentSettings) -> Geometry:
                     footer=footer)
 
 
+# ------------------------------------------------------------------------------------------ how long a text runs
+
+# Digits and Latin letters as the widest common renderer draws them: Times New Roman gives them half an em,
+# the substitute LibreOffice takes where the face is missing (DejaVu Serif) about 0.64 em. Estimates use
+# the wider, so a text estimated to fit fits in either.
+LATIN_WIDE = 1.28
+LINE_SLACK = 1.02   # line-breaking rules (禁则, unbreakable figures) leave a little of each line unused
+
+
+def text_lines(text: str, chars_per_line: int, indent_chars: float = 2) -> int:
+    """How many lines a paragraph of body text takes (first line indented `indent_chars`)."""
+    wide = sum(1 for ch in text if is_wide(ch))
+    em = wide + (text_width_em(text) - wide) * LATIN_WIDE
+    return max(1, math.ceil((indent_chars + em * LINE_SLACK) / chars_per_line))
+
+
+def front_lines(settings: DocumentSettings, title_line_count: int, *, notice: bool) -> int:
+    """Lines of the first page taken before the body starts: the 版头 (发文机关标志 35 mm down, two blank
+    lines, 发文字号 over the red rule 4 mm below it, two blank lines) or the 简报's 报头 (name, 期号, 编发单位
+    and date over the rule, two blank lines); then the title, a blank line and, in a 通报, the 主送 line."""
+    pitch = settings.page.line_pitch
+    points = settings.masthead.top * 72 / 25.4 + settings.sizes.masthead * 1.25   # to the name's foot
+    rule = settings.masthead.rule_width
+    if notice:
+        points += 5 * pitch + NUMBER_RULE_GAP_MM * 72 / 25.4 + rule
+    else:
+        points += 4 * pitch + 8 + rule   # the meta line's rule stands 8 points under its text
+    points += (title_line_count + 1 + (1 if notice else 0)) * pitch
+    return math.ceil(points / pitch)
+
+
 def footer_line_twips(settings: DocumentSettings) -> int:
     return pt_to_twips(settings.sizes.page_number * 1.25)
 
@@ -104,7 +135,9 @@ _NO_LINE_START = set(NO_BREAK_BEFORE)
 _NO_LINE_END = set(NO_BREAK_AFTER)
 # Where a title reads well broken: after these characters, or before these words (or before a number).
 _GOOD_AFTER = set("的、，；：于度）》")
-_GOOD_BEFORE = ("推进", "工作", "（", "《")
+_GOOD_BEFORE = ("推进", "工作", "方案", "终期", "（", "《")
+# Words a title never breaks inside (“十大|行动” reads as two words).
+_KEEP_WHOLE = ("十大行动",)
 _BAD_BREAK_COST = 25.0     # in squared ems: a break inside a phrase is worse than uneven lines
 _EXTRA_LINE_COST = 3.0
 _INVERTED_COST = 2.0       # lines getting shorter downwards (倒梯形)
@@ -118,7 +151,15 @@ def _break_quality(text: str, i: int) -> bool | None:
         return None
     if before.isdigit() or after in ".%" or after in _NO_LINE_START or before in _NO_LINE_END:
         return None
+    if any(0 < i - start < len(word) for word in _KEEP_WHOLE for start in _starts(text, word)):
+        return None
+    if before in "—–-~～" and after.isdigit():   # a range of years (2022—2025) stays on one line
+        return None
     return before in _GOOD_AFTER or text.startswith(_GOOD_BEFORE, i) or (after.isdigit() and not before.isascii())
+
+
+def _starts(text: str, word: str) -> list[int]:
+    return [i for i in range(len(text)) if text.startswith(word, i)]
 
 
 def title_lines(text: str, size: float, text_width_pt: Fraction) -> list[str]:
