@@ -531,7 +531,7 @@ def _pace_said(v: Verdict, tag: str, a, texts, own: list[str]) -> None:
 
 
 def _praise(v: Verdict, data, actions, paragraphs) -> None:
-    praise = "".join(section(paragraphs, "二、", "三、"))
+    praise = "".join(p for p in paragraphs if "拟提请市政府通报表扬" in p)
     for c in data["commendations"]:
         a = actions[c["action_id"]]
         tag = f"第{cn_numeral(a['id'])}项"
@@ -542,7 +542,7 @@ def _praise(v: Verdict, data, actions, paragraphs) -> None:
         for t in a["tasks"]:
             if t.get("completed_late"):
                 v.claim(t["content"] not in c["reason"], f"{tag} praised on the late task {t['content'][:12]}")
-    lead = next((p for p in section(paragraphs, "二、", "三、") if "拟提请市政府通报表扬" in p), "")
+    lead = praise
     for claim in ("纳入评价的指标进度均正常或超前", "均进度正常或超前", "重点任务无滞后"):
         if claim in lead:
             for c in data["commendations"]:

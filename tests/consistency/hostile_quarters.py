@@ -38,10 +38,14 @@ class Built:
 
     def notice(self) -> list[str]:
         """The 通报's paragraphs (up to its 附件), as python-docx reads them back."""
-        [path] = self.out.glob("*通报.docx")
-        paragraphs = [p.text for p in docx.Document(path).paragraphs if p.text.strip()]
+        paragraphs = self.notice_with_attachments()
         end = next((i for i, p in enumerate(paragraphs) if p.startswith("附件：")), len(paragraphs))
         return paragraphs[:end]
+
+    def notice_with_attachments(self) -> list[str]:
+        """Every paragraph of the 通报, its 附件 included."""
+        [path] = self.out.glob("*通报.docx")
+        return [p.text for p in docx.Document(path).paragraphs if p.text.strip()]
 
     def report(self, action_id: int) -> list[str]:
         [path] = (self.out / "各行动报告").glob(f"第{action_id:02d}项_*.docx")

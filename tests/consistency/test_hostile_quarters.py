@@ -52,9 +52,10 @@ def no_claim_contradicts_the_facts(built: Built) -> None:
 
 
 def finish_section(built: Built) -> list[str]:
-    paragraphs = built.notice()
-    start = next(i for i, p in enumerate(paragraphs) if p.endswith("目标收官"))
-    end = next(i for i, p in enumerate(paragraphs) if i > start and p[1:2] == "、" and p[0] in "五六七")
+    """The 收官 reckoning: in the 通报's 附件2, under its caption, up to the next table's caption."""
+    paragraphs = built.notice_with_attachments()
+    start = next(i for i, p in enumerate(paragraphs) if p.endswith("年到期目标收官测算"))
+    end = next(i for i, p in enumerate(paragraphs) if i > start and (p.startswith("表") or p.startswith("附件")))
     return paragraphs[start:end]
 
 
@@ -213,16 +214,17 @@ def test_a_skipped_row_is_never_last_quarters_answer(hostile_2025q4):
     report = built.report(10)
     assert not any("27200" in t or "征地拆迁进度偏慢" in t for t in report + built.notice())
     assert "纳入调度的重大项目1个，年度计划投资45000万元，投资完成数据待补报。" in report
-    assert "列入责任清单的重点任务2项，均逾期未完成。" in report
+    assert "列入责任清单的重点任务2项，均逾期未完成。各项任务的完成时限和进展见下表。" in report
     assert "文化和旅游产业综合收入本季度未填报，请牵头单位补报（牵头单位说明：年度数据待统计部门发布）。" in report
 
 
 def test_stale_problem_line_break_and_placeholder_next_steps(hostile_2025q4):
     built, _ = hostile_2025q4
     notice = built.notice()
-    assert ("市经信局（第三项）反映：“初步形成高效、清洁、低碳、循环的化工产业绿色制造体系”任务推进中，部分企业改造资金压力较大，"
-            "个别项目进度偏慢。") in notice
     report = built.report(3)
+    # the Excel line break inside the unit's sentence is joined: one paragraph, one sentence
+    assert ("牵头单位反映：“初步形成高效、清洁、低碳、循环的化工产业绿色制造体系”任务推进中，部分企业改造资金压力较大，"
+            "个别项目进度偏慢。") in report
     assert not any("省级评审尚未开展" in t for t in report + notice)   # 已完成 now: last quarter's problem is not news
     after = report[report.index("七、下一步工作计划") + 1]
     assert after == "牵头单位本期未报送下一步工作计划。" and "无" not in report

@@ -78,21 +78,19 @@ def test_no_claim_contradicts_summary_json(built, name):
     assert verdict.violations == []
 
 
-OVERVIEW = ("序号", "行动", "牵头单位", "亮灯", "主要情况")
-SUBMITTED = ("序号", "行动", "牵头单位", "报送情况")
+OVERVIEW = ("序号", "行动（牵头单位）", "报送\n情况", "亮灯", "主要情况")   # 附件1, 亮灯情况表
 
 
 def test_a_blank_figure_is_未填报_counted_once_never_有误(built):
     w = built("blank_figure_2025Q3")
     co2 = w.indicator(1, "co2_intensity_reduction")
     assert (co2["figure"], co2["status"], co2["status_label"]) == ("blank", "no_data", "未填报")
-    lead = w.lead()
-    assert "提醒关注的有：第一项（市发改委）单位GDP二氧化碳排放降低率未填报，请补报；" in lead
-    assert lead.count("二氧化碳") == 1
+    # the 正文 counts it once (无有效数据的指标1项); the 亮灯情况表 and the action report say what it is
+    problems = next(p for p in w.paragraphs if p.startswith("进度滞后的指标"))
+    assert problems.count("无有效数据的指标1项") == 1
+    assert w.row(OVERVIEW, 1)[2:] == ("已报送", "黄灯", "单位GDP二氧化碳排放降低率未填报，请补报")
     assert said(w.action(1), "单位GDP二氧化碳排放降低率本季度未填报，请牵头单位补报。")
-    assert said(w.action(1), "本行动为十大行动第一项，由市发改委牵头。2025年第三季度亮黄灯，主要原因："
-                             "单位GDP二氧化碳排放降低率未填报，请补报。")
-    assert w.row(SUBMITTED, 1)[6] == "未填报1处"
+    assert said(w.action(1), "报送数据方面，单位GDP二氧化碳排放降低率未填报，请补报。")
     assert not any("有误" in p or "退回" in p or "无效" in p for p in w.paragraphs + w.action(1))
 
 
@@ -100,9 +98,11 @@ def test_an_unusable_figure_is_quoted_as_无法识别(built):
     w = built("unusable_figure_2025Q3")
     co2 = w.indicator(1, "co2_intensity_reduction")
     assert (co2["figure"], co2["entered"], co2["status_label"]) == ("invalid", "约18", "无法识别")
-    assert "第一项（市发改委）单位GDP二氧化碳排放降低率填报为“约18”，无法识别，请核实后补报；" in w.lead()
+    assert w.row(OVERVIEW, 1)[4] == "单位GDP二氧化碳排放降低率填报为“约18”，无法识别，请核实后补报"
     assert said(w.action(1), "单位GDP二氧化碳排放降低率本季度填报为“约18”，无法识别，请牵头单位核实后补报。")
-    assert w.row(SUBMITTED, 1)[6] == "无法识别1处"
+    assert said(w.paragraphs, "另有3项2025年目标暂无法测算年底完成情况：单位GDP二氧化碳排放降低率（第一项，市发改委）"
+                              "本季度所填数据无法识别；主要污染物排放下降率（第一项，市发改委）年度目标尚待下达；"
+                              "万元GDP用水量下降率（第五项，市水利和湖泊局）年度目标尚待下达。请相关牵头单位尽快补报。")
 
 
 def test_two_differing_copies_are_数据待核实_each_difference_once_and_nothing_else_said(built):
@@ -113,15 +113,16 @@ def test_two_differing_copies_are_数据待核实_each_difference_once_and_nothi
               "取得重大进展”的完成状态分别为“正常推进”、“已完成”；重点任务“积极引领宜荆荆都市圈建设，完善协同发展体制机制”"
               "的进展情况不一致），请牵头单位确认后重新报送")
     assert seven["light_reasons"] == [reason]
-    assert "第七项（市发改委）报送了两份内容不一致的数据（2处不一致），数据待核实；" in w.lead()
+    assert "调度，第六项未报送，第七项报送数据待核实（未纳入统计）。" in w.lead()
     body = [p for p in w.action(7) if p]
     assert said(body, f"本行动为十大行动第七项，由市发改委牵头。2025年第三季度市发改委{reason}。在确认以哪一份为准之前，"
                       "本报告不采用其中任何一份的内容，本季度推进情况待核实后评价，已列入督办清单。请于2025年10月25日前核实报送。")
     assert len(body) == 2   # the title and that paragraph: nothing else of what the unit reported
-    assert w.row(SUBMITTED, 7)[3:] == ("数据待核实", "—", "—", "两份不一致2处")
-    # the 通报 does not quote last quarter's 整改中 for it either
-    overdue = next(p for p in w.paragraphs if p.startswith("逾期未整改的事项是"))
-    assert "取得重大进展”（2024年第三季度督办，整改时限2024年10月25日，本期报送数据待核实，整改情况待核实后确认）" in overdue
+    assert w.row(OVERVIEW, 7)[2:] == ("数据待核实", "红灯", reason)
+    # the 通报 does not quote last quarter's words on its 督办 item either (its 整改进展 was last quarter's)
+    cells = [c for t in w.tables for r in t for c in r]
+    [item] = [c for c in cells if c.startswith("联结长江中上游")]
+    assert "整改进展" not in item
 
 
 def test_the_demo_quarter_bases_pace_stage_results_and_an_unusable_project_entry(built):
@@ -141,17 +142,15 @@ def test_the_demo_quarter_bases_pace_stage_results_and_an_unusable_project_entry
     assert said(four, "截至9月底，规模以上企业研发活动覆盖率为93%，距2025年目标（100%）尚差7个百分点，比上年同期提高7个百分点，"
                       "比上季度末提高1.5个百分点，但按目前进度，到2025年底预计为94.8%，完成目标难度较大；未设基期值，"
                       "于2025年第四季度评价目标完成情况，此前不作评价。")
-    # 九: the incinerator not started is a 督办 item of its own (not 提醒关注 and a page later overdue)
-    assert "第九项（市住建局）城乡生活垃圾焚烧发电二期未按期开工" in w.lead()
-    attention = next(p for p in w.paragraphs if "需提醒关注" in p)
-    assert "城乡生活垃圾焚烧发电二期" not in attention
-    assert said(w.action(9), "本行动为十大行动第九项，由市住建局牵头。2025年第三季度亮红灯，主要原因：重大项目“城乡生活垃圾焚烧"
-                             "发电二期”已过计划开工时间，截至9月底仍未开工；本年累计完成投资0万元，为年度计划的0%，低于时序进度"
-                             "75个百分点；重大项目“中心城区污水处理厂提标扩能工程”的本年累计完成投资（万元）填报为“约1.8亿”，"
-                             "无法识别，请核实补报。")
-    assert w.row(SUBMITTED, 9)[6] == "无法识别1处\n警告1处"
-    praise = next(p for p in w.paragraphs if "拟提请市政府通报表扬" in p)
-    assert praise == "以下1项行动本季度亮绿灯、数据报送完整，拟提请市政府通报表扬："
+    # 九: the incinerator not started is a 督办 item of its own (not 提醒关注 and a page later overdue): the 亮灯情况表
+    # names it first, its 督办 item is printed with its number, and it is no 关注 item
+    assert w.row(OVERVIEW, 9)[3:] == ("红灯", "城乡生活垃圾焚烧发电二期未按期开工；重大项目“中心城区污水处理厂提标扩能工程”"
+                                              "的本年累计完成投资（万元）填报为“约1.8亿”，无法识别，请核实补报")
+    assert not [s for s in w.summary["attention"] if "城乡生活垃圾焚烧发电二期" in s["item"]]
+    assert said(w.action(9), "已过计划开工时间仍未开工的重大项目1个：城乡生活垃圾焚烧发电二期。")
+    assert said(w.action(9), "报送数据方面，重大项目“中心城区污水处理厂提标扩能工程”的本年累计完成投资（万元）"
+                             "填报为“约1.8亿”，无法识别，请核实补报。")
+    assert said(w.paragraphs, "第八项（人行市中心支行、市地方金融工作局，1项指标进度超前）拟提请市政府通报表扬。")
 
 
 def test_an_interim_year_judges_neither_a_later_annual_flow_nor_a_level_without_a_base(built):
@@ -165,7 +164,7 @@ def test_an_interim_year_judges_neither_a_later_annual_flow_nor_a_level_without_
                              "比上季度末提高2.4个百分点；未设基期值，于2025年第四季度评价目标完成情况，此前不作评价。")
     ten = next(a for a in w.summary["actions"] if a["id"] == 10)
     assert ten["light"] == "green" and not [s for s in w.summary["supervision_list"] if s["action_id"] == 10]
-    assert "综合收入" not in w.lead()
+    assert not [s for s in w.summary["attention"] + w.summary["supervision_list"] if "综合收入" in s["item"]]
 
 
 def test_the_plans_last_quarter_praises_no_late_task_and_lists_no_project_near_its_plan(built):
@@ -176,8 +175,9 @@ def test_the_plans_last_quarter_praises_no_late_task_and_lists_no_project_near_i
                           "完成重点任务“积极引领宜荆荆都市圈建设，完善协同发展体制机制”")
     late = next(t for a in w.summary["actions"] if a["id"] == 7 for t in a["tasks"] if t["completed_late"])
     assert late["content"].startswith("联结长江中上游")
-    # the lead sentence claims only what holds for each (二 and 七 have no indicators; 五's are all met)
-    assert said(w.paragraphs, "以下3项行动本季度亮绿灯、数据报送完整，各项情况如下，拟提请市政府通报表扬：")
+    # each named with what holds for it (二 and 七 have no indicators; 五's are all met; 七's late task not counted)
+    assert said(w.paragraphs, "第二项（市发改委，完成重点任务1项）、第五项（市水利和湖泊局，3项指标完成目标、完成重点任务1项）、"
+                              "第七项（市发改委，完成重点任务2项）拟提请市政府通报表扬。")
     # 兴发 at 17200 of 18000 (95.6 %): a gap of −4.4 points is no matter; 第三项 is red for its own items only
     assert not [s for s in w.summary["supervision_list"] if "兴发" in s["item"]]
 
@@ -189,7 +189,7 @@ def test_a_red_stage_result_on_record_bars_praise(built):
     assert said(w.action(8), "全市绿色融资规模增速2023年阶段性目标为20%，2023年第四季度末为-5.3%，未完成该阶段目标，"
                              "本季度不再评价。")
     assert w.summary["commendations"] == []
-    assert said(w.paragraphs, "本季度暂无符合通报表扬条件的行动。")
+    assert not any("通报表扬" in p for p in w.paragraphs)   # no section of praise when none qualifies
 
 
 def test_a_new_periods_rate_without_a_base_is_not_red_in_its_first_quarter(built):

@@ -43,21 +43,21 @@ def test_three_units_scored_by_hand_from_the_default_rules(assessed):
     [parks] = [d for d in third.deductions if d.subject == "建设绿色园区数量"]
     assert [o.rule for o in parks.also] == ["overdue_item"]
     # 第九项 市住建局: no indicators (part not scored); red in 2024Q3 (its 2025 task reported 滞后, and the
-    # 城乡生活垃圾焚烧发电二期 project at 0 of its annual plan), so two 督办 items, 2024Q3-09-1 and 2024Q3-09-2,
-    # both overdue at the year's end (−3 −3 of 30); 2025Q3's workbook had an error (−2 of 20):
-    # (24 + 18) / (30 + 20) × 100 = 84.
+    # 城乡生活垃圾焚烧发电二期 project at 0 of its annual plan), so two 督办 items, 2024Q3-09-1 and 2024Q3-09-2;
+    # the first reported done and closed in 2025Q3, the second overdue at the year's end (−3 of 30); 2025Q3's
+    # workbook had an error (−2 of 20): (27 + 18) / (30 + 20) × 100 = 90.
     ninth = score(result, 9)
-    assert parts(ninth) == {Part.INDICATORS: (False, 0), Part.TASKS: (True, 24), Part.REPORTING: (True, 18)}
-    assert [d.rule for d in ninth.deductions] == ["overdue_item", "overdue_item", "report_errors"]
-    assert ninth.total == Fraction(42 * 100, 50) == 84
+    assert parts(ninth) == {Part.INDICATORS: (False, 0), Part.TASKS: (True, 27), Part.REPORTING: (True, 18)}
+    assert [d.rule for d in ninth.deductions] == ["overdue_item", "report_errors"]
+    assert ninth.total == Fraction(45 * 100, 50) == 90
     # 第六项 市交通运输局、市发改委: 2025Q3 not reported (−5 of 20); tasks all done: (30 + 15) / 50 = 90.
     sixth = score(result, 6)
     assert [d.rule for d in sixth.deductions] == ["report_missing"] and sixth.total == 90
     # 第一项 市发改委: 二氧化碳排放降低率 19.2 of 19.5 未完成 (−10 of 50), tasks and reporting full: 90 as well.
     first = score(result, 1)
     assert first.total == 90
-    # 第二、五、七项 100 (1), 第八项 95 (4), 第一、六项 90 share 5, so 第九项 is 7th
-    assert first.rank == sixth.rank == 5 and ninth.rank == 7    # equal totals share a rank
+    # 第二、五、七项 100 (1), 第八项 95 (4), 第一、六、九项 90 share 5, so 第四项 is 8th
+    assert first.rank == sixth.rank == ninth.rank == 5 and score(result, 4).rank == 8   # equal totals share a rank
 
 
 def test_every_deduction_has_its_basis_in_the_report_and_the_workbook(assessed):
@@ -85,7 +85,7 @@ def test_rules_changed_in_the_plan_change_the_scores(assessed, tmp_path):
     registry = load_registry(tmp_path / "plan.toml")
     assert registry.assessment.overdue_item == Decimal(10)
     result = make_assessment(registry, 2025, root / "inputs", tmp_path / "out")
-    assert score(result, 9).total == 56      # ((30 − 10 − 10) + 18) / 50 × 100
+    assert score(result, 9).total == 76      # ((30 − 10) + 18) / 50 × 100: one item overdue at the year's end
     assert score(result, 3).total == 75      # its overdue item is the 绿色园区 matter, deducted once (10 either way)
 
 

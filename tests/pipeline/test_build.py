@@ -345,19 +345,19 @@ def test_console_table_speaks_in_the_offices_own_templates(root: Path, fake_repo
     from yc_reports.render.wording import default_template_dir, office_template_dir
 
     shipped = (default_template_dir() / "facts.j2").read_text("utf-8")
-    assert shipped.count("未按时报送本季度调度数据") == 1
+    assert shipped.count("未报送本季度调度数据") == 1
     office = office_template_dir(root / "inputs")
     office.mkdir()
-    own = shipped.replace("未按时报送本季度调度数据", "本季度调度数据尚未报送办公室")
+    own = shipped.replace("未报送本季度调度数据", "本季度调度数据尚未报送办公室")
     (office / "facts.j2").write_text(own, "utf-8")
     result = run(root)
     assert result.ok, result.error
     shipped_console, office_console = Console(record=True, width=200), Console(record=True, width=200)
     print_build_result(shipped_console, result)
     print_build_result(office_console, result, root / "inputs")
-    assert "未按时报送本季度调度数据" in shipped_console.export_text()
+    assert "未报送本季度调度数据" in shipped_console.export_text()
     text = office_console.export_text()
-    assert "本季度调度数据尚未报送办公室" in text and "未按时报送本季度调度数据" not in text
+    assert "本季度调度数据尚未报送办公室" in text and "未报送本季度调度数据" not in text
 
 
 def test_console_shows_the_error(root: Path, fake_reports, monkeypatch):

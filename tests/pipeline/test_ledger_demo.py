@@ -41,7 +41,7 @@ def test_summary_supervision_has_closed_and_overdue_items_with_product_fields(de
     found = states(summary)
     assert found["2025Q1-03-1"] == ("closed", "2025Q2")
     assert found["2024Q3-03-1"] == ("overdue", None)          # 整改中, still listed, deadline 2024-10-25
-    assert found["2024Q3-09-1"] == ("overdue", None)          # 未启动, though the task is on schedule again
+    assert found["2024Q3-09-1"] == ("closed", "2025Q3")       # reported done in 2025Q3, the task on schedule again
     assert found["2024Q3-09-2"] == ("overdue", None)          # the project not started, never reported on
     listed = {i["id"]: i["listed_now"] for i in summary["supervision"]}
     # third version, 督办 by item: the incinerator not started after its planned start is red by itself
@@ -71,7 +71,7 @@ def test_summary_document_names_overdue_items_and_counts_closed_ones(demo):
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
     assert "前期督办事项1项整改到位、本季度销号" in text
     # the 督办编号 units quote, with the matter, the unit and the 整改时限
-    assert "4项逾期未整改：市经信局2024Q3-03-1“建设绿色园区数量”等，整改时限2024年10月25日" in text
+    assert "3项逾期未整改：市经信局2024Q3-03-1“建设绿色园区数量”等，整改时限2024年10月25日" in text
 
 
 def test_2025q3_templates_carry_the_open_items_and_the_units_answers(demo):
@@ -97,10 +97,11 @@ def test_notices_within_300_characters_name_the_right_units(demo):
     assert "建设绿色园区数量" in result.notices[1].text and "新增绿色工厂" not in result.notices[1].text
     assert all(n.text.startswith(f"【{n.kind.value}】{'、'.join(n.recipients)}：") for n in result.notices)
     # 第九项 is red by its project not started (third version: by item): its notice names the project, already an
-    # overdue item, and escalates the other overdue item
+    # overdue item; its other item (the task) was reported done and closed this quarter, so it is not escalated
     assert result.notices[3].text.startswith("【督办】市住建局：第九项行动“提升城乡绿色人居环境”2025年第三季度亮红灯，"
                                              "重大项目“城乡生活垃圾焚烧发电二期”已过计划开工时间")
-    assert "前期督办的“全市城乡绿色人居环境显著提升，绿色建筑规模大幅增加”也已超过整改时限" in result.notices[3].text
+    assert "上述事项前期已督办，逾期仍未整改到位" in result.notices[3].text
+    assert "全市城乡绿色人居环境" not in result.notices[3].text
     names = sorted(p.name for p in result.files)
     assert names == ["催报督办通知.txt", "催报督办通知.xlsx"]
     again = build_quarter(registry, Q3, root / "inputs" / "2025Q3", out)   # a build keeps the notices

@@ -294,7 +294,7 @@ SCHEMA_FAULTS = [
     ("thresholds out of order", lambda r: r["thresholds"].update(watch=0),
      "thresholds：超前、正常、关注三档的下限应依次递减（单位：百分点）"),
     ("grade thresholds out of order", lambda r: r["thresholds"].update(overall_fair=90),
-     "thresholds：总体评价“总体顺利”“总体平稳”两档的下限应在0至100之间且依次递减（单位：%）"),
+     "thresholds.overall_fair：总体评价“总体顺利”“总体平稳”两档的下限应在0至100之间且依次递减（单位：%）"),
     ("placeholders", lambda r: r.update(texts={"placeholders": ["无", 0]}),
      'texts.placeholders：应为文字列表，如 ["无", "暂无"]'),
     ("assessment not a table", lambda r: r.update(assessment=[]), "assessment：应为表（[assessment]）"),

@@ -166,7 +166,7 @@ def rendered_body_pages(document: Path, folder: Path) -> int:
 def estimate(quarterly: Quarterly, inputs: Path | None = None):
     """The layout estimate of the written document's 正文, as compose_summary chose it."""
     from yc_reports.analysis.overview import overview
-    from yc_reports.analysis.projection import at_risk
+    from yc_reports.analysis.projection import finish
     from yc_reports.pipeline.build import read_quarter
     from yc_reports.render.docx.settings import resolve_document_settings
     from yc_reports.render.reports import summary_outline
@@ -177,7 +177,7 @@ def estimate(quarterly: Quarterly, inputs: Path | None = None):
     q = Quarter.parse(quarterly.data["quarter"])
     report = read_quarter(registry, q, root / "inputs" / str(q), None)
     settings = resolve_document_settings(None, root / "inputs").resolved(report.plan)
-    return summary_outline(report, settings, Wording(), overview(report), at_risk(report))
+    return summary_outline(report, settings, Wording(), overview(report), finish(report))
 
 
 @pytest.mark.skipif(not RENDERS, reason="needs LibreOffice (soffice) and pdftotext to count the pages")
@@ -371,4 +371,4 @@ def test_an_office_summary_template_from_before_keeps_working(demo_build, tmp_pa
     report = read_quarter(registry, Quarter(2025, 3), demo_build.root / "inputs" / "2025Q3", None)
     doc = compose_summary(report, resolve_document_settings(None), Wording.for_inputs(tmp_path / "inputs"))
     texts = [p.text for p in docx.Document(doc.save(tmp_path / "通报.docx")).paragraphs]
-    assert "红灯2项、黄灯2项、绿灯5项、未报送1项，绿灯5项，请于2025年10月25日前反馈。" in texts
+    assert "红灯3项、黄灯1项、绿灯5项、未报送1项，绿灯5项，请于2025年10月25日前反馈。" in texts

@@ -1,9 +1,11 @@
 """The embedded default's story: six quarters of plausible, fixed figures for the ten actions.
 
-2025Q3 is the quarter the demo builds. In it: 第四项 and 第八项 run ahead (commended), 第三项 lags on
-green parks and 第七项 has a 2023 task still unfinished (red), 第十项 trails on tourism revenue (yellow),
-第六项's units did not report (grey), and 第九项's workbook carries a wrong figure and its incinerator has
-not started (yellow: 关注, not 督办). The 督办 ledger's story is told at RECTIFICATIONS.
+2025Q3 is the quarter the demo builds. In it: 第八项 runs ahead (commended); 第四项's coverage rates have no
+base (judged in 2025Q4 only) and its 2023 targets are 无当年数据 (no 2023Q4 figure: the office's records
+start in 2024Q3); 第三项 lags on green parks and 第七项 has a 2023 task still unfinished (red); 第九项's
+workbook carries an unusable figure and its incinerator has not started (a red matter of its own: red);
+第十项 trails on tourism revenue (yellow); 第六项's units did not report (grey). The 督办 ledger's story is
+told at RECTIFICATIONS.
 2025Q4, the plan's last quarter, is in the inputs too (for `assess 2025` and `evaluate`): some 2025 targets
 are met (绿色产品, 绿色供应链, 单位GDP能耗, 用水总量, 绿色融资规模), others not (绿色工厂 10 of 12, 绿色园区, 综合收入).
 """
@@ -127,24 +129,21 @@ PROJECTS: tuple[DemoProject, ...] = (
 )
 
 # Units' answers on 督办 items in their 整改落实 sheet: 督办编号 (or 督办编号@quarter, for that quarter only)
-# -> (整改状态, 整改措施, 整改进展). Items are the red actions' red reasons and their projects behind
-# (PRODUCT "Lists"); a yellow action is 关注, never a 督办 item. The story:
+# -> (整改状态, 整改措施, 整改进展). Items are the matters that are themselves red, whatever the action's colour
+# (an indicator 滞后 / 未完成, a task behind or overdue, a project late to start or lagging); a matter to watch is
+# 关注, never a 督办 item. The story:
 # - 2024Q3 lists 第三项's green parks (2024Q3-03-1), 第七项's 2023 task (2024Q3-07-1), 第九项's 2025 task
-#   reported behind (2024Q3-09-1) and 第十项's revenue (2024Q3-10-1).
-# - 第十项 reports its revenue item done at once; still red in 2024Q4 it is not closed then, but is closed in
-#   2025Q1 (yellow: no longer listed). 2024Q4 adds 第十项's 屈原文化公园 project (red action, project not met:
-#   2024Q4-10-1): 整改中 and overdue until 2025Q3 reports it done (已销号 in 2025Q3).
+#   reported behind (2024Q3-09-1) and its 城乡生活垃圾焚烧发电二期, not started (2024Q3-09-2).
 # - 2025Q1 lists 第三项's supply chains (2025Q1-03-1), closed in 2025Q2.
-# - 第三项 (green parks, 整改中) and 第七项 (整改中) stay overdue in 2025Q3; 第九项 is back on schedule from
-#   2024Q4 but never reports the item done (未启动): overdue though no longer listed — a 督办 notice escalates it.
-# - 第七项 finishes the task and closes its item in 2025Q4.
+# - 第九项's task is back on schedule from 2024Q4 but the unit reports the item 未启动 until 2025Q3, when it
+#   reports it done: 已销号 in 2025Q3. Its project never starts: overdue to the plan's end.
+# - 第三项 (green parks, 整改中) and 第七项 (整改中) stay overdue in 2025Q3; 第七项 finishes the task and closes
+#   its item in 2025Q4.
 RECTIFICATIONS: dict[str, tuple[str, str, str]] = {
     "2024Q3-03-1": ("整改中", "指导猇亭化工园区按绿色园区评价要求整改。", "宜都化工园区材料已报省经信厅。"),
     "2024Q3-07-1": ("整改中", "加强与省直部门对接，逐项推动剩余事项。", "剩余3项事项正在协调。"),
     "2024Q3-09-1": ("未启动", "", ""),
-    "2024Q3-10-1": ("已完成", "开展秋季文旅消费季活动。", "综合收入增速回升，已达到时序进度。"),
-    "2024Q4-10-1": ("整改中", "成立征地拆迁专班。", "征地拆迁仍在推进。"),
-    "2024Q4-10-1@2025Q3": ("已完成", "成立征地拆迁专班，调整年度投资计划。", "本年投资进度已符合计划。"),
+    "2024Q3-09-1@2025Q3": ("已完成", "成立人居环境项目专班，倒排工期推进。", "年度项目均已开工，进度恢复正常。"),
     "2024Q3-07-1@2025Q4": ("已完成", "剩余事项经省直部门协调全部完成。", "省域副中心城市建设重点事项已全部完成。"),
     "2025Q1-03-1": ("已完成", "兴发集团有机硅绿色供应链通过省级认定。", "绿色供应链已达2条。"),
 }

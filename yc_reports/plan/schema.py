@@ -139,7 +139,7 @@ def _cross_field_faults(f: _PlanFile) -> Iterator[tuple[Loc, str]]:
     if not t.ahead > t.on_track > t.watch:
         yield ("thresholds",), "超前、正常、关注三档的下限应依次递减（单位：百分点）"
     if not 100 >= t.overall_good > t.overall_fair >= 0:
-        yield ("thresholds",), "总体评价“总体顺利”“总体平稳”两档的下限应在0至100之间且依次递减（单位：%）"
+        yield ("thresholds", "overall_fair"), "总体评价“总体顺利”“总体平稳”两档的下限应在0至100之间且依次递减（单位：%）"
     if a.weight_indicators + a.weight_tasks + a.weight_reporting <= 0:
         yield ("assessment",), "三项分值之和应大于0"
     for n, action in enumerate(f.actions):

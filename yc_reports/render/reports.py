@@ -401,16 +401,20 @@ def spoken_items(facts: Overview) -> list[LedgerItem]:
 def ledger_table(report: QuarterReport, facts: Overview, wording: Wording) -> Table:
     """附件: the 督办 items the 通报 speaks of, with their 督办编号, unit, matter, 整改时限, state and the unit's
     progress."""
-    return ledger_items_table(spoken_items(facts), wording)
+    return ledger_items_table(spoken_items(facts), wording, report)
 
 
-def ledger_items_table(items: Sequence[LedgerItem], wording: Wording) -> Table:
+def ledger_items_table(items: Sequence[LedgerItem], wording: Wording, report: QuarterReport) -> Table:
+    """The 督办 items with their matter as issued (an earlier plan's marked 上期方案) and the unit's progress when it
+    reported it this quarter (an earlier quarter's words are never printed as this quarter's)."""
     rows: list[tuple[str, ...]] = []
     fills: dict[tuple[int, int], Shade] = {}
     for i, item in enumerate(items):
         if item.state is LedgerState.OVERDUE:
             fills[(i, 3)] = light_shade(Light.RED)   # 状态
-        rows.append((f"{item.id}\n{item.lead_units}", wording.label("ledger_cell", i=item, matter=wording.matter(item.reason)),
+        rows.append((f"{item.id}\n{item.lead_units}",
+                     wording.label("ledger_cell", i=item, matter=wording.ledger_matter(item, report.plan.id),
+                                   q=report.quarter),
                      numfmt.cn_date(item.deadline), wording.label("ledger_state", i=item)))
     return Table(notice_headers(wording, "ledger", 4), tuple(rows), (31, 76, 33, 16),
                  ("center", "left", "center", "center"), fills,
@@ -464,7 +468,7 @@ def lay_out_action(doc: OfficialDocument, result: ActionResult, report: QuarterR
         "指标进展": lambda: indicator_table(result, wording),
         "重点任务": lambda: task_table(result, wording),
         "重大项目": lambda: project_table(result, wording),
-        "督办事项": lambda: ledger_items_table(items, wording),
+        "督办事项": lambda: ledger_items_table(items, wording, report),
     }
     texts = {"说明": lambda: [] if attached else note_blocks(report, wording)}
     lay_out(doc, blocks, figures, tables, texts)

@@ -318,7 +318,8 @@ class _PlanReader:
         if top in labelled:
             sheet, labels = labelled[top]
             rows = self.label_rows.get(sheet, {})
-            keys = [str(loc[1])] if len(loc) > 1 else (list(_WEIGHTS) if top == "assessment" else list(labels))
+            whole = {"assessment": list(_WEIGHTS), "thresholds": ["ahead", "on_track", "watch"]}.get(top, list(labels))
+            keys = [str(loc[1])] if len(loc) > 1 else whole
             found = sorted(rows[labels[k]] for k in keys if k in labels and labels[k] in rows)
             if not found:
                 return sheet, ""
