@@ -76,7 +76,8 @@ def test_2025q4_ledger_closes_the_task_item_and_keeps_the_overdue_ones(evaluated
     _, _, summary = evaluated
     states = {i["id"]: (i["state"], i["closed_in"]) for i in summary["supervision"]}
     assert states["2024Q3-07-1"] == ("closed", "2025Q4")
-    assert states["2024Q3-03-1"] == ("overdue", None) and states["2024Q3-09-1"] == ("overdue", None)
+    assert states["2024Q3-03-1"] == ("overdue", None) and states["2024Q3-09-2"] == ("overdue", None)
+    assert states["2024Q3-09-1"] == ("closed", "2025Q3")      # 第九项 reported it done in 2025Q3
     new = [i for i in summary["supervision"] if i["since"] == "2025Q4"]
     assert new and all(i["state"] == "open" and i["deadline"] == "2026-01-25" for i in new)
 
