@@ -31,7 +31,7 @@ def clock() -> TickingClock:
 @pytest.fixture
 def portal(tmp_path: Path, registry, clock) -> Portal:
     p = Portal(tmp_path / "data", registry, clock=clock)
-    p.open_quarter(Q3, dt.date(2025, 10, 10))
+    p.office.open_quarter(Q3, dt.date(2025, 10, 10))
     return p
 
 
@@ -84,12 +84,13 @@ def _quick_build(registry, quarter, inputs_dir, out_dir, report_date=None, pdf=F
 @pytest.fixture
 def site(tmp_path: Path, registry, clock):
     portal = Portal(tmp_path / "data", registry, clock=clock, builder=_quick_build)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    app = create_app(tmp_path / "data", portal=portal, public_url=PUBLIC)
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
+    # pages wait for the build's reading of fresh uploads: the tests read what they just sent
+    app = create_app(tmp_path / "data", portal=portal, public_url=PUBLIC, page_wait=120, unit_wait=120)
     with LiveServer(app) as url:
         yield Site(url=url, portal=portal, admin=portal.ensure_admin_token(),
-                   industry=portal.issue_unit_token("市经信局"), transport=portal.issue_unit_token("市交通运输局"),
-                   ndrc=portal.issue_unit_token("市发改委"))
+                   industry=portal.accounts.issue_unit_token("市经信局"), transport=portal.accounts.issue_unit_token("市交通运输局"),
+                   ndrc=portal.accounts.issue_unit_token("市发改委"))
 
 
 @pytest.fixture
