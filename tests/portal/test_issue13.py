@@ -486,7 +486,7 @@ def test_restart_after_kill_9_of_a_real_serve_marks_the_build_interrupted_and_cl
             assert http.post(f"{admin}/build").status_code == 303
             assert build_states() == ["running"]
             board = http.get(admin).text
-            running = "第 1 次汇总</strong>正在进行" in board
+            running = "汇总</strong>（第 1 次）正在进行" in board
     finally:
         kill(process)   # kill -9, mid-build
     if not running:
@@ -503,7 +503,7 @@ def test_restart_after_kill_9_of_a_real_serve_marks_the_build_interrupted_and_cl
         assert "首次启动时显示" in lines[1]
         with httpx.Client(timeout=60, trust_env=False) as http:
             board = wait_up(http, admin).text
-            assert "第 1 次汇总</strong>（" in board and "因系统中途停止而中断" in board and "重新启动时记录" in board
+            assert "汇总</strong>（第 1 次，" in board and "系统中途停止" in board and "重新启动时记录" in board
             audit = http.get(f"{admin}/audit").text
             assert "系统启动时恢复" in audit and "第 1 次" in audit
     finally:

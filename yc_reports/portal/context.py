@@ -31,7 +31,7 @@ from .work import WorkPool
 SYSTEM_ACTOR = "系统"
 
 # 操作记录 entries that are faults: shown to the office on the board, beside the audit log
-FAULT_ENTRIES = ("校验进程意外退出", "汇总进程意外中断", "系统启动时恢复", "办公室记录写入失败")
+FAULT_ENTRIES = ("校验进程意外退出", "汇总进程意外中断", "系统启动时恢复", "办公室记录写入失败", "系统内部错误")
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,8 @@ class Portal:
         self.store = Store(Path(data_dir))
         self.ctx = Context(Path(data_dir), registry, self.store, clock, pool)
         if pool.on_fault is None:
-            pool.on_fault = lambda what: self.ctx.fault(what, "一个校验进程意外退出（可能被系统或安全软件结束），"
-                                                              "已自动启动新的校验进程，正在校验的文件已重新校验。")
+            pool.on_fault = lambda what: self.ctx.fault(what, "一个校验进程意外退出（可能被系统或安全软件结束），已自动启动"
+                                                              "新的校验进程；当时正在校验的文件已自动重新校验。")
         self.pool = pool
         self.stager = Stager(self.ctx)
         self.readings = Readings(self.ctx, self.stager)
