@@ -6,9 +6,10 @@ for tests and small installs, in worker threads.
 
 - **Bounded.** At most `workers + queue` tasks are admitted at once, and at most `per_owner` of one
   owner (a unit); the next one is refused at once with a Chinese message instead of piling up.
-- **Fair.** Tasks wait per owner and are started round-robin between owners, so a unit sending twenty
-  files never keeps another unit's one file waiting behind them. Heavy tasks (big files) use all workers
-  but one, so a template-sized workbook never waits behind two huge ones.
+- **Fair.** Tasks wait per owner; a free worker takes the first waiting task of the owner with the fewest
+  tasks running (the longest waiting among equals), so a unit sending twenty files never keeps another
+  unit's one file waiting behind them. Heavy tasks (big files) use all workers but one, so a
+  template-sized workbook never waits behind two huge ones.
 - **Survives its workers.** A worker process that dies (killed by the OOM killer or antivirus software)
   breaks the executor (BrokenProcessPool): the pool starts a new one and runs the task again, once; a
   second failure is told to the user in Chinese (`WorkerLost`). Each such fault is reported through
@@ -69,6 +70,7 @@ class _Task:
     args: tuple[Any, ...]
     owner: str
     heavy: bool
+    seq: int = 0                          # admission order: the longest waiting goes first among equals
     done: threading.Event = field(default_factory=threading.Event)
     result: Any = None
     error: BaseException | None = None
@@ -86,8 +88,9 @@ class WorkPool:
         self.heavy_lanes = max(1, self.workers - 1)
         self._lock = threading.RLock()      # re-entered when a future completes inside submit()
         self._waiting: dict[str, deque[_Task]] = {}
-        self._turns: deque[str] = deque()   # owners in round-robin order
-        self._owned: Counter[str] = Counter()
+        self._owned: Counter[str] = Counter()          # admitted (waiting or running) per owner
+        self._running_by: Counter[str] = Counter()     # running per owner
+        self._seq = 0
         self._admitted = 0
         self._running = 0
         self._running_heavy = 0
@@ -102,8 +105,9 @@ class WorkPool:
     def run(self, fn: Callable[..., T], *args: object, heavy: bool = False, owner: str = "") -> T:
         """Run `fn(*args)` on a worker and wait for it. PoolBusy when the queue or the owner's share of it
         is full; WorkerLost when the worker died again on the retry."""
-        task = _Task(fn, args, owner, heavy)
         with self._lock:
+            self._seq += 1
+            task = _Task(fn, args, owner, heavy, self._seq)
             if self._closed or self._admitted >= self.capacity:
                 raise PoolBusy(BUSY)
             if owner and self._owned[owner] >= self.per_owner:
@@ -111,8 +115,6 @@ class WorkPool:
             self._admitted += 1
             self._owned[owner] += 1
             self._waiting.setdefault(owner, deque()).append(task)
-            if owner not in self._turns:
-                self._turns.append(owner)
             self._dispatch()
         try:
             task.done.wait()
@@ -138,7 +140,7 @@ class WorkPool:
     # ------------------------------------------------------------------------------ scheduling
 
     def _dispatch(self) -> None:
-        """Start waiting tasks, round-robin between owners, while workers are free (lock held)."""
+        """Start waiting tasks while workers are free, the least served owner first (lock held)."""
         while self._running < self.workers:
             task = self._next_task()
             if task is None:
@@ -146,24 +148,21 @@ class WorkPool:
             self._start(task)
 
     def _next_task(self) -> _Task | None:
-        for _ in range(len(self._turns)):
-            owner = self._turns[0]
-            self._turns.rotate(-1)
-            queue = self._waiting.get(owner)
-            if not queue:
-                continue
-            if queue[0].heavy and self._running_heavy >= self.heavy_lanes:
-                continue
-            task = queue.popleft()
-            if not queue:
-                del self._waiting[owner]
-                self._turns.remove(owner)
-            return task
-        return None
+        ready = [(self._running_by[owner], queue[0].seq, owner) for owner, queue in self._waiting.items()
+                 if queue and not (queue[0].heavy and self._running_heavy >= self.heavy_lanes)]
+        if not ready:
+            return None
+        owner = min(ready)[2]
+        queue = self._waiting[owner]
+        task = queue.popleft()
+        if not queue:
+            del self._waiting[owner]
+        return task
 
     def _start(self, task: _Task) -> None:
         self._running += 1
         self._running_heavy += task.heavy
+        self._running_by[task.owner] += 1
         generation = self._generation
         try:
             future = self._pool().submit(task.fn, *task.args)
@@ -179,6 +178,9 @@ class WorkPool:
         with self._lock:
             self._running -= 1
             self._running_heavy -= task.heavy
+            self._running_by[task.owner] -= 1
+            if not self._running_by[task.owner]:
+                del self._running_by[task.owner]
             error = future.exception() if not future.cancelled() else PoolBusy(BUSY)
             if isinstance(error, BrokenProcessPool):
                 if generation == self._generation:
@@ -186,8 +188,6 @@ class WorkPool:
                 if task.tries < 1 and not self._closed:
                     task.tries += 1                     # once more, first in its owner's line
                     self._waiting.setdefault(task.owner, deque()).appendleft(task)
-                    if task.owner not in self._turns:
-                        self._turns.appendleft(task.owner)
                     self._dispatch()
                     return
                 task.error = WorkerLost(LOST)
