@@ -22,11 +22,27 @@ from yc_reports.portal.service import Portal
 from .workbooks import Q3, FakeResult, TickingClock
 
 PUBLIC = "https://baosong.example.gov.cn:8443"   # the configured --public-url
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
 def registry():
     return load_registry()
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium driven by Playwright (the browser tests skip without it)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @pytest.fixture

@@ -20,28 +20,13 @@ from yc_reports.portal.app import create_app
 from yc_reports.portal.service import Portal
 from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 
-from .conftest import LiveServer
+from .conftest import CHROMIUM, LiveServer
 from .workbooks import Q3, cell_of, clean_fill, fill_downloaded, with_value
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path("/tmp")
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium is not installed (apt-get install chromium)")
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture

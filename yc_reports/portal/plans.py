@@ -110,15 +110,17 @@ class PlanDesk:
             tmp = self.folder / f".{key}.tmp"
             tmp.write_bytes(data)
             tmp.replace(path)
+        (self.folder / f"{key}.name").write_text(clean_file_name(file_name), "utf-8")
         checked = self._check(key, clean_file_name(file_name))
         self.ctx.log(actor, "检查计划配置表", f"{checked.file_name}：" + ("无误" if checked.ok else f"{len(checked.problems)} 处问题"))
         return checked
 
-    def checked(self, key: str, file_name: str = "") -> PlanCheck:
-        """A workbook uploaded earlier, checked again."""
+    def checked(self, key: str) -> PlanCheck:
+        """A workbook uploaded earlier, checked again (under the name it was uploaded with)."""
         if not _KEY_RE.match(key or "") or not (self.folder / f"{key}.xlsx").is_file():
             raise NotFound("没有找到该计划配置表，请重新上传。")
-        return self._check(key, clean_file_name(file_name) if file_name else "计划配置表.xlsx")
+        named = self.folder / f"{key}.name"
+        return self._check(key, named.read_text("utf-8") if named.is_file() else "计划配置表.xlsx")
 
     def _check(self, key: str, file_name: str) -> PlanCheck:
         try:

@@ -118,7 +118,12 @@ def add_cycle_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
     @app.get("/admin/{token}/ledger", response_class=HTMLResponse)
     def admin_ledger(request: Request, token: str) -> Response:
         office_session(portal, token)
-        return admin_page(pages, request, token, "admin_ledger.html", "ledger", items=records.ledger(),
+        items = records.ledger()
+        show = request.query_params.get("show", "all")
+        kept = {"open": [i for i in items if i.open], "overdue": [i for i in items if i.open and i.state.value == "overdue"],
+                "closed": [i for i in items if not i.open]}
+        return admin_page(pages, request, token, "admin_ledger.html", "ledger", all_items=items,
+                          items=kept.get(show, items), show=show if show in kept else "all", counts={k: len(v) for k, v in kept.items()},
                           issuances=records.issuances(), closing=records.closing_quarter(),
                           record_problem=records.check())
 
@@ -178,7 +183,7 @@ def add_cycle_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         office_session(portal, token)
         plan = portal.registry.plan
         return admin_page(pages, request, token, "admin_plan.html", "plan", check=None, next_start=plan.end_year + 1,
-                          next_end=plan.end_year + 1 + (plan.end_year - plan.start_year))
+                          next_end=plan.end_year + 5)
 
     @app.get("/admin/{token}/plan.xlsx")
     def admin_plan_xlsx(token: str) -> Response:
@@ -209,7 +214,7 @@ def add_cycle_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         office_session(portal, token)
         plan = portal.registry.plan
         return admin_page(pages, request, token, "admin_plan.html", "plan", check=plans.checked(key),
-                          next_start=plan.end_year + 1, next_end=plan.end_year + 1 + (plan.end_year - plan.start_year))
+                          next_start=plan.end_year + 1, next_end=plan.end_year + 5)
 
     @app.post("/admin/{token}/plan/import")
     async def admin_plan_import(request: Request, token: str) -> Response:
