@@ -209,3 +209,33 @@ def test_start_up_removes_half_written_build_folders_and_puts_back_a_folder_a_ki
     assert entry in portal.office.faults()                       # shown to the office on the board
     portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
     assert portal.boards.board().quarter == Q3                  # and the portal works on
+
+
+def test_a_record_that_cannot_be_read_is_said_and_no_receipt_is_lost(tmp_path: Path, registry, clock):
+    """The office's record damaged (or held by another program): pages say so, uploads are still taken, each
+    receipt the record missed is a fault shown to the office and is written at the next start."""
+    from yc_reports.record.store import Record, record_path
+
+    data = tmp_path / "data"
+    portal = Portal(data, registry, clock=clock)
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
+    kept = record_path(data / "inputs")
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(b"this is not a database, a copy went wrong")
+    board = portal.boards.board()
+    assert board.quarter == Q3 and "无法读取" in portal.records.check()
+    accepted = portal.submissions.submit("市经信局", 3, filled(registry, 3), "三.xlsx")
+    assert accepted.accepted and not accepted.in_record            # taken, its receipt not yet in the record
+    fault = portal.office.faults()[0]
+    assert fault.what == "办公室记录写入失败" and accepted.receipt_no in fault.detail
+    assert kept.read_bytes() == b"this is not a database, a copy went wrong"   # never overwritten
+    portal.close()
+
+    kept.unlink()                                                  # the office restores (here: starts afresh)
+    again = Portal(data, registry, clock=clock)
+    with Record(kept) as record:
+        receipts = record.receipts(Q3)
+    assert [(r.action_id, r.sha256) for r in receipts] == [(3, accepted.sha256)]
+    assert again.store.upload(accepted.id).in_record
+    assert "补写收文登记 1 条" in again.accounts.audit_log()[0].detail
+    again.close()

@@ -115,5 +115,4 @@ class Portal:
         return self.accounts.new_admin_token()
 
     def close(self) -> None:
-        self.jobs.wait_for_builds(timeout=0)
         self.pool.close()

@@ -348,13 +348,6 @@ class Store:
                          (role, unit, token_hash, now.isoformat()))
             return True
 
-    def expire_unit_tokens(self, keep_quarter: str | None, now: dt.datetime) -> int:
-        """Revoke every live unit link not of `keep_quarter` (None: every one); the number revoked."""
-        with self.transaction() as conn:
-            cursor = conn.execute("UPDATE tokens SET revoked_at = ? WHERE role = 'unit' AND revoked_at IS NULL "
-                                  "AND quarter IS NOT ?", (now.isoformat(), keep_quarter))
-            return cursor.rowcount
-
     def revoke_tokens(self, role: str, unit: str, now: dt.datetime) -> int:
         with self.transaction() as conn:
             cursor = conn.execute("UPDATE tokens SET revoked_at = ? "
