@@ -71,6 +71,10 @@ def test_co_leads_with_differing_uploads_are_pending_everywhere_until_one_withdr
         assert f"「{SHEET_INDICATORS}」工作表 {cell} 单元格" in section
         assert f"本份为“{mine}”，“{other}报送的工作簿”为“{theirs}”" in section
         assert "请只保留一份后重新汇总" not in section             # the office's instruction is not the unit's
+        assert section.count("收到多份内容不同") == 0                 # said once, in the unit's words, above
+    office = http.get(f"/admin/{admin}/uploads/{bank_id}").text      # the office sees the cells too, and may choose
+    assert "本份与另一家的不同之处" in office and f"「{SHEET_INDICATORS}」工作表 {cell} 单元格" in office
+    assert "确定采用本份（人行市中心支行）" in office
 
     # the build: the action is 数据待核实, no figure of either is published
     record = portal.jobs.run_build()

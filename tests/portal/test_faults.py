@@ -7,11 +7,13 @@ production) and kill its processes as the operating system would; /proc finds th
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -84,6 +86,20 @@ def _open_quarter(serve: Serve, http: httpx.Client) -> tuple[str, dict[str, str]
     return admin, links
 
 
+@contextlib.contextmanager
+def _served_with_an_upload(data: Path, registry) -> Iterator[tuple[Serve, httpx.Client, str, dict[str, str]]]:
+    """A real server with the quarter open, links issued and one workbook checked (its workers started)."""
+    serve = Serve(data).start()
+    try:
+        with httpx.Client(timeout=120, trust_env=False) as http:
+            admin, links = _open_quarter(serve, http)
+            assert _upload(http, serve, links["市经信局"], 3, filled(registry, 3)).status_code == 303
+            assert serve.children(), "the check ran in a worker process"
+            yield serve, http, admin, links
+    finally:
+        serve.stop()
+
+
 def _upload(http: httpx.Client, serve: Serve, link: str, action_id: int, data: bytes) -> httpx.Response:
     return http.post(f"{serve.origin}/u/{link}/actions/{action_id}/upload", files={"file": ("进展.xlsx", data, XLSX)})
 
@@ -99,45 +115,30 @@ def _wait(condition, seconds: float, what: str) -> None:
 
 @pytest.mark.skipif(not LINUX, reason="finds the worker processes in /proc")
 def test_a_killed_check_worker_is_replaced_and_the_next_uploads_are_served(tmp_path: Path, registry):
-    serve = Serve(tmp_path / "data").start()
-    try:
-        with httpx.Client(timeout=120, trust_env=False) as http:
-            admin, links = _open_quarter(serve, http)
-            assert _upload(http, serve, links["市经信局"], 3, filled(registry, 3)).status_code == 303
-            workers = serve.children()
-            assert workers, "the check ran in a worker process"
-            victim = min(workers)
-            os.kill(victim, signal.SIGKILL)                       # the OOM killer
-            _wait(lambda: not alive(victim), 10, "the worker is dead")
+    with _served_with_an_upload(tmp_path / "data", registry) as (serve, http, admin, links):
+        victim = min(serve.children())
+        os.kill(victim, signal.SIGKILL)                       # the OOM killer
+        _wait(lambda: not alive(victim), 10, "the worker is dead")
 
-            again = _upload(http, serve, links["市经信局"], 3, filled(registry, 3, fill=clean_fill(registry, 3, "李四")))
-            assert again.status_code == 303, again.text[:300]     # served, never "Internal Server Error"
-            receipt = http.get(serve.origin + again.headers["location"])
-            assert receipt.status_code == 200 and "报送成功" in receipt.text
-            other = _upload(http, serve, links["市科技局"], 4, filled(registry, 4))
-            assert other.status_code == 303
-            assert victim not in serve.children() and serve.children()          # new workers took its place
+        again = _upload(http, serve, links["市经信局"], 3, filled(registry, 3, fill=clean_fill(registry, 3, "李四")))
+        assert again.status_code == 303, again.text[:300]     # served, never "Internal Server Error"
+        receipt = http.get(serve.origin + again.headers["location"])
+        assert receipt.status_code == 200 and "报送成功" in receipt.text
+        other = _upload(http, serve, links["市科技局"], 4, filled(registry, 4))
+        assert other.status_code == 303
+        assert victim not in serve.children() and serve.children()          # new workers took its place
 
-            board = http.get(admin).text                          # the office is told, on the board and in the log
-            assert "系统运行提示" in board and "校验进程意外退出" in board
-            assert "校验进程意外退出" in http.get(f"{admin}/audit").text
-    finally:
-        serve.stop()
+        board = http.get(admin).text                          # the office is told, on the board and in the log
+        assert "系统运行提示" in board and "校验进程意外退出" in board
+        assert "校验进程意外退出" in http.get(f"{admin}/audit").text
 
 
 @pytest.mark.skipif(not LINUX, reason="finds the worker processes in /proc")
 def test_killing_the_server_ends_its_workers_and_a_restart_serves_the_same_data(tmp_path: Path, registry):
-    serve = Serve(tmp_path / "data").start()
-    try:
-        with httpx.Client(timeout=120, trust_env=False) as http:
-            admin, links = _open_quarter(serve, http)
-            assert _upload(http, serve, links["市经信局"], 3, filled(registry, 3)).status_code == 303
-            workers = serve.children()
-            assert workers
-            serve.kill_server_only()                              # kill -9 of the server alone
-            _wait(lambda: not any(alive(w) for w in workers), 20, "the workers end with their server")
-    finally:
-        serve.stop()
+    with _served_with_an_upload(tmp_path / "data", registry) as (serve, _http, admin, links):
+        workers = serve.children()
+        serve.kill_server_only()                              # kill -9 of the server alone
+        _wait(lambda: not any(alive(w) for w in workers), 20, "the workers end with their server")
     again = Serve(tmp_path / "data").start()
     try:
         with httpx.Client(timeout=120, trust_env=False) as http:

@@ -142,8 +142,7 @@ def format_size(size: int) -> str:
 # The build's messages a unit cannot act on (they address whoever keeps the folder), and what the unit
 # reads instead.
 _OFFICE_ONLY = {
-    IssueCode.DUPLICATE_WORKBOOK: "本行动收到多份内容不同的报送材料，数据待核实。请与共同牵头单位核实，由一家撤回或重新上传"
-                                  "一致的材料；也可请指挥部办公室确定采用哪一份。",
+    IssueCode.DUPLICATE_WORKBOOK: "",   # the unit's page says it once, above the cells that differ
     IssueCode.STRAY_FILE: "",
     IssueCode.IDENTICAL_COPY: "",
 }

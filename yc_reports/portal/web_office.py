@@ -8,12 +8,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from yc_reports.issues import IssueCode
 from yc_reports.plan.quarter import Quarter, QuarterError
 
 from .accounts import account_name
 from .errors import NotFound, PortalError
 from .service import Portal
-from .views import CLERK, LEAD
+from .views import CLERK, LEAD, Problem
 from .web import (
     XLSX_TYPE,
     Pages,
@@ -103,8 +104,16 @@ def add_office_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         record = boards.upload(upload_id)
         action = portal.registry.action(record.action_id)
         contact = office.contact_of(record.unit)
+        status = boards.status_of(record)
+        differences: tuple[Problem, ...] = ()
+        if status.conflict and status.in_use(record):       # the cells the build found differing, on this file
+            board = boards.board(record.quarter, wait=pages.page_wait)
+            files = {f for f, u in portal.stager.staged_uploads(record.quarter).items() if u.id == record.id}
+            differences = tuple(p for p in boards.problems(board) if p.action == action and p.issue.file in files
+                                and p.issue.code is IssueCode.WORKBOOKS_DIFFER)
         return admin_page(pages, request, token, "admin_upload.html", "board", record=record, action=action,
-                          status_now=boards.status_of(record), others=boards.action_uploads(record.quarter, record.action_id),
+                          status_now=status, differences=differences,
+                          others=boards.action_uploads(record.quarter, record.action_id),
                           contact=contact, record_settings=portal.ctx.settings_of(record.quarter),
                           **issue_groups(record.issues))
 

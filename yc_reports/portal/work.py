@@ -15,7 +15,9 @@ for tests and small installs, in worker threads.
   second failure is told to the user in Chinese (`WorkerLost`). Each such fault is reported through
   `on_fault` (the portal writes it to 操作记录 and shows it to the office).
 - **Dies with the server.** Each worker process watches its parent (`watch_parent`): when the server
-  process is gone — even by kill -9 — the worker exits, on every platform.
+  process is gone — even by kill -9 — the worker exits, on every platform. (Linux's PR_SET_PDEATHSIG is
+  not used: it fires when the *thread* that started the worker ends — a request thread, which the
+  server's thread pool retires when idle — and would kill healthy workers.)
 """
 
 from __future__ import annotations
