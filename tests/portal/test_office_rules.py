@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import io
 import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -219,18 +220,14 @@ def test_a_unit_sending_many_files_never_keeps_another_units_file_waiting(tmp_pa
     try:
         for thread in threads:
             thread.start()
-        assert started.acquire(timeout=10) and started.acquire(timeout=10)     # two running, one waiting
+        assert started.acquire(timeout=10) and started.acquire(timeout=10)     # two running
+        _until(lambda: pool.queued() == {"市经信局": 1})                          # and one waiting
         with pytest.raises(PoolBusy) as full:                                   # its fourth: told to wait
             pool.run(check, "经信3", owner="市经信局")
         assert str(full.value) == OWNER_BUSY.format(n=3)
         other = threading.Thread(target=pool.run, args=(check, "科技0"), kwargs={"owner": "市科技局"})
         other.start()
-        deadline = threading.Event()
-        for _ in range(100):
-            with pool._lock:
-                if sum(len(q) for q in pool._waiting.values()) == 2:
-                    break
-            deadline.wait(0.02)
+        _until(lambda: pool.queued() == {"市经信局": 1, "市科技局": 1})
         gate.set()
         for thread in [*threads, other]:
             thread.join(30)
@@ -238,6 +235,13 @@ def test_a_unit_sending_many_files_never_keeps_another_units_file_waiting(tmp_pa
         gate.set()
         pool.close()
     assert order[:2] == ["经信0", "经信1"] and order[2] == "科技0"            # its turn before 经信2
+
+
+def _until(condition, seconds: float = 10) -> None:
+    until = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < until, "not within the time allowed"
+        time.sleep(0.01)
 
 
 def test_templates_are_made_once_per_quarter_until_what_they_come_from_changes(

@@ -223,6 +223,11 @@ class WorkPool:
             threading.Thread(target=broken.shutdown, kwargs={"wait": True, "cancel_futures": True},
                              name="portal-pool-reaper", daemon=True).start()
 
+    def queued(self) -> dict[str, int]:
+        """Tasks waiting for a worker, per owner."""
+        with self._lock:
+            return {owner: len(queue) for owner, queue in self._waiting.items() if queue}
+
     def worker_pids(self) -> tuple[int, ...]:
         """The live worker processes (for tests and the office's fault page)."""
         with self._lock:
