@@ -299,3 +299,25 @@ def test_the_public_url_is_used_in_the_office_upload_form(site: Site, http: http
     form = http.get(f"/admin/{site.admin}/upload").text
     assert 'name="received"' in form and 'max="2025-10-08"' in form
     assert PUBLIC not in form
+
+
+def test_a_workbook_of_thousands_of_faulty_rows_lists_the_first_and_never_weighs_on_lists(
+        site: Site, http: httpx.Client, registry):
+    from openpyxl import load_workbook as open_book
+
+    from yc_reports.workbook.layout import SHEET_INDICATORS
+
+    from .workbooks import workbook_bytes
+
+    book = open_book(io.BytesIO(filled(registry, 3)))
+    sheet = book[SHEET_INDICATORS]
+    for row in range(sheet.max_row + 1, sheet.max_row + 3001):       # 3,000 rows typed below the table
+        sheet.cell(row=row, column=2, value=f"数据{row}")
+    response = upload(http, site.industry, 3, workbook_bytes(book))
+    record = site.portal.store.upload(int(response.headers["location"].rsplit("/", 1)[1]))
+    assert record.errors > 2000 and len(record.issues) == record.errors + record.warnings
+    page = http.get(response.headers["location"]).text
+    assert f"发现 {record.errors} 处错误" in page and page.count('<td class="seq"') == 200
+    assert f"另有 {record.errors + record.warnings - 200} 处未列出" in page
+    listed = site.portal.store.uploads(quarter=Q3)
+    assert listed[0].issues == () and listed[0].errors == record.errors      # lists carry counts only

@@ -224,15 +224,23 @@ async def read_upload(request: Request, back: str) -> Upload | Response:
         await form.close()
 
 
+SHOWN_ISSUES = 200   # a page lists at most this many of one upload's issues (a pasted table can make 20,000)
+
+
 class IssueGroups(TypedDict):
     errors: list[Issue]
     warnings: list[Issue]
+    unlisted: int
 
 
 def issue_groups(issues: tuple[Issue, ...]) -> IssueGroups:
+    """The issues a page lists, errors first, and how many it leaves out."""
     errors = [i for i in issues if i.severity is Severity.ERROR]
     warnings = [i for i in issues if i.severity is Severity.WARNING]
-    return {"errors": errors, "warnings": warnings}
+    shown_errors = errors[:SHOWN_ISSUES]
+    shown_warnings = warnings[:max(0, SHOWN_ISSUES - len(shown_errors))]
+    return {"errors": shown_errors, "warnings": shown_warnings,
+            "unlisted": len(issues) - len(shown_errors) - len(shown_warnings)}
 
 
 def attachment(file_name: str, fallback: str) -> str:
