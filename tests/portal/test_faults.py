@@ -47,6 +47,7 @@ def always_die() -> int:
     return 0
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kills its worker with SIGKILL (POSIX)")
 def test_a_worker_killed_mid_task_is_replaced_and_the_task_run_again(tmp_path: Path):
     faults: list[str] = []
     pool = WorkPool(2, 4, processes=True, on_fault=faults.append)
@@ -59,6 +60,7 @@ def test_a_worker_killed_mid_task_is_replaced_and_the_task_run_again(tmp_path: P
         pool.close()
 
 
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="kills its worker with SIGKILL (POSIX)")
 def test_a_task_that_kills_its_worker_twice_is_told_in_chinese_and_the_pool_goes_on(tmp_path: Path):
     faults: list[str] = []
     pool = WorkPool(2, 4, processes=True, on_fault=faults.append)
