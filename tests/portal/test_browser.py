@@ -20,12 +20,9 @@ from yc_reports.portal.app import create_app
 from yc_reports.portal.service import Portal
 from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 
-from .conftest import LiveServer
+from .conftest import CHROMIUM, LiveServer
 from .workbooks import Q3, cell_of, clean_fill, fill_downloaded, with_value
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = Path("/tmp")
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
@@ -33,22 +30,10 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 
 
 @pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture
 def site(tmp_path: Path, registry, clock):
     portal = Portal(tmp_path / "data", registry, clock=clock)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    app = create_app(tmp_path / "data", portal=portal)
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
+    app = create_app(tmp_path / "data", portal=portal, page_wait=120, unit_wait=120)
     with LiveServer(app) as url:
         app.state.pages.public_url = url    # what --public-url says in production (the port is known only now)
         yield url, portal
@@ -71,9 +56,10 @@ def counters(page) -> dict[str, int]:
             for i in range(cards.count())}
 
 
-def board_counts(submitted: int, errors: int, missing: int, pending: int = 0, returned: int = 0) -> dict[str, int]:
-    return {"已报送": submitted, "有错误待修改": errors, "已退回待重报": returned, "未报送": missing,
-            "汇总时数据待核实": pending}
+def board_counts(submitted: int, errors: int, missing: int, pending: int = 0, returned: int = 0,
+                 conflict: int = 0, late: bool = False) -> dict[str, int]:
+    return {"已报送": submitted, "牵头单位报送不一致": conflict, "有错误待修改": errors, "已退回待重报": returned,
+            "逾期未报送" if late else "尚未报送": missing, "汇总时数据待核实": pending}
 
 
 def issue_link(office, base: str, unit: str) -> str:
@@ -187,8 +173,9 @@ def test_unit_round_trip_and_office_build(browser, site, registry, tmp_path: Pat
     fits(office)
     shot(office, f"admin-upload{tag}")
     office.locator("#return textarea").fill("绿色工厂数量与工信部门统计不一致，请核实后重新报送。")
-    office.get_by_role("button", name="退回并通知单位").click()
-    office.wait_for_url("**done=returned")
+    office.get_by_role("button", name="退回", exact=True).click()
+    office.get_by_role("button", name="确认退回").click()          # a destructive step asks first
+    office.wait_for_url("**done=returned*")
     assert "已退回" in office.content()
     office.goto(base)
     assert counters(office) == board_counts(0, 0, 9, returned=1)
@@ -216,7 +203,7 @@ def test_unit_round_trip_and_office_build(browser, site, registry, tmp_path: Pat
     ndrc = issue_link(office, base, "市发改委")
     transport = issue_link(office, base, "市交通运输局")
     six = tmp_path / "第六项.xlsx"
-    six.write_bytes(fill_downloaded(portal.template_for("市发改委", 6).data, clean_fill(registry, 6, "王五")))
+    six.write_bytes(fill_downloaded(portal.submissions.template_for("市发改委", 6).data, clean_fill(registry, 6, "王五")))
     unit.goto(ndrc)
     unit.locator("#action-6 input[type=file]").set_input_files(str(six))
     unit.locator("#action-6").get_by_role("button", name="上传并校验").click()
@@ -238,15 +225,15 @@ def test_unit_round_trip_and_office_build(browser, site, registry, tmp_path: Pat
     assert "市经信局" not in reminded and "市科技局" in reminded
 
     office.goto(base)
-    office.get_by_role("button", name="汇总生成2025年第三季度通报").click()
+    office.get_by_role("button", name="汇总生成2025年第三季度审阅稿").click()
     office.wait_for_url("**built=1*", timeout=60_000)
     assert "正在进行" in office.locator("#build").inner_text() or "已完成" in office.locator("#build").inner_text()
-    portal.wait_for_builds(180)
+    portal.jobs.wait_for_builds(180)
     office.reload()
     build_box = office.locator("#build")
     fits(office)
     shot(office, f"admin-build{tag}")
-    assert "第 1 次汇总" in build_box.inner_text() and "已完成" in build_box.inner_text()
+    assert "（第 1 次" in build_box.inner_text() and "已完成" in build_box.inner_text()
     with office.expect_download() as summary_info:
         build_box.get_by_role("link", name="summary.json").click()
     summary = json.loads(Path(summary_info.value.path()).read_text("utf-8"))
@@ -261,7 +248,7 @@ def test_unit_round_trip_and_office_build(browser, site, registry, tmp_path: Pat
     assert zipfile.is_zipfile(io.BytesIO(Path(workbook_info.value.path()).read_bytes()))
     office.goto(f"{base}/audit")
     audit = office.locator("table.list").inner_text()
-    for what in ("退回报送材料", "代单位上传", "生成单位链接", "运行汇总"):
+    for what in ("退回报送材料", "代单位上传", "生成单位链接", "开始汇总", "汇总完成"):
         assert what in audit
     fits(office)
     shot(office, f"admin-audit{tag}")
@@ -270,7 +257,7 @@ def test_unit_round_trip_and_office_build(browser, site, registry, tmp_path: Pat
 
 def test_refused_upload_page_in_the_browser(browser, site, tmp_path: Path):
     url, portal = site
-    link = f"{url}/u/{portal.issue_unit_token('市科技局')}"
+    link = f"{url}/u/{portal.accounts.issue_unit_token('市科技局')}"
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     page.goto(link)
     not_xlsx = tmp_path / "进展情况.xlsx"

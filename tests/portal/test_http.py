@@ -10,6 +10,7 @@ from urllib.parse import unquote
 import httpx
 import pytest
 
+from yc_reports.plan.quarter import Quarter
 from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 
 from .conftest import PUBLIC, Site, _free_port
@@ -55,7 +56,7 @@ def test_template_download_is_the_prefilled_workbook_with_its_chinese_name(site:
     disposition = response.headers["content-disposition"]
     assert unquote(disposition.split("filename*=UTF-8''")[1]) == template_file_name("2025Q3", 3, "建设绿色制造体系",
                                                                                      "市经信局")
-    assert response.content == site.portal.template_for("市经信局", 3).data
+    assert response.content == site.portal.submissions.template_for("市经信局", 3).data
 
 
 # ---------------------------------------------------------------------------------------- links
@@ -77,7 +78,7 @@ def test_wrong_link_cannot_upload(site: Site, http: httpx.Client, registry):
 
 def test_revoked_link_stops_working_at_once(site: Site, http: httpx.Client):
     assert http.get(f"/u/{site.industry}").status_code == 200
-    site.portal.revoke_unit_token("市经信局")
+    site.portal.accounts.revoke_unit_token("市经信局")
     response = http.get(f"/u/{site.industry}")
     assert response.status_code == 404 and BAD_LINK in response.text
 
@@ -86,7 +87,7 @@ def test_unit_and_office_links_do_not_cross(site: Site, http: httpx.Client):
     assert http.get(f"/admin/{site.industry}").status_code == 404
     assert http.get(f"/u/{site.admin}").status_code == 404
     assert http.post(f"/admin/{site.industry}/build").status_code == 404
-    assert site.portal.builds() == ()
+    assert site.portal.jobs.builds() == ()
 
 
 def test_a_unit_outside_the_action_can_neither_see_nor_overwrite(site: Site, http: httpx.Client, registry):
@@ -184,10 +185,11 @@ def test_upload_without_a_file_asks_for_one(site: Site, http: httpx.Client):
 
 
 def test_closed_quarter_refuses_uploads_in_chinese(site: Site, http: httpx.Client, registry):
-    site.portal.close_quarter()
-    response = upload(http, site.industry, 3, filled(registry, 3))   # the quarter's links end with it
-    assert response.status_code == 404 and BAD_LINK in response.text
-    assert BAD_LINK in http.get(f"/u/{site.industry}").text
+    site.portal.office.close_quarter()
+    response = upload(http, site.industry, 3, filled(registry, 3))   # the link turns read-only (issue 20)
+    assert response.status_code == 409 and "本季度报送已关闭，暂不能上传" in response.text
+    page = http.get(f"/u/{site.industry}")
+    assert page.status_code == 200 and "报送已关闭，本页面仅供查看" in page.text and 'type="file"' not in page.text
     assert site.portal.store.uploads() == []
 
 
@@ -217,7 +219,7 @@ def test_two_uploads_at_once_for_one_action_both_get_receipts(site: Site, regist
         assert record.receipt_no in receipts[name] and record.sha256 in receipts[name]
         other = records["王五" if name == "李四" else "李四"]
         assert other.sha256 not in receipts[name]
-        assert site.portal.uploaded_file(record).path.read_bytes() == payloads[name]
+        assert site.portal.submissions.uploaded_file(record).path.read_bytes() == payloads[name]
 
 
 # ---------------------------------------------------------------------------------------- the office
@@ -227,13 +229,13 @@ def test_board_changes_as_units_submit(site: Site, http: httpx.Client, registry)
     board = http.get(f"/admin/{site.admin}")
     assert board.status_code == 200
     assert '<span class="n">0</span><span class="k">已报送</span>' in board.text
-    assert '<span class="n">10</span><span class="k">未报送</span>' in board.text
+    assert '<span class="n">10</span><span class="k">尚未报送</span>' in board.text   # the deadline has not passed
     upload(http, site.industry, 3, bad_workbook(registry))
     upload(http, site.transport, 6, filled(registry, 6, fill=clean_fill(registry, 6, "李四")))
     board = http.get(f"/admin/{site.admin}").text
     assert '<span class="n">1</span><span class="k">已报送</span>' in board
     assert '<span class="n">1</span><span class="k">有错误待修改</span>' in board
-    assert '<span class="n">8</span><span class="k">未报送</span>' in board
+    assert '<span class="n">8</span><span class="k">尚未报送</span>' in board
     assert "李四" in board
     draft = site.portal.store.uploads(action_id=3)[0]
     detail = http.get(f"/admin/{site.admin}/uploads/{draft.id}")
@@ -244,9 +246,9 @@ def test_office_builds_and_downloads_only_recorded_files(site: Site, http: httpx
     upload(http, site.industry, 3, filled(registry, 3))
     response = http.post(f"/admin/{site.admin}/build")
     assert response.status_code == 303
-    site.portal.wait_for_builds()   # the build runs in the background: under load it may not be done yet
+    site.portal.jobs.wait_for_builds()   # the build runs in the background: under load it may not be done yet
     page = http.get(response.headers["location"])
-    assert "第 1 次汇总" in page.text and "汇总表.xlsx" in page.text
+    assert "汇总</strong>（第 1 次" in page.text and "汇总表.xlsx" in page.text
     file = http.get(f"/admin/{site.admin}/builds/1/files/0")
     assert file.status_code == 200 and file.content == b"summary-of-2025Q3"
     archive = http.get(f"/admin/{site.admin}/builds/1/archive")
@@ -257,10 +259,13 @@ def test_office_builds_and_downloads_only_recorded_files(site: Site, http: httpx
 
 
 def test_office_settings_links_and_contacts(site: Site, http: httpx.Client):
+    asked = http.post(f"/admin/{site.admin}/settings", data={"quarter": "2025Q2", "deadline": "2025-07-05", "open": "0"})
+    assert asked.status_code == 200 and "确认结束2025年第三季度报送" in asked.text   # closing asks first
+    assert site.portal.ctx.settings().quarter == Quarter(2025, 3)
     saved = http.post(f"/admin/{site.admin}/settings",
-                      data={"quarter": "2025Q2", "deadline": "2025-07-05", "open": "0"})
+                      data={"quarter": "2025Q2", "deadline": "2025-07-05", "open": "0", "confirm": "1"})
     assert saved.status_code == 303
-    settings = site.portal.settings()
+    settings = site.portal.ctx.settings()
     assert (str(settings.quarter), settings.deadline, settings.is_open) == ("2025Q2", dt.date(2025, 7, 5), False)
     refused = http.post(f"/admin/{site.admin}/units/links", data={"do": "issue", "unit": "市住建局"})
     assert refused.status_code == 400 and "请先在“季度设置”中选择报送季度并开放报送" in refused.text
@@ -273,15 +278,18 @@ def test_office_settings_links_and_contacts(site: Site, http: httpx.Client):
     issued = http.get(posted.headers["location"])
     assert issued.status_code == 200 and "刷新本页不会重新生成链接" in issued.text
     link = issued.text.split(f'value="{PUBLIC}/u/')[1].split('"')[0]
-    assert site.portal.unit_for_token(link) == "市住建局"
+    assert site.portal.accounts.unit_for_token(link) == "市住建局"
     assert http.get(f"/u/{link}").status_code == 200
-    revoked = http.post(f"/admin/{site.admin}/units/links", data={"do": "revoke", "unit": "市住建局"})
+    asked = http.post(f"/admin/{site.admin}/units/links", data={"do": "revoke", "unit": "市住建局"})
+    assert asked.status_code == 200 and "确认停用市住建局的链接" in asked.text      # asks first
+    assert http.get(f"/u/{link}").status_code == 200
+    revoked = http.post(f"/admin/{site.admin}/units/links", data={"do": "revoke", "unit": "市住建局", "confirm": "1"})
     assert revoked.status_code == 303
     assert http.get(f"/u/{link}").status_code == 404
 
     http.post(f"/admin/{site.admin}/units/contact", data={"unit": "市住建局", "person": "孙八", "phone": "0717-8000000"})
     reminders = http.get(f"/admin/{site.admin}/reminders").text
-    assert "孙八" in reminders and "0717-8000000" in reminders and "【催报提醒】市住建局" in reminders
+    assert "孙八" in reminders and 'href="tel:0717-8000000"' in reminders
 
 
 # ---------------------------------------------------------------------------------------- the command

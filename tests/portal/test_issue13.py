@@ -15,12 +15,13 @@ from openpyxl import load_workbook
 
 from yc_reports.pipeline.build import build_quarter
 from yc_reports.portal.app import create_app
-from yc_reports.portal.service import Portal, PortalError
+from yc_reports.portal.errors import PortalError
+from yc_reports.portal.service import Portal
 from yc_reports.portal.work import WorkPool
 from yc_reports.workbook.layout import template_file_name
 
 from .conftest import PUBLIC, LiveServer, Site, _free_port, _quick_build
-from .test_http import BAD_LINK, XLSX, upload
+from .test_http import XLSX, upload
 from .test_service import bad_workbook
 from .workbooks import Q2, Q3, clean_fill, filled
 
@@ -53,12 +54,13 @@ def test_co_lead_sees_the_actions_submission_sender_and_time(site: Site, http: h
     later_id = _id_of(upload(http, site.transport, 6, filled(registry, 6, fill=clean_fill(registry, 6, "李四")),
                              "交通.xlsx"))
     later = site.portal.store.upload(later_id)
+    # issue 17 rule 7: the co-lead's later upload does not replace the other's; both stand, 数据待核实
     ndrc_receipt = http.get(f"/u/{site.ndrc}/uploads/{ndrc_id}").text
-    assert "已被" in ndrc_receipt and later.receipt_no in ndrc_receipt   # no longer in use, and says so
+    assert "是（截至" in ndrc_receipt
     transport_receipt = http.get(f"/u/{site.transport}/uploads/{later_id}").text
     assert "是（截至" in transport_receipt
     ndrc_home = http.get(f"/u/{site.ndrc}").text.split('id="action-6"')[1].split("</section>")[0]
-    assert "本行动现行报送材料：市交通运输局" in ndrc_home and later.receipt_no in ndrc_home
+    assert "数据待核实" in ndrc_home and later.receipt_no in ndrc_home and record.receipt_no in ndrc_home
 
 
 # ---------------------------------------------------------------------------------------- 2. office upload, 退回
@@ -72,7 +74,7 @@ def test_office_uploads_on_behalf_and_the_unit_sees_who(site: Site, http: httpx.
     assert "办公室代传：管理员" in office_page
     unit_page = http.get(f"/u/{site.industry}").text
     assert "由指挥部办公室管理员代为上传" in unit_page and record.receipt_no in unit_page
-    assert any(e.what == "代单位上传" and "市经信局" in e.detail for e in site.portal.audit_log())
+    assert any(e.what == "代单位上传" and "市经信局" in e.detail for e in site.portal.accounts.audit_log())
 
 
 def test_office_upload_for_a_unit_not_leading_the_action_is_refused(site: Site, http: httpx.Client, registry):
@@ -90,16 +92,18 @@ def test_return_with_a_comment_the_unit_sees_and_the_build_stops_using_it(site: 
     empty = http.post(f"/admin/{site.admin}/uploads/{upload_id}/return", data={"note": "  "})
     assert empty.status_code == 400 and "请填写退回意见" in empty.text
     note = "绿色工厂数量与工信部门统计不一致，请核实后重新报送。"
-    returned = http.post(f"/admin/{site.admin}/uploads/{upload_id}/return", data={"note": note})
-    assert returned.status_code == 303 and returned.headers["location"].endswith("?done=returned")
+    asked = http.post(f"/admin/{site.admin}/uploads/{upload_id}/return", data={"note": note})
+    assert asked.status_code == 200 and "确认退回" in asked.text and staged.is_file()   # asks first
+    returned = http.post(f"/admin/{site.admin}/uploads/{upload_id}/return", data={"note": note, "confirm": "1"})
+    assert returned.status_code == 303 and returned.headers["location"].endswith("?done=returned#notify")
     home = http.get(f"/u/{site.industry}").text
     assert "退回意见：" + note in home and "已退回" in home
-    row = site.portal.board().rows[2]
+    row = site.portal.boards.board().rows[2]
     assert row.state.label == "已退回待重报" and row.accepted is None and not staged.exists()
     assert not row.build.submitted            # the build no longer reads it either
     again = http.post(f"/admin/{site.admin}/uploads/{upload_id}/return", data={"note": note})
     assert again.status_code == 400 and "已退回" in again.text
-    assert [e.what for e in site.portal.audit_log()].count("退回报送材料") == 1
+    assert [e.what for e in site.portal.accounts.audit_log()].count("退回报送材料") == 1
 
 
 # ---------------------------------------------------------------------------------------- 3. board = build
@@ -107,15 +111,15 @@ def test_return_with_a_comment_the_unit_sees_and_the_build_stops_using_it(site: 
 
 def test_board_shows_what_the_real_build_uses_duplicates_and_errors(tmp_path: Path, registry, clock):
     portal = Portal(tmp_path / "data", registry, clock=clock, builder=build_quarter)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    portal.submit("市经信局", 3, filled(registry, 3), "三.xlsx")
-    portal.submit("市科技局", 4, filled(registry, 4), "四.xlsx")
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
+    portal.submissions.submit("市经信局", 3, filled(registry, 3), "三.xlsx")
+    portal.submissions.submit("市科技局", 4, filled(registry, 4), "四.xlsx")
     folder = portal.data_dir / "inputs" / "2025Q3"
     # the office also dropped an e-mailed copy of action 4 into the folder by hand, and a faulty 5
     (folder / "邮件来的第04项.xlsx").write_bytes(filled(registry, 4, fill=clean_fill(registry, 4, "另一人")))
     (folder / "第05项.xlsx").write_bytes(bad_workbook(registry, 5))
-    board = portal.board()
-    record = portal.run_build()
+    board = portal.boards.board()
+    record = portal.jobs.run_build()
     assert record.ok, record.message
     summary = json.loads((record.out_dir / "summary.json").read_text("utf-8"))
     for row, built in zip(board.rows, summary["actions"], strict=True):
@@ -129,14 +133,14 @@ def test_board_shows_what_the_real_build_uses_duplicates_and_errors(tmp_path: Pa
     assert five.build_label == "数据待核实" and five.build.errors >= 1
     assert five.state.label == "已报送" and five.folder_only     # as summary.json: submitted (data pending)
     assert [row.state.label == "已报送" for row in board.rows] == [a["submitted"] for a in summary["actions"]]
-    problems = portal.problems()
+    problems = portal.boards.problems(board)
     assert {p.issue.file for p in problems} >= {"第05项.xlsx", "邮件来的第04项.xlsx"}
     cells = [p for p in problems if p.issue.file == "第05项.xlsx" and p.issue.cell]
     assert cells and cells[0].units == registry.action(5).lead_units
     assert summary["issues"] and {i["file"] for i in summary["issues"]} >= {"第05项.xlsx"}
-    # units see their own actions' problems only
-    water = {p.issue.file for p in portal.problems(unit=registry.action(5).lead_units[0])}
-    assert "第05项.xlsx" in water and "邮件来的第04项.xlsx" not in water
+    # units see only what they can act on: never the office's own folder files (issue 20)
+    water = portal.boards.problems(board, unit=registry.action(5).lead_units[0])
+    assert water == ()
 
 
 def test_problems_page_lists_sheet_and_cell_and_the_unit_sees_its_own(site: Site, http: httpx.Client, registry):
@@ -146,27 +150,31 @@ def test_problems_page_lists_sheet_and_cell_and_the_unit_sees_its_own(site: Site
     page = http.get(f"/admin/{site.admin}/problems").text
     assert "第03项_手工放入.xlsx" in page and "单元格" in page and "市经信局" in page
     assert "第03项_手工放入.xlsx" not in http.get(f"/u/{site.transport}").text
-    unit_page = http.get(f"/u/{site.industry}").text
-    assert "汇总时发现本行动材料有" in unit_page and "「指标进展」工作表" in unit_page
+    unit_page = http.get(f"/u/{site.industry}").text.split('id="action-3"')[1].split("</section>")[0]
+    # issue 20: a file the office put in the folder shows the unit no message it cannot act on
+    assert "由指挥部办公室直接收取，正在核实" in unit_page and "「指标进展」工作表" not in unit_page
+    assert "第03项_手工放入.xlsx" not in unit_page
 
 
 # ---------------------------------------------------------------------------------------- 4. links
 
 
-def test_unit_links_expire_with_the_quarter_and_are_reissued_in_one_click(site: Site, http: httpx.Client):
+def test_unit_links_turn_read_only_with_the_quarter_and_are_reissued_in_one_click(site: Site, http: httpx.Client):
     assert http.get(f"/u/{site.industry}").status_code == 200
-    site.portal.open_quarter(Quarter4 := Q3.next(), dt.date(2026, 1, 5))
+    site.portal.office.open_quarter(Quarter4 := Q3.next(), dt.date(2026, 1, 5))
     for token in (site.industry, site.transport, site.ndrc):
-        response = http.get(f"/u/{token}")
-        assert response.status_code == 404 and BAD_LINK in response.text
+        response = http.get(f"/u/{token}")      # the Q3 link shows Q3's records, read-only (issue 20)
+        assert response.status_code == 200 and "2025年第三季度报送已关闭，本页面仅供查看" in response.text
     posted = http.post(f"/admin/{site.admin}/units/links", data={"do": "issue-missing"})
     sheet = http.get(posted.headers["location"]).text
     links = [part.split('"')[0] for part in sheet.split(f'value="{PUBLIC}/u/')[1:]]
-    assert len(links) == len(site.portal.units)
-    assert all(site.portal.unit_for_token(t) for t in links)
-    site.portal.close_quarter()
-    assert all(site.portal.unit_for_token(t) is None for t in links)
-    assert Quarter4.label in {e.detail.split("，")[0].removeprefix("报送季度 ") for e in site.portal.audit_log()}
+    assert len(links) == len(site.portal.ctx.units)
+    assert all(site.portal.accounts.unit_for_token(t) for t in links)
+    site.portal.office.close_quarter()
+    assert all(not site.portal.accounts.unit_session(t).can_submit for t in links)   # read-only, not dead
+    site.portal.office.open_quarter(Quarter4)
+    assert all(site.portal.accounts.unit_session(t).can_submit for t in links)       # reopening brings them back
+    assert Quarter4.label in {e.detail.split("，")[0].removeprefix("报送季度 ") for e in site.portal.accounts.audit_log()}
 
 
 def test_links_use_the_public_url_never_the_host_header(site: Site, http: httpx.Client):
@@ -177,22 +185,22 @@ def test_links_use_the_public_url_never_the_host_header(site: Site, http: httpx.
 
 
 def test_refreshing_after_issuing_a_link_never_issues_another(site: Site, http: httpx.Client):
-    issued_before = [e.what for e in site.portal.audit_log()].count("生成单位链接")
+    issued_before = [e.what for e in site.portal.accounts.audit_log()].count("生成单位链接")
     posted = http.post(f"/admin/{site.admin}/units/links", data={"do": "issue", "unit": "市住建局"})
     assert posted.status_code == 303
     first = http.get(posted.headers["location"]).text
     again = http.get(posted.headers["location"]).text   # the browser's refresh is a GET
     link = first.split(f'value="{PUBLIC}/u/')[1].split('"')[0]
-    assert link in again and site.portal.unit_for_token(link) == "市住建局"
-    assert [e.what for e in site.portal.audit_log()].count("生成单位链接") == issued_before + 1
-    other_admin = site.portal.new_admin_token("王敏")
+    assert link in again and site.portal.accounts.unit_for_token(link) == "市住建局"
+    assert [e.what for e in site.portal.accounts.audit_log()].count("生成单位链接") == issued_before + 1
+    other_admin = site.portal.accounts.new_admin_token("王敏")
     assert http.get(f"/admin/{other_admin}/links/{posted.headers['location'].rsplit('/', 1)[1]}").text.count(link) == 0
 
 
 @pytest.mark.parametrize("path,data", [
     ("/settings", {"quarter": "2025Q3", "deadline": "2025-10-10", "open": "1"}),
     ("/units/contact", {"unit": "市住建局", "person": "孙八", "phone": "1"}),
-    ("/units/links", {"do": "revoke", "unit": "市经信局"}),
+    ("/units/links", {"do": "revoke", "unit": "市经信局", "confirm": "1"}),
     ("/accounts", {"do": "issue", "name": "王敏"}),
     ("/build", {}),
 ])
@@ -200,7 +208,7 @@ def test_every_office_post_answers_with_a_redirect(site: Site, http: httpx.Clien
     response = http.post(f"/admin/{site.admin}{path}", data=data)
     assert response.status_code == 303 and response.headers["location"].startswith("/admin/")
     assert http.get(response.headers["location"]).status_code == 200
-    site.portal.wait_for_builds()
+    site.portal.jobs.wait_for_builds()
 
 
 def test_receipt_page_and_print_carry_no_token(site: Site, http: httpx.Client, registry):
@@ -223,21 +231,21 @@ def test_receipt_page_and_print_carry_no_token(site: Site, http: httpx.Client, r
 
 
 def test_named_office_accounts_and_their_actions_in_the_audit_log(site: Site, http: httpx.Client):
-    posted = http.post(f"/admin/{site.admin}/accounts", data={"do": "issue", "name": "王敏"})
+    posted = http.post(f"/admin/{site.admin}/accounts", data={"do": "issue", "name": "王敏", "role": "lead"})
     sheet = http.get(posted.headers["location"]).text
     wang = sheet.split(f'value="{PUBLIC}/admin/')[1].split('"')[0]
-    assert site.portal.admin_for_token(wang) == "王敏"
-    assert "指挥部办公室 · 王敏" in http.get(f"/admin/{wang}").text
+    assert site.portal.accounts.admin_for_token(wang) == "王敏"
+    assert "指挥部办公室 · 王敏（负责人）" in http.get(f"/admin/{wang}").text
     http.post(f"/admin/{wang}/units/contact", data={"unit": "市住建局", "person": "孙八", "phone": "0717-1"})
     http.post(f"/admin/{wang}/settings", data={"quarter": "2025Q3", "deadline": "2025-10-12", "open": "1"})
     audit = http.get(f"/admin/{site.admin}/audit").text
     assert "创建办公室账号" in audit and "修改联系人" in audit and "修改季度设置" in audit
-    entries = site.portal.audit_log()
+    entries = site.portal.accounts.audit_log()
     assert {(e.actor, e.what) for e in entries} >= {("管理员", "创建办公室账号"), ("王敏", "修改联系人"),
                                                     ("王敏", "修改季度设置")}
     assert site.portal.store.live_tokens("admin")[0].id and all(
         wang not in row for row in site.portal.store.db_path.read_bytes().decode("latin-1").split("\0"))
-    revoked = http.post(f"/admin/{site.admin}/accounts", data={"do": "revoke", "name": "王敏"})
+    revoked = http.post(f"/admin/{site.admin}/accounts", data={"do": "revoke", "name": "王敏", "confirm": "1"})
     assert revoked.status_code == 303 and http.get(f"/admin/{wang}").status_code == 404
     mine = http.post(f"/admin/{site.admin}/accounts", data={"do": "revoke", "name": "管理员"})
     assert mine.status_code == 400 and "不能停用自己" in mine.text
@@ -274,8 +282,8 @@ def test_huge_ids_on_posts_are_chinese_404s(site: Site, http: httpx.Client, regi
 def test_per_unit_quota_refuses_in_chinese_and_keeps_nothing(tmp_path: Path, registry, clock):
     first = filled(registry, 3)
     portal = Portal(tmp_path / "data", registry, clock=clock, quota_bytes=len(first) + 100)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    token = portal.issue_unit_token("市经信局")
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
+    token = portal.accounts.issue_unit_token("市经信局")
     with LiveServer(create_app(tmp_path / "data", portal=portal, public_url=PUBLIC)) as url, \
             httpx.Client(base_url=url, trust_env=False, timeout=60) as http:
         assert upload(http, token, 3, first).status_code == 303
@@ -289,7 +297,7 @@ def test_per_unit_quota_refuses_in_chinese_and_keeps_nothing(tmp_path: Path, reg
 
 
 def test_checks_run_on_a_bounded_pool_and_a_full_queue_is_refused(tmp_path: Path, registry, clock):
-    from yc_reports.portal.service import check_upload  # the real check
+    from yc_reports.portal.units import check_upload  # the real check
 
     started, release = threading.Event(), threading.Event()
 
@@ -299,13 +307,13 @@ def test_checks_run_on_a_bounded_pool_and_a_full_queue_is_refused(tmp_path: Path
         return check_upload(path, reg, name)
 
     portal = Portal(tmp_path / "data", registry, clock=clock, checker=slow, pool=WorkPool(workers=1, queue=0))
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
     results: list[object] = []
-    thread = threading.Thread(target=lambda: results.append(portal.submit("市经信局", 3, filled(registry, 3), "a.xlsx")))
+    thread = threading.Thread(target=lambda: results.append(portal.submissions.submit("市经信局", 3, filled(registry, 3), "a.xlsx")))
     thread.start()
     assert started.wait(30)
     with pytest.raises(PortalError, match="排队"):
-        portal.submit("市科技局", 4, filled(registry, 4), "b.xlsx")
+        portal.submissions.submit("市科技局", 4, filled(registry, 4), "b.xlsx")
     release.set()
     thread.join(30)
     assert len(results) == 1 and results[0].accepted
@@ -317,7 +325,7 @@ def test_page_stays_responsive_while_a_check_runs(site: Site, registry):
     order of events (the page is served while the check still waits), not by a clock."""
     started, release, page_served = threading.Event(), threading.Event(), threading.Event()
     served_during_check: list[bool] = []
-    real = site.portal.checker
+    real = site.portal.submissions.checker
 
     def slow(path, reg, name):
         started.set()
@@ -325,7 +333,7 @@ def test_page_stays_responsive_while_a_check_runs(site: Site, registry):
         served_during_check.append(page_served.is_set())
         return real(path, reg, name)
 
-    site.portal.checker = slow
+    site.portal.submissions.checker = slow
     with site.client() as uploader, site.client() as reader:
         thread = threading.Thread(target=upload, args=(uploader, site.industry, 3, filled(registry, 3)))
         thread.start()
@@ -366,11 +374,11 @@ def test_gbk_and_utf8_file_names_are_decoded(site: Site, http: httpx.Client, reg
 
 
 def test_earlier_quarters_are_browsable_by_the_office_and_the_unit(site: Site, http: httpx.Client, registry):
-    site.portal.open_quarter(Q2, dt.date(2025, 7, 5))
-    q2_token = site.portal.issue_unit_token("市经信局")
+    site.portal.office.open_quarter(Q2, dt.date(2025, 7, 5))
+    q2_token = site.portal.accounts.issue_unit_token("市经信局")
     q2_id = _id_of(upload(http, q2_token, 3, filled(registry, 3, quarter=Q2), "二季度.xlsx"))
-    site.portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    q3_token = site.portal.issue_unit_token("市经信局")
+    site.portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
+    q3_token = site.portal.accounts.issue_unit_token("市经信局")
     board = http.get(f"/admin/{site.admin}").text
     assert "/quarters/2025Q2" in board
     earlier = http.get(f"/admin/{site.admin}/quarters/2025Q2").text
@@ -404,19 +412,20 @@ def test_a_running_build_is_shown_as_running(tmp_path: Path, registry, clock):
         return _quick_build(registry, quarter, inputs_dir, out_dir)
 
     portal = Portal(tmp_path / "data", registry, clock=clock, builder=slow)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
     admin = portal.ensure_admin_token()
     with LiveServer(create_app(tmp_path / "data", portal=portal, public_url=PUBLIC)) as url, \
             httpx.Client(base_url=url, trust_env=False, timeout=60) as http:
         posted = http.post(f"/admin/{admin}/build")
         assert posted.status_code == 303
         page = http.get(posted.headers["location"]).text
-        assert "第 1 次汇总</strong>正在进行" in page and "未完成" not in page
+        assert "汇总</strong>（第 1 次）正在进行" in page and "未完成" not in page
+        assert '<meta http-equiv="refresh" content="5">' in page      # the page refreshes itself meanwhile
         assert http.post(f"/admin/{admin}/build").status_code == 409
         gate.set()
-        portal.wait_for_builds()
-        assert "第 1 次汇总</strong>（" in http.get(f"/admin/{admin}").text
-        assert "已完成" in http.get(f"/admin/{admin}").text
+        portal.jobs.wait_for_builds()
+        done = http.get(f"/admin/{admin}").text
+        assert "汇总</strong>（第 1 次，" in done and "已完成" in done and 'http-equiv="refresh"' not in done
 
 
 # ---------------------------------------------------------------------------------------- 7. crash hygiene
@@ -479,7 +488,7 @@ def test_restart_after_kill_9_of_a_real_serve_marks_the_build_interrupted_and_cl
             assert http.post(f"{admin}/build").status_code == 303
             assert build_states() == ["running"]
             board = http.get(admin).text
-            running = "第 1 次汇总</strong>正在进行" in board
+            running = "汇总</strong>（第 1 次）正在进行" in board
     finally:
         kill(process)   # kill -9, mid-build
     if not running:
@@ -496,7 +505,7 @@ def test_restart_after_kill_9_of_a_real_serve_marks_the_build_interrupted_and_cl
         assert "首次启动时显示" in lines[1]
         with httpx.Client(timeout=60, trust_env=False) as http:
             board = wait_up(http, admin).text
-            assert "第 1 次汇总</strong>（" in board and "因系统中途停止而中断" in board and "重新启动时记录" in board
+            assert "汇总</strong>（第 1 次，" in board and "系统中途停止" in board and "重新启动时记录" in board
             audit = http.get(f"{admin}/audit").text
             assert "系统启动时恢复" in audit and "第 1 次" in audit
     finally:
@@ -560,8 +569,8 @@ def test_a_workbook_the_reader_cannot_open_is_named_damaged_never_by_the_parsers
         return ParseResult(name, None, (make_issue(IssueCode.FILE_UNREADABLE, name, detail="内部结构有误：XMLSyntaxError"),))
 
     portal = Portal(tmp_path / "data", registry, clock=clock, checker=broken)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
-    record = portal.submit("市经信局", 3, filled(registry, 3), "坏.xlsx")
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
+    record = portal.submissions.submit("市经信局", 3, filled(registry, 3), "坏.xlsx")
     assert not record.accepted
     (issue,) = record.issues
     assert "XMLSyntaxError" not in issue.message and "已损坏或内容不完整" in issue.message
@@ -595,7 +604,7 @@ def test_a_heavy_check_leaves_a_worker_free_for_ordinary_ones():
 
 
 def test_a_checked_upload_is_never_parsed_again_by_the_board_or_the_build(portal: Portal, registry, monkeypatch):
-    record = portal.submit("市经信局", 3, filled(registry, 3), "三.xlsx")
+    record = portal.submissions.submit("市经信局", 3, filled(registry, 3), "三.xlsx")
     assert record.accepted
     assert list((portal.data_dir / "outputs" / "2025Q3" / ".cache" / "parse").iterdir())   # the build's cache
 
@@ -606,7 +615,7 @@ def test_a_checked_upload_is_never_parsed_again_by_the_board_or_the_build(portal
 
     monkeypatch.setattr(reader, "parse_bytes", no_parsing)
     monkeypatch.setattr(reader, "parse_workbook", no_parsing)
-    row = portal.board().rows[2]
+    row = portal.boards.board().rows[2]
     assert row.build.clean and row.build_label == "汇总采用"
 
 

@@ -1,9 +1,11 @@
-"""The board as an .xlsx for the office's files: the same rows as the page, Chinese labels, fixed bytes."""
+"""The board and the audit log as .xlsx for the office's files: the same rows as the pages, Chinese labels,
+fixed bytes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,16 +21,16 @@ from yc_reports.workbook.xlsx_io import save_workbook, set_text
 if TYPE_CHECKING:
     from yc_reports.plan.quarter import Quarter
 
-    from .service import Board, Portal
+    from .store import AuditEntry, UploadRecord
+    from .views import Board
 
 HEADERS = ("行动", "牵头单位", "报送状态", "汇总处理", "依据", "汇总读取的文件", "报送单位", "报送方式", "报送时间",
            "回执编号", "错误", "提示", "上传次数")
 
 
-def board_rows(board: Board, quarter: Quarter, portal: Portal) -> list[tuple[object, ...]]:
-    from .service import CN_TZ, choice_label
+def board_rows(board: Board, staged: dict[str, UploadRecord]) -> list[tuple[object, ...]]:
+    from .texts import choice_label, when
 
-    staged = portal.staged_uploads(quarter)
     out: list[tuple[object, ...]] = []
     for row in board.rows:
         shown = row.accepted or row.latest
@@ -39,28 +41,45 @@ def board_rows(board: Board, quarter: Quarter, portal: Portal) -> list[tuple[obj
             row.build_label, row.build_reasons,
             "；".join(f"{c.file}（{'回执 ' + staged[c.file].receipt_no if c.file in staged else '办公室文件夹'}）："
                      f"{choice_label(c, build.data_pending)}" for c in build.choices) if build else "",
-            shown.unit if shown else "",
+            "、".join(u.unit for u in row.standing) or (shown.unit if shown else ""),
             (f"办公室代传（{shown.by_office}）" if shown.by_office else "单位报送") if shown else "",
-            shown.uploaded_at.astimezone(CN_TZ).strftime("%Y-%m-%d %H:%M:%S") if shown else "",
-            shown.receipt_no if shown else "",
+            when(shown.received_at) if shown else "",
+            "、".join(u.receipt_no for u in row.standing) or (shown.receipt_no if shown else ""),
             row.build.errors if row.build else 0,
             (len(row.build.issues) - row.build.errors) if row.build else 0,
             len(row.uploads)))
     return out
 
 
-def board_workbook_bytes(board: Board, quarter: Quarter, portal: Portal) -> bytes:
+def board_workbook_bytes(board: Board, quarter: Quarter, staged: dict[str, UploadRecord]) -> bytes:
     """The board of `quarter` (the quarter its selection read)."""
+    return _table_bytes("报送情况", f"{quarter.label}各行动报送情况（与汇总所用材料一致）", HEADERS,
+                        board_rows(board, staged), dt.datetime.combine(quarter.end_date, dt.time()))
+
+
+AUDIT_HEADERS = ("序号", "时间", "操作人", "操作", "详情")
+
+
+def audit_workbook_bytes(entries: tuple[AuditEntry, ...], stamp: dt.datetime) -> bytes:
+    """Every entry of the audit log, oldest first."""
+    from .texts import when
+
+    rows = [(e.id, when(e.at), e.actor, e.what, e.detail) for e in sorted(entries, key=lambda e: e.id)]
+    return _table_bytes("操作记录", f"报送系统操作记录（导出于{when(stamp)}）", AUDIT_HEADERS, rows,
+                        stamp.replace(tzinfo=None))
+
+
+def _table_bytes(sheet: str, title: str, headers: tuple[str, ...], rows: Sequence[tuple[object, ...]],
+                 stamp: dt.datetime) -> bytes:
     wb = Workbook()
     ws = wb.active
     assert isinstance(ws, Worksheet)   # a new workbook holds one worksheet
-    ws.title = "报送情况"
-    ws.append([f"{quarter.label}各行动报送情况（与汇总所用材料一致）"])
+    ws.title = sheet
+    ws.append([title])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(list(HEADERS))
+    ws.append(list(headers))
     for cell in ws[2]:
         cell.font = Font(bold=True)
-    rows = board_rows(board, quarter, portal)
     for values in rows:
         ws.append([None] * len(values))
         for column, value in enumerate(values, start=1):
@@ -70,7 +89,7 @@ def board_workbook_bytes(board: Board, quarter: Quarter, portal: Portal) -> byte
             else:
                 set_text(cell, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, header in enumerate(HEADERS, start=1):
+    for column, header in enumerate(headers, start=1):
         widest = max([display_width(header)] + [display_width(str(r[column - 1])) for r in rows])
         ws.column_dimensions[get_column_letter(column)].width = min(max(widest + 2, 8), 48)
     ws.freeze_panes = "B3"
@@ -79,7 +98,7 @@ def board_workbook_bytes(board: Board, quarter: Quarter, portal: Portal) -> byte
     ws.page_setup.fitToWidth = 1
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "board.xlsx"
-        save_workbook(wb, path, stamp=dt.datetime.combine(quarter.end_date, dt.time()))
+        save_workbook(wb, path, stamp=stamp)
         return path.read_bytes()
 
 

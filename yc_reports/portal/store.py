@@ -6,7 +6,11 @@
 Schema version 2 added: per-quarter unit links and named office accounts (tokens.quarter; an office
 token's `unit` column holds the staff member's name), uploads made by the office on a unit's behalf,
 returns (退回) with a comment, token-free receipt keys, a build's state (running / done / interrupted)
-and who ran it, and the audit log. Older databases gain the columns on opening.
+and who ran it, and the audit log. Version 3 added: office accounts' roles (负责人 / 经办人), the date
+the office received a file it uploads for a unit, a return's resubmission date, a unit withdrawing its
+own upload (撤回), the office choosing between co-leads' differing uploads, whether an upload's receipt
+is in the office's record, and a job's kind (汇总, 签发, 通知, 考核 …), label, process id and outcome
+details. Older databases gain the tables and columns on opening.
 
 Every write runs in its own short `BEGIN IMMEDIATE` transaction on its own connection, so requests
 served from several threads never interleave half-written rows. Files are written to a temporary name
@@ -23,7 +27,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from yc_reports.issues import Issue, IssueCode, Severity
@@ -31,7 +35,7 @@ from yc_reports.plan.quarter import Quarter
 
 DB_NAME = "portal.sqlite3"
 UPLOADS_DIR = "uploads"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_ROW_ID = 2**63 - 1   # SQLite's INTEGER: anything larger is no row (never an OverflowError)
 
 _SCHEMA = """
@@ -89,6 +93,20 @@ CREATE TABLE IF NOT EXISTS builds (
     state        TEXT NOT NULL DEFAULT 'done',
     run_by       TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS office_accounts (
+    name        TEXT PRIMARY KEY,
+    role        TEXT NOT NULL CHECK (role IN ('lead', 'clerk')),
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS choices (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    quarter     TEXT NOT NULL,
+    action_id   INTEGER NOT NULL,
+    upload_id   INTEGER NOT NULL,
+    chosen_at   TEXT NOT NULL,
+    chosen_by   TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS audit (
     id      INTEGER PRIMARY KEY AUTOINCREMENT,
     at      TEXT NOT NULL,
@@ -108,6 +126,15 @@ _ADDED_COLUMNS = (
     ("uploads", "return_note", "TEXT NOT NULL DEFAULT ''"),
     ("builds", "state", "TEXT NOT NULL DEFAULT 'done'"),
     ("builds", "run_by", "TEXT NOT NULL DEFAULT ''"),
+    ("uploads", "received_at", "TEXT"),
+    ("uploads", "resubmit_by", "TEXT"),
+    ("uploads", "withdrawn_at", "TEXT"),
+    ("uploads", "withdrawn_by", "TEXT NOT NULL DEFAULT ''"),
+    ("uploads", "in_record", "INTEGER NOT NULL DEFAULT 0"),
+    ("builds", "kind", "TEXT NOT NULL DEFAULT 'build'"),
+    ("builds", "label", "TEXT NOT NULL DEFAULT ''"),
+    ("builds", "pid", "INTEGER NOT NULL DEFAULT 0"),
+    ("builds", "detail_json", "TEXT NOT NULL DEFAULT '{}'"),
 )
 
 BUILD_RUNNING = "running"
@@ -154,16 +181,36 @@ class UploadRecord:
     warnings: int
     filler: str             # 填报人 as written in the workbook
     phone: str              # 联系电话 as written in the workbook
-    issues: tuple[Issue, ...]
+    issues: tuple[Issue, ...]        # () when read in a list (Store.uploads): the counts say how many
     by_office: str = ""              # the office staff member who uploaded it on the unit's behalf
     receipt_key: str = ""            # the token-free receipt page's address (read-only, this receipt only)
     returned_at: dt.datetime | None = None   # 退回 by the office: no longer the action's submission
     returned_by: str = ""
     return_note: str = ""
+    office_received_at: dt.datetime | None = None   # 代传: when the office says it received the file
+    resubmit_by: dt.date | None = None       # 退回: the date the unit is asked to send it again by
+    withdrawn_at: dt.datetime | None = None  # 撤回 by its unit: no longer the action's submission
+    withdrawn_by: str = ""
+    in_record: bool = False                  # its receipt is written to the office's record
 
     @property
     def returned(self) -> bool:
         return self.returned_at is not None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+    @property
+    def stands(self) -> bool:
+        """Accepted, and neither returned by the office nor withdrawn by its unit: it may be the submission."""
+        return self.accepted and not self.returned and not self.withdrawn
+
+    @property
+    def received_at(self) -> dt.datetime:
+        """When the office received it: the date the office entered for a file it uploads on a unit's
+        behalf, else the upload's own time (the portal's receipt)."""
+        return self.office_received_at or self.uploaded_at
 
     @property
     def receipt_no(self) -> str:
@@ -185,6 +232,10 @@ class BuildRecord:
     message: str
     state: str = BUILD_DONE          # running / done / interrupted
     run_by: str = ""
+    kind: str = "build"              # build / issue / correct / notices / assess / evaluate (portal/jobs.py)
+    label: str = ""
+    pid: int = 0                     # the process doing it (0: a thread of the server)
+    detail: dict[str, object] = field(default_factory=dict)   # what the page shows beyond files (JSON)
 
     @property
     def running(self) -> bool:
@@ -193,6 +244,18 @@ class BuildRecord:
     @property
     def interrupted(self) -> bool:
         return self.state == BUILD_INTERRUPTED
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The office chose one upload to stand for an action whose lead units sent differing ones."""
+
+    id: int
+    quarter: Quarter
+    action_id: int
+    upload_id: int
+    chosen_at: dt.datetime
+    chosen_by: str
 
 
 @dataclass(frozen=True)
@@ -285,13 +348,6 @@ class Store:
                          (role, unit, token_hash, now.isoformat()))
             return True
 
-    def expire_unit_tokens(self, keep_quarter: str | None, now: dt.datetime) -> int:
-        """Revoke every live unit link not of `keep_quarter` (None: every one); the number revoked."""
-        with self.transaction() as conn:
-            cursor = conn.execute("UPDATE tokens SET revoked_at = ? WHERE role = 'unit' AND revoked_at IS NULL "
-                                  "AND quarter IS NOT ?", (now.isoformat(), keep_quarter))
-            return cursor.rowcount
-
     def revoke_tokens(self, role: str, unit: str, now: dt.datetime) -> int:
         with self.transaction() as conn:
             cursor = conn.execute("UPDATE tokens SET revoked_at = ? "
@@ -363,18 +419,19 @@ class Store:
 
     def add_upload(self, *, quarter: Quarter, action_id: int, unit: str, uploaded_at: dt.datetime,
                    sha256: str, size: int, file_name: str, issues: tuple[Issue, ...],
-                   filler: str, phone: str, by_office: str = "") -> UploadRecord:
+                   filler: str, phone: str, by_office: str = "",
+                   office_received_at: dt.datetime | None = None) -> UploadRecord:
         errors = sum(1 for i in issues if i.severity is Severity.ERROR)
         warnings = len(issues) - errors
         issues_json = json.dumps([i.to_dict() for i in issues], ensure_ascii=False)
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO uploads (quarter, action_id, unit, uploaded_at, sha256, size, file_name, accepted, "
-                "errors, warnings, filler, phone, issues_json, by_office, receipt_key) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "errors, warnings, filler, phone, issues_json, by_office, receipt_key, received_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (str(quarter), action_id, unit, uploaded_at.isoformat(), sha256, size, file_name,
                  int(errors == 0), errors, warnings, filler, phone, issues_json, by_office,
-                 secrets.token_urlsafe(18)))
+                 secrets.token_urlsafe(18), office_received_at.isoformat() if office_received_at else None))
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (cursor.lastrowid,)).fetchone()
         return _upload_row(row)
 
@@ -392,13 +449,53 @@ class Store:
             row = conn.execute("SELECT * FROM uploads WHERE receipt_key = ?", (key,)).fetchone()
         return _upload_row(row) if row else None
 
-    def return_upload(self, upload_id: int, *, at: dt.datetime, by: str, note: str) -> UploadRecord | None:
+    def return_upload(self, upload_id: int, *, at: dt.datetime, by: str, note: str,
+                      resubmit_by: dt.date | None = None) -> UploadRecord | None:
         """Mark an upload 退回 (once); None when there is no such upload."""
         with self.transaction() as conn:
-            conn.execute("UPDATE uploads SET returned_at = ?, returned_by = ?, return_note = ? "
-                         "WHERE id = ? AND returned_at IS NULL", (at.isoformat(), by, note, upload_id))
+            conn.execute("UPDATE uploads SET returned_at = ?, returned_by = ?, return_note = ?, resubmit_by = ? "
+                         "WHERE id = ? AND returned_at IS NULL",
+                         (at.isoformat(), by, note, resubmit_by.isoformat() if resubmit_by else None, upload_id))
             row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
         return _upload_row(row) if row else None
+
+    def withdraw_upload(self, upload_id: int, *, at: dt.datetime, by: str) -> UploadRecord | None:
+        """Mark an upload 撤回 by its unit (once); None when there is no such upload."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE uploads SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ? AND withdrawn_at IS NULL",
+                         (at.isoformat(), by, upload_id))
+            row = conn.execute("SELECT * FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        return _upload_row(row) if row else None
+
+    def mark_in_record(self, upload_id: int) -> None:
+        """The upload's receipt is now in the office's record."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE uploads SET in_record = 1 WHERE id = ?", (upload_id,))
+
+    # ------------------------------------------------------------------------------ co-leads' choices
+
+    def add_choice(self, quarter: Quarter, action_id: int, upload_id: int, *, at: dt.datetime, by: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO choices (quarter, action_id, upload_id, chosen_at, chosen_by) "
+                         "VALUES (?, ?, ?, ?, ?)", (str(quarter), action_id, upload_id, at.isoformat(), by))
+
+    def choices(self, quarter: Quarter) -> dict[int, Choice]:
+        """The office's latest choice per action of the quarter."""
+        with self.reading() as conn:
+            rows = conn.execute("SELECT * FROM choices WHERE quarter = ? ORDER BY id", (str(quarter),)).fetchall()
+        return {row["action_id"]: Choice(row["id"], Quarter.parse(row["quarter"]), row["action_id"], row["upload_id"],
+                                         _stamp(row["chosen_at"]), row["chosen_by"]) for row in rows}
+
+    # ------------------------------------------------------------------------------ office accounts' roles
+
+    def put_account(self, name: str, role: str, *, at: dt.datetime, by: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO office_accounts (name, role, created_at, created_by) VALUES (?, ?, ?, ?) "
+                         "ON CONFLICT (name) DO UPDATE SET role = excluded.role", (name, role, at.isoformat(), by))
+
+    def account_roles(self) -> dict[str, str]:
+        with self.reading() as conn:
+            return {row["name"]: row["role"] for row in conn.execute("SELECT name, role FROM office_accounts")}
 
     def stored_bytes(self, quarter: Quarter, unit: str) -> int:
         """What a unit's uploads of a quarter take on disk (each distinct file counted once)."""
@@ -413,7 +510,8 @@ class Store:
 
     def uploads(self, quarter: Quarter | None = None, action_id: int | None = None,
                 unit: str | None = None, accepted_only: bool = False) -> list[UploadRecord]:
-        """Uploads oldest first (by time, then by id), filtered as asked."""
+        """Uploads oldest first (by time, then by id), filtered as asked, without their issues (a workbook of
+        30,000 faulty rows keeps 20,000 of them: lists read only the counts; `upload(id)` reads them all)."""
         clauses, params = [], []
         for column, value in (("quarter", str(quarter) if quarter else None), ("action_id", action_id),
                               ("unit", unit)):
@@ -424,7 +522,7 @@ class Store:
             clauses.append("accepted = 1")
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         with self.reading() as conn:
-            rows = conn.execute(f"SELECT * FROM uploads {where} ORDER BY uploaded_at, id", params).fetchall()
+            rows = conn.execute(f"SELECT {_LISTED} FROM uploads {where} ORDER BY uploaded_at, id", params).fetchall()
         return [_upload_row(row) for row in rows]
 
     def quarters_with_uploads(self) -> list[Quarter]:
@@ -434,16 +532,29 @@ class Store:
 
     # ------------------------------------------------------------------------------ builds
 
-    def start_build(self, quarter: Quarter, started_at: dt.datetime, run_by: str = "") -> int:
-        """Reserve a build number (its outputs go to a folder of their own); the build is running."""
+    def start_build(self, quarter: Quarter, started_at: dt.datetime, run_by: str = "", kind: str = "build",
+                    label: str = "") -> int:
+        """Reserve a job number (its outputs go to a folder of their own); the job is running."""
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO builds (quarter, started_at, finished_at, ok, out_dir, files_json, errors, warnings, "
-                "message, state, run_by) VALUES (?, ?, ?, 0, '', '[]', 0, 0, '', ?, ?)",
-                (str(quarter), started_at.isoformat(), started_at.isoformat(), BUILD_RUNNING, run_by))
+                "message, state, run_by, kind, label) VALUES (?, ?, ?, 0, '', '[]', 0, 0, '', ?, ?, ?, ?)",
+                (str(quarter), started_at.isoformat(), started_at.isoformat(), BUILD_RUNNING, run_by, kind, label))
             build_id = cursor.lastrowid
         assert build_id is not None   # an INSERT always sets it
         return build_id
+
+    def set_build_pid(self, build_id: int, pid: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE builds SET pid = ? WHERE id = ?", (pid, build_id))
+
+    def interrupt_build(self, build_id: int, *, at: dt.datetime, message: str) -> BuildRecord:
+        """A job whose process died under it: interrupted, with what the office is told."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE builds SET state = ?, finished_at = ?, ok = 0, message = ? WHERE id = ?",
+                         (BUILD_INTERRUPTED, at.isoformat(), message, build_id))
+            row = conn.execute("SELECT * FROM builds WHERE id = ?", (build_id,)).fetchone()
+        return _build_row(row)
 
     def interrupt_running_builds(self, at: dt.datetime) -> list[int]:
         """Builds left running by a process that died: mark them interrupted at `at`; their numbers."""
@@ -454,13 +565,14 @@ class Store:
         return ids
 
     def finish_build(self, build_id: int, *, finished_at: dt.datetime, ok: bool, out_dir: Path,
-                     files: tuple[str, ...], errors: int, warnings: int, message: str) -> BuildRecord:
+                     files: tuple[str, ...], errors: int, warnings: int, message: str,
+                     detail: dict[str, object] | None = None) -> BuildRecord:
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE builds SET finished_at = ?, ok = ?, out_dir = ?, files_json = ?, errors = ?, warnings = ?, "
-                "message = ?, state = ? WHERE id = ?",
+                "message = ?, state = ?, detail_json = ? WHERE id = ?",
                 (finished_at.isoformat(), int(ok), str(out_dir), json.dumps(list(files), ensure_ascii=False),
-                 errors, warnings, message, BUILD_DONE, build_id))
+                 errors, warnings, message, BUILD_DONE, json.dumps(detail or {}, ensure_ascii=False), build_id))
             row = conn.execute("SELECT * FROM builds WHERE id = ?", (build_id,)).fetchone()
         return _build_row(row)
 
@@ -471,11 +583,22 @@ class Store:
             row = conn.execute("SELECT * FROM builds WHERE id = ?", (build_id,)).fetchone()
         return _build_row(row) if row else None
 
-    def builds(self, quarter: Quarter) -> list[BuildRecord]:
-        """The quarter's builds, newest first."""
+    def builds(self, quarter: Quarter | None = None, kinds: tuple[str, ...] = ("build", "issue", "correct"),
+               limit: int = 200) -> list[BuildRecord]:
+        """Jobs of these kinds (of `quarter`, or of every quarter), newest first."""
+        marks = ", ".join("?" for _ in kinds)
+        where, args = f"kind IN ({marks})", list(kinds)
+        if quarter is not None:
+            where += " AND quarter = ?"
+            args.append(str(quarter))
         with self.reading() as conn:
-            rows = conn.execute("SELECT * FROM builds WHERE quarter = ? ORDER BY id DESC",
-                                (str(quarter),)).fetchall()
+            rows = conn.execute(f"SELECT * FROM builds WHERE {where} ORDER BY id DESC LIMIT ?",
+                                (*args, limit)).fetchall()
+        return [_build_row(row) for row in rows]
+
+    def running_builds(self) -> list[BuildRecord]:
+        with self.reading() as conn:
+            rows = conn.execute("SELECT * FROM builds WHERE state = ? ORDER BY id", (BUILD_RUNNING,)).fetchall()
         return [_build_row(row) for row in rows]
 
     # ------------------------------------------------------------------------------ audit log
@@ -485,10 +608,12 @@ class Store:
             conn.execute("INSERT INTO audit (at, actor, what, detail) VALUES (?, ?, ?, ?)",
                          (at.isoformat(), actor, what, detail))
 
-    def audit(self, limit: int = 500) -> list[AuditEntry]:
-        """The newest entries first."""
+    def audit(self, limit: int | None = 500, whats: tuple[str, ...] = ()) -> list[AuditEntry]:
+        """The newest entries first (of these kinds only, when given); every one when `limit` is None."""
+        where = f"WHERE what IN ({', '.join('?' for _ in whats)})" if whats else ""
         with self.reading() as conn:
-            rows = conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
+            rows = conn.execute(f"SELECT * FROM audit {where} ORDER BY id DESC LIMIT ?",
+                                (*whats, -1 if limit is None else limit)).fetchall()
         return [AuditEntry(row["id"], _stamp(row["at"]), row["actor"], row["what"], row["detail"]) for row in rows]
 
 
@@ -524,6 +649,11 @@ def _issue(data: dict[str, str]) -> Issue:
                  sheet=data["sheet"], cell=data["cell"], message=data["message"])
 
 
+_LISTED = ("id, quarter, action_id, unit, uploaded_at, sha256, size, file_name, accepted, errors, warnings, filler, "
+           "phone, '[]' AS issues_json, by_office, receipt_key, returned_at, returned_by, return_note, received_at, "
+           "resubmit_by, withdrawn_at, withdrawn_by, in_record")
+
+
 def _upload_row(row: sqlite3.Row) -> UploadRecord:
     return UploadRecord(
         id=row["id"], quarter=Quarter.parse(row["quarter"]), action_id=row["action_id"], unit=row["unit"],
@@ -532,7 +662,9 @@ def _upload_row(row: sqlite3.Row) -> UploadRecord:
         warnings=row["warnings"], filler=row["filler"], phone=row["phone"],
         issues=tuple(_issue(d) for d in json.loads(row["issues_json"])), by_office=row["by_office"],
         receipt_key=row["receipt_key"], returned_at=_time(row["returned_at"]), returned_by=row["returned_by"],
-        return_note=row["return_note"])
+        return_note=row["return_note"], office_received_at=_time(row["received_at"]),
+        resubmit_by=dt.date.fromisoformat(row["resubmit_by"]) if row["resubmit_by"] else None,
+        withdrawn_at=_time(row["withdrawn_at"]), withdrawn_by=row["withdrawn_by"], in_record=bool(row["in_record"]))
 
 
 def _build_row(row: sqlite3.Row) -> BuildRecord:
@@ -540,4 +672,5 @@ def _build_row(row: sqlite3.Row) -> BuildRecord:
         id=row["id"], quarter=Quarter.parse(row["quarter"]), started_at=_stamp(row["started_at"]),
         finished_at=_stamp(row["finished_at"]), ok=bool(row["ok"]), out_dir=Path(row["out_dir"]),
         files=tuple(json.loads(row["files_json"])), errors=row["errors"], warnings=row["warnings"],
-        message=row["message"], state=row["state"], run_by=row["run_by"])
+        message=row["message"], state=row["state"], run_by=row["run_by"], kind=row["kind"], label=row["label"],
+        pid=row["pid"], detail=json.loads(row["detail_json"] or "{}"))
