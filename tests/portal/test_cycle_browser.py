@@ -115,7 +115,7 @@ def test_the_office_runs_its_whole_cycle_in_the_browser(browser, cycle_site, reg
     # 1. open the quarter: quarter, deadline (the library's default offered), 印发日期 and 文号
     office.goto(f"{base}/settings")
     office.locator("select[name=quarter]").select_option("2025Q3")
-    assert office.locator("input[name=deadline]").input_value() == "2025-10-10"
+    assert office.locator("input[name=deadline]").input_value() == "2025-10-05"
     office.get_by_role("button", name="保存设置").click()
     office.wait_for_url("**done=settings")
     office.locator("input[name=report_date]").fill("2025-10-16")
@@ -209,7 +209,7 @@ def test_the_office_runs_its_whole_cycle_in_the_browser(browser, cycle_site, reg
     wait_done(office, portal)
     texts = [box.input_value() for box in office.locator("#notices textarea").all()]
     assert any(t.startswith("【催报】市住建局") for t in texts) and any(t.startswith("【督办】") for t in texts)
-    assert "2026年1月10日" in next(t for t in texts if t.startswith("【催报】"))   # the one deadline
+    assert "2026年1月5日" in next(t for t in texts if t.startswith("【催报】"))   # the one deadline
     usable(office, f"notices{tag}")
     office.goto(f"{base}/quarters/2025Q4")
     office.get_by_role("button", name="签发2025年第四季度").click()

@@ -38,9 +38,9 @@ def record_of(portal: Portal) -> Record:
 
 
 def test_the_deadline_set_in_the_portal_is_the_records_and_the_default_is_the_librarys(site: Site, http: httpx.Client):
-    with record_of(site.portal) as record:       # opened with the library's default: nothing written
-        assert record.settings(Q3).deadline is None
-    assert site.portal.ctx.settings().deadline == default_deadline(Q3) == dt.date(2025, 10, 10)
+    with record_of(site.portal) as record:       # opened with 10-10, not the library's default (10-05): written
+        assert record.settings(Q3).deadline == dt.date(2025, 10, 10) != default_deadline(Q3) == dt.date(2025, 10, 5)
+    assert site.portal.ctx.settings().deadline == dt.date(2025, 10, 10)
     saved = http.post(f"/admin/{site.admin}/settings", data={"quarter": "2025Q3", "deadline": "2025-10-15", "open": "1"})
     assert saved.status_code == 303
     with record_of(site.portal) as record:       # what `yc-reports record settings`, the build and the notices read

@@ -539,4 +539,4 @@ def test_suggested_quarter_is_the_one_just_ended_within_the_plan(portal: Portal,
     clock.set(today)
     assert portal.office.suggested_quarter() == suggested
     portal.office.open_quarter(suggested)        # the default deadline: the library's, quarter end + 10 days
-    assert portal.ctx.settings().deadline == default_deadline(suggested) == suggested.end_date + dt.timedelta(days=10)
+    assert portal.ctx.settings().deadline == default_deadline(suggested) == suggested.end_date + dt.timedelta(days=5)   # 次月5日
