@@ -160,8 +160,8 @@ def test_portal_upload_check_names_the_same_cell(demo, tmp_path):
     for quarter in ("2024Q3", "2024Q4", "2025Q1", "2025Q2"):
         shutil.copytree(root / "inputs" / quarter, data_dir / "inputs" / quarter)
     portal = Portal(data_dir, registry)
-    portal.open_quarter(Q3, dt.date(2025, 10, 10))
+    portal.office.open_quarter(Q3, dt.date(2025, 10, 10))
     path = spoiled(demo, tmp_path, lambda wb: setattr(wb[SHEET]["A4"], "value", "2024Q3-03-9"))
-    record = portal.submit("市经信局", 3, path.read_bytes(), path.name)
+    record = portal.submissions.submit("市经信局", 3, path.read_bytes(), path.name)
     assert not record.accepted
     assert [(i.sheet, i.cell) for i in record.issues if i.code.value == "rectification-changed"] == [(SHEET, "A4")]
