@@ -225,7 +225,8 @@ def test_failed_build_leaves_previous_outputs_intact(root: Path, fake_reports, m
     monkeypatch.setattr(fake_reports, "write_reports", broken)
     result = run(root)
     assert not result.ok and result.files == ()
-    assert result.error == "生成报告时出错（RuntimeError：磁盘已满），本次输出文件夹保持上次的结果。"
+    assert result.error.startswith("生成报告时出现程序内部错误，本次输出文件夹保持上次的结果。详细信息已记录在 ")
+    assert "RuntimeError" not in result.error
     assert result.report is not None   # the checks still ran; only writing failed
     assert tree_hash(out) == before
     assert sorted(p.name for p in (root / "outputs").iterdir()) == [".cache", "2025Q3"]

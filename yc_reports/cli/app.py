@@ -849,15 +849,10 @@ def _run() -> None:
     except (KeyboardInterrupt, typer.Abort):
         _err_console().print("已中止。")
         sys.exit(130)
-    except Exception:  # anything unforeseen (its name and traceback go to the log, not to the user)
-        import tempfile
-        import traceback
+    except Exception as exc:  # anything unforeseen (its name and traceback go to the log, not to the user)
+        from yc_reports.errorlog import internal_error_text
 
-        log = Path(tempfile.gettempdir()) / "yc-reports-error.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        _err_console().print(
-            "[bold red]程序内部错误[/]，本次未写出任何结果。"
-            f"详细信息已记录在 {log}，请将该文件发送给系统维护人员。")
+        _err_console().print(internal_error_text("运行", exc), markup=False)
         sys.exit(EXIT_USAGE)
 
 

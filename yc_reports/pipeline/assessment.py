@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yc_reports.analysis.assessment import AssessmentError, YearAssessment, assess
+from yc_reports.errorlog import internal_error_text
 from yc_reports.pipeline.build import (
     BuildError,
     cache_root,
@@ -83,7 +84,7 @@ def make_assessment(registry: Registry, year: int, inputs_root: Path, out_root: 
     except (BuildError, AssessmentError) as exc:
         return AssessResult(ok=False, error=str(exc))
     except Exception as exc:  # the writers are many; none may leave half a result behind
-        return AssessResult(ok=False, error=f"生成考核结果时出错（{type(exc).__name__}：{exc}），本次未写出任何结果。")
+        return AssessResult(ok=False, error=internal_error_text("生成考核结果", exc))
     return AssessResult(ok=True, assessment=result, files=tuple(target / n for n in names))
 
 

@@ -25,6 +25,7 @@ from yc_reports import outfiles
 from yc_reports.analysis.assemble import assemble_report
 from yc_reports.analysis.model import QuarterReport
 from yc_reports.analysis.past import Past
+from yc_reports.errorlog import internal_error_text
 from yc_reports.intake.cache import ParseCache
 from yc_reports.intake.records import ParseResult, Submission
 from yc_reports.issues import Issue, sort_key
@@ -282,7 +283,7 @@ def _written(staging: Path, out_dir: Path, report: QuarterReport, *, pdf: bool, 
         raise BuildError(f"{outfiles.problem_text(exc, out_dir)}{outfiles.UNCHANGED}") from None
     except Exception as exc:  # the writers are many; none of them may leave half a build behind
         kept = "输出文件夹保持上次的结果" if out_dir.exists() else "未写出任何结果"
-        raise BuildError(f"生成报告时出错（{type(exc).__name__}：{exc}），本次{kept}。") from exc
+        raise BuildError(internal_error_text("生成报告", exc, f"本次{kept}")) from exc
 
 
 def _write_into(staging: Path, report: QuarterReport, *, pdf: bool, progress: Progress | None,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yc_reports.analysis.evaluation import Evaluation, EvaluationError, evaluate
+from yc_reports.errorlog import internal_error_text
 from yc_reports.pipeline.build import BuildError, cache_root, document_settings, office_wording, read_quarter
 from yc_reports.pipeline.staging import staged
 from yc_reports.plan.quarter import quarters_between
@@ -63,6 +64,5 @@ def make_evaluation(registry: Registry, inputs_root: Path, out_root: Path, *,
     except (BuildError, EvaluationError) as exc:
         return EvaluateResult(ok=False, error=str(exc))
     except Exception as exc:  # the writers are many; none may leave half a result behind
-        why = f"{type(exc).__name__}：{exc}"
-        return EvaluateResult(ok=False, error=f"生成终期评估时出错（{why}），本次未写出任何结果。")
+        return EvaluateResult(ok=False, error=internal_error_text("生成终期评估", exc))
     return EvaluateResult(ok=True, evaluation=ev, files=tuple(target / n for n in names))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from yc_reports.errorlog import internal_error_text
 from yc_reports.pipeline.build import BuildError, cache_root, check_folders, office_wording, read_quarter
 from yc_reports.pipeline.staging import staged
 from yc_reports.plan.quarter import Quarter
@@ -45,5 +46,5 @@ def make_notices(registry: Registry, quarter: Quarter, inputs_dir: Path, out_dir
     except BuildError as exc:
         return NoticesResult(ok=False, error=str(exc))
     except Exception as exc:  # a broken notices template and the like: nothing is written
-        return NoticesResult(ok=False, error=f"生成通知时出错（{type(exc).__name__}：{exc}），本次未写出任何结果。")
+        return NoticesResult(ok=False, error=internal_error_text("生成通知", exc))
     return NoticesResult(ok=True, notices=notices, files=tuple(target / p.name for p in written))

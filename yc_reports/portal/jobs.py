@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from yc_reports.errorlog import internal_error_text
 from yc_reports.fixedzip import zip_bytes
 from yc_reports.issues import has_errors
 from yc_reports.plan.quarter import Quarter
@@ -72,7 +73,7 @@ def run_build(builder: Builder | None, registry: Registry, quarter: Quarter, inp
     try:
         result = builder(registry, quarter, inputs_dir, out_dir, report_date=None, pdf=False, **extra)
     except Exception as exc:  # a failing build is recorded and shown, never a crashed page
-        return JobOutcome(False, message=f"汇总失败（{type(exc).__name__}：{exc}）")
+        return JobOutcome(False, message=internal_error_text("汇总", exc))
     errors = sum(1 for issue in result.issues if has_errors([issue]))
     issued = getattr(result, "issued", None)
     return JobOutcome(result.ok, relative_files(result.files, out_dir), errors, len(result.issues) - errors,
@@ -144,7 +145,7 @@ def _job_main(conn: Connection, fn: Callable[..., JobOutcome], args: tuple[Any, 
     try:
         outcome = fn(*args)
     except Exception as exc:  # the job's own failure, said on the page
-        outcome = JobOutcome(False, message=f"{type(exc).__name__}：{exc}")
+        outcome = JobOutcome(False, message=internal_error_text("后台任务", exc))
     conn.send(outcome)
     conn.close()
 
@@ -264,7 +265,7 @@ class Jobs:
         try:
             return fn(*args)
         except Exception as exc:  # the job's own failure, said on the page
-            return JobOutcome(False, message=f"{type(exc).__name__}：{exc}")
+            return JobOutcome(False, message=internal_error_text("后台任务", exc))
 
     def _in_process(self, job_id: int, fn: Callable[..., JobOutcome], args: tuple[Any, ...]) -> JobOutcome | None:
         context = multiprocessing.get_context("spawn")

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from yc_reports.errorlog import internal_error_text
 from yc_reports.pipeline.build import BuildError, cache_root
 from yc_reports.pipeline.selection import QuarterSelection, read_selection
 from yc_reports.plan.quarter import Quarter
@@ -107,7 +108,7 @@ class Readings:
                 time.sleep(min(0.25 * (attempt + 1), 2))
                 continue
             except Exception as exc:  # a reading that fails is said on the board, never a crashed page
-                return None, f"汇总程序未能读取本季度材料（{type(exc).__name__}：{exc}）。"
+                return None, internal_error_text("读取本季度材料", exc, "本季度情况暂不显示")
             return (None, result) if isinstance(result, str) else (result, "")
         return None, "系统繁忙，汇总判定暂未更新，请稍后刷新。"
 

@@ -23,6 +23,7 @@ from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import MultiPartException
 
+from yc_reports.errorlog import internal_error_text
 from yc_reports.issues import Issue, Severity
 from yc_reports.plan.quarter import Quarter, QuarterError
 
@@ -139,7 +140,8 @@ def add_error_handlers(app: FastAPI, pages: Pages) -> None:
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> Response:
         """Never a traceback or an English 500: the page says what to do; the fault goes to 操作记录."""
-        pages.portal.ctx.fault("系统内部错误", f"{request.method} {_shown_path(request)}：{type(exc).__name__}：{exc}")
+        pages.portal.ctx.fault("系统内部错误", f"{request.method} {_shown_path(request)}："
+                                             + internal_error_text("处理该请求", exc, "未作任何改动"))
         return pages.message(request, "系统暂时无法完成该操作",
                              "系统处理本次请求时出错，未作任何改动。请稍后重试；如仍不成功，请联系指挥部办公室。",
                              status=500, back=back_for(request))
