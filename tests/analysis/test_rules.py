@@ -1,4 +1,4 @@
-"""One test per second-version rule (PRODUCT.md "Status rules added", "Lists"), figures from the seed's targets.
+"""One test per second-version rule (docs/rules.md, "Indicators: progress and status", "通报表扬 and group claims"), figures from the seed's targets.
 
 Targets used (plan_2022_2025.toml, from the seed): 绿色工厂 12 by 2025 and 绿色产品 / 园区 / 供应链 2 each
 (cumulative from 2022); 创新平台 20 and 技术攻关 5 by 2023; 研发机构 / 研发活动覆盖率 100% by 2025 (levels);

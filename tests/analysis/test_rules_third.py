@@ -1,4 +1,4 @@
-"""One test per third-version rule (PRODUCT.md "Third version"), figures computed by hand from the seed's targets.
+"""One test per third-version rule (docs/rules.md), figures computed by hand from the seed's targets.
 
 Targets used (plan_2022_2025.toml, from the seed): 文化和旅游产业综合收入 2000 亿元 in 2025 and 用水总量 ≤ 22.4 in 2025
 (flows: annual totals of 2025 only); 研发活动覆盖率 100 % by 2025 (a level without a base); 单位GDP能源消耗降低率 with

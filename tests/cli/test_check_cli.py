@@ -180,7 +180,7 @@ def probe_modules(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_check_loads_neither_pydantic_nor_the_writers(tmp_path):
-    """A unit's check should answer at once (issue #10: ≤ 0.6 × a bare openpyxl load): once the plan has
+    """A unit's check should answer at once (≤ 0.6 × a bare openpyxl load): once the plan has
     been validated (first run), a check imports no schema library, no workbook writer, no document or
     chart library and not the analysis; the collector stays off for it (see yc_reports.cli.main)."""
     write_filled(tmp_path, 3, name="经信局.xlsx")

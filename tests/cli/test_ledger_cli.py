@@ -1,4 +1,4 @@
-"""The issue #12 commands as a user meets them: Chinese messages, exit codes 0/1/2, nothing overwritten."""
+"""The 考核督办 commands as a user meets them: Chinese messages, exit codes 0/1/2, nothing overwritten."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """`plan import` and `plan new` name every indicator that will not be judged each quarter for want of a base
-(PRODUCT "Third version", "Targets and time"): a Chinese line each; setting a base takes it off the list."""
+(docs/rules.md, "Not judged this quarter"): a Chinese line each; setting a base takes it off the list."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Every claim the written outputs make, checked against the facts summary.json states — and those facts against
-the rules (PRODUCT.md, second and third versions). Reads only written files: the .docx (python-docx), 汇总表.xlsx
+the rules (docs/rules.md). Reads only written files: the .docx (python-docx), 汇总表.xlsx
 (openpyxl), summary.json. `check(out)` returns the violated claims (empty when every claim holds) and counts the
 claims.
 
@@ -273,7 +273,7 @@ def _overview(v: Verdict, tables, data) -> None:
                     f"第{a['id']}项: '{m.group(0)}' does not hold")
 
 
-# ------------------------------------------------------------------------------------ the 正文's picture (issue #19)
+# ------------------------------------------------------------------------------------ the 正文's picture
 
 STATUS_WORDS = {"met": "已完成目标", "ahead": "进度超前", "on_track": "进度正常", "watch": "需关注", "lagging": "进度滞后",
                 "not_met": "未完成目标", "no_data": "无有效数据", None: "暂不评价"}
@@ -429,7 +429,7 @@ JUDGED_WORDS = ("时序进度", "已完成", "未完成", "超过", "控制在",
 
 
 def _third_version(v: Verdict, out: Path, data, paragraphs, tables, lead: str, year: int, q: int) -> None:
-    """PRODUCT "Third version": what the data say and no more, targets and time, 督办 by item, lists and claims."""
+    """docs/rules.md: what the data say and no more, targets and time, 督办 by item, lists and claims."""
     actions = {a["id"]: a for a in data["actions"]}
     texts = list(paragraphs) + [c for t in tables for row in t for c in row]
     reports = {int(p.stem.removeprefix("action")): doc_text(p) for p in sorted(out.glob("action*.docx"))}

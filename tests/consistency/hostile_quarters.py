@@ -1,4 +1,4 @@
-"""Hostile quarters made from the demo's own workbooks (issue #18: 收官, stale texts), as clerks really fill them.
+"""Hostile quarters made from the demo's own workbooks (收官, stale texts), as clerks really fill them.
 
 `demo_root()` writes the demo's inputs once; each case copies them, spoils named workbooks the way a clerk would
 (a figure left blank, text in a number cell, water over the ceiling before Q4, "无" as 下一步工作计划, an Excel line

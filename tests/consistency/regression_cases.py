@@ -2,7 +2,7 @@
 workbook spoiled as a clerk spoils it — a figure left blank, "约18" typed in a number cell, a second differing copy
 of one action, a 2023 figure put on record, a new plan period — read and assembled by the real pipeline
 (`pipeline.build.read_quarter`: discovery, parse, selection, history) and written by the real renderers
-(`consistency_cases.write_case`). One case per bug of issues #17 and #18 (tests/consistency/test_regressions.py).
+(`consistency_cases.write_case`). One case per bug of the record and the edge cases (tests/consistency/test_regressions.py).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The consistency suite: generated quarters 2022–2025 are assembled and WRITTEN by the real code, then every
 claim in the written 通报, action reports, 汇总表 and summary.json is checked against the facts
-(consistency_claims.py). Fixed cases reproduce what issue #9 found; hypothesis varies the rest.
+(consistency_claims.py). Fixed cases reproduce what the office's review found; hypothesis varies the rest.
 """
 
 from __future__ import annotations

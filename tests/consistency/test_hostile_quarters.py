@@ -1,4 +1,4 @@
-"""Named regression quarters made from the demo's own workbooks (issue #18, items 4 and 5): each asserts the exact
+"""Named regression quarters made from the demo's own workbooks (收官; templates and stale texts): each asserts the exact
 sentences read back from the written .docx, and that no claim of the written outputs contradicts summary.json
 (consistency_claims.check).
 

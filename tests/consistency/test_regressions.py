@@ -1,4 +1,4 @@
-"""Named regression data for the third version (issues #17 and #18): the demo's own workbooks, one spoiled per bug
+"""Named regression data for the third version (the record and the edge cases): the demo's own workbooks, one spoiled per bug
 (regression_cases.py), read and written by the real code. Each case asserts the exact sentences read back from
 the written .docx, and that no claim contradicts summary.json (consistency_claims.check, third version included).
 

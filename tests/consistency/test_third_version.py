@@ -1,4 +1,4 @@
-"""Hypothesis over generated quarters that mix what offices really get (PRODUCT "Third version"): blank and
+"""Hypothesis over generated quarters that mix what offices really get (docs/rules.md): blank and
 unusable figures, two differing copies, unreadable and missing workbooks, expired targets with and without their
 2023Q4 figure on record, interim years (a flow without its own annual target, levels without a base), projects
 late to start, lagging, to watch or with an unusable entry, tasks completed late. Each quarter is assembled and

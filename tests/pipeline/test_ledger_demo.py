@@ -1,4 +1,4 @@
-"""The demo's five quarters through the 督办 ledger, the notices and the projections (issue #12).
+"""The demo's five quarters through the 督办 ledger, the notices and the projections.
 
 Story (pipeline/demo_data.RECTIFICATIONS): items are the red matters themselves (third version: 督办 by
 item), listed from 2024Q3 on; the units report on them in the next quarters' 整改落实 sheets; in 2025Q3 four
@@ -123,7 +123,7 @@ def test_summary_document_has_a_finish_section_in_the_target_year(demo):
     _, _, out, _ = demo
     [path] = out.glob("*通报.docx")
     text = "\n".join(p.text for p in docx.Document(path).paragraphs)
-    # the 正文 names the targets at risk; the reckoning is in 附件2 (issue #19: tables and analysis to 附件)
+    # the 正文 names the targets at risk; the reckoning is in 附件2 (tables and analysis to 附件)
     assert "项2025年到期的目标按目前进度年底前难以完成" in text and "六、下一步工作要求" in text
     assert "2025年到期目标收官测算" in text and "第四季度需完成980亿元，而本季度完成400亿元" in text
 

@@ -1,4 +1,4 @@
-"""Rule 8 (issue #17): a unit's 整改落实 sheet compared with the 督办 ledger of its action and quarter, by `check`
+"""Rule 8: a unit's 整改落实 sheet compared with the 督办 ledger of its action and quarter, by `check`
 (`--inputs`) and by the portal's upload check — the same library path. Made from the demo's own 2025Q3 workbook of
 第三项, whose template carries one open item, 2024Q3-03-1 (建设绿色园区数量; 2025Q1-03-1 was closed in 2025Q2)."""
 

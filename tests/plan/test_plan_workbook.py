@@ -54,7 +54,7 @@ def test_exported_plan_workbook_has_dropdowns_and_chinese_headers(tmp_path):
 
 
 def test_the_overall_grade_thresholds_are_rows_the_office_edits(tmp_path):
-    """The 通报's overall judgement (issue #19) follows two thresholds kept beside the gap thresholds: exported as
+    """The 通报's overall judgement follows two thresholds kept beside the gap thresholds: exported as
     rows of 评价阈值, read back, and a changed value reaches the plan."""
     assert (SHIPPED.thresholds.overall_good, SHIPPED.thresholds.overall_fair) == (85, 70)
     write_plan_workbook(SHIPPED, tmp_path / "p.xlsx")
@@ -150,7 +150,7 @@ def _row(ws, key):
 
 
 def test_rules_across_cells_are_named_at_the_cells_they_came_from_in_chinese(tmp_path):
-    """Faults only the plan's schema finds (issue #18): never `actions[id=3].indicators`, `ahead > on_track > watch`
+    """Faults only the plan's schema finds: never `actions[id=3].indicators`, `ahead > on_track > watch`
     or `assessment.weight_indicators`, but the sheet and cell of the office's workbook."""
     rows = {}
 

@@ -28,7 +28,7 @@ SEED = Path(__file__).resolve().parents[1] / "data" / "plan_seed.txt"
 REGISTRY = load_registry()
 SHIPPED_TEXT = resources.files("yc_reports.plan").joinpath(SHIPPED_PLAN).read_text("utf-8")
 
-# PRODUCT.md's table: (action, words the name contains, target, unit, year, kind, direction)
+# The plan's quantified targets (the seed's): (action, words the name contains, target, unit, year, kind, direction)
 PRODUCT_TARGETS = [
     (3, ("绿色产品",), "2", "个", 2025, Kind.CUMULATIVE, Direction.FLOOR),
     (3, ("绿色工厂",), "12", "家", 2025, Kind.CUMULATIVE, Direction.FLOOR),
@@ -200,7 +200,7 @@ def test_quarters():
     assert [cn_numeral(n) for n in (1, 10, 12, 20)] == ["一", "十", "十二", "二十"]
 
 
-# ------------------------------------------------------------------------------------ [assessment] (issue #12)
+# ------------------------------------------------------------------------------------ [assessment]
 
 
 def _plan_with(extra: str, tmp_path):
@@ -240,7 +240,7 @@ def test_assessment_negative_deduction_named_in_chinese(tmp_path):
         load_registry(_plan_with("[assessment]\nreport_late = -2", tmp_path))
 
 
-# ------------------------------------------------------------------ the schema's Chinese messages (issue #10)
+# ------------------------------------------------------------------ the schema's Chinese messages
 
 
 def _indicator(raw):

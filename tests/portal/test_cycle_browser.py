@@ -1,4 +1,4 @@
-"""The office's whole cycle in the browser (issue 20), in Debian's chromium at 1366 px and on a 390 px phone, with
+"""The office's whole cycle in the browser , in Debian's chromium at 1366 px and on a 390 px phone, with
 the real library behind every button: open the quarter → units upload → set 印发日期 and 文号 → 审阅稿 → 签发 →
 the 督办台账 and a 销号 → the lights of every quarter → the next quarter → 催报督办 notices → 年度考核 and
 终期评估 → the plan workbook downloaded, uploaded with a mistake (named at its cell), fixed, imported.

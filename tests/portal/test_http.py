@@ -186,7 +186,7 @@ def test_upload_without_a_file_asks_for_one(site: Site, http: httpx.Client):
 
 def test_closed_quarter_refuses_uploads_in_chinese(site: Site, http: httpx.Client, registry):
     site.portal.office.close_quarter()
-    response = upload(http, site.industry, 3, filled(registry, 3))   # the link turns read-only (issue 20)
+    response = upload(http, site.industry, 3, filled(registry, 3))   # the link turns read-only
     assert response.status_code == 409 and "本季度报送已关闭，暂不能上传" in response.text
     page = http.get(f"/u/{site.industry}")
     assert page.status_code == 200 and "报送已关闭，本页面仅供查看" in page.text and 'type="file"' not in page.text

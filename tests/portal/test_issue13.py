@@ -54,7 +54,7 @@ def test_co_lead_sees_the_actions_submission_sender_and_time(site: Site, http: h
     later_id = _id_of(upload(http, site.transport, 6, filled(registry, 6, fill=clean_fill(registry, 6, "李四")),
                              "交通.xlsx"))
     later = site.portal.store.upload(later_id)
-    # issue 17 rule 7: the co-lead's later upload does not replace the other's; both stand, 数据待核实
+    # the co-lead's later upload does not replace the other's; both stand, 数据待核实
     ndrc_receipt = http.get(f"/u/{site.ndrc}/uploads/{ndrc_id}").text
     assert "是（截至" in ndrc_receipt
     transport_receipt = http.get(f"/u/{site.transport}/uploads/{later_id}").text
@@ -138,7 +138,7 @@ def test_board_shows_what_the_real_build_uses_duplicates_and_errors(tmp_path: Pa
     cells = [p for p in problems if p.issue.file == "第05项.xlsx" and p.issue.cell]
     assert cells and cells[0].units == registry.action(5).lead_units
     assert summary["issues"] and {i["file"] for i in summary["issues"]} >= {"第05项.xlsx"}
-    # units see only what they can act on: never the office's own folder files (issue 20)
+    # units see only what they can act on: never the office's own folder files
     water = portal.boards.problems(board, unit=registry.action(5).lead_units[0])
     assert water == ()
 
@@ -151,7 +151,7 @@ def test_problems_page_lists_sheet_and_cell_and_the_unit_sees_its_own(site: Site
     assert "第03项_手工放入.xlsx" in page and "单元格" in page and "市经信局" in page
     assert "第03项_手工放入.xlsx" not in http.get(f"/u/{site.transport}").text
     unit_page = http.get(f"/u/{site.industry}").text.split('id="action-3"')[1].split("</section>")[0]
-    # issue 20: a file the office put in the folder shows the unit no message it cannot act on
+    # a file the office put in the folder shows the unit no message it cannot act on
     assert "由指挥部办公室直接收取，正在核实" in unit_page and "「指标进展」工作表" not in unit_page
     assert "第03项_手工放入.xlsx" not in unit_page
 
@@ -163,7 +163,7 @@ def test_unit_links_turn_read_only_with_the_quarter_and_are_reissued_in_one_clic
     assert http.get(f"/u/{site.industry}").status_code == 200
     site.portal.office.open_quarter(Quarter4 := Q3.next(), dt.date(2026, 1, 5))
     for token in (site.industry, site.transport, site.ndrc):
-        response = http.get(f"/u/{token}")      # the Q3 link shows Q3's records, read-only (issue 20)
+        response = http.get(f"/u/{token}")      # the Q3 link shows Q3's records, read-only
         assert response.status_code == 200 and "2025年第三季度报送已关闭，本页面仅供查看" in response.text
     posted = http.post(f"/admin/{site.admin}/units/links", data={"do": "issue-missing"})
     sheet = http.get(posted.headers["location"]).text

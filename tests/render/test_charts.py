@@ -258,7 +258,7 @@ def test_an_office_label_changes_the_chart(tmp_path):
     assert chart.png != charts.indicator_progress_chart(fx.green_manufacturing(), wording=W).png
 
 
-# ------------------------------------------------------------------------------------ long lists (issue #19)
+# ------------------------------------------------------------------------------------ long lists
 
 
 def png_height_mm(png: bytes) -> float:

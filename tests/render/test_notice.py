@@ -1,4 +1,4 @@
-"""The quarterly 通报 shaped as offices issue them (issue #19), read back from the written .docx: a 正文 of at most
+"""The quarterly 通报 shaped as offices issue them, read back from the written .docx: a 正文 of at most
 three pages (rendered by LibreOffice where present; the layout estimate checked against the render), the whole-list
 tally equal to summary.json, every 督办编号 printed one of summary.json's, every unit the 下一步 names behind with an
 overdue item, the 简报 speaking as a 简报, no clerk's name or phone number in a document copied outside.

@@ -38,7 +38,7 @@ def rows(ws):
 
 
 def test_sheets_in_order(workbook):
-    # 督办台账 (issue #12): every 督办 item across quarters, after this quarter's 督办清单
+    # 督办台账: every 督办 item across quarters, after this quarter's 督办清单
     assert workbook.sheetnames == ["总览", "指标明细", "督办清单", "督办台账", "报送情况", "校验问题"]
 
 
@@ -131,7 +131,7 @@ def test_print_setup_keeps_the_type_at_9_points_or_more_on_a3(workbook):
         widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)]
         printed = sum((w * 7 + 5) * 72 / 96 for w in widths) * scale / 100
         page = (420 - 30) * 72 / 25.4
-        # the whole width on one A3 page: columns too wide wrap (issue #19: 47.9–63.5 cm of columns before)
+        # the whole width on one A3 page: columns too wide wrap (47.9–63.5 cm of columns before)
         assert printed <= page + 0.5, (ws.title, printed, page)
         assert ws.print_title_rows == "$1:$1"
 

@@ -1,4 +1,4 @@
-"""年度考核 (issue #12): each action's lead units scored by the plan's [assessment] rules, ranked, with
+"""年度考核: each action's lead units scored by the plan's [assessment] rules, ranked, with
 the basis of every deduction.
 
 Three parts, each worth its weight and deducted per finding down to zero:

@@ -4,7 +4,7 @@ No I/O and no sentences here: the checks return facts (`IndicatorResult`, `TaskR
 `SupervisionItem`, `Commendation` in `analysis/model.py`); the wording layer (`render/wording.py`,
 `templates/*.j2`) says them. Figures stay Decimal, ratios exact Fractions.
 
-The rules (PRODUCT.md, first version as amended by "Second version" and "Third version"; the tests compute
+The rules (docs/rules.md says them for the office and maintainers; the tests compute
 them by hand):
 
 Indicators. Let q be the quarter, Y = indicator.target_year_for(q), T = indicator.target_value(Y).
@@ -528,7 +528,7 @@ def shows_red(a: ActionResult) -> bool:
 
 
 def is_commendable(a: ActionResult) -> bool:
-    """通报表扬 (PRODUCT "Lists" as amended by "Lists and claims"): green, data complete, no late task,
+    """通报表扬 (docs/rules.md, "通报表扬 and group claims"): green, data complete, no late task,
     no red figure anywhere in its report (stage results included), no target at risk at the pace so far;
     every current rated indicator on track, ahead or met with at least one ahead or met; without such
     indicators, every task on time and at least one completed this quarter within its deadline."""

@@ -1,4 +1,4 @@
-"""终期评估 (issue #12): the plan's whole period judged from every quarter's report.
+"""终期评估: the plan's whole period judged from every quarter's report.
 
 - Each quantified target (indicator × target year with a set value): its final figure — the target
   year's Q4 figure, else the latest figure of that year — met or not (at most the target for a

@@ -1,4 +1,4 @@
-"""Facts for the 催报 and 督办 notices (issue #12): who is to be sent what, and why, for one quarter.
+"""Facts for the 催报 and 督办 notices: who is to be sent what, and why, for one quarter.
 
 A 催报 notice for every action whose workbook did not arrive (grey), addressed to its lead units; a
 督办 notice for every red action, with its items on the quarter's 督促整改 list (its red reasons and its

@@ -1,4 +1,4 @@
-"""The whole picture of a quarter, as the 通报's 正文 tells it (issue #19): facts, never words.
+"""The whole picture of a quarter, as the 通报's 正文 tells it: facts, never words.
 
 Pure functions over the `QuarterReport`:
 

@@ -1,4 +1,4 @@
-"""Projections at the pace so far (issue #12): where each current indicator will stand at the end of
+"""Projections at the pace so far: where each current indicator will stand at the end of
 its target year, whether that meets the target, and the pace the remaining quarters need.
 
 - A flow within the year (游客接待, 综合收入, 用水总量) keeps this year's pace: the year-end figure is

@@ -1,4 +1,4 @@
-"""A workbook's 整改落实 sheet against the 督办 ledger of its action and quarter (PRODUCT "Third version", rule 8).
+"""A workbook's 整改落实 sheet against the 督办 ledger of its action and quarter (docs/rules.md, "督办 and 关注 by item").
 
 The office pre-fills the sheet with the action's open 督办 items (number, matter, 整改时限: locked); the unit
 reports on each. What the unit cannot change without losing its report is checked here, each at its cell:

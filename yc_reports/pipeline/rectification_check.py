@@ -1,5 +1,5 @@
 """整改落实 of checked workbooks against the 督办 ledger of their quarter: what `yc-reports check` and the portal's
-upload check add to the reader's issues (PRODUCT "Third version", rule 8).
+upload check add to the reader's issues (docs/rules.md, "督办 and 关注 by item").
 
 The ledger is read through pipeline/supervision.py (`ledger_before`, the ledger a build of the quarter starts
 from), never derived here, and its rows worded as the template words them (`rectification_rows`); the build

@@ -236,7 +236,7 @@ class Indicator:
     @property
     def judged_in_target_year_only(self) -> bool:
         """A level or rate without a base has no path to judge progress on: it is judged only on its target
-        year's fourth-quarter figure (PRODUCT "Targets and time"). Setting a base makes it judged each quarter."""
+        year's fourth-quarter figure (docs/rules.md, "Not judged this quarter"). Setting a base makes it judged each quarter."""
         return self.kind is Kind.LEVEL and not self.has_base
 
 
@@ -275,7 +275,7 @@ class Action:
 @dataclass(frozen=True)
 class Thresholds:
     """Gap bounds in percentage points (gap = completion − time progress); and the overall grade of a
-    quarter (the 通报's 总体情况, issue #19): the share, in per cent, of the indicators, tasks and projects
+    quarter (the 通报's 总体情况): the share, in per cent, of the indicators, tasks and projects
     judged that are on schedule or done."""
 
     ahead: Number = Decimal(10)
@@ -287,7 +287,7 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class Assessment:
-    """年度考核 rules ([assessment] in the plan; issue #12): the weights of the three parts (points out of
+    """年度考核 rules ([assessment] in the plan): the weights of the three parts (points out of
     their sum, scaled to 100 over the parts that apply) and the points deducted per finding."""
 
     __pydantic_config__: ClassVar[dict[str, str]] = {"extra": "forbid"}   # a misspelt rule is named, not ignored

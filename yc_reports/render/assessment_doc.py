@@ -1,4 +1,4 @@
-"""年度考核 documents (issue #12): the report (.docx, the office's official layout) and the score workbook.
+"""年度考核 documents: the report (.docx, the office's official layout) and the score workbook.
 
 The words come from templates/assessment.j2 and templates/assessment_basis.j2 (one sentence per
 deduction, shared by the report and the workbook); this module lays them out.

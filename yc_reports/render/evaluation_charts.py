@@ -1,4 +1,4 @@
-"""终期评估 charts (issue #12): every action's light in every quarter, in one picture.
+"""终期评估 charts: every action's light in every quarter, in one picture.
 
 Built on the report charts' canvas and palette (render/charts.py, the shipped Noto Sans CJK face). A
 grid that also reads printed in black and white: each cell carries the light's first character

@@ -1,4 +1,4 @@
-"""终期评估 documents (issue #12): the report (.docx, the office's official layout) and the workbook.
+"""终期评估 documents: the report (.docx, the office's official layout) and the workbook.
 
 Words from templates/evaluation.j2; charts from render/evaluation_charts.py (lights grid) and the
 report charts' trend_chart (one per indicator with two figures or more).

@@ -1,4 +1,4 @@
-"""催报 and 督办 notices (issue #12): short texts for SMS or WeChat, a .txt and an .xlsx.
+"""催报 and 督办 notices: short texts for SMS or WeChat, a .txt and an .xlsx.
 
 The portal shows the same texts: `quarter_notices(report)` is the library call for it.
 Every text is at most MAX_CHARS characters: when a red action's reasons make it longer, the last

@@ -229,7 +229,7 @@ def summary_outline(report: QuarterReport, settings: DocumentSettings, wording: 
             "summary.j2", r=report, q=report.quarter, plan=report.plan, kind=kind.kind, o=facts, pos=facts.position,
             lights={light.value: report.count(light) for light in Light}, finish=finish, detail=detail,
             deadline=report.report_date + dt.timedelta(days=RECTIFY_DAYS), att={k: n for n, k in enumerate(keys, 1)},
-            # what an office's copy of summary.j2 from before issue #19 reads
+            # what an office's copy of summary.j2 from before the 正文 was cut to three pages reads
             **{light.value: [a for a in report.actions if a.light is light] for light in Light},
         )
         if not kind.is_notice:   # a 简报 has no 主送
@@ -245,7 +245,7 @@ BODY_PAGES = {"通报": 3, "简报": 2}
 
 
 def body_pages(kind: str) -> int:
-    """The most pages the 正文 of the quarterly document may take (issue #19)."""
+    """The most pages the 正文 of the quarterly document may take."""
     return BODY_PAGES[kind]
 
 

@@ -1,6 +1,6 @@
-"""summary.json: the quarter's results for other tools and dashboards (every field documented in README.md).
+"""summary.json: the quarter's results for other tools and dashboards (every field documented in docs/developers.md).
 
-The shape PRODUCT.md fixes (quarter, time_progress, actions[id, name, lead_units, submitted, light,
+The fixed shape (docs/developers.md: quarter, time_progress, actions[id, name, lead_units, submitted, light,
 indicators[name, unit, target, actual, completion, status]], issues, files) comes first in each object;
 the extra fields follow it. Figures are written as int when integral, else as the float of the exact
 Decimal; ratios (completion, time progress, 同比, 环比) are rounded half up to 4 places, gaps to 1 place.
@@ -184,7 +184,7 @@ def ledger_item_dict(i: LedgerItem, wording: Wording, plan_id: str = "") -> dict
 
 
 def with_projections(report: QuarterReport, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each indicator's `projected` and `on_pace` (issue #12, analysis/projection.py), added in place."""
+    """Each indicator's `projected` and `on_pace` (analysis/projection.py), added in place."""
     from yc_reports.analysis.projection import projections
 
     by_key = projections(report)

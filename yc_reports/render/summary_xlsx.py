@@ -194,7 +194,7 @@ def _supervision(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
 
 
 def ledger_sheet(ws: Worksheet, report: QuarterReport, sheet: Sheet) -> None:
-    """督办台账 (issue #12): every 督办 item up to this quarter with its state and the unit's last report."""
+    """督办台账: every 督办 item up to this quarter with its state and the unit's last report."""
     c = sheet.col
     cols = [c("ledger_id", center=True), c("since", center=True), c("action_id", center=True), c("lead_units"),
             c("item", wrap=True), c("deadline", DATE), c("status", center=True), c("closed_in", center=True),

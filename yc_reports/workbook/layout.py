@@ -1,6 +1,6 @@
 """The workbook layout shared by the template writer and the parser: sheet names, headers, columns.
 
-Sheet names and the headers PRODUCT.md fixes are relied on by departments and other tools; the parser
+Sheet names and the fixed headers (docs/developers.md) are relied on by departments and other tools; the parser
 finds header rows by their text, so a re-saved or slightly rearranged workbook still reads.
 """
 

@@ -147,7 +147,7 @@ def write_plan_workbook(registry: Registry, path: Path) -> Path:
 
 @dataclass(frozen=True)
 class WithoutBase:
-    """An indicator that will not be judged each quarter for want of a base (PRODUCT "Targets and time"): a level
+    """An indicator that will not be judged each quarter for want of a base (docs/rules.md, "Not judged this quarter"): a level
     or rate without a base year's figure is judged only in its target years' fourth quarter; one whose target is a
     multiple of the base has no target at all until the base is filled in."""
 

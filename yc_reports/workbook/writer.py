@@ -343,7 +343,7 @@ def _project_values(last: ProjectEntry | None, new_year: bool) -> dict[L.Column,
 
 
 def write_rectification_sheet(ws: Worksheet, heading: str, items: Sequence[RectificationEntry]) -> None:
-    """整改落实 (issue #12): one row per open 督办 item; number, matter and 整改时限 locked, the unit fills in
+    """整改落实: one row per open 督办 item; number, matter and 整改时限 locked, the unit fills in
     measures, progress and state (dropdown) in empty cells, what it reported last time shown read-only beside them."""
     columns = L.RECTIFICATION_COLUMNS
     col = _column_numbers(columns)

@@ -1,4 +1,4 @@
-"""The documents the leadership receives (issue #11), read back from the written .docx files.
+"""The documents the leadership receives, read back from the written .docx files.
 
 Three builds of the demo quarter: the shipped kind (通报, the action reports as its 附件), and a 简报
 whose action reports are standalone 情况报告 (inputs/document.toml).
@@ -189,7 +189,7 @@ def test_the_note_explains_time_progress_scope_and_source_once(notice: Build, br
 def test_no_software_words_where_leaders_read(notice: Build, briefing: Build):
     for path in [notice.summary, briefing.summary, *notice.actions, *briefing.actions]:
         for text in texts(path):
-            # a 督办编号 (2025Q3-03-1) is the number units quote (issue #19), not a cell reference
+            # a 督办编号 (2025Q3-03-1) is the number units quote, not a cell reference
             found = SOFTWARE_WORDS.search(re.sub(r"\d{4}Q\d-\d{2}-\d+", "", text.replace("GDP", "")))
             assert found is None, (path.name, found.group(0) if found else "", text)
 

@@ -267,7 +267,7 @@ def test_title_is_size_two_centred_two_blank_lines_below_the_rule(sample: Packag
     ("宜昌市降碳减污扩绿增长十大行动2025年第三季度推进情况通报",
      ["宜昌市降碳减污扩绿增长十大行动", "2025年第三季度推进情况通报"]),
     ("短标题", ["短标题"]),
-    # the 终期评估: never “十大 / 行动”, never inside a range of years (issue #19)
+    # the 终期评估: never “十大 / 行动”, never inside a range of years
     ("宜昌长江经济带降碳减污扩绿增长十大行动方案（2022—2025年）终期评估报告",
      ["宜昌长江经济带降碳减污扩绿增长十大行动", "方案（2022—2025年）终期评估报告"]),
 ])
