@@ -16,7 +16,7 @@ UV       := uv==0.13.9
 # The Pythons the wheelhouse carries wheels for (an office PC may have any of them).
 WHEEL_PYTHONS ?= 3.11 3.12 3.13
 
-.PHONY: demo test test-serial bench lint lock lock-check wheelhouse readme-examples clean setup
+.PHONY: demo test test-serial bench lint lock lock-check wheelhouse readme-examples docs-images clean setup
 
 $(RUNTIME): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -78,6 +78,10 @@ wheelhouse: $(RUNTIME)
 # The README's terminal examples, rerun and written back (tests/test_readme.py compares them).
 readme-examples: $(RUNTIME)
 	$(BIN)/python tools/readme_examples.py --write
+
+# The page images in docs/images, from the program's own output (needs LibreOffice and pdftoppm).
+docs-images: $(DEV)
+	$(BIN)/python tools/docs_images.py
 
 clean:
 	rm -rf $(VENV) outputs/* wheelhouse .pytest_cache

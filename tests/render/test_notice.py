@@ -29,6 +29,7 @@ from consistency.consistency_claims import STATUS_WORDS, TASK_WORDS, share, task
 from yc_reports.pipeline.build import build_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import resolve_registry
+from yc_reports.workbook import layout as L
 
 RENDERS = shutil.which("soffice") is not None and shutil.which("pdftotext") is not None
 NOTICE_PAGES, BRIEF_PAGES = 3, 2
@@ -73,6 +74,11 @@ def build(root: Path, quarter: Quarter, name: str) -> Quarterly:
     return Quarterly(out)
 
 
+def column(columns, wanted) -> int:
+    """Where the template puts a column (1-based): the reader finds it by its header."""
+    return columns.index(wanted) + 1
+
+
 def make_hostile(inputs: Path) -> None:
     """The demo's 2025Q4 workbooks as clerks spoil them (the same as the page images of the issue's note)."""
     q = inputs / "2025Q4"
@@ -89,27 +95,27 @@ def make_hostile(inputs: Path) -> None:
         ws.cell(r, 1).value = 4 + i
         ws.cell(r, 2).value = f"宜荆荆都市圈协同发展重点事项第{i + 1}项"
         ws.cell(r, 3).value = dt.datetime(2024 + (i % 3), (6, 9, 12)[i % 3], (30, 30, 31)[i % 3])
-        ws.cell(r, 4).value = (None, "正常推进", "已完成", "滞后", "正常推进", "未启动")[i % 6]
-        ws.cell(r, 5).value = "无" if i % 5 == 0 else f"第{i + 1}项工作推进中。"
-        ws.cell(r, 6).value = ("无", "/", "暂无", "跨区域协调难度大", None)[i % 5]
+        ws.cell(r, column(L.TASK_COLUMNS, L.TASK_STATUS)).value = (None, "正常推进", "已完成", "滞后", "正常推进", "未启动")[i % 6]
+        ws.cell(r, column(L.TASK_COLUMNS, L.TASK_PROGRESS)).value = "无" if i % 5 == 0 else f"第{i + 1}项工作推进中。"
+        ws.cell(r, column(L.TASK_COLUMNS, L.TASK_PROBLEMS)).value = ("无", "/", "暂无", "跨区域协调难度大", None)[i % 5]
     wb.save(files[7])
     copy = files[3].with_name(files[3].stem + "（修改稿）.xlsx")   # two differing copies of 第三项
     shutil.copy(files[3], copy)
     wb = openpyxl.load_workbook(copy)
-    wb["指标进展"].cell(header(wb["指标进展"]) + 2, 8).value = 11
+    wb["指标进展"].cell(header(wb["指标进展"]) + 2, column(L.INDICATOR_COLUMNS, L.IND_VALUE)).value = 11
     wb.save(copy)
     wb = openpyxl.load_workbook(files[10])   # a blank figure
-    wb["指标进展"].cell(header(wb["指标进展"]) + 1, 8).value = None
+    wb["指标进展"].cell(header(wb["指标进展"]) + 1, column(L.INDICATOR_COLUMNS, L.IND_VALUE)).value = None
     wb.save(files[10])
     wb = openpyxl.load_workbook(files[1])    # text in a number cell
-    wb["指标进展"].cell(header(wb["指标进展"]) + 1, 8).value = "约14.6"
+    wb["指标进展"].cell(header(wb["指标进展"]) + 1, column(L.INDICATOR_COLUMNS, L.IND_VALUE)).value = "约14.6"
     wb.save(files[1])
     wb = openpyxl.load_workbook(files[5])    # "无" wherever a clerk writes text
-    for sheet, column in (("指标进展", 9), ("重点任务", 6)):
+    for sheet, col in (("指标进展", column(L.INDICATOR_COLUMNS, L.IND_NOTE)), ("重点任务", column(L.TASK_COLUMNS, L.TASK_PROBLEMS))):
         ws = wb[sheet]
         for r in range(header(ws) + 1, ws.max_row + 1):
             if ws.cell(r, 2).value:
-                ws.cell(r, column).value = "无"
+                ws.cell(r, col).value = "无"
     ws = wb["基本信息"]
     for r in range(1, ws.max_row + 1):
         if ws.cell(r, 1).value in ("本季度工作综述", "下一步工作计划"):

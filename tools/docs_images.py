@@ -1,0 +1,99 @@
+"""The page images in docs/images, made from the program's own output: `make docs-images`.
+
+In a temporary folder: the demo's inputs; their 2025Q4 (the plan's last quarter) built; a hostile 2025Q4 made from
+them as the render tests make it (tests/render/test_notice.py `make_hostile`: 120 tasks in 第七项, two differing
+copies of 第三项, a blank figure, text in a number cell, "无" wherever a clerk writes). The documents go through
+LibreOffice (`soffice --headless --convert-to pdf`) and pdftoppm, and these images are written:
+
+- notice-2025Q4-body.png — the 通报's 正文, its pages side by side;
+- notice-2025Q4-attachment1.png — 附件1 (the gap chart and the 亮灯情况表);
+- action07-hostile-2025Q4-tasks.png — the hostile quarter's report of 第七项 (120 key tasks summed up).
+
+Needs LibreOffice and poppler-utils (Debian: libreoffice-writer-nogui, poppler-utils, fonts-noto-cjk).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+IMAGES = ROOT / "docs" / "images"
+DPI = 60
+GAP = 8   # pixels of grey between pages
+
+
+def pages(document: Path, folder: Path, first: int, last: int) -> list[Path]:
+    """PNG files of pages first..last of `document`, rendered through LibreOffice and pdftoppm."""
+    from yc_reports.render.pdf import convert_to_pdf
+
+    [pdf] = convert_to_pdf([document], folder)
+    prefix = folder / document.stem
+    subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(first), "-l", str(last), str(pdf), str(prefix)],
+                   check=True)
+    return sorted(folder.glob(f"{document.stem}-*.png"))
+
+
+def page_of(document: Path, folder: Path, text: str) -> int:
+    """The first page whose text starts with `text` (pdftotext), 1-based."""
+    from yc_reports.render.pdf import convert_to_pdf
+
+    [pdf] = convert_to_pdf([document], folder)
+    for page in range(1, 500):
+        found = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                               capture_output=True, text=True, check=True).stdout
+        lines = [line.replace(" ", "") for line in found.splitlines() if line.strip()]
+        if lines and lines[0] == text:
+            return page
+    raise SystemExit(f"no page of {document.name} starts with {text}")
+
+
+def side_by_side(files: list[Path], target: Path) -> None:
+    from PIL import Image
+
+    images = [Image.open(f) for f in files]
+    width = sum(i.width for i in images) + GAP * (len(images) - 1)
+    sheet = Image.new("RGB", (width, max(i.height for i in images)), (128, 128, 128))
+    x = 0
+    for image in images:
+        sheet.paste(image, (x, 0))
+        x += image.width + GAP
+    sheet.save(target, optimize=True)
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from render.test_notice import make_hostile
+
+    from yc_reports.pipeline.build import build_quarter
+    from yc_reports.pipeline.demo import create_demo_inputs
+    from yc_reports.plan.quarter import Quarter
+    from yc_reports.plan.registry import resolve_registry
+
+    q4 = Quarter(2025, 4)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        create_demo_inputs(root / "demo")
+        shutil.copytree(root / "demo" / "inputs", root / "hostile" / "inputs")
+        make_hostile(root / "hostile" / "inputs")
+        built = {}
+        for name in ("demo", "hostile"):
+            inputs = root / name / "inputs"
+            result = build_quarter(resolve_registry(None, inputs), q4, inputs / str(q4), root / name / "out")
+            if not result.ok:
+                raise SystemExit(result.error)
+            built[name] = result.out_dir
+        [notice] = built["demo"].glob("*通报.docx")
+        body = page_of(notice, root / "pdf", "附件1") - 1
+        side_by_side(pages(notice, root / "body", 1, body), IMAGES / "notice-2025Q4-body.png")
+        shutil.copy(pages(notice, root / "att", body + 1, body + 1)[0], IMAGES / "notice-2025Q4-attachment1.png")
+        [seventh] = (built["hostile"] / "各行动报告").glob("第07项_*.docx")
+        shutil.copy(pages(seventh, root / "seventh", 1, 1)[0], IMAGES / "action07-hostile-2025Q4-tasks.png")
+    print(f"written: {', '.join(sorted(p.name for p in IMAGES.glob('*.png')))}")
+
+
+if __name__ == "__main__":
+    main()
