@@ -134,3 +134,13 @@ def test_named_lists_and_the_units_own_words():
     assert [(c.action.action.lead_units_text, c.text) for c in o.causes] == [("市经信局", "园区评审延期")]
     assert [n.item.content for n in o.slow_tasks] == ["推进宜荆荆都市圈协同"]
     assert Light.GREY not in {n.action.light for n in o.behind}
+
+
+def test_the_same_words_are_quoted_once():
+    """市发改委 leads four actions: the summary it wrote alike for each is one quote, not four."""
+    from yc_reports.analysis.overview import UnitWords, distinct
+
+    first, second = object(), object()
+    words = [UnitWords(first, "", "本季度各项工作有序推进"), UnitWords(second, "", "本季度各项工作有序推进"),
+             UnitWords(second, "", "完成绿色工厂认定2家")]
+    assert distinct(words) == (words[0], words[2])

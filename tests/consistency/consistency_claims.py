@@ -206,6 +206,15 @@ def _supervision(v: Verdict, data, actions, year: int) -> None:
             v.claim(any(s["action_id"] == a["id"] for s in rows_json), f"第{cn_numeral(a['id'])}项 red but not 督办")
 
 
+def lights_said(text: str) -> dict[str, int] | None:
+    """The lights the 总体情况 counts: “各行动亮绿灯4项、红灯6项”, a light that no action shows left out (0)."""
+    m = re.search(r"各行动亮((?:[绿黄红]灯\d+项、?)+)", text)
+    if not m:
+        return None
+    found = dict(re.findall(r"([绿黄红])灯(\d+)项", m[1]))
+    return {k: int(found.get(word, 0)) for k, word in (("green", "绿"), ("yellow", "黄"), ("red", "红"))}
+
+
 def _attention(v: Verdict, data, light) -> None:
     yellow = {i for i, c in light.items() if c == "yellow"}
     items = data.get("attention")
@@ -318,8 +327,8 @@ def _tally(v: Verdict, body, data) -> None:
         else:
             printed = dict((w, int(n)) for w, n in re.findall(r"([^、\d]+?)(\d+)项", m[2]))
             v.claim(printed == {TASK_WORDS[s]: tasks.count(s) for s in set(tasks)}, f"task tally {printed} ≠ summary.json")
-    lights = re.search(r"亮绿灯(\d+)项、黄灯(\d+)项、红灯(\d+)项", text)
-    v.claim(bool(lights) and tuple(map(int, lights.groups())) == tuple(data["counts"][k] for k in ("green", "yellow", "red")),
+    said = lights_said(text)
+    v.claim(said is not None and said == {k: data["counts"][k] for k in ("green", "yellow", "red")},
             "总体情况's lights ≠ summary.json counts")
     grade = re.search(r"推进总体(顺利|平稳|偏慢).*?已完成或按进度推进的占([\d.]+)%", text)
     if grade:

@@ -210,6 +210,12 @@ def test_the_first_quarter_of_the_new_plan_carries_the_ledger_and_compares_with_
     supervision = {s["id"]: s for s in json.loads(
         (root / "outputs" / "2026Q1" / "summary.json").read_text("utf-8"))["supervision"]}
     assert all(supervision[i.id]["text"].startswith("（上期方案）") for i in old)
+    import docx
+
+    [third] = (root / "outputs" / "2026Q1" / "各行动报告").glob("第03项_*.docx")
+    cells = [c.text for t in docx.Document(third).tables for r in t.rows for c in r.cells]
+    row = cells.index("2024Q3-03-1\n市经信局")   # its 督办事项 beside it, as issued, marked 上期方案
+    assert cells[row + 1].startswith("（上期方案）建设绿色园区数量完成2025年目标的0%")
 
 
 def test_a_build_over_a_damaged_record_stops_and_writes_nothing(tmp_path):

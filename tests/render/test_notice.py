@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 from docx.oxml.ns import qn
 
-from consistency.consistency_claims import STATUS_WORDS, TASK_WORDS, share, task_state
+from consistency.consistency_claims import STATUS_WORDS, TASK_WORDS, lights_said, share, task_state
 from yc_reports.pipeline.build import build_quarter
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import resolve_registry
@@ -241,8 +241,7 @@ def test_the_tally_equals_summary_json(quarterly: Quarterly):
         plan = sum(Decimal(str(p["annual_plan"])) for p in with_figures)
         shown = Decimal(m[3]) * (10000 if m[4] == "亿元" else 1)
         assert abs(shown - ytd) < 50 and m[5] == share(ytd, plan)
-    lights = re.search(r"亮绿灯(\d+)项、黄灯(\d+)项、红灯(\d+)项", text)
-    assert tuple(int(n) for n in lights.groups()) == tuple(data["counts"][k] for k in ("green", "yellow", "red"))
+    assert lights_said(text) == {k: data["counts"][k] for k in ("green", "yellow", "red")}
 
 
 def test_the_grade_rests_on_the_share_it_prints(quarterly: Quarterly):

@@ -369,8 +369,8 @@ def overview(report: QuarterReport) -> Overview:
         slow_tasks=_named(counted, _tasks, lambda t: t.behind and not t.overdue),
         late_projects=_named(counted, _projects, lambda p: p.late_start),
         slow_projects=_named(counted, _projects, lambda p: project_state(p) is ProjectState.LAGGING),
-        highlights=tuple(UnitWords(a, "", a.info.summary.strip()) for a in good
-                         if a.info and len(a.info.summary.strip()) >= MIN_QUOTE),
+        highlights=distinct(UnitWords(a, "", a.info.summary.strip()) for a in good
+                            if a.info and len(a.info.summary.strip()) >= MIN_QUOTE),
         causes=causes(good),
         new_items=new_items,
         open_items=tuple(i for i in earlier if i.state is LedgerState.OPEN),
@@ -380,6 +380,18 @@ def overview(report: QuarterReport) -> Overview:
         deadline=deadline,
         review_date=review_from + dt.timedelta(days=REVIEW_DAYS),
     )
+
+
+def distinct(words: Iterable[UnitWords]) -> tuple[UnitWords, ...]:
+    """Each text quoted once: a unit that leads two actions and wrote the same words for both (or two units that
+    wrote the same boilerplate) is not quoted twice."""
+    seen: set[str] = set()
+    out = []
+    for w in words:
+        if w.text not in seen:
+            seen.add(w.text)
+            out.append(w)
+    return tuple(out)
 
 
 def causes(actions: Iterable[ActionResult]) -> tuple[UnitWords, ...]:
@@ -393,7 +405,7 @@ def causes(actions: Iterable[ActionResult]) -> tuple[UnitWords, ...]:
         out += [UnitWords(a, p.name, p.problems.strip()) for p in a.projects
                 if p.problems.strip() and project_state(p) in (ProjectState.LAGGING, ProjectState.LATE_START,
                                                               ProjectState.WATCH)]
-    return tuple(out)
+    return distinct(out)
 
 
 def by_unit(items: Iterable[LedgerItem]) -> tuple[UnitItems, ...]:
