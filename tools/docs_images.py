@@ -67,7 +67,6 @@ def side_by_side(files: list[Path], target: Path) -> None:
 def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from render.test_notice import make_hostile
-
     from yc_reports.pipeline.build import build_quarter
     from yc_reports.pipeline.demo import create_demo_inputs
     from yc_reports.plan.quarter import Quarter
