@@ -298,6 +298,20 @@ def test_on_time_but_not_on_pace_is_said_in_one_sentence_and_no_claim_leaves_it_
     assert str(macros.indicator_state(r)) == "进度正常但完成目标难度较大"
 
 
+def test_no_same_quarter_last_year_is_said_never_left_silent():
+    # records begun in 2024Q4: 2025Q3 has earlier figures but none of 2024Q3, so 同比 cannot be given
+    trend = ((Quarter(2024, 4), D("11.0")), (Quarter(2025, 2), D("12.6")), (Q3, D("13.2")))
+    r = with_pace(judge(energy(), Q3, "13.2", trend=trend), Q3)
+    assert r.last_year is None
+    assert "上年同期无可比数据" in W.indicator_sentence(r, Q3)
+
+
+def test_a_comparable_quarter_last_year_never_says_none():
+    trend = ((Quarter(2024, 3), D("10.8")), (Q3, D("13.2")))
+    r = with_pace(judge(energy(), Q3, "13.2", trend=trend), Q3)
+    assert "无可比数据" not in W.indicator_sentence(r, Q3)
+
+
 def test_the_praise_lead_claims_only_what_holds_for_each():
     q = Quarter(2024, 2)
     good = {"green_products": 2, "green_factories": 8, "green_parks": 2, "green_supply_chains": 2}
