@@ -61,3 +61,12 @@ def test_plan_new_names_each_with_its_row(tmp_path):
     # the row named is the row of the workbook written
     ws = openpyxl.load_workbook(tmp_path / "计划配置_2026-2030.xlsx")[SHEET_INDICATORS]
     assert ws.cell(2, 3).value == "单位GDP能源消耗降低率"
+
+
+def test_plan_new_refuses_a_period_that_is_not_after_the_current_one(tmp_path):
+    inside = run("plan", "new", "2025", "2030", cwd=tmp_path)
+    assert inside.returncode == 2
+    assert "新一期方案应在当前方案（2022—2025年）结束后开始，2025年不在其后" in inside.stdout + inside.stderr
+    backwards = run("plan", "new", "2031", "2026", cwd=tmp_path)
+    assert backwards.returncode == 2 and "结束年份 2026 早于开始年份 2031" in backwards.stdout + backwards.stderr
+    assert not list(tmp_path.glob("*.xlsx"))    # nothing written

@@ -199,6 +199,16 @@ def test_the_audit_log_exports_as_a_workbook_naming_who_did_what(site: Site, htt
     assert site.admin not in exported.content.decode("latin-1")          # no link in the file
 
 
+def test_the_next_plan_workbook_downloads_and_a_period_not_after_the_plan_is_refused(site: Site, http: httpx.Client):
+    got = http.get(f"/admin/{site.admin}/plan/next.xlsx", params={"start": "2026", "end": "2030"})
+    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
+    book = load_workbook(io.BytesIO(got.content))
+    assert "2026—2030" in "".join(str(c.value) for row in book.worksheets[0].iter_rows() for c in row if c.value)
+    refused = http.get(f"/admin/{site.admin}/plan/next.xlsx", params={"start": "2025", "end": "2030"})
+    assert refused.status_code != 200 and "新一期方案应在当前方案（2022—2025年）结束后开始，2025年不在其后。" in refused.text
+    assert "Traceback" not in refused.text
+
+
 # ---------------------------------------------------------------------------------------- fair, fast work
 
 

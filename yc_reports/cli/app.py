@@ -526,22 +526,19 @@ def plan_new_command(
     inputs: Path = typer.Option(Path("inputs"), "--inputs", help="各季度报送工作簿所在文件夹（从其中的办公室记录取基期值）"),
 ) -> None:
     """以当前方案为基础开始新一期方案：保留行动、牵头单位和指标，年份改为新实施期，各年目标和重点任务留待办公室填写。"""
-    if end < start:
-        raise UsageProblem(f"结束年份 {end} 早于开始年份 {start}")
     registry = _registry(plan, inputs)
-    if start <= registry.plan.end_year:
-        raise UsageProblem(f"新一期方案应在当前方案（{registry.plan.start_year}—{registry.plan.end_year}年）结束后开始，"
-                           f"{start}年不在其后")
     file = out or Path(f"计划配置_{start}-{end}.xlsx")
     _refuse_overwrite(file, force)
-    from yc_reports.pipeline.past import figures_on_record
+    from yc_reports.pipeline.past import PeriodError, next_period
     from yc_reports.plan.quarter import Quarter
-    from yc_reports.workbook.plan_workbook import new_period, takes_base, write_plan_workbook
+    from yc_reports.workbook.plan_workbook import takes_base, write_plan_workbook
 
     base_quarter = Quarter(start - 1, 4)
     with _record(inputs) as record:
-        figures = _record_call(lambda: figures_on_record(record, base_quarter))
-    fresh = new_period(registry, start, end, figures)
+        try:
+            fresh, figures = _record_call(lambda: next_period(registry, record, start, end))
+        except PeriodError as e:
+            raise UsageProblem(str(e)) from None
     write_plan_workbook(fresh, file)
     console = _console()
     console.print(f"已生成《{fresh.plan.name}》计划配置表：{file}", markup=False, soft_wrap=True)

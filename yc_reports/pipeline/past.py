@@ -40,6 +40,25 @@ def read_past(registry: Registry, quarter: Quarter, inputs_root: Path, cache: Pa
                    setup=quarter_setup(record, quarter, closures))
 
 
+class PeriodError(ValueError):
+    """The next plan period cannot start there; the message (Chinese) says why."""
+
+
+def next_period(registry: Registry, record: Record, start: int, end: int) -> tuple[Registry, dict[str, Decimal]]:
+    """The plan of the period start–end started from `registry` (`plan new`; see `new_period`), with the bases
+    of continuing indicators taken from the figures the record holds for the year before's fourth quarter;
+    also those figures (empty when that quarter was not issued)."""
+    from yc_reports.workbook.plan_workbook import new_period
+
+    current = registry.plan
+    if end < start:
+        raise PeriodError(f"结束年份 {end} 早于开始年份 {start}")
+    if start <= current.end_year:
+        raise PeriodError(f"新一期方案应在当前方案（{current.start_year}—{current.end_year}年）结束后开始，{start}年不在其后")
+    figures = figures_on_record(record, Quarter(start - 1, 4))
+    return new_period(registry, start, end, figures), figures
+
+
 def figures_on_record(record: Record, quarter: Quarter) -> dict[str, Decimal]:
     """The figures the issued `quarter` printed, by indicator key (empty when it was not issued)."""
     issued = record.issued(quarter)

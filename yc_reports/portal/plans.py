@@ -13,7 +13,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Registry
 from yc_reports.workbook.plan_workbook import PlanProblem
 
@@ -81,17 +80,14 @@ class PlanDesk:
     def next_period(self, start: int, end: int) -> FileBytes:
         """The next period's plan workbook (`plan new`): the same actions and indicators, targets 待定, bases
         from the last figures on record."""
-        from yc_reports.pipeline.past import figures_on_record
-        from yc_reports.workbook.plan_workbook import new_period, write_plan_workbook
+        from yc_reports.pipeline.past import PeriodError, next_period
+        from yc_reports.workbook.plan_workbook import write_plan_workbook
 
-        current = self.ctx.registry.plan
-        if end < start:
-            raise PortalError(f"结束年份 {end} 早于开始年份 {start}。")
-        if start <= current.end_year:
-            raise PortalError(f"新一期方案应在当前方案（{current.start_year}—{current.end_year}年）结束后开始，{start}年不在其后。")
         with self.ctx.record() as record:
-            figures = figures_on_record(record, Quarter(start - 1, 4))
-        fresh = new_period(self.ctx.registry, start, end, figures)
+            try:
+                fresh, _ = next_period(self.ctx.registry, record, start, end)
+            except PeriodError as e:
+                raise PortalError(f"{e}。") from None
         return FileBytes(f"计划配置_{start}-{end}.xlsx", self._written(lambda path: write_plan_workbook(fresh, path)))
 
     def _written(self, write: object) -> bytes:
