@@ -7,7 +7,10 @@ LibreOffice (`soffice --headless --convert-to pdf`) and pdftoppm, and these imag
 
 - notice-2025Q4-body.png — the 通报's 正文, its pages side by side;
 - notice-2025Q4-attachment1.png — 附件1 (the gap chart and the 亮灯情况表);
-- action07-hostile-2025Q4-tasks.png — the hostile quarter's report of 第七项 (120 key tasks summed up).
+- action07-hostile-2025Q4-tasks.png — the hostile quarter's report of 第七项 (120 key tasks summed up);
+- notice-2026Q1-body.png — the 通报's 正文 of the first quarter of the 2026—2030 plan: the demo's six quarters
+  issued, the next plan opened from the record (tests/plan_cycle.py, as the record tests open it), its open
+  items carried over as 上期方案.
 
 Needs LibreOffice and poppler-utils (Debian: libreoffice-writer-nogui, poppler-utils, fonts-noto-cjk).
 """
@@ -66,11 +69,12 @@ def side_by_side(files: list[Path], target: Path) -> None:
 
 def main() -> None:
     sys.path.insert(0, str(ROOT / "tests"))
+    from plan_cycle import issue_demo_quarters, open_next_plan
     from render.test_notice import make_hostile
     from yc_reports.pipeline.build import build_quarter
     from yc_reports.pipeline.demo import create_demo_inputs
     from yc_reports.plan.quarter import Quarter
-    from yc_reports.plan.registry import resolve_registry
+    from yc_reports.plan.registry import load_registry, resolve_registry
 
     q4 = Quarter(2025, 4)
     with tempfile.TemporaryDirectory() as tmp:
@@ -91,6 +95,12 @@ def main() -> None:
         shutil.copy(pages(notice, root / "att", body + 1, body + 1)[0], IMAGES / "notice-2025Q4-attachment1.png")
         [seventh] = (built["hostile"] / "各行动报告").glob("第07项_*.docx")
         shutil.copy(pages(seventh, root / "seventh", 1, 1)[0], IMAGES / "action07-hostile-2025Q4-tasks.png")
+        create_demo_inputs(root / "next")
+        issue_demo_quarters(root / "next", load_registry(root / "next" / "inputs" / "plan.toml"))
+        next_plan = open_next_plan(root / "next", load_registry(root / "next" / "inputs" / "plan.toml"))
+        [notice] = next_plan.build.out_dir.glob("*通报.docx")
+        body = page_of(notice, root / "pdf-next", "附件1") - 1
+        side_by_side(pages(notice, root / "body-next", 1, body), IMAGES / "notice-2026Q1-body.png")
     print(f"written: {', '.join(sorted(p.name for p in IMAGES.glob('*.png')))}")
 
 

@@ -309,14 +309,19 @@ def _tally(v: Verdict, body, data) -> None:
     counted = [a for a in data["actions"] if a["submitted"] and a["light"] != "grey"]
     year = int(data["quarter"][:4])
     statuses = [i["status"] for a in counted for i in a["indicators"] if current(i, year)]
-    m = re.search(r"(\d+)项指标中(.+?)，已完成或进度正常、超前的占([\d.]+%)", text)
+    judged = [s for s in statuses if s not in (None, "not_rated", "no_data")]
+    m = re.search(r"(\d+)项指标中(.+?)[，；](?:(?:纳入评价的(\d+)项中)?已完成或进度正常、超前的占([\d.]+%))?", text)
     v.claim(bool(m) or not statuses, "总体情况 gives no indicator tally")
     if m:
         printed = dict((w, int(n)) for w, n in re.findall(r"([^、\d]+?)(\d+)项", m[2]))
         v.claim(int(m[1]) == len(statuses), f"tally: {m[1]} indicators, summary.json {len(statuses)}")
         v.claim(printed == {STATUS_WORDS[s]: statuses.count(s) for s in set(statuses)}, f"tally {printed} ≠ summary.json")
-        good = sum(1 for s in statuses if s in GOOD)
-        v.claim(m[3] == share(good, len(statuses)), f"tally share {m[3]} ≠ {share(good, len(statuses))}")
+        v.claim(bool(m[4]) == bool(judged), "a share printed with no indicator judged, or none with some judged")
+        if m[4]:
+            base = int(m[3]) if m[3] else len(statuses)
+            v.claim(base == len(judged), f"tally share over {base} indicators, {len(judged)} judged")
+            good = sum(1 for s in judged if s in GOOD)
+            v.claim(m[4] == share(good, len(judged)), f"tally share {m[4]} ≠ {share(good, len(judged))}")
     tasks = [task_state(t) for a in counted for t in a["tasks"]]
     m = re.search(r"(\d+)项重点任务中(.+?)[；。]", text)
     v.claim(bool(m) or not tasks, "总体情况 gives no task tally")

@@ -307,6 +307,18 @@ class Overview:
     def on_schedule_share(self) -> Fraction | None:
         return Fraction(self.on_schedule, self.judged) if self.judged else None
 
+    @property
+    def indicators_judged(self) -> int:
+        """Indicators with a status to judge (not 暂不评价, not 无有效数据): the base of their share."""
+        return self.indicators.count(*JUDGED)
+
+    @property
+    def indicators_on_schedule_share(self) -> Fraction | None:
+        """Of the judged indicators, the share met or on schedule; an indicator not judged this quarter is in
+        neither count, so a new plan's first quarter (most targets years away) does not read as mostly behind."""
+        judged = self.indicators_judged
+        return Fraction(self.indicators.count(*ON_SCHEDULE), judged) if judged else None
+
 
 def _named(actions: Iterable[ActionResult], pick: Callable[[ActionResult], Iterable[T]],
            keep: Callable[[T], bool]) -> tuple[Named[T], ...]:
