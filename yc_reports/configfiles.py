@@ -40,3 +40,21 @@ def parse_toml(text: str, where: str, what: str, error: type[Exception]) -> dict
         at = re.search(r"line (\d+), column (\d+)", str(exc))
         place = f"第{at.group(1)}行第{at.group(2)}列附近" if at else ""
         raise error(f"{what} {where} {place}格式有误，请对照示例修改（如引号、括号是否成对，等号两边是否完整）") from None
+
+
+def toml_tables(tables: dict[str, Any]) -> str:
+    """Tables of scalars (text, whole and decimal numbers, true/false) as TOML text, in the order given."""
+    import json
+
+    def value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, int | float):
+            return repr(v)
+        return json.dumps(str(v), ensure_ascii=False)    # JSON's string escapes are TOML's
+
+    blocks = []
+    for name, values in tables.items():
+        lines = [f"[{name}]", *(f"{key} = {value(v)}" for key, v in values.items())]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)

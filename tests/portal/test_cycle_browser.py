@@ -122,6 +122,12 @@ def test_the_office_runs_its_whole_cycle_in_the_browser(browser, cycle_site, reg
     office.locator("input[name=doc_number]").fill("宜降碳办〔2025〕21号")
     office.get_by_role("button", name="保存印发日期和文号").click()
     office.wait_for_url("**done=dates")
+    office.locator("input[name='colophon.cc']").fill("市纪委监委")                # 公文格式设置: the 版记's 抄送
+    office.get_by_role("button", name="保存公文格式设置").click()
+    office.wait_for_url("**done=format*")
+    from yc_reports.pipeline.build import document_settings
+
+    assert document_settings(portal.data_dir / "inputs").colophon.cc == "市纪委监委"
     usable(office, f"settings{tag}")
     with Record(record_path(portal.data_dir / "inputs")) as record:
         kept = record.settings(Q3)
@@ -277,7 +283,7 @@ def test_the_office_runs_its_whole_cycle_in_the_browser(browser, cycle_site, reg
     # 10. the audit log says who did all of it, and it exports
     office.goto(f"{base}/audit")
     log = office.locator("table.list").inner_text()
-    for what in ("设定印发日期和文号", "开始签发", "签发完成", "督办事项销号", "开始催报督办通知", "开始年度考核",
+    for what in ("设定印发日期和文号", "修改公文格式设置", "开始签发", "签发完成", "督办事项销号", "开始催报督办通知", "开始年度考核",
                  "开始终期评估", "导入计划配置"):
         assert what in log, what
     usable(office, f"audit{tag}")

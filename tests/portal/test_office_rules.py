@@ -209,6 +209,37 @@ def test_the_next_plan_workbook_downloads_and_a_period_not_after_the_plan_is_ref
     assert "Traceback" not in refused.text
 
 
+def test_the_document_format_is_set_in_the_portal_and_the_build_reads_it(site: Site, http: httpx.Client):
+    from yc_reports.pipeline.build import document_settings
+
+    inputs = site.portal.data_dir / "inputs"
+    (inputs / "document.toml").write_text('[fonts]\nbody = "仿宋"   # our PCs lack 仿宋_GB2312\n', "utf-8")
+    page = http.get(f"/admin/{site.admin}/settings").text
+    assert "公文格式设置" in page and 'value="市人大常委会办公室，市政协办公室"' in page      # the shipped 送
+    saved = http.post(f"/admin/{site.admin}/settings/format",
+                      data={"document.kind": "简报", "colophon.cc": "市纪委监委", "colophon.send_to": "市人大常委会办公室"})
+    assert saved.status_code == 303
+    settings = document_settings(inputs)                                  # what the build, 签发, 考核 read
+    assert (settings.document.kind, settings.colophon.cc, settings.colophon.send_to) == ("简报", "市纪委监委",
+                                                                                         "市人大常委会办公室")
+    assert settings.fonts.body == "仿宋"                                   # the office's own key kept
+    assert settings.colophon.report_to == "市委、市政府主要领导及分管领导"     # not given: unchanged
+    [entry] = [e for e in site.portal.accounts.audit_log() if e.what == "修改公文格式设置"]
+    assert entry.actor == "管理员" and "抄送：（空） → “市纪委监委”" in entry.detail and "季度文件的文种：“通报” → “简报”" in entry.detail
+    assert 'value="简报" checked' in http.get(f"/admin/{site.admin}/settings").text
+
+
+def test_a_bad_document_format_is_named_and_nothing_is_written(site: Site, http: httpx.Client):
+    target = site.portal.data_dir / "inputs" / "document.toml"
+    bad = http.post(f"/admin/{site.admin}/settings/format", data={"document.organ": "{机关}文件"})
+    assert bad.status_code == 400 and "“发文机关标志（通报）”：未知的占位符 {机关}" in bad.text
+    assert "公文格式设置未保存" in bad.text and not target.exists()
+    clerk = site.portal.accounts.new_admin_token("李敏", "管理员")
+    refused = http.post(f"/admin/{clerk}/settings/format", data={"colophon.cc": "市纪委监委"})
+    assert refused.status_code == 403 and not target.exists()
+    assert 'readonly' in http.get(f"/admin/{clerk}/settings").text
+
+
 # ---------------------------------------------------------------------------------------- fair, fast work
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 
 from yc_reports.analysis.checks import default_deadline, default_report_date
 from yc_reports.plan.quarter import Quarter
+from yc_reports.render.docx.settings import OFFICE_FIELDS, OFFICE_SETTINGS_FILE, OfficeField, office_value
 
 from .accounts import Accounts
 from .board import Boards
@@ -35,7 +36,7 @@ class OfficeDesk:
     # ------------------------------------------------------------------------------ the quarter
 
     def configure(self, quarter: Quarter, deadline: dt.date | None, is_open: bool, actor: str = "") -> Settings:
-        """Set the quarter being collected, its deadline (None: the default, quarter end + 10 days), and whether
+        """Set the quarter being collected, its deadline (None: the default, `default_deadline`), and whether
         units may submit. Closing the quarter leaves the units' links working, read-only."""
         if actor:
             self.accounts.require_lead(actor, "修改季度设置")
@@ -93,6 +94,43 @@ class OfficeDesk:
         with self.ctx.record() as record:
             record.set_settings(quarter, by=actor or SYSTEM_ACTOR, deadline=deadline, report_date=report_date,
                                 doc_number=doc_number)
+
+    # ------------------------------------------------------------------------------ the documents' format
+
+    def document_format(self) -> tuple[tuple[OfficeField, str], ...]:
+        """Each field of 公文格式设置 with the value the build uses now (the office's document.toml laid over the
+        shipped settings)."""
+        from yc_reports.pipeline.build import BuildError, document_settings
+
+        try:
+            settings = document_settings(self.ctx.inputs_root)
+        except BuildError as exc:
+            raise PortalError(f"{str(exc).rstrip('。')}。请修改或删除该文件后再设置。") from None
+        return tuple((f, office_value(settings, f)) for f in OFFICE_FIELDS)
+
+    def set_document_format(self, values: dict[str, str], actor: str) -> int:
+        """Write the office's inputs/document.toml with the fields of 公文格式设置 as given (by `section.key`; a
+        field not given keeps its value), whole or not at all; the settings the file held by hand stay. Returns
+        how many fields changed; each change goes to 操作记录."""
+        from yc_reports.outfiles import WriteError, write_text
+        from yc_reports.render.docx.settings import DocumentSettingsError, edited_office_settings
+
+        self.accounts.require_lead(actor, "修改公文格式设置")
+        before = dict((f"{f.section}.{f.key}", value) for f, value in self.document_format())
+        fields = {f"{f.section}.{f.key}": f for f in OFFICE_FIELDS}
+        changed = {name: " ".join(values[name].split()) for name in fields
+                   if name in values and " ".join(values[name].split()) != before[name]}
+        if not changed:
+            return 0
+        path = self.ctx.inputs_root / OFFICE_SETTINGS_FILE
+        try:
+            text, _ = edited_office_settings(path, {(fields[n].section, fields[n].key): v for n, v in changed.items()})
+            write_text(path, text)
+        except (DocumentSettingsError, WriteError) as exc:
+            raise PortalError(f"{str(exc).rstrip('。')}。公文格式设置未保存。") from None
+        self.ctx.log(actor, "修改公文格式设置", "；".join(f"{fields[n].label}：{_quoted(before[n])} → {_quoted(v)}"
+                                                     for n, v in changed.items()))
+        return len(changed)
 
     def suggested_quarter(self) -> Quarter:
         """The quarter that has just ended: reports are collected after its end."""
@@ -221,3 +259,7 @@ class OfficeDesk:
             raise NotFound("尚未设置报送季度，暂无报送情况可导出。")
         return FileBytes(f"{board.quarter}_报送情况.xlsx",
                          board_workbook_bytes(board, board.quarter, self.stager.staged_uploads(board.quarter)))
+
+
+def _quoted(value: str) -> str:
+    return f"“{value}”" if value else "（空）"

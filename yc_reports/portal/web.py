@@ -265,6 +265,7 @@ def without_notice(request: Request) -> Request:
 NOTICES = {
     "settings": "季度设置已保存。",
     "dates": "印发日期和文号已保存，生成通报时采用。",
+    "format": "公文格式设置已保存，此后生成的文件采用；已签发的季度仍以签发时的文件为准。",
     "contact": "联系人已保存。",
     "revoked": "该单位的链接已停用，原链接即刻失效。",
     "norevoke": "该单位当前没有可停用的链接。",

@@ -277,15 +277,21 @@ def add_office_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         plan = portal.registry.plan
         choices = [Quarter(y, q) for y in range(plan.start_year, plan.end_year + 1) for q in (1, 2, 3, 4)]
         shown = portal.ctx.settings_of(quarter)
-        from yc_reports.analysis.checks import default_report_date
+        from yc_reports.analysis.checks import REPORT_WITHIN_DAYS, default_deadline, default_report_date
         from yc_reports.pipeline.build import document_settings
 
         try:
             number = document_settings(portal.ctx.inputs_root).number_for(quarter.year, quarter.q)
         except Exception:  # an unreadable document.toml is the build's to report; here only a hint is lost
             number = ""
+        try:
+            document_format, format_problem = office.document_format(), ""
+        except PortalError as exc:
+            document_format, format_problem = (), exc.message
         return admin_page(pages, request, token, "admin_settings.html", "settings", choices=choices, quarter=quarter,
+                          document_format=document_format, format_problem=format_problem,
                           deadline=shown.deadline, shown=shown, default_report_date=default_report_date(quarter),
+                          default_deadline=default_deadline(quarter), default_within=REPORT_WITHIN_DAYS,
                           default_number=number)
 
     @app.post("/admin/{token}/settings")
@@ -320,3 +326,10 @@ def add_office_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         report_date = date_of(form.get("report_date", ""), "印发日期")
         await run_in_threadpool(office.set_document_dates, quarter, report_date, form.get("doc_number", ""), me)
         return RedirectResponse(f"/admin/{token}/settings?done=dates", status_code=303)
+
+    @app.post("/admin/{token}/settings/format")
+    async def admin_save_format(request: Request, token: str) -> Response:
+        me = (await run_in_threadpool(office_session, portal, token)).name
+        form = await small_form(request)
+        await run_in_threadpool(office.set_document_format, dict(form), me)
+        return RedirectResponse(f"/admin/{token}/settings?done=format#format", status_code=303)

@@ -114,3 +114,31 @@ def test_values_are_kept_as_written():
     s = load_document_settings()
     assert type(s.sizes.title) is int and type(s.page.line_pitch) is float   # 22 stays 22: same bytes
     assert s.document.kind == "通报" and s.document.seal_lines == 2
+
+
+# ------------------------------------------------------------------------------------ the portal's edits
+
+
+def test_an_edit_writes_only_what_differs_from_the_shipped_and_keeps_the_offices_keys(tmp_path):
+    from yc_reports.render.docx.settings import edited_office_settings
+
+    office = tmp_path / "document.toml"
+    office.write_text('[fonts]\nbody = "仿宋"\n\n[colophon]\ncc = "市审计局"\n', "utf-8")
+    text, settings = edited_office_settings(office, {("colophon", "cc"): "", ("document", "kind"): "简报",
+                                                     ("colophon", "printer"): "{office}"})   # shipped value
+    office.write_text(text, "utf-8")
+    again = load_document_settings(office)
+    assert again == settings and (again.document.kind, again.colophon.cc, again.fonts.body) == ("简报", "", "仿宋")
+    body = [line for line in text.splitlines() if line and not line.startswith("#")]
+    # cc back to the shipped "" and printer as shipped: neither is written; the emptied [colophon] goes
+    assert body == ["[fonts]", 'body = "仿宋"', "[document]", 'kind = "简报"']
+    assert edited_office_settings(office, {("document", "kind"): "简报"})[0] == text     # the same edit, the same bytes
+
+
+def test_an_edit_with_quotes_and_backslashes_reads_back_as_typed(tmp_path):
+    from yc_reports.render.docx.settings import edited_office_settings
+
+    typed = '市委办公室"综合科"\\备案'
+    text, _ = edited_office_settings(None, {("colophon", "report_to"): typed})
+    (tmp_path / "document.toml").write_text(text, "utf-8")
+    assert load_document_settings(tmp_path / "document.toml").colophon.report_to == typed

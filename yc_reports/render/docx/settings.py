@@ -19,7 +19,7 @@ from typing import Annotated, Any, get_type_hints
 
 from pydantic import ConfigDict, PlainValidator, TypeAdapter, ValidationError, with_config
 
-from yc_reports.configfiles import chosen_file, parse_toml, read_text
+from yc_reports.configfiles import chosen_file, parse_toml, read_text, toml_tables
 from yc_reports.plan.registry import PlanInfo
 
 SHIPPED_SETTINGS = "document.toml"
@@ -293,23 +293,101 @@ _SECTIONS = {name: kind for name, kind in get_type_hints(DocumentSettings).items
 
 def load_document_settings(path: str | Path | None = None) -> DocumentSettings:
     """The shipped settings, with the office's file at `path` (if given) laid over them key by key."""
-    shipped = _read_toml(resources.files("yc_reports.render.docx").joinpath(SHIPPED_SETTINGS).read_text("utf-8"),
-                         SHIPPED_SETTINGS)
-    raw, where = shipped, SHIPPED_SETTINGS
-    if path is not None:
-        where = str(path)
-        office = _read_toml(read_text(Path(path), _FILE_KIND, DocumentSettingsError), where)
-        raw = {**shipped, **{name: {**shipped.get(name, {}), **values} if isinstance(values, dict) else values
-                             for name, values in office.items()}}
+    if path is None:
+        return _validated(_shipped(), SHIPPED_SETTINGS)
+    return _validated(_laid_over(_shipped(), _office_raw(Path(path))), str(path))
+
+
+def _shipped() -> dict[str, Any]:
+    return _read_toml(resources.files("yc_reports.render.docx").joinpath(SHIPPED_SETTINGS).read_text("utf-8"),
+                      SHIPPED_SETTINGS)
+
+
+def _office_raw(path: Path) -> dict[str, Any]:
+    return _read_toml(read_text(path, _FILE_KIND, DocumentSettingsError), str(path))
+
+
+def _laid_over(shipped: dict[str, Any], office: dict[str, Any]) -> dict[str, Any]:
+    return {**shipped, **{name: {**shipped.get(name, {}), **values} if isinstance(values, dict) else values
+                          for name, values in office.items()}}
+
+
+def _validated(raw: dict[str, Any], where: str, named: Callable[[str], str] | None = None) -> DocumentSettings:
+    """The settings `raw` gives; a fault names the file (`where`) and its key, or only what `named` calls the
+    key (the portal's field) when given."""
+    def fault(key: str, what: str) -> DocumentSettingsError:
+        if named is not None:
+            return DocumentSettingsError(f"{named(key)}：{what}")
+        return DocumentSettingsError(f"文档格式配置文件 {where} 中 {key}：{what}")
+
     try:
         settings = _SETTINGS.validate_python(raw)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
-        raise DocumentSettingsError(f"文档格式配置文件 {where} 中 {'.'.join(map(str, error['loc']))}："
-                                    f"{_message(error)}") from None
+        raise fault(".".join(map(str, error["loc"])), _message(error)) from None
     for key, what in _geometry_faults(settings.page):
-        raise DocumentSettingsError(f"文档格式配置文件 {where} 中 {key}：{what}")
+        raise fault(key, what)
     return dataclasses.replace(settings, source=where)
+
+
+# ------------------------------------------------------------------------------------- the office's edits
+
+
+@dataclass(frozen=True)
+class OfficeField:
+    """A setting the office changes on the portal's settings page (公文格式): the words of its documents, never
+    the GB/T 9704 geometry, fonts or sizes (those stay in the file, for whoever keeps the PCs' fonts)."""
+
+    section: str
+    key: str
+    label: str
+    choices: tuple[str, ...] = ()      # one of these; else free text (placeholders allowed where the file allows)
+
+
+OFFICE_FIELDS = (
+    OfficeField("document", "kind", "季度文件的文种", KINDS),
+    OfficeField("document", "action_reports", "各行动推进情况印发为", ACTION_REPORT_FORMS),
+    OfficeField("document", "organ", "发文机关标志（通报）"),
+    OfficeField("document", "number", "发文字号（通报）"),
+    OfficeField("masthead", "name", "报头名称（简报）"),
+    OfficeField("document", "issue_label", "期号（简报）"),
+    OfficeField("colophon", "report_to", "报"),
+    OfficeField("colophon", "send_to", "送"),
+    OfficeField("colophon", "issue_to", "发"),
+    OfficeField("colophon", "cc", "抄送"),
+    OfficeField("colophon", "printer", "印发机关"),
+)
+
+_OFFICE_FILE_HEAD = ("# The office's document settings: only what differs from the shipped document.toml, every other key\n"
+                     "# keeps the shipped value. Written by the portal (季度设置 → 公文格式设置); it may be edited by hand.\n")
+
+
+def office_value(settings: DocumentSettings, f: OfficeField) -> str:
+    """The value `f` has in `settings` (as written in the file: placeholders unfilled)."""
+    return str(getattr(getattr(settings, f.section), f.key))
+
+
+def edited_office_settings(office_file: Path | None, changes: dict[tuple[str, str], str]) -> tuple[str, DocumentSettings]:
+    """The text of the office's document.toml with `changes` ((section, key) → value) laid over the file at
+    `office_file` (None or absent: none yet), and the settings it gives. Keys the office wrote by hand stay; a
+    value equal to the shipped one is left out, so the file lists only what the office changed. Checked as a
+    build reads it: a bad value raises DocumentSettingsError naming the setting."""
+    shipped = _shipped()
+    office = _office_raw(office_file) if office_file is not None and office_file.is_file() else {}
+    merged: dict[str, Any] = {name: dict(values) if isinstance(values, dict) else values
+                              for name, values in office.items()}
+    for (section, key), value in changes.items():
+        table = merged.setdefault(section, {})
+        if shipped.get(section, {}).get(key) == value:
+            table.pop(key, None)
+        else:
+            table[key] = value
+    merged = {name: values for name, values in merged.items() if values != {}}
+    labels = {f"{f.section}.{f.key}": f"“{f.label}”" for f in OFFICE_FIELDS}
+    where = str(office_file) if office_file is not None else OFFICE_SETTINGS_FILE
+    settings = _validated(_laid_over(shipped, merged), where,
+                          named=lambda key: labels.get(key, f"文档格式配置文件 {where} 中 {key}"))
+    return _OFFICE_FILE_HEAD + toml_tables(merged), settings
 
 
 def _message(error: Any) -> str:
