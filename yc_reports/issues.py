@@ -91,7 +91,7 @@ TEMPLATES: dict[IssueCode, tuple[Severity, str]] = {
     IssueCode.NUMBER_NEGATIVE: (_E, "“{value}”为负数，此项不应为负。请核实后填写。"),
     IssueCode.VALUE_REQUIRED: (_E, "“{detail}”未填写。请补充后报送。"),
     IssueCode.FORMULA_NO_CACHE: (_E, "此单元格为公式（{value}），但文件中没有计算结果（通常因文件由程序生成、未在 Excel/WPS 中打开保存）。请在 Excel 或 WPS 中打开并保存一次，或直接填写数值。"),
-    IssueCode.LOCKED_CELL_CHANGED: (_W, "锁定单元格“{detail}”被改为“{value}”，已按计划配置中的“{expected}”处理。如目标确需调整，请联系指挥部办公室。"),
+    IssueCode.LOCKED_CELL_CHANGED: (_W, "锁定单元格“{detail}”为“{value}”，与计划配置中的“{expected}”不一致，已按计划配置处理。如确需调整，请联系指挥部办公室。"),
     IssueCode.TEXT_TOO_LONG: (_W, "文字过长（{found}字），已截取前{expected}字。请精简后填写。"),
     IssueCode.CHOICE_INVALID: (_E, "“{value}”不是可选项。请从下拉列表中选择：{expected}。"),
     IssueCode.DATE_INVALID: (_E, "“{value}”不是有效日期。请按“2025-10-08”格式填写。"),

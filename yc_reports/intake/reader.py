@@ -335,9 +335,11 @@ class _WorkbookReader:
         return value, ok
 
     def locked(self, sheet: str, row: int, col: int, what: str, found: str, expected: str) -> None:
+        # Worded without saying who changed it: the unit, or the office when the plan was edited after the
+        # template went out (a target set or changed) — the workbook cannot tell which.
         if _squash(found) != _squash(expected):
             self.add(IssueCode.LOCKED_CELL_CHANGED, sheet, _ref(row, col), detail=what,
-                     value=found, expected=expected or "（空白）")
+                     value=found or "（空白）", expected=expected or "（空白）")
 
     def table(self, sheet: str, columns: tuple[L.Column, ...]
               ) -> tuple[_Grid, int, dict[L.Column, int], list[int]] | None:
