@@ -13,6 +13,8 @@ import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
+
 from report_fixtures import D, project, result, submission
 from yc_reports.analysis import checks
 from yc_reports.analysis.assemble import assemble_report, with_pace
@@ -335,3 +337,13 @@ def test_a_red_matter_is_never_dropped_for_a_grey_light():
     assert [W.item(s.reason) for s in report.supervision if s.action_id == 10] == ["游客集散中心"]
     _, ten = assembled(10, q, values={"tourist_arrivals": "0.3", "tourism_revenue": "300"}, tasks=tasks)
     assert (ten.light, W.reasons(ten)) == (Light.GREY, "未报送有效数据")
+
+
+@pytest.mark.parametrize("figure,label", [("blank", "未填报"), ("invalid", "无法识别"), ("unreadable", "无法读取"),
+                                          ("duplicate", "待核实"), ("not_submitted", "未报送")])
+def test_the_tables_short_word_for_no_figure_says_why(figure, label):
+    # the tables' 状态 and summary.json's status_label name the same cause as the report's sentence
+    from yc_reports.analysis.model import FigureState
+
+    r = dataclasses.replace(judge(energy(), Q3, None), figure=FigureState(figure))
+    assert r.status is Status.NO_DATA and W.status_label(r) == label
