@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -213,6 +214,17 @@ def test_a_template_shows_last_quarter_as_issued(cycle, tmp_path):
         issued = record.issued(Quarter(2025, 3))
     previous = template_previous(registry, Q4, inputs)
     assert previous[3].sha256 == issued.submissions[3].sha256 != sha(third)
+    # the portal's templates are the same: last quarter as issued, not the file sent again
+    from yc_reports.portal.units import make_templates
+    from yc_reports.workbook.writer import build_template, previous_submissions
+
+    def cells(wb) -> list[list[object]]:
+        return [[c.value for c in row] for row in wb["指标进展"].iter_rows()]
+
+    portal = cells(openpyxl.load_workbook(io.BytesIO(make_templates(registry, Q4, str(inputs))[3])))
+    assert portal == cells(build_template(registry, registry.action(3), Q4, issued.submissions[3]))
+    resent = previous_submissions(registry, Q4, inputs)[3]
+    assert portal != cells(build_template(registry, registry.action(3), Q4, resent))
 
 
 def test_the_first_notice_of_the_new_plan_words_its_tally_and_directions_truly(cycle, next_plan):
