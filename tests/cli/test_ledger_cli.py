@@ -68,3 +68,16 @@ def test_plan_new_must_follow_the_current_plan(tmp_path):
     assert result.returncode == 2 and "结束后开始" in result.stderr
     result = run("plan", "new", "2026", "2030", cwd=tmp_path)
     assert result.returncode == 0 and (tmp_path / "计划配置_2026-2030.xlsx").is_file()
+
+
+@pytest.mark.parametrize("args", [("record", "list"), ("record", "settings", "2025Q3"), ("templates", "2025Q4")])
+def test_a_damaged_record_is_said_in_chinese_with_its_path_whole(tmp_path, args):
+    # a folder name with brackets (as offices name drafts) is printed as it is, never read as markup
+    inputs = tmp_path / "[draft]报送"
+    (inputs / "2025Q3").mkdir(parents=True)
+    (inputs / "record.sqlite").write_bytes(b"not a database at all" * 100)
+    result = run(*args, "--inputs", str(inputs), cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    said = result.stderr.replace("\n", "")      # the console wraps long lines
+    assert said.startswith("错误：办公室记录") and "[draft]报送" in said and "Traceback" not in said
+    assert (inputs / "record.sqlite").read_bytes() == b"not a database at all" * 100

@@ -194,8 +194,8 @@ def templates_command(
     from yc_reports.workbook.writer import write_templates
 
     out_dir = out or Path("outputs") / str(q) / "templates"
-    rectifications = _record_call(lambda: template_rectifications(registry, q, inputs))
-    previous = _record_call(lambda: template_previous(registry, q, inputs))
+    rectifications = template_rectifications(registry, q, inputs)
+    previous = template_previous(registry, q, inputs)
     with staged_files(out_dir) as staging:   # all ten or none: a template open in WPS stops them all
         written = write_templates(registry, q, staging, inputs, rectifications=rectifications, previous=previous)
     console = _console()
@@ -310,7 +310,7 @@ def issue_command(
     result = issue_quarter(registry, q, inputs_dir, out or Path("outputs") / str(q), by=_operator(by),
                            reason=reason, report_date=_date(date), pdf=_pdf_possible(pdf))
     if not result.ok or result.issuance is None:
-        _err_console().print(f"[bold red]未能签发：[/]{result.error}")
+        _say(_err_console(), "未能签发：", result.error)
         raise typer.Exit(EXIT_PROBLEMS)
     i = result.issuance
     what = f"更正（第{i.version}版，原因：{i.reason}）" if i.correction else "签发"
@@ -365,7 +365,7 @@ def notices_command(
     result = make_notices(registry, q, inputs_dir, out or Path("outputs") / str(q))
     console = _console()
     if not result.ok:
-        _err_console().print(f"[bold red]未能生成通知：[/]{result.error}", markup=True)
+        _say(_err_console(), "未能生成通知：", result.error)
         raise typer.Exit(EXIT_PROBLEMS)
     console.print(f"{q.label}催报督办通知共 {len(result.notices)} 条：", markup=False)
     for i, notice in enumerate(result.notices, start=1):
@@ -398,7 +398,7 @@ def assess_command(
 
     result = make_assessment(registry, year, inputs, out, date=_date(date))
     if not result.ok or result.assessment is None:
-        _err_console().print(f"[bold red]未能完成年度考核：[/]{result.error}")
+        _say(_err_console(), "未能完成年度考核：", result.error)
         raise typer.Exit(EXIT_PROBLEMS)
     from rich.table import Table
 
@@ -432,7 +432,7 @@ def evaluate_command(
 
     result = make_evaluation(registry, inputs, out, date=_date(date))
     if not result.ok or result.evaluation is None:
-        _err_console().print(f"[bold red]未能完成终期评估：[/]{result.error}")
+        _say(_err_console(), "未能完成终期评估：", result.error)
         raise typer.Exit(EXIT_PROBLEMS)
     ev = result.evaluation
     console = _console()
@@ -536,7 +536,7 @@ def plan_new_command(
     base_quarter = Quarter(start - 1, 4)
     with _record(inputs) as record:
         try:
-            fresh, figures = _record_call(lambda: next_period(registry, record, start, end))
+            fresh, figures = next_period(registry, record, start, end)
         except PeriodError as e:
             raise UsageProblem(str(e)) from None
     write_plan_workbook(fresh, file)
@@ -573,24 +573,13 @@ RecordInputsOption = typer.Option(Path("inputs"), "--inputs", help="各季度报
 ByOption = typer.Option(None, "--by", help="经办人（记入办公室记录）；默认为本机用户名", show_default=False)
 
 
-def _record_call(call: Any) -> Any:
-    """Run `call()` on the office's record; a problem with it is the user's to fix (exit 1)."""
-    from yc_reports.record.store import RecordError
-
-    try:
-        return call()
-    except RecordError as exc:
-        _err_console().print(f"[bold red]错误：[/]{exc}")
-        raise typer.Exit(EXIT_PROBLEMS) from None
-
-
 @record_app.command("list", cls=_Command)
 def record_list_command(inputs: Path = RecordInputsOption) -> None:
     """列出已签发的季度：版次、签发人和时间、更正原因、印发日期和文号。"""
     from rich.table import Table
 
     with _record(inputs) as record:
-        issuances = _record_call(record.issuances)
+        issuances = record.issuances()
     if not issuances:
         _console().print(f"{inputs} 中尚无签发记录：各季度均为审阅稿。签发请运行 yc-reports issue 季度。", markup=False)
         raise typer.Exit(EXIT_OK)
@@ -618,7 +607,7 @@ def record_export_command(
     with _record(inputs) as record:
         if not record.exists:
             raise UsageProblem(f"{inputs} 中没有办公室记录（record.sqlite）：尚未签发任何季度。")
-        _record_call(lambda: write_record_workbook(record, file, Wording.for_inputs(inputs)))
+        write_record_workbook(record, file, Wording.for_inputs(inputs))
     _console().print(f"已导出办公室记录：{file}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_OK)
 
@@ -653,10 +642,10 @@ def record_receipt_command(
         raise UsageProblem(f"找不到文件：{file}")
     digest = hashlib.sha256(file.read_bytes()).hexdigest() if file is not None else ""
     with _record(inputs) as record:
-        _record_call(lambda: record.add_receipt(
+        record.add_receipt(
             q, action, received_at=dt.datetime.combine(day, dt.time(), CN_TZ), source=ReceiptSource.OFFICE,
             entered_by=_operator(by), unit=act.lead_units_text, file_name=file.name if file else "", sha256=digest,
-            note=note))
+            note=note)
     _console().print(f"已登记：{q.label}第{act.cn_number}项（{act.lead_units_text}）报送材料于{day.year}年{day.month}月{day.day}日收到。",
                      markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_OK)
@@ -673,17 +662,17 @@ def record_close_command(
 ) -> None:
     """由办公室对督办事项销号（写明理由）；自指定季度起该事项为“已销号”。"""
     with _record(inputs) as record:
-        issued = _record_call(record.issued_quarters)
+        issued = record.issued_quarters()
         if quarter is not None:
             q = _quarter(quarter)
         elif issued:
             q = issued[-1].next()
         else:
             raise UsageProblem("尚未签发任何季度，请用 --quarter 指定销号生效的季度。")
-        known = {row.item_id for i in _record_call(record.issuances) for row in record.ledger(i)}
+        known = {row.item_id for i in record.issuances() for row in record.ledger(i)}
         if item not in known:
             raise UsageProblem(f"办公室记录中没有督办编号为 {item} 的事项（只能对已签发的督办事项销号）。")
-        _record_call(lambda: record.close_item(item, q, reason=reason, by=_operator(by)))
+        record.close_item(item, q, reason=reason, by=_operator(by))
     _console().print(f"已记录：督办事项 {item} 自{q.label}起销号（理由：{reason.strip()}）。", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_OK)
 
@@ -702,14 +691,14 @@ def record_settings_command(
 
     q = _quarter(quarter)
     with _record(inputs) as record:
-        current = _record_call(lambda: record.settings(q))
+        current = record.settings(q)
         if deadline is not None or date is not None or number is not None:
-            if _record_call(lambda: record.latest(q)) is not None:
+            if record.latest(q) is not None:
                 raise UsageProblem(f"{q.label}已签发，其日期和文号以签发记录为准，不能再改。")
-            current = _record_call(lambda: record.set_settings(
+            current = record.set_settings(
                 q, by=_operator(by), deadline=_date(deadline) if deadline is not None else current.deadline,
                 report_date=_date(date) if date is not None else current.report_date,
-                doc_number=number if number is not None else current.doc_number))
+                doc_number=number if number is not None else current.doc_number)
     shown_deadline = current.deadline or default_deadline(q)
     shown_date = current.report_date or default_report_date(q)
     _console().print(f"{q.label}：报送截止日期 {shown_deadline.isoformat()}{'' if current.deadline else '（默认）'}，"
@@ -841,12 +830,17 @@ def _run() -> None:
     except click.ClickException as exc:  # click's errors: bad usage (its exit code 2), unreadable file
         message = _usage_message(exc)
         if message:
-            _err_console().print(f"[bold red]用法错误：[/]{message}。可运行 yc-reports --help 查看用法。")
+            _say(_err_console(), "用法错误：", f"{message}。可运行 yc-reports --help 查看用法。")
         sys.exit(EXIT_USAGE)
     except (KeyboardInterrupt, typer.Abort):
         _err_console().print("已中止。")
         sys.exit(130)
     except Exception as exc:  # anything unforeseen (its name and traceback go to the log, not to the user)
+        from yc_reports.record.store import RecordError
+
+        if isinstance(exc, RecordError):   # the office's record damaged or newer: the user's to fix (imported here,
+            _say(_err_console(), "错误：", str(exc))   # not at start-up: most commands never open it)
+            sys.exit(EXIT_PROBLEMS)
         from yc_reports.errorlog import internal_error_text
 
         _err_console().print(internal_error_text("运行", exc), markup=False)
