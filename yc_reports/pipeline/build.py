@@ -89,16 +89,16 @@ def build_quarter(registry: Registry, quarter: Quarter, inputs_dir: Path, out_di
     inputs_dir, out_dir = Path(inputs_dir), Path(out_dir)
     reading = None
     try:
-        record = Record(record_path(inputs_dir.parent))
-        issued = None if draft else _issued(record, quarter)
-        check_folders(registry, quarter, inputs_dir, out_dir, need_inputs=issued is None)
-        settings = document_settings(inputs_dir.parent)
-        refuse_outputs_in_use(out_dir)
-        with helper_process():  # started now, so that its imports overlap the reading
-            reading = read_reading(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
-                                   progress=progress, draft=draft, record=record)
-            files = write_outputs(reading.report, out_dir, pdf=pdf, progress=progress, settings=settings,
-                                  wording=office_wording(inputs_dir.parent))
+        with Record(record_path(inputs_dir.parent)) as record:
+            issued = None if draft else _issued(record, quarter)
+            check_folders(registry, quarter, inputs_dir, out_dir, need_inputs=issued is None)
+            settings = document_settings(inputs_dir.parent)
+            refuse_outputs_in_use(out_dir)
+            with helper_process():  # started now, so that its imports overlap the reading
+                reading = read_reading(registry, quarter, inputs_dir, cache_root(out_dir), report_date=report_date,
+                                       progress=progress, draft=draft, record=record)
+                files = write_outputs(reading.report, out_dir, pdf=pdf, progress=progress, settings=settings,
+                                      wording=office_wording(inputs_dir.parent))
     except BuildError as exc:
         report = reading.report if reading else None
         return BuildResult(ok=False, out_dir=out_dir, report=report,

@@ -26,11 +26,10 @@ from yc_reports.outfiles import (
     files_under,
     refuse_files_in_use,
     replace_files,
-    swap_into_place,
     write_text,
 )
 from yc_reports.pipeline import demo_data as D
-from yc_reports.pipeline.build import BuildResult
+from yc_reports.pipeline.build import KEPT_FOLDERS, BuildResult, swap_into_place
 from yc_reports.pipeline.supervision import template_rectifications
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import OFFICE_PLAN_FILE, SHIPPED_PLAN_PATH, Registry, load_registry
@@ -40,7 +39,6 @@ from yc_reports.workbook.xlsx_io import save_workbook
 
 MANIFEST = ".yc-reports-demo"        # inputs/: the sha256 of every file the demo wrote (inputs and outputs)
 OLD_MARKER_TEXT = "yc-reports demo\n"   # what the first versions wrote under that name
-KEPT_OUTPUT_FOLDERS = ("templates", "催报督办")   # a build carries them over: never compared, never touched
 OS_FILES = {".gitkeep", "desktop.ini", "Thumbs.db", ".DS_Store"}   # written by git and file browsers
 SHOWN_FILES = 5
 
@@ -120,8 +118,8 @@ def commit_demo(demo: StagedDemo, built: BuildResult | None = None) -> BuildResu
     before = _written_before(root)
     final_out = root / "outputs" / str(demo.inputs.latest)
     if built is not None:
-        refuse_foreign_files(final_out, demo.out_dir, f"outputs/{final_out.name}", KEPT_OUTPUT_FOLDERS, before)
-        refuse_files_in_use(files_under(final_out, KEPT_OUTPUT_FOLDERS))   # before any input is replaced
+        refuse_foreign_files(final_out, demo.out_dir, f"outputs/{final_out.name}", KEPT_FOLDERS, before)
+        refuse_files_in_use(files_under(final_out, KEPT_FOLDERS))   # before any input is replaced
     inputs = root / "inputs"
     made = _files(demo.inputs.inputs_root)
     moves = [(demo.inputs.inputs_root / rel, inputs / rel) for rel in made
@@ -131,8 +129,7 @@ def commit_demo(demo: StagedDemo, built: BuildResult | None = None) -> BuildResu
     manifest = {f"inputs/{rel}": _sha256(demo.inputs.inputs_root / rel) for rel in made}
     if built is not None:
         manifest |= {f"outputs/{final_out.name}/{rel}": _sha256(demo.out_dir / rel) for rel in _files(demo.out_dir)}
-    if built is not None:
-        swap_into_place(demo.out_dir, final_out, KEPT_OUTPUT_FOLDERS)
+        swap_into_place(demo.out_dir, final_out)   # the kept folders (templates, 催报督办) carried over, never compared
     try:
         replace_files(moves)
     except WriteError as exc:

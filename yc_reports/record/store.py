@@ -296,6 +296,7 @@ class Record:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._db: sqlite3.Connection | None = None
+        self._facts: dict[int, IssuedQuarter] = {}   # decoded once per issuance: rows never change (append-only)
 
     def __enter__(self) -> Record:
         return self
@@ -343,6 +344,11 @@ class Record:
         return self.facts_of(issuance) if issuance is not None else None
 
     def facts_of(self, issuance: Issuance) -> IssuedQuarter:
+        if issuance.id not in self._facts:
+            self._facts[issuance.id] = self._decoded_facts(issuance)
+        return self._facts[issuance.id]
+
+    def _decoded_facts(self, issuance: Issuance) -> IssuedQuarter:
         rows = self._rows("SELECT facts, facts_sha256 FROM issuances WHERE id = ?", (issuance.id,))
         text, digest = rows[0]
         where = f"{issuance.quarter.label}的签发记录（第{issuance.version}版）"
@@ -372,10 +378,6 @@ class Record:
         rows = self._rows("SELECT path, sha256, size FROM documents WHERE issuance = ? ORDER BY path",
                           (issuance.id,))
         return tuple(DocumentHash(*r) for r in rows)
-
-    def plan_text(self, plan_sha256: str) -> str:
-        rows = self._rows("SELECT text FROM plans WHERE sha256 = ?", (plan_sha256,))
-        return rows[0][0] if rows else ""
 
     def receipts(self, quarter: Quarter | None = None) -> tuple[Receipt, ...]:
         where, args = ("WHERE quarter = ?", (str(quarter),)) if quarter is not None else ("", ())
