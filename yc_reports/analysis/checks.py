@@ -434,11 +434,6 @@ def project_result(entry: ProjectEntry, quarter: Quarter, thresholds: Thresholds
         gap_status=gap_status)
 
 
-def project_behind(p: ProjectResult) -> bool:
-    """A project that is a matter of its own: red (督办) or to watch (关注)."""
-    return p.red or p.watch
-
-
 # ------------------------------------------------------------------------------------ lights
 
 

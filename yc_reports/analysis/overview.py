@@ -31,6 +31,7 @@ from yc_reports.analysis.model import (
     QuarterReport,
     Status,
     TaskResult,
+    printed_points,
 )
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Thresholds
@@ -86,11 +87,6 @@ class PlanPosition:
     @property
     def quarters_left_in_year(self) -> int:
         return 4 - self.quarter.q
-
-    @property
-    def years_left(self) -> int:
-        """Whole years of the plan after this one."""
-        return max(0, self.end_year - self.quarter.year)
 
     @property
     def stage(self) -> Stage:
@@ -202,23 +198,16 @@ class Investment:
     counted: int
     annual_plan: Decimal
     ytd: Decimal
-    time_progress: Fraction
 
     @property
     def completion(self) -> Fraction | None:
         return Fraction(self.ytd) / Fraction(self.annual_plan) if self.annual_plan else None
 
-    @property
-    def gap_points(self) -> Fraction | None:
-        c = self.completion
-        return None if c is None else (c - self.time_progress) * 100
 
-
-def investment(projects: Iterable[ProjectResult], time_progress: Fraction) -> Investment:
+def investment(projects: Iterable[ProjectResult]) -> Investment:
     counted = [p for p in projects if p.annual_plan is not None and p.ytd_completed is not None]
     return Investment(len(counted), sum((p.annual_plan for p in counted if p.annual_plan is not None), Decimal(0)),
-                      sum((p.ytd_completed for p in counted if p.ytd_completed is not None), Decimal(0)),
-                      time_progress)
+                      sum((p.ytd_completed for p in counted if p.ytd_completed is not None), Decimal(0)))
 
 
 # ------------------------------------------------------------------------------------------ named items
@@ -262,7 +251,7 @@ def overall_grade(share: Fraction | None, thresholds: Thresholds) -> Grade | Non
     the plan ([thresholds] overall_good, overall_fair), compared with the share as printed (one decimal)."""
     if share is None:
         return None
-    printed = round(Decimal(share.numerator * 100) / Decimal(share.denominator), 1)
+    printed = printed_points(share * 100)   # as the pct filter prints it: one decimal, half up
     if printed >= thresholds.overall_good:
         return Grade.GOOD
     return Grade.FAIR if printed >= thresholds.overall_fair else Grade.POOR
@@ -352,7 +341,6 @@ def overview(report: QuarterReport) -> Overview:
     on_schedule = (ind_tally.count(*ON_SCHEDULE) + sum(n for s, n in task_tally.counts if s.on_schedule)
                    + sum(n for s, n in project_tally.counts if s.on_schedule))
     share = Fraction(on_schedule, judged) if judged else None
-    quarter_start = report.quarter.previous().end_date
     done = [t for t in tasks if t.done_this_quarter]
     good = [a for a in counted if not a.data_pending]   # whose own words are quoted
     ledger = report.ledger
@@ -364,9 +352,9 @@ def overview(report: QuarterReport) -> Overview:
     review_from = deadline or (report.report_date + dt.timedelta(days=REVIEW_DAYS))
     return Overview(
         position=plan_position(report), indicators=ind_tally, tasks=task_tally, projects=project_tally,
-        investment=investment(projects, report.time_progress),
+        investment=investment(projects),
         done_this_quarter=len(done),
-        done_late=sum(1 for t in done if t.deadline is not None and t.deadline <= quarter_start),
+        done_late=sum(1 for t in done if t.completed_late),
         judged=judged, on_schedule=on_schedule, grade=overall_grade(share, report.thresholds),
         unsubmitted=tuple(a for a in actions if a not in counted),
         pending=tuple(a for a in counted if a.data_pending),

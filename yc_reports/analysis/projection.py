@@ -199,14 +199,3 @@ _FIGURE_REASONS = {
     FigureState.NOT_SUBMITTED: Unassessed.NOT_SUBMITTED,
     FigureState.NOT_DUE: Unassessed.NOT_DUE,
 }
-
-
-def at_risk(report: QuarterReport) -> tuple[AtRisk, ...]:
-    """In a target year, before its Q4: every indicator whose target falls due this year and whose
-    projection misses it, in action order."""
-    return finish(report).at_risk
-
-
-def projections(report: QuarterReport) -> dict[str, Projection]:
-    """Every indicator's projection by key."""
-    return {r.key: project(r, report.quarter) for a in report.actions for r in a.indicators}

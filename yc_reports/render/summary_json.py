@@ -90,6 +90,8 @@ def indicator_dict(r: IndicatorResult, wording: Wording) -> dict[str, Any]:
         "entered": r.entered,
         "baseline_year": r.baseline_year,
         "pace_risk": r.pace_risk,
+        "projected": ratio(r.projected),   # at the pace so far (analysis/assemble.py `with_pace`)
+        "on_pace": r.on_pace,
     }
 
 
@@ -183,19 +185,6 @@ def ledger_item_dict(i: LedgerItem, wording: Wording, plan_id: str = "") -> dict
             "plan": i.plan_id or plan_id, "closed_reason": i.closed_reason}
 
 
-def with_projections(report: QuarterReport, actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each indicator's `projected` and `on_pace` (analysis/projection.py), added in place."""
-    from yc_reports.analysis.projection import projections
-
-    by_key = projections(report)
-    for action in actions:
-        for indicator in action["indicators"]:
-            p = by_key[indicator["key"]]
-            indicator["projected"] = ratio(p.projected)
-            indicator["on_pace"] = p.on_pace
-    return actions
-
-
 def files_dict(files: Mapping[str, Any]) -> dict[str, Any]:
     """Paths relative to the output folder, POSIX separators, in a fixed key order."""
     def rel(value: Any) -> str | None:
@@ -225,7 +214,7 @@ def summary_dict(report: QuarterReport, files: Mapping[str, Any], wording: Wordi
         "issue_number": report.issue_number,
         "history_quarters": [str(q) for q in report.history_quarters],
         "counts": {light.value: report.count(light) for light in Light},
-        "actions": with_projections(report, [action_dict(a, wording) for a in report.actions]),
+        "actions": [action_dict(a, wording) for a in report.actions],
         "commendations": [commendation_dict(c, wording) for c in report.commendations],
         "supervision": [ledger_item_dict(i, wording, report.plan.id) for i in report.ledger],
         "supervision_list": [supervision_dict(s, wording) for s in report.supervision],
