@@ -114,9 +114,6 @@ class Boards:
             raise NotFound("没有找到该上传记录。")
         return record
 
-    def action_uploads(self, quarter: Quarter, action_id: int) -> tuple[UploadRecord, ...]:
-        return newest_first(self.ctx.store.uploads(quarter=quarter, action_id=action_id))
-
 
 def _action_of(selection: object, action_id: int) -> ActionSelection | None:
     actions = getattr(selection, "actions", ())

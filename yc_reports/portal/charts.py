@@ -39,7 +39,6 @@ class Bar:
     quarter: Quarter
     x: int
     segments: tuple[Segment, ...]
-    total: int
 
 
 @dataclass(frozen=True)
@@ -47,7 +46,6 @@ class Chart:
     width: int
     height: int
     bars: tuple[Bar, ...]
-    scale: int                 # the number of actions the full height stands for
     ticks: tuple[tuple[float, int], ...]   # (y, value) of the axis' marks
     baseline: float
 
@@ -66,8 +64,8 @@ def lights_chart(quarters: Sequence[HasLights]) -> Chart:
             height = HEIGHT * count / scale
             y -= height
             segments.append(Segment(x, round(y, 1), BAR, round(height, 1), f"#{light.rgb}", f"{light.label} {count} 项"))
-        bars.append(Bar(quarter.quarter, x, tuple(segments), len(quarter.lights)))
+        bars.append(Bar(quarter.quarter, x, tuple(segments)))
     ticks = tuple((round(TOP + HEIGHT - HEIGHT * v / scale, 1), v) for v in sorted({0, scale // 2, scale}))
     width = LEFT + GAP + len(bars) * (BAR + GAP)
-    return Chart(width=max(width, 200), height=TOP + HEIGHT + BOTTOM, bars=tuple(bars), scale=scale, ticks=ticks,
+    return Chart(width=max(width, 200), height=TOP + HEIGHT + BOTTOM, bars=tuple(bars), ticks=ticks,
                  baseline=TOP + HEIGHT)

@@ -11,7 +11,6 @@ pool, the office's record, the quarter's settings, and the audit log (操作记�
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -193,7 +192,3 @@ def folder_signature(root: Path, skip: tuple[str, ...] = ()) -> tuple[tuple[str,
         stat = path.stat()
         out.append((relative.as_posix(), stat.st_size, stat.st_mtime_ns))
     return tuple(out)
-
-
-def today(ctx: Context) -> dt.date:
-    return ctx.clock().date()

@@ -12,7 +12,13 @@ import datetime as dt
 
 from yc_reports.analysis.checks import default_deadline, default_report_date
 from yc_reports.plan.quarter import Quarter
-from yc_reports.render.docx.settings import OFFICE_FIELDS, OFFICE_SETTINGS_FILE, OfficeField, office_value
+from yc_reports.render.docx.settings import (
+    OFFICE_FIELDS,
+    OFFICE_SETTINGS_FILE,
+    DocumentSettings,
+    OfficeField,
+    office_value,
+)
 
 from .accounts import Accounts
 from .board import Boards
@@ -97,16 +103,19 @@ class OfficeDesk:
 
     # ------------------------------------------------------------------------------ the documents' format
 
-    def document_format(self) -> tuple[tuple[OfficeField, str], ...]:
+    def document_format(self, quarter: Quarter) -> tuple[tuple[tuple[OfficeField, str], ...], str]:
         """Each field of 公文格式设置 with the value the build uses now (the office's document.toml laid over the
-        shipped settings)."""
+        shipped settings), and the 文号 those settings give `quarter`."""
+        settings = self._document_settings()
+        return tuple((f, office_value(settings, f)) for f in OFFICE_FIELDS), settings.number_for(quarter.year, quarter.q)
+
+    def _document_settings(self) -> DocumentSettings:
         from yc_reports.pipeline.build import BuildError, document_settings
 
         try:
-            settings = document_settings(self.ctx.inputs_root)
+            return document_settings(self.ctx.inputs_root)
         except BuildError as exc:
             raise PortalError(f"{str(exc).rstrip('。')}。请修改或删除该文件后再设置。") from None
-        return tuple((f, office_value(settings, f)) for f in OFFICE_FIELDS)
 
     def set_document_format(self, values: dict[str, str], actor: str) -> int:
         """Write the office's inputs/document.toml with the fields of 公文格式设置 as given (by `section.key`; a
@@ -116,7 +125,8 @@ class OfficeDesk:
         from yc_reports.render.docx.settings import DocumentSettingsError, edited_office_settings
 
         self.accounts.require_lead(actor, "修改公文格式设置")
-        before = dict((f"{f.section}.{f.key}", value) for f, value in self.document_format())
+        settings = self._document_settings()
+        before = {f"{f.section}.{f.key}": office_value(settings, f) for f in OFFICE_FIELDS}
         fields = {f"{f.section}.{f.key}": f for f in OFFICE_FIELDS}
         changed = {name: " ".join(values[name].split()) for name in fields
                    if name in values and " ".join(values[name].split()) != before[name]}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from yc_reports.plan.registry import Registry
-from yc_reports.workbook.plan_workbook import PlanProblem
+from yc_reports.workbook.plan_workbook import PlanProblem, without_base
 
 from .accounts import Accounts
 from .context import Context
@@ -54,12 +54,6 @@ def read_plan(path: str) -> Registry | tuple[PlanProblem, ...]:
         return read_plan_workbook(Path(path))
     except PlanWorkbookError as exc:
         return tuple(exc.problems)
-
-
-def without_base(registry: Registry) -> tuple[str, ...]:
-    """Levels with no base value: not judged before their target year's Q4 (as `plan new` names them)."""
-    return tuple(i.name for a in registry.actions for i in a.indicators
-                 if i.kind.value == "level" and (i.baseline is None or i.baseline.value is None))
 
 
 class PlanDesk:
@@ -128,7 +122,7 @@ class PlanDesk:
         p = result.plan
         return PlanCheck(key, file_name, (), p.name, p.start_year, p.end_year,
                          (len(result.actions), sum(len(a.indicators) for a in result.actions),
-                          sum(len(a.tasks) for a in result.actions)), without_base(result))
+                          sum(len(a.tasks) for a in result.actions)), tuple(w.name for w in without_base(result)))
 
     def import_plan(self, key: str, actor: str) -> PlanCheck:
         """`plan import`: write DATA/inputs/plan.toml from a checked workbook and use it from now on; the file

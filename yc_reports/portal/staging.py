@@ -18,7 +18,6 @@ import threading
 from pathlib import Path
 
 from yc_reports.plan.quarter import Quarter
-from yc_reports.plan.registry import Action
 from yc_reports.workbook.layout import template_file_name
 
 from .context import Context
@@ -50,10 +49,6 @@ class Stager:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self._lock = threading.Lock()
-
-    def standing_of(self, quarter: Quarter, action: Action) -> tuple[UploadRecord, ...]:
-        uploads = self.ctx.store.uploads(quarter=quarter, action_id=action.id)
-        return standing(uploads, self.ctx.store.choices(quarter).get(action.id))[0]
 
     def stage(self, quarter: Quarter) -> None:
         """Make DATA/inputs/QUARTER hold the standing uploads (a no-op when it already does)."""

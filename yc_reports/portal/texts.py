@@ -15,6 +15,7 @@ from dataclasses import replace
 from yc_reports.intake.safe_open import Refusal, inspect_bytes
 from yc_reports.intake.selection import FileChoice, Use
 from yc_reports.issues import Issue, IssueCode
+from yc_reports.numfmt import cn_date
 
 from .errors import RefusalKind, UploadRefused
 
@@ -36,7 +37,7 @@ def when(value: dt.datetime | None) -> str:
 
 def day(value: dt.date | None) -> str:
     """2025年10月8日."""
-    return "" if value is None else f"{value.year}年{value.month}月{value.day}日"
+    return "" if value is None else cn_date(value)
 
 
 def start_of_day(value: dt.date) -> dt.datetime:
@@ -139,21 +140,16 @@ def format_size(size: int) -> str:
     return f"{text.removesuffix('.0')} {unit}"
 
 
-# The build's messages a unit cannot act on (they address whoever keeps the folder), and what the unit
-# reads instead.
-_OFFICE_ONLY = {
-    IssueCode.DUPLICATE_WORKBOOK: "",   # the unit's page says it once, above the cells that differ
-    IssueCode.STRAY_FILE: "",
-    IssueCode.IDENTICAL_COPY: "",
-}
+# The build's messages a unit cannot act on (they address whoever keeps the folder): the unit's page says the
+# duplicate once, above the cells that differ.
+_OFFICE_ONLY = frozenset({IssueCode.DUPLICATE_WORKBOOK, IssueCode.STRAY_FILE, IssueCode.IDENTICAL_COPY})
 
 
 def for_unit(issue: Issue, names: dict[str, str]) -> Issue | None:
     """The issue as a unit reads it, or None when there is nothing for the unit to do. `names` maps the
     staged file names to the words that name them for the unit (“市发改委报送的工作簿”)."""
     if issue.code in _OFFICE_ONLY:
-        text = _OFFICE_ONLY[issue.code]
-        return replace(issue, message=text, file=names.get(issue.file, "")) if text else None
+        return None
     message = issue.message
     for file, said in names.items():
         message = message.replace(f"“{file}”", said)

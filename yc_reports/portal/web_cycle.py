@@ -98,7 +98,7 @@ def add_cycle_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         contacts = {u: portal.office.contact_of(u) for u in portal.ctx.units}
         return admin_page(pages, request, token, "admin_reminders.html", "reminders",
                           reminders=portal.office.reminders(wait=pages.page_wait) if settings.quarter else (),
-                          notices=latest, notice_jobs=notices, running=running, refresh=bool(running), contacts=contacts)
+                          notices=latest, running=running, refresh=bool(running), contacts=contacts)
 
     @app.post("/admin/{token}/notices")
     async def admin_notices(token: str) -> Response:

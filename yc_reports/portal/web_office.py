@@ -113,8 +113,7 @@ def add_office_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
                                 and p.issue.code is IssueCode.WORKBOOKS_DIFFER)
         return admin_page(pages, request, token, "admin_upload.html", "board", record=record, action=action,
                           status_now=status, differences=differences,
-                          others=boards.action_uploads(record.quarter, record.action_id),
-                          contact=contact, record_settings=portal.ctx.settings_of(record.quarter),
+                          others=status.uploads, contact=contact,
                           **issue_groups(record.issues))
 
     @app.post("/admin/{token}/uploads/{upload_id}/return")
@@ -278,16 +277,11 @@ def add_office_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         choices = [Quarter(y, q) for y in range(plan.start_year, plan.end_year + 1) for q in (1, 2, 3, 4)]
         shown = portal.ctx.settings_of(quarter)
         from yc_reports.analysis.checks import REPORT_WITHIN_DAYS, default_deadline, default_report_date
-        from yc_reports.pipeline.build import document_settings
 
         try:
-            number = document_settings(portal.ctx.inputs_root).number_for(quarter.year, quarter.q)
-        except Exception:  # an unreadable document.toml is the build's to report; here only a hint is lost
-            number = ""
-        try:
-            document_format, format_problem = office.document_format(), ""
-        except PortalError as exc:
-            document_format, format_problem = (), exc.message
+            (document_format, number), format_problem = office.document_format(quarter), ""
+        except PortalError as exc:   # an unreadable document.toml: said on the page; the 文号 hint is left out
+            (document_format, number), format_problem = ((), ""), exc.message
         return admin_page(pages, request, token, "admin_settings.html", "settings", choices=choices, quarter=quarter,
                           document_format=document_format, format_problem=format_problem,
                           deadline=shown.deadline, shown=shown, default_report_date=default_report_date(quarter),

@@ -47,7 +47,6 @@ def add_unit_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         action = portal.registry.action(record.action_id)
         return pages.render(request, "unit_upload.html", unit=session.unit, record=record, action=action,
                             status_now=portal.boards.status_of(record), base=f"/u/{token}",
-                            settings=portal.ctx.settings_of(record.quarter, is_open=session.can_submit),
                             can_submit=session.can_submit, **issue_groups(record.issues))
 
     @app.get("/u/{token}/uploads/{upload_id}/file")

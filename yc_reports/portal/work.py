@@ -228,13 +228,6 @@ class WorkPool:
         with self._lock:
             return {owner: len(queue) for owner, queue in self._waiting.items() if queue}
 
-    def worker_pids(self) -> tuple[int, ...]:
-        """The live worker processes (for tests and the office's fault page)."""
-        with self._lock:
-            executor = self._executor
-        processes = getattr(executor, "_processes", None) or {}
-        return tuple(sorted(p.pid for p in processes.values() if p.pid is not None and p.is_alive()))
-
     def close(self) -> None:
         with self._lock:
             self._closed = True
