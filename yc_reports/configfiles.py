@@ -42,16 +42,21 @@ def parse_toml(text: str, where: str, what: str, error: type[Exception]) -> dict
         raise error(f"{what} {where} {place}格式有误，请对照示例修改（如引号、括号是否成对，等号两边是否完整）") from None
 
 
-def toml_tables(tables: dict[str, Any]) -> str:
-    """Tables of scalars (text, whole and decimal numbers, true/false) as TOML text, in the order given."""
+def toml_string(text: str) -> str:
+    """A TOML basic string: JSON's escapes are TOML's, but for DEL (U+007F), which TOML also forbids raw."""
     import json
 
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007F")
+
+
+def toml_tables(tables: dict[str, Any]) -> str:
+    """Tables of scalars (text, whole and decimal numbers, true/false) as TOML text, in the order given."""
     def value(v: Any) -> str:
         if isinstance(v, bool):
             return "true" if v else "false"
         if isinstance(v, int | float):
             return repr(v)
-        return json.dumps(str(v), ensure_ascii=False)    # JSON's string escapes are TOML's
+        return toml_string(str(v))
 
     blocks = []
     for name, values in tables.items():

@@ -7,15 +7,12 @@ same registry back (tests/plan/test_plan_workbook.py). Comments of a hand-writte
 from __future__ import annotations
 
 import dataclasses
-import json
 from decimal import Decimal
 
+from yc_reports.configfiles import toml_string
 from yc_reports.plan.registry import ASSESSMENT_LABELS, Direction, Frequency, Indicator, Registry, Task
 
-
-def _s(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
+_s = toml_string   # a TOML basic string (short: on nearly every line below)
 
 
 def _n(value: Decimal | None) -> str:
