@@ -327,9 +327,7 @@ def _column(sheet: str, cell: str) -> tuple[L.Column | None, int | None]:
     """The template column and the row of a cell ("D7" on 重点任务 → 完成状态, 7)."""
     letters = cell.rstrip("0123456789")
     row = int(cell[len(letters):]) if cell[len(letters):] else None
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
+    index = L.column_number(letters)
     columns = _COLUMNS.get(sheet, ())
     return (columns[index - 1] if 0 < index <= len(columns) else None), row
 

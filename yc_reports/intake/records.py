@@ -13,6 +13,7 @@ from yc_reports.intake.xlsx_scan import column_letter
 from yc_reports.issues import Issue, has_errors
 from yc_reports.plan.quarter import Quarter
 from yc_reports.workbook import layout as L
+from yc_reports.workbook.layout import column_number
 
 
 class TaskStatus(str, Enum):
@@ -163,7 +164,7 @@ def differences(mine: Submission, other: Submission) -> list[CellDifference]:
         twin = theirs.get(entry.key)
         value_col = entry.cell.rstrip("0123456789")
         row = entry.cell[len(value_col):]
-        note_col = _letter(_position(value_col) + 1)
+        note_col = column_letter(column_number(value_col) + 1)
         differ(L.SHEET_INDICATORS, entry.cell, entry.key, L.IND_VALUE.header, entry.value,
                twin.value if twin else None)
         differ(L.SHEET_INDICATORS, f"{note_col}{row}", entry.key, L.IND_NOTE.header, entry.note,
@@ -185,7 +186,7 @@ def _rows(differ: Callable[[str, str, str, str, object, object], None], sheet: s
     for entry in mine:
         twin = theirs.get(entry.row)
         for column, name in fields.items():
-            cell = f"{_letter(columns.index(column) + 1)}{entry.row}"
+            cell = f"{column_letter(columns.index(column) + 1)}{entry.row}"
             differ(sheet, cell, getattr(entry, subject) or getattr(twin, subject, ""), column.header,
                    getattr(entry, name), getattr(twin, name) if twin else None)
 
@@ -200,14 +201,3 @@ def _shown(value: object) -> str:
     if isinstance(value, Decimal):
         return format_decimal(value)
     return str(value)
-
-
-def _position(letters: str) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    return number
-
-
-def _letter(col: int) -> str:
-    return column_letter(col)

@@ -139,6 +139,7 @@ def _xml_text(raw: bytes) -> str:
 
 
 def _column_number(letters: bytes) -> int:
+    # the scanner's own, on the raw XML's bytes (workbook/layout.py `column_number` reads a text reference)
     number = 0
     for ch in letters.upper():
         number = number * 26 + (ch - 64)

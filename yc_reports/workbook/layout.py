@@ -156,3 +156,11 @@ def effective_template_version(plan_template_version: int) -> int:
     """The version written into templates and expected from workbooks: the layout's or the office's, whichever
     is later (the office bumps `plan.template_version` to retire workbooks already sent out)."""
     return max(TEMPLATE_VERSION, plan_template_version)
+
+
+def column_number(letters: str) -> int:
+    """The column of a cell reference's letters: A -> 1, AA -> 27 (0 for none)."""
+    number = 0
+    for ch in letters.upper():
+        number = number * 26 + ord(ch) - 64
+    return number
