@@ -29,29 +29,32 @@ DPI = 60
 GAP = 8   # pixels of grey between pages
 
 
-def pages(document: Path, folder: Path, first: int, last: int) -> list[Path]:
-    """PNG files of pages first..last of `document`, rendered through LibreOffice and pdftoppm."""
+def pdf_of(document: Path, folder: Path) -> Path:
+    """`document` rendered through LibreOffice, once: the pages and the page search below read the PDF."""
     from yc_reports.render.pdf import convert_to_pdf
 
     [pdf] = convert_to_pdf([document], folder)
-    prefix = folder / document.stem
+    return pdf
+
+
+def pages(pdf: Path, folder: Path, first: int, last: int) -> list[Path]:
+    """PNG files of pages first..last of `pdf` (pdftoppm)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = folder / pdf.stem
     subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-f", str(first), "-l", str(last), str(pdf), str(prefix)],
                    check=True)
-    return sorted(folder.glob(f"{document.stem}-*.png"))
+    return sorted(folder.glob(f"{pdf.stem}-*.png"))
 
 
-def page_of(document: Path, folder: Path, text: str) -> int:
+def page_of(pdf: Path, text: str) -> int:
     """The first page whose text starts with `text` (pdftotext), 1-based."""
-    from yc_reports.render.pdf import convert_to_pdf
-
-    [pdf] = convert_to_pdf([document], folder)
     for page in range(1, 500):
         found = subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
                                capture_output=True, text=True, check=True).stdout
         lines = [line.replace(" ", "") for line in found.splitlines() if line.strip()]
         if lines and lines[0] == text:
             return page
-    raise SystemExit(f"no page of {document.name} starts with {text}")
+    raise SystemExit(f"no page of {pdf.name} starts with {text}")
 
 
 def side_by_side(files: list[Path], target: Path) -> None:
@@ -90,17 +93,20 @@ def main() -> None:
                 raise SystemExit(result.error)
             built[name] = result.out_dir
         [notice] = built["demo"].glob("*通报.docx")
-        body = page_of(notice, root / "pdf", "附件1") - 1
-        side_by_side(pages(notice, root / "body", 1, body), IMAGES / "notice-2025Q4-body.png")
-        shutil.copy(pages(notice, root / "att", body + 1, body + 1)[0], IMAGES / "notice-2025Q4-attachment1.png")
+        pdf = pdf_of(notice, root / "pdf")
+        body = page_of(pdf, "附件1") - 1
+        side_by_side(pages(pdf, root / "body", 1, body), IMAGES / "notice-2025Q4-body.png")
+        shutil.copy(pages(pdf, root / "att", body + 1, body + 1)[0], IMAGES / "notice-2025Q4-attachment1.png")
         [seventh] = (built["hostile"] / "各行动报告").glob("第07项_*.docx")
-        shutil.copy(pages(seventh, root / "seventh", 1, 1)[0], IMAGES / "action07-hostile-2025Q4-tasks.png")
+        shutil.copy(pages(pdf_of(seventh, root / "seventh"), root / "seventh", 1, 1)[0],
+                    IMAGES / "action07-hostile-2025Q4-tasks.png")
         create_demo_inputs(root / "next")
         issue_demo_quarters(root / "next", load_registry(root / "next" / "inputs" / "plan.toml"))
         next_plan = open_next_plan(root / "next", load_registry(root / "next" / "inputs" / "plan.toml"))
         [notice] = next_plan.build.out_dir.glob("*通报.docx")
-        body = page_of(notice, root / "pdf-next", "附件1") - 1
-        side_by_side(pages(notice, root / "body-next", 1, body), IMAGES / "notice-2026Q1-body.png")
+        pdf = pdf_of(notice, root / "pdf-next")
+        body = page_of(pdf, "附件1") - 1
+        side_by_side(pages(pdf, root / "body-next", 1, body), IMAGES / "notice-2026Q1-body.png")
     print(f"written: {', '.join(sorted(p.name for p in IMAGES.glob('*.png')))}")
 
 
