@@ -120,6 +120,9 @@ def test_receipts_settings_and_closures(tmp_path):
             record.close_item("2025Q2-03-1", Q3, reason=" ", by="王五")
         closure = record.close_item("2025Q2-03-1", Q3, reason="经现场核实已整改到位", by="王五")
         assert record.closures() == (closure,)
+        with pytest.raises(RecordError, match="已销号，无需重复销号"):   # never a second closure row
+            record.close_item("2025Q2-03-1", Q3, reason="再次销号", by="王五")
+        assert record.closures() == (closure,)
 
 
 def test_a_damaged_file_is_refused_and_left_as_it_is(tmp_path):

@@ -168,8 +168,6 @@ class RecordDesk:
         item = next((i for i in self.ledger() if i.item_id == item_id), None)
         if item is None:
             raise NotFound(f"办公室记录中没有督办编号为 {item_id} 的事项（只能对已签发的督办事项销号）。")
-        if not item.open:
-            raise PortalError(f"督办事项 {item_id} 已销号，无需重复销号。")
         reason = reason.strip()[:300]
         if not reason:
             raise PortalError("请写明销号理由，如“经现场核实已整改到位”。")

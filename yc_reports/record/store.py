@@ -481,10 +481,20 @@ class Record:
             raise RecordError(f"督办事项 {item_id} 销号须写明理由。")
         if self.latest(quarter) is not None:
             raise RecordError(f"{quarter.label}已签发；销号只能在尚未签发的季度进行。")
+        if self._closed(item_id):   # one closure per item: the CLI and the portal both rely on this
+            raise RecordError(f"督办事项 {item_id} 已销号，无需重复销号。")
         with self._writing() as db:
             db.execute("INSERT INTO closures (item_id, quarter, reason, closed_by, closed_at) VALUES (?, ?, ?, ?, ?)",
                        (item_id, str(quarter), reason.strip(), by, now().isoformat()))
         return self.closures()[-1]
+
+    def _closed(self, item_id: str) -> bool:
+        """Closed by the office already, or 已销号 in the last issued ledger."""
+        if any(c.item_id == item_id for c in self.closures()):
+            return True
+        issued = self.issued_quarters()
+        last = self.latest(issued[-1]) if issued else None
+        return last is not None and any(r.item_id == item_id and r.state == "closed" for r in self.ledger(last))
 
     # ------------------------------------------------------------------------------ the file
 
