@@ -258,6 +258,18 @@ def test_office_builds_and_downloads_only_recorded_files(site: Site, http: httpx
         assert http.get(f"/admin/{site.admin}{path}").status_code == 404
 
 
+def test_a_correction_draft_is_listed_on_the_board_with_the_builds(site: Site, http: httpx.Client, registry):
+    upload(http, site.industry, 3, filled(registry, 3))
+    assert http.post(f"/admin/{site.admin}/build").status_code == 303
+    site.portal.jobs.wait_for_builds()
+    assert http.post(f"/admin/{site.admin}/build", data={"quarter": "2025Q3", "draft": "1"}).status_code == 303
+    site.portal.jobs.wait_for_builds()
+    board = http.get(f"/admin/{site.admin}").text
+    assert "更正稿</strong>（第 2 次" in board and "更正稿（审阅用，未签发）" in board
+    assert "汇总</strong>（第 1 次" in board
+    assert [b.kind for b in site.portal.jobs.builds()] == ["draft", "build"]
+
+
 def test_office_settings_links_and_contacts(site: Site, http: httpx.Client):
     asked = http.post(f"/admin/{site.admin}/settings", data={"quarter": "2025Q2", "deadline": "2025-07-05", "open": "0"})
     assert asked.status_code == 200 and "确认结束2025年第三季度报送" in asked.text   # closing asks first

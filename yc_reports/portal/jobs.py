@@ -311,9 +311,10 @@ class Jobs:
             raise NotFound("没有找到该次汇总。")
         return record
 
-    def builds(self, quarter: Quarter | None = None) -> tuple[BuildRecord, ...]:
+    def builds(self, quarter: Quarter | None = None, limit: int = 20) -> tuple[BuildRecord, ...]:
+        """The quarter's builds, 更正稿 (drafts), 签发 and 更正, newest first (default: the quarter open)."""
         quarter = quarter or self.ctx.settings().quarter
-        return tuple(self.ctx.store.builds(quarter)) if quarter else ()
+        return self.jobs(*QUARTER_KINDS, quarter=quarter, limit=limit) if quarter else ()
 
     def jobs(self, *kinds: str, quarter: Quarter | None = None, limit: int = 20) -> tuple[BuildRecord, ...]:
         return tuple(self.ctx.store.builds(quarter, kinds=kinds, limit=limit))

@@ -40,7 +40,7 @@ def add_office_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         board = boards.board(quarter, wait=pages.page_wait)
         settings = portal.ctx.settings()
         current = quarter is None or quarter == settings.quarter
-        builds = jobs.builds(board.quarter)[:5] if board.quarter else ()
+        builds = jobs.builds(board.quarter, limit=5) if board.quarter else ()
         running = jobs.running()
         if request.query_params.get("done") == "building" and not running:
             request = without_notice(request)        # the job has finished: no "started" notice any more
