@@ -265,15 +265,22 @@ def check_command(
     raise typer.Exit(EXIT_PROBLEMS if has_errors(issues) else EXIT_OK)
 
 
+# Options that `build` and `issue` (and `notices`) share: one declaration, one help text.
+QuarterInputsOption = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False)
+OutOption = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False)
+ReportDateOption = typer.Option(None, "--date", help="印发日期，如 2025-10-10；默认为办公室设定的日期，未设定时为季度结束后次月10日",
+                                show_default=False)
+PdfOption = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）")
+
+
 @app.command("build", cls=_Command)
 def build_command(
     quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
-    inputs: Path | None = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    inputs: Path | None = QuarterInputsOption,
+    out: Path | None = OutOption,
     plan: Path | None = PlanOption,
-    date: str | None = typer.Option(None, "--date", help="印发日期，如 2025-10-10；默认为季度结束后次月10日",
-                                       show_default=False),
-    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）"),
+    date: str | None = ReportDateOption,
+    pdf: bool = PdfOption,
     draft: bool = typer.Option(False, "--draft", help="已签发的季度：按现有报送文件生成更正稿（默认写入 outputs/季度更正稿/），"
                                "不改动签发稿；核对无误后用 issue --reason 更正"),
 ) -> None:
@@ -295,12 +302,11 @@ def issue_command(
     reason: str = typer.Option("", "--reason", help="更正原因：该季度已签发时必填，签发为新的一版（更正）",
                                show_default=False),
     by: str | None = typer.Option(None, "--by", help="签发人（记入办公室记录）；默认为本机用户名", show_default=False),
-    inputs: Path | None = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    inputs: Path | None = QuarterInputsOption,
+    out: Path | None = OutOption,
     plan: Path | None = PlanOption,
-    date: str | None = typer.Option(None, "--date", help="印发日期，如 2025-10-10；默认为办公室设定的日期，未设定时为季度结束后次月10日",
-                                       show_default=False),
-    pdf: bool = typer.Option(False, "--pdf", help="同时用 LibreOffice 生成 PDF（需已安装 LibreOffice）"),
+    date: str | None = ReportDateOption,
+    pdf: bool = PdfOption,
 ) -> None:
     """签发本季度：按报送文件生成通报和各行动报告，并记入办公室记录（督办事项编号、整改时限、亮灯结论从此不再变动）。"""
     q, inputs_dir, registry = _quarter_inputs(quarter, inputs, plan)
@@ -354,8 +360,8 @@ def demo_command(
 @app.command("notices", cls=_Command)
 def notices_command(
     quarter: str = typer.Argument(..., help="季度，如 2025Q3"),
-    inputs: Path | None = typer.Option(None, "--inputs", help="本季度工作簿文件夹；默认 inputs/季度/", show_default=False),
-    out: Path | None = typer.Option(None, "--out", help="输出文件夹；默认 outputs/季度/", show_default=False),
+    inputs: Path | None = QuarterInputsOption,
+    out: Path | None = OutOption,
     plan: Path | None = PlanOption,
 ) -> None:
     """生成本季度催报、督办通知（每条不超过300字，可直接用短信、微信发送），写入 outputs/季度/催报督办/ 并显示。"""
