@@ -243,3 +243,23 @@ def test_the_first_notice_of_the_new_plan_words_its_tally_and_directions_truly(c
     assert "（全年时序进度25%）" in text
     assert all(a["light"] == "red" for a in data["actions"])
     assert "各项行动均要制定追赶措施" in text and "第一项、第二项" not in text
+
+
+def test_the_record_exports_every_table_row_for_row(cycle, tmp_path):
+    """`record export`: a sheet per table, each row as recorded — the verdicts of expired targets included."""
+    from yc_reports.render.record_xlsx import write_record_workbook
+
+    root, *_ = cycle
+    with Record(record_path(root / "inputs")) as record:
+        path = write_record_workbook(record, tmp_path / "办公室记录.xlsx")
+        issuances = record.issuances()
+        expected = {"签发记录": len(issuances), "督办台账": sum(len(record.ledger(i)) for i in issuances),
+                    "阶段目标结论": sum(len(record.verdicts(i)) for i in issuances),
+                    "文件校验码": sum(len(record.documents(i)) for i in issuances),
+                    "方案版本": len(record.plans())}
+        verdicts = [v for i in issuances for v in record.verdicts(i)]
+    assert expected["阶段目标结论"] > 0 and all(v.status in ("met", "not_met", "no_data") for v in verdicts)
+    wb = openpyxl.load_workbook(path, read_only=True)
+    for name, count in expected.items():
+        rows = [r for r in wb[name].iter_rows(values_only=True) if any(v not in (None, "") for v in r)]
+        assert len(rows) - 1 == count, name        # the header row above the data

@@ -250,6 +250,20 @@ class Closure:
 
 
 @dataclass(frozen=True)
+class VerdictRow:
+    """An expired target's stage result as an issuance printed it (plain columns)."""
+
+    issuance: int
+    action_id: int
+    indicator_key: str
+    target_year: int
+    target: str
+    figure: str
+    status: str
+    judged_on: str
+
+
+@dataclass(frozen=True)
 class LedgerRow:
     """A 督办 item as it stood in one issuance (plain columns: readable without decoding the facts)."""
 
@@ -373,6 +387,11 @@ class Record:
                                     plan_id FROM ledger WHERE issuance = ? ORDER BY rowid""", (issuance.id,))
         return tuple(LedgerRow(r[0], r[1], r[2], r[3], r[4], Quarter.parse(r[5]), dt.date.fromisoformat(r[6]),
                                r[7], Quarter.parse(r[8]) if r[8] else None, r[9]) for r in rows)
+
+    def verdicts(self, issuance: Issuance) -> tuple[VerdictRow, ...]:
+        rows = self._rows("""SELECT issuance, action_id, indicator_key, target_year, target, figure, status, judged_on
+                             FROM verdicts WHERE issuance = ? ORDER BY rowid""", (issuance.id,))
+        return tuple(VerdictRow(*r) for r in rows)
 
     def documents(self, issuance: Issuance) -> tuple[DocumentHash, ...]:
         rows = self._rows("SELECT path, sha256, size FROM documents WHERE issuance = ? ORDER BY path",

@@ -1,8 +1,9 @@
 """The office's record written out as a workbook for the archive (`yc-reports record export`).
 
 One sheet per table of the record, every row as it stands (nothing recomputed): 签发记录 (each 签发 and
-更正), 督办台账 (each item as it stood in each issuance), 收文登记, 季度设置, 销号记录, 文件校验码 and
-方案版本. The ledger is read from its plain columns, so the export works even when a facts entry could not
+更正), 督办台账 (each item as it stood in each issuance), 阶段目标结论 (each expired target's verdict as
+issued), 收文登记, 季度设置, 销号记录, 文件校验码 and 方案版本. The ledger and the verdicts are read from their
+plain columns, so the export works even when a facts entry could not
 be decoded.
 """
 
@@ -42,6 +43,10 @@ def write_record_workbook(record: Record, path: Path, wording: Wording | None = 
         [(i.quarter.label, i.version, row.item_id, row.action_id, row.text, row.since.label, row.deadline,
           wording.label("record_state", state=row.state), row.closed_in.label if row.closed_in else "", row.plan_id)
          for i in issuances for row in record.ledger(i)], wrap=("matter",))
+    add("verdicts", ("quarter", "version", "action_id", "indicator_key", "target_year", "target", "figure",
+                     "status", "judged_on"),
+        [(i.quarter.label, i.version, v.action_id, v.indicator_key, v.target_year, v.target, v.figure,
+          wording.label("record_verdict", verdict=v.status), v.judged_on) for i in issuances for v in record.verdicts(i)])
     add("receipts", ("quarter", "action_id", "unit", "received_at", "source", "file_name", "sha256", "entered_by",
                      "entered_at", "note"),
         [(r.quarter.label, r.action_id, r.unit, _time(r.received_at), wording.label("record_source", source=r.source.value),
