@@ -32,7 +32,7 @@ from fractions import Fraction
 from yc_reports.analysis.checks import default_deadline
 from yc_reports.analysis.ledger import LedgerState
 from yc_reports.analysis.model import ActionResult, QuarterReport, Reason, Status, printed_points
-from yc_reports.analysis.supervision import Matter, matter
+from yc_reports.analysis.supervision import Matter, indicator_matter, matter, task_matter
 from yc_reports.issues import Issue, Severity
 from yc_reports.plan.quarter import Quarter
 from yc_reports.plan.registry import Action, Assessment
@@ -153,13 +153,13 @@ def _indicator_part(rules: Assessment, result: ActionResult, quarter: Quarter) -
         rule = _INDICATOR_RULES.get(r.status)
         if rule is not None:
             deductions.append(Deduction(Part.INDICATORS, rule, getattr(rules, rule), r.name, quarter,
-                                        status=r.status, matter=(result.action.id, "indicator", r.key)))
+                                        status=r.status, matter=indicator_matter(result.action.id, r.key)))
     return PartScore(Part.INDICATORS, rules.weight_indicators, bool(judged), tuple(deductions))
 
 
 def _task_part(rules: Assessment, result: ActionResult, report: QuarterReport) -> PartScore:
     deductions = [Deduction(Part.TASKS, "task_behind", rules.task_behind, t.content, report.quarter, t.deadline,
-                            matter=(result.action.id, "task", t.key or t.content))
+                            matter=task_matter(result.action.id, t))
                   for t in result.tasks if t.behind]
     items = [i for i in report.ledger if i.action_id == result.action.id]
     deductions += [Deduction(Part.TASKS, "overdue_item", rules.overdue_item, "", i.since, i.deadline, reason=i.reason,

@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 
 from yc_reports.analysis import checks
 from yc_reports.analysis.ledger import LedgerItem, LedgerState
-from yc_reports.analysis.model import Reason, SupervisionItem
+from yc_reports.analysis.model import Reason, SupervisionItem, TaskResult
 from yc_reports.intake.records import RectificationEntry, RectificationState, Submission
 from yc_reports.plan.quarter import Quarter
 
@@ -79,12 +79,20 @@ def matter(action_id: int, reason: Reason) -> Matter:
     """What a 督办 item is about, from its fact: the action and its indicator, task or project (a matter
     listed again while open is the same item, whatever its figures say now)."""
     if reason.indicator is not None:
-        return (action_id, "indicator", reason.indicator.key)
+        return indicator_matter(action_id, reason.indicator.key)
     if reason.task is not None:
-        return (action_id, "task", reason.task.key or reason.task.content)
+        return task_matter(action_id, reason.task)
     if reason.project is not None:
         return (action_id, "project", reason.project.name)
     return (action_id, reason.kind.value, "")
+
+
+def indicator_matter(action_id: int, key: str) -> Matter:
+    return (action_id, "indicator", key)
+
+
+def task_matter(action_id: int, task: TaskResult) -> Matter:
+    return (action_id, "task", task.key or task.content)
 
 
 def matter_key(action_id: int, reason: Reason) -> str:
