@@ -95,7 +95,7 @@ def add_cycle_routes(app: FastAPI, portal: Portal, pages: Pages) -> None:
         if request.query_params.get("done") == "building" and not running:
             request = without_notice(request)
         latest = next((j for j in notices if not j.running), None)
-        contacts = {u: portal.office.contact_of(u) for u in portal.ctx.units}
+        contacts = portal.office.unit_contacts()
         return admin_page(pages, request, token, "admin_reminders.html", "reminders",
                           reminders=portal.office.reminders(wait=pages.page_wait) if settings.quarter else (),
                           notices=latest, running=running, refresh=bool(running), contacts=contacts)
