@@ -62,6 +62,8 @@ class PlanDesk:
         self.accounts = accounts
         self.readings = readings
         self.folder = ctx.data_dir / "plans"
+        # parsed once per workbook: the key is the sha256 of its bytes, so a result never goes stale
+        self._parsed: dict[str, Registry | tuple[PlanProblem, ...]] = {}
 
     def workbook(self) -> FileBytes:
         """The plan in force as the office's plan workbook (`plan export`)."""
@@ -113,16 +115,21 @@ class PlanDesk:
         return self._check(key, named.read_text("utf-8") if named.is_file() else "计划配置表.xlsx")
 
     def _check(self, key: str, file_name: str) -> PlanCheck:
-        try:
-            result = self.ctx.pool.run(read_plan, str(self.folder / f"{key}.xlsx"), owner="计划配置")
-        except (PoolBusy, WorkerLost) as exc:
-            raise PortalError(str(exc)) from None
+        result = self._parsed_plan(key)
         if isinstance(result, tuple):
             return PlanCheck(key, file_name, result)
         p = result.plan
         return PlanCheck(key, file_name, (), p.name, p.start_year, p.end_year,
                          (len(result.actions), sum(len(a.indicators) for a in result.actions),
                           sum(len(a.tasks) for a in result.actions)), tuple(w.name for w in without_base(result)))
+
+    def _parsed_plan(self, key: str) -> Registry | tuple[PlanProblem, ...]:
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = self.ctx.pool.run(read_plan, str(self.folder / f"{key}.xlsx"), owner="计划配置")
+            except (PoolBusy, WorkerLost) as exc:
+                raise PortalError(str(exc)) from None
+        return self._parsed[key]
 
     def import_plan(self, key: str, actor: str) -> PlanCheck:
         """`plan import`: write DATA/inputs/plan.toml from a checked workbook and use it from now on; the file
@@ -134,7 +141,7 @@ class PlanDesk:
         checked = self.checked(key)
         if not checked.ok:
             raise PortalError("计划配置表有问题，未导入。请按提示修改后重新上传。")
-        result = read_plan(str(self.folder / f"{key}.xlsx"))
+        result = self._parsed_plan(key)
         assert not isinstance(result, tuple)
         target = self.ctx.inputs_root / PLAN_FILE
         kept = ""
