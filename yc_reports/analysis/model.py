@@ -356,6 +356,10 @@ class LedgerItem:
     plan_id: str = ""           # the plan it was raised under (another plan's item is 上期方案)
     closed_reason: str = ""     # why the office closed it itself ("" when closed on the unit's report)
 
+    def of_other_plan(self, plan_id: str) -> bool:
+        """Raised under another plan than `plan_id` (the plan in force): printed with 上期方案."""
+        return bool(plan_id and self.plan_id and self.plan_id != plan_id)
+
     @property
     def is_open(self) -> bool:
         return self.state is not LedgerState.CLOSED

@@ -219,7 +219,7 @@ class Wording:
         """A ledger item's 督办事项 as printed: the text issued (from the office's record), else `matter`;
         an item raised under another plan than `plan_id` is marked 上期方案."""
         text = item.text or self.matter(item.reason)
-        if plan_id and item.plan_id and item.plan_id != plan_id:
+        if item.of_other_plan(plan_id):
             return self.label("earlier_plan_item", text=text)
         return text
 
