@@ -8,29 +8,20 @@ of the demo's inputs; when the program's words change, that command writes them 
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import pytest
+
+import readme_examples
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = sorted((ROOT / "docs").glob("*.md"))
 
 
-def _tool():
-    spec = importlib.util.spec_from_file_location("readme_examples", ROOT / "tools" / "readme_examples.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module   # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_readme_examples_are_the_programs_output(demo_build):
-    tool = _tool()
+    tool = readme_examples
     ran = tool.run_examples(demo_build.root)
     shown = tool.readme_blocks(README)
     assert set(shown) == set(tool.EXAMPLES), "README.md lacks an example block: see tools/readme_examples.py"

@@ -9,7 +9,6 @@ such as colorama are checked by their markers here).
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -20,17 +19,10 @@ from packaging.tags import Tag
 from packaging.utils import canonicalize_name, parse_wheel_filename
 from packaging.version import Version
 
+import wheelhouse as wheelhouse_tool
+
 ROOT = Path(__file__).resolve().parents[1]
 PYTHONS = ("3.11", "3.12", "3.13")
-
-
-def _tool():
-    spec = importlib.util.spec_from_file_location("wheelhouse_tool", ROOT / "tools" / "wheelhouse.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module   # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +55,7 @@ def _fits(tags: frozenset[Tag], python: str) -> bool:
 
 @pytest.mark.parametrize("python", PYTHONS)
 def test_every_windows_pin_is_in_the_wheelhouse(wheelhouse, python):
-    tool = _tool()
+    tool = wheelhouse_tool
     wheels = _wheels(wheelhouse)
     missing = []
     for pin in tool.pins_for((ROOT / "requirements.lock").read_text(encoding="utf-8"), python):
@@ -92,7 +84,7 @@ def test_pip_installs_the_program_from_the_wheelhouse_alone_on_windows(wheelhous
     chosen = {canonicalize_name(item["metadata"]["name"]): item["metadata"]["version"]
               for item in json.loads(report.read_text(encoding="utf-8"))["install"]}
     locked = {canonicalize_name(p.split()[0].split("==")[0]): p.split()[0].split("==")[1]
-              for p in _tool().pins_for((ROOT / "requirements.lock").read_text(encoding="utf-8"), python)}
+              for p in wheelhouse_tool.pins_for((ROOT / "requirements.lock").read_text(encoding="utf-8"), python)}
     assert "yc-reports" in chosen
     # what pip chose is what the lock pins (pip skipped the Windows-only pins: their markers are for win32)
     assert {name: v for name, v in chosen.items() if name != "yc-reports"} == \
