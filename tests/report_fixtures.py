@@ -18,7 +18,7 @@ from yc_reports.intake.records import (
 )
 from yc_reports.issues import Issue
 from yc_reports.plan.quarter import Quarter
-from yc_reports.plan.registry import Registry
+from yc_reports.plan.registry import Registry, load_registry
 
 FIRST_VALUE_ROW = 4  # 指标进展: title, hint, header, then one row per indicator
 VALUE_COLUMN = "H"
@@ -164,3 +164,37 @@ def dataclass_replace(obj, **changes):
     import dataclasses
 
     return dataclasses.replace(obj, **changes)
+
+
+# ------------------------------------------------------------------------------------ the shipped plan, judged
+
+_Q3 = Quarter(2025, 3)
+
+
+def shipped_indicator(key: str):
+    """An indicator of the shipped plan by key."""
+    return next(i for a in _SHIPPED.actions for i in a.indicators if i.key == key)
+
+
+def judge(indicator, quarter: Quarter, actual: str | None, trend=()):
+    """`checks.indicator_result` of `indicator` (of the shipped plan's period and thresholds) for one figure."""
+    from yc_reports.analysis import checks
+
+    return checks.indicator_result(indicator, quarter, plan_start_year=_SHIPPED.plan.start_year,
+                                   thresholds=_SHIPPED.thresholds, actual=None if actual is None else D(actual),
+                                   trend=trend)
+
+
+def assembled(action_id: int, quarter: Quarter = _Q3, history=(), issues=(), extra=(), **kw):
+    """The shipped plan's quarter assembled from one hand-made submission (plus `extra` parse results): the
+    report and the action's result."""
+    from yc_reports.analysis.assemble import assemble_report
+    from yc_reports.analysis.history import history_from_submissions
+
+    sub = submission(_SHIPPED, action_id, quarter, **kw)
+    report = assemble_report(_SHIPPED, quarter, [result(sub, issues=issues), *extra],
+                             history_from_submissions(quarter, history))
+    return report, report.action(action_id)
+
+
+_SHIPPED = load_registry()

@@ -12,10 +12,9 @@ import dataclasses
 from decimal import Decimal
 from fractions import Fraction
 
-from report_fixtures import D, result, submission
+from report_fixtures import D, assembled, judge, submission
+from report_fixtures import shipped_indicator as ind
 from yc_reports.analysis import checks
-from yc_reports.analysis.assemble import assemble_report
-from yc_reports.analysis.history import history_from_submissions
 from yc_reports.analysis.model import FigureState, GreyReason, Light, ReasonKind, Status
 from yc_reports.intake.records import TaskStatus
 from yc_reports.issues import IssueCode, make_issue
@@ -27,22 +26,6 @@ REGISTRY = load_registry()
 START = REGISTRY.plan.start_year
 W = Wording()
 Q3 = Quarter(2025, 3)
-
-
-def ind(key: str):
-    return next(i for a in REGISTRY.actions for i in a.indicators if i.key == key)
-
-
-def judge(indicator, quarter: Quarter, actual: str | None, trend=()):
-    return checks.indicator_result(indicator, quarter, plan_start_year=START, thresholds=REGISTRY.thresholds,
-                                   actual=None if actual is None else D(actual), trend=trend)
-
-
-def assembled(action_id: int, quarter: Quarter = Q3, history=(), issues=(), **kw):
-    sub = submission(REGISTRY, action_id, quarter, **kw)
-    report = assemble_report(REGISTRY, quarter, [result(sub, issues=issues)],
-                             history_from_submissions(quarter, history))
-    return report, report.action(action_id)
 
 
 ALL_TASKS_ON = {t.key: (TaskStatus.ON_SCHEDULE, "") for t in REGISTRY.action(3).tasks}

@@ -15,7 +15,8 @@ from fractions import Fraction
 
 import pytest
 
-from report_fixtures import D, project, result, submission
+from report_fixtures import D, assembled, judge, project, result, submission
+from report_fixtures import shipped_indicator as ind
 from yc_reports.analysis import checks
 from yc_reports.analysis.assemble import assemble_report, with_pace
 from yc_reports.analysis.history import history_from_submissions
@@ -41,15 +42,6 @@ START = REGISTRY.plan.start_year
 TH = REGISTRY.thresholds
 W = Wording()
 Q3 = Quarter(2025, 3)
-
-
-def ind(key: str):
-    return next(i for a in REGISTRY.actions for i in a.indicators if i.key == key)
-
-
-def judge(indicator, quarter: Quarter, actual: str | None, trend=()):
-    return checks.indicator_result(indicator, quarter, plan_start_year=START, thresholds=TH,
-                                   actual=None if actual is None else D(actual), trend=trend)
 
 
 def energy():
@@ -151,13 +143,6 @@ def test_an_expired_target_is_judged_once_on_its_years_fourth_quarter_never_late
 
 
 # ------------------------------------------------------------------------------------ what the data say
-
-
-def assembled(action_id: int, quarter: Quarter = Q3, history=(), issues=(), extra=(), **kw):
-    sub = submission(REGISTRY, action_id, quarter, **kw)
-    results = [result(sub, issues=issues), *extra]
-    report = assemble_report(REGISTRY, quarter, results, history_from_submissions(quarter, history))
-    return report, report.action(action_id)
 
 
 THREE = {"green_products": 2, "green_parks": 2, "green_supply_chains": 2}   # 100 % against 93.75 %: on track
