@@ -17,6 +17,8 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+from hypothesis import strategies as st
+
 from report_fixtures import FIRST_VALUE_ROW, VALUE_COLUMN, file_name, project, result, submission
 from yc_reports.analysis import checks
 from yc_reports.analysis.assemble import assemble_report
@@ -31,6 +33,13 @@ START = REGISTRY.plan.start_year
 PLACEHOLDERS = ("无", "暂无", "/", "没有", "按计划推进")
 REAL_PROBLEMS = ("资金到位偏慢，影响推进进度", "用地审批尚未完成")
 GAPS = ("-30", "-30.01", "-30.05", "-10", "-10.04", "-10.05", "10", "9.99", "-29.99", "0")
+
+# Hypothesis strategies of what a clerk writes: a figure (blank, unusable, a gap at a threshold, a share of the
+# target), a problem text (placeholder or real), a task's 完成状态 (or none).
+FIGURE = st.one_of(st.sampled_from(["blank", "invalid"]), st.sampled_from([f"gap:{g}" for g in GAPS]),
+                   st.decimals(min_value=0, max_value=2, places=3).map(lambda d: f"share:{d}"))
+PROBLEM = st.sampled_from(("", *PLACEHOLDERS, *REAL_PROBLEMS))
+STATE = st.sampled_from([None] + [s.value for s in TaskStatus])
 
 
 @dataclass(frozen=True)

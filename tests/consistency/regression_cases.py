@@ -16,6 +16,7 @@ from pathlib import Path
 
 import openpyxl
 from consistency_cases import write_case
+from hostile_quarters import edit, workbook_of
 
 from yc_reports.analysis.model import QuarterReport
 from yc_reports.pipeline.build import read_quarter
@@ -51,17 +52,6 @@ def build(case: Regression, demo: Path, work: Path, cache: Path) -> tuple[Quarte
 
 
 # ------------------------------------------------------------------------------------ spoiling a workbook
-
-
-def workbook_of(inputs: Path, quarter: str, action_id: int) -> Path:
-    [path] = (inputs / quarter).glob(f"{quarter}_第{action_id:02d}项_*.xlsx")
-    return path
-
-
-def edit(path: Path, change: Callable[[openpyxl.Workbook], None]) -> None:
-    wb = openpyxl.load_workbook(path)
-    change(wb)
-    save_workbook(wb, path)
 
 
 def _row(ws, header: str, first_cell: str) -> tuple[int, dict[str, int]]:

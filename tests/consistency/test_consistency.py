@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from consistency_cases import GAPS, PLACEHOLDERS, REAL_PROBLEMS, REGISTRY, ActionSpec, Case, assemble, write_case
+from consistency_cases import FIGURE, PROBLEM, REGISTRY, STATE, ActionSpec, Case, assemble, write_case
 from consistency_claims import check
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -95,10 +95,6 @@ def test_every_claim_holds_in_the_fixture_quarter(tmp_path: Path):
     assert run_case(report, tmp_path) == []
 
 
-FIGURE = st.one_of(st.sampled_from(["blank", "invalid"]), st.sampled_from([f"gap:{g}" for g in GAPS]),
-                   st.decimals(min_value=0, max_value=2, places=3).map(lambda d: f"share:{d}"))
-PROBLEM = st.sampled_from(("", *PLACEHOLDERS, *REAL_PROBLEMS))
-STATE = st.sampled_from([None] + [s.value for s in TaskStatus])
 
 
 @st.composite

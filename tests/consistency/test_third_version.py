@@ -8,23 +8,18 @@ written documents against summary.json (consistency_claims.check).
 
 from __future__ import annotations
 
-from consistency_cases import GAPS, PLACEHOLDERS, REAL_PROBLEMS, REGISTRY, ActionSpec, Case, assemble, write_case
+from consistency_cases import FIGURE, PROBLEM, REGISTRY, STATE, ActionSpec, Case, assemble, write_case
 from consistency_claims import check
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from yc_reports.analysis.model import FigureState, Light, ReasonKind, Status, Unrated
-from yc_reports.intake.records import TaskStatus
 from yc_reports.plan.registry import Kind
 from yc_reports.render.wording import Wording
 
 WORDING = Wording()
 RED = (Status.LAGGING, Status.NOT_MET)
 TOTAL = {"claims": 0, "quarters": 0}
-FIGURE = st.one_of(st.sampled_from(["blank", "invalid"]), st.sampled_from([f"gap:{g}" for g in GAPS]),
-                   st.decimals(min_value=0, max_value=2, places=3).map(lambda d: f"share:{d}"))
-PROBLEM = st.sampled_from(("", *PLACEHOLDERS, *REAL_PROBLEMS))
-STATE = st.sampled_from([None] + [s.value for s in TaskStatus])
 PROJECT = st.sampled_from(["ok", "watch", "lagging", "late", "unusable"])
 
 
