@@ -149,6 +149,20 @@ def _row(ws, key):
     return next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 2).value == key)
 
 
+@pytest.mark.parametrize("word", ["nan", "inf", "NaN"])
+def test_a_non_finite_figure_in_the_plan_workbook_is_refused_at_its_cell(tmp_path, word):
+    rows = {}
+
+    def edit(wb):
+        rows["factories"] = _row(wb["指标"], "green_factories")
+        wb["指标"].cell(rows["factories"], 18).value = word       # 2025年目标
+        wb["考核规则"].cell(2, 2).value = word
+
+    texts = _broken(tmp_path, edit)
+    assert f"“指标”表R{rows['factories']}：应填数字或“待定”，实际为“{word}”" in texts
+    assert f"“考核规则”表B2：应填数字，实际为“{word}”" in texts
+
+
 def test_rules_across_cells_are_named_at_the_cells_they_came_from_in_chinese(tmp_path):
     """Faults only the plan's schema finds: never `actions[id=3].indicators`, `ahead > on_track > watch`
     or `assessment.weight_indicators`, but the sheet and cell of the office's workbook."""
