@@ -190,14 +190,14 @@ def templates_command(
     registry = _registry(plan, inputs)
     _require_in_plan(registry, q)
     from yc_reports.outfiles import staged_files
-    from yc_reports.pipeline.supervision import template_previous, template_rectifications
+    from yc_reports.pipeline.supervision import template_inputs
     from yc_reports.workbook.writer import write_templates
 
     out_dir = out or Path("outputs") / str(q) / "templates"
-    rectifications = template_rectifications(registry, q, inputs)
-    previous = template_previous(registry, q, inputs)
+    shown = template_inputs(registry, q, inputs)
+    rectifications = shown.rectifications
     with staged_files(out_dir) as staging:   # all ten or none: a template open in WPS stops them all
-        written = write_templates(registry, q, staging, inputs, rectifications=rectifications, previous=previous)
+        written = write_templates(registry, q, staging, inputs, rectifications=rectifications, previous=shown.previous)
     console = _console()
     console.print(f"已生成{q.label}填报模板 {len(written)} 份，保存在 {out_dir}：", markup=False)
     for path in written:

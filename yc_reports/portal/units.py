@@ -64,13 +64,12 @@ def check_upload_cached(path: Path, registry: Registry, display_name: str, cache
 def make_templates(registry: Registry, quarter: Quarter, inputs_root: str) -> dict[int, bytes]:
     """On a worker: every action's template for `quarter`, as `yc-reports templates` writes them (last
     quarter's figures and the open 督办 items pre-filled), as bytes."""
-    from yc_reports.pipeline.supervision import template_previous, template_rectifications
+    from yc_reports.pipeline.supervision import template_inputs
     from yc_reports.workbook.writer import build_template
     from yc_reports.workbook.xlsx_io import save_workbook
 
-    root = Path(inputs_root)
-    previous = template_previous(registry, quarter, root)
-    rectifications = template_rectifications(registry, quarter, root)
+    shown = template_inputs(registry, quarter, Path(inputs_root))
+    previous, rectifications = shown.previous, shown.rectifications
     stamp = dt.datetime.combine(quarter.end_date, dt.time())
     out = {}
     with tempfile.TemporaryDirectory() as folder:
