@@ -208,3 +208,20 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def wait_done(page, portal: Portal) -> None:
+    """Wait for the jobs, then show the page afresh. A page that refreshes itself while a job runs (every 5 s)
+    may be between two loads at that moment: a reload then finds no page attached, so wait and reload again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    portal.jobs.wait_for_builds(600)
+    for attempt in range(3):
+        try:
+            page.wait_for_load_state()
+            page.reload()
+            return
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(500)

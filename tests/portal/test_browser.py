@@ -20,7 +20,7 @@ from yc_reports.portal.app import create_app
 from yc_reports.portal.service import Portal
 from yc_reports.workbook.layout import SHEET_INDICATORS, template_file_name
 
-from .conftest import CHROMIUM, LiveServer
+from .conftest import CHROMIUM, LiveServer, wait_done
 from .workbooks import Q3, cell_of, clean_fill, fill_downloaded, with_value
 
 SHOTS = Path("/tmp")
@@ -228,8 +228,7 @@ def test_unit_round_trip_and_office_build(browser, site, registry, tmp_path: Pat
     office.get_by_role("button", name="汇总生成2025年第三季度审阅稿").click()
     office.wait_for_url("**built=1*", timeout=60_000)
     assert "正在进行" in office.locator("#build").inner_text() or "已完成" in office.locator("#build").inner_text()
-    portal.jobs.wait_for_builds(180)
-    office.reload()
+    wait_done(office, portal)
     build_box = office.locator("#build")
     fits(office)
     shot(office, f"admin-build{tag}")

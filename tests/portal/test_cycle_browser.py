@@ -24,7 +24,7 @@ from yc_reports.record.store import Record, record_path
 from yc_reports.workbook.fill import TaskUpdate, UnitFill
 from yc_reports.workbook.plan_workbook import SHEET_INDICATORS as PLAN_INDICATORS
 
-from .conftest import CHROMIUM, LiveServer
+from .conftest import CHROMIUM, LiveServer, wait_done
 from .test_browser import SHOTS, fits
 from .workbooks import clean_fill, fill_downloaded
 
@@ -69,23 +69,6 @@ def usable(page, name: str) -> None:
 def click_and_confirm(page, button: str, confirm: str) -> None:
     page.get_by_role("button", name=button).first.click()
     page.get_by_role("button", name=confirm).click()
-
-
-def wait_done(page, portal: Portal) -> None:
-    """Wait for the jobs, then show the page afresh. A page that refreshes itself while a job runs (every 5 s)
-    may be between two loads at that moment: a reload then finds no page attached, so wait and reload again."""
-    from playwright.sync_api import Error as PlaywrightError
-
-    portal.jobs.wait_for_builds(600)
-    for attempt in range(3):
-        try:
-            page.wait_for_load_state()
-            page.reload()
-            return
-        except PlaywrightError:
-            if attempt == 2:
-                raise
-            page.wait_for_timeout(500)
 
 
 def send_quarter(http: httpx.Client, portal: Portal, registry, url: str, quarter: Quarter, links: dict[str, str],
